@@ -1,0 +1,184 @@
+"""The command line (`python build.py …`): parses options, calls the package, prints Indonesian messages.
+
+Heavy libraries are imported inside the commands so that `--help` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .config import DEFAULT_CONFIG, PROJECT_ROOT
+from .errors import EXIT_INTERNAL, EXIT_OK, AgregatError, DataError
+
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_REPORT_DIR = PROJECT_ROOT / "laporan"
+PROGRESS_MIN_BYTES = 5 << 20
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """Indonesian number format: 1.234.567 and 12,34."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Indonesian error lines."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Kesalahan: {message}. Lihat 'python build.py --help'.\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python build.py",
+        description="Buku Data Agregat Kependudukan: dari ekstrak register SIAK ke tabel agregat (YAML). "
+                    "Tanpa perintah: membangun edisi demo (register demo → data/2024-S2 dan data/2025-S1).",
+    )
+    parser.add_argument("--debug", action="store_true", help="tampilkan jejak lengkap bila terjadi kesalahan")
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG,
+                        help="berkas konfigurasi kabupaten (bawaan: kabupaten.yml)")
+    commands = parser.add_subparsers(dest="command", metavar="PERINTAH", parser_class=_Parser)
+
+    def register_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--input", required=True, type=Path, help="ekstrak register (CSV, XLSX atau Parquet)")
+        command.add_argument("--period", required=True, help="periode, mis. 2025-S1 (per 30 Juni) atau 2025-S2")
+        command.add_argument("--strict", action="store_true", help="gagal bila ada satu saja baris yang dikecualikan")
+        command.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR,
+                             help="folder laporan validasi per baris (internal, tidak masuk git; bawaan: laporan)")
+
+    aggregate = commands.add_parser("aggregate", help="validasi dan agregasi satu ekstrak register",
+                                    description="Validasi lalu agregasi satu ekstrak register menjadi data/<periode>/.")
+    register_options(aggregate)
+    aggregate.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder edisi (bawaan: data)")
+
+    validate = commands.add_parser("validate", help="hanya laporan validasi, tanpa menulis data",
+                                   description="Periksa satu ekstrak register dan tulis laporan validasinya saja.")
+    register_options(validate)
+
+    digest = commands.add_parser("digest", help="cetak digest edisi data/<periode>/",
+                                 description="Cetak sha256 edisi (yang ditandatangani pada persetujuan).")
+    digest.add_argument("--period", required=True, help="periode, mis. 2025-S1")
+    digest.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder edisi (bawaan: data)")
+
+    demo = commands.add_parser("demo", help="bangun edisi demo (register sintetis → data/)",
+                               description="Buat register demo sintetis Kabupaten Tapin (dua semester) "
+                                           "lalu agregasikan keduanya.")
+    demo.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder edisi (bawaan: data)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "demo"
+    if args.command is None:
+        args.data_dir = DEFAULT_DATA_DIR
+    try:
+        handler = {"aggregate": cmd_aggregate, "validate": cmd_validate, "digest": cmd_digest, "demo": cmd_demo}
+        return handler[command](args)
+    except AgregatError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"Kesalahan: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Dibatalkan. Tidak ada data yang diubah.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last net: one line, never a register value
+        if args.debug:
+            traceback.print_exc()
+        print(f"Kesalahan internal ({type(exc).__name__}). Tidak ada data yang diubah. "
+              "Jalankan lagi dengan --debug dan laporkan jejaknya ke pengembang.", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+# ---- commands -------------------------------------------------------------------------------------
+
+def cmd_aggregate(args) -> int:
+    from . import jobs
+
+    result = jobs.aggregate(args.input, args.period, args.config, args.data_dir, strict=args.strict,
+                            progress=_progress_bar(args.input), report_dir=args.report_dir)
+    print(_summary(result.aggregation))
+    print(f"Laporan per baris: {_shown(result.report_path)}")
+    print(f"Edisi {result.aggregation.periode} ditulis ke {_shown(result.edition_dir)} "
+          f"({len(result.files)} berkas). Digest: {result.digest}")
+    return EXIT_OK
+
+
+def cmd_validate(args) -> int:
+    from . import jobs
+
+    aggregation = jobs.validate(args.input, args.period, args.config, progress=_progress_bar(args.input))
+    report_path = jobs.write_report(aggregation, args.report_dir)
+    print(_summary(aggregation))
+    print(f"Laporan per baris: {_shown(report_path)}")
+    if args.strict and aggregation.report.excluded_total:
+        raise DataError(f"Mode --strict: {number(aggregation.report.excluded_total)} baris dikecualikan. "
+                        f"Perbaiki baris yang tercantum di {_shown(report_path)}.")
+    return EXIT_OK
+
+
+def cmd_digest(args) -> int:
+    from . import jobs
+
+    print(jobs.digest(args.period, args.data_dir))
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from . import jobs
+
+    for result in jobs.build_demo(args.config, args.data_dir, report_dir=DEFAULT_REPORT_DIR):
+        print(_summary(result.aggregation))
+        print(f"Edisi {result.aggregation.periode} ditulis ke {_shown(result.edition_dir)} "
+              f"({len(result.files)} berkas). Digest: {result.digest}\n")
+    return EXIT_OK
+
+
+# ---- presentation ---------------------------------------------------------------------------------
+
+def _shown(path: Path) -> str:
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _summary(aggregation) -> str:
+    from .validation import EXCLUSIONS, WARNINGS
+
+    report = aggregation.report
+    lines = [f"Register {aggregation.register.display_name} ({aggregation.periode}, per "
+             f"{aggregation.periode.tanggal:%d-%m-%Y}): {number(report.rows_read)} baris dibaca, "
+             f"{number(report.kept)} valid, {number(report.excluded_total)} dikecualikan."]
+    for code, count in report.excluded_counts().items():
+        if count:
+            rows = ", ".join(map(str, report.first_rows(code)))
+            lines.append(f"  dikecualikan - {EXCLUSIONS[code][1]}: {number(count)} (baris {rows}{', …' if count > 5 else ''})")
+    for column, count in sorted(report.unknown_codes.items()):
+        if count:
+            lines.append(f"  peringatan - {column}: {WARNINGS['kode_tidak_dikenal']}: {number(count)}")
+    for code, count in sorted(report.warnings.items()):
+        if count:
+            lines.append(f"  peringatan - {WARNINGS[code]}: {number(count)}")
+    return "\n".join(lines)
+
+
+def _progress_bar(path: Path):
+    """A tqdm bar on stderr for long inputs on a terminal; None otherwise."""
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return None
+    if size < PROGRESS_MIN_BYTES or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(unit=" baris", unit_scale=True, desc="Membaca register", leave=False, file=sys.stderr)
+    return bar.update

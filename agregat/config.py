@@ -1,0 +1,125 @@
+"""The kabupaten configuration (`kabupaten.yml`): typed, with every problem reported at once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import ConfigError
+
+REQUIRED_COLUMNS = (
+    "NIK", "NO_KK", "JENIS_KLMIN", "TGL_LHR", "AGAMA", "PDDK_AKH", "JENIS_PKRJN",
+    "STAT_KWN", "STAT_HBKEL", "GOL_DRH", "NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL",
+)
+OPTIONAL_COLUMNS = ("PNYDNG_CCT", "AKTA_LHR")
+KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "kabupaten.yml"
+
+
+@dataclass(frozen=True)
+class Config:
+    """What the pipeline needs to know about the kabupaten whose book it builds."""
+
+    kode: str
+    nama: str
+    wilayah: Path
+    luas_sumber: str
+    provinsi: str = ""
+    ibu_kota: str = ""
+    dinas: str = ""
+    luas_catatan: str = ""
+    akta_ada: frozenset[str] = frozenset({"2"})
+    akta_tidak_ada: frozenset[str] = frozenset({"1"})
+    kolom: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def normalize_header(name: object) -> str:
+    """Header names compare without case, surrounding blanks or a byte-order mark."""
+    return str(name).replace("\ufeff", "").strip().upper()
+
+
+def load_config(path: Path = DEFAULT_CONFIG) -> Config:
+    """Read and check `kabupaten.yml`; raise one ConfigError listing every problem."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"Berkas konfigurasi {path} tidak ditemukan. Periksa jalurnya atau pakai --config.") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"Berkas konfigurasi {path} tidak dapat dibaca ({type(exc).__name__}). "
+                          "Periksa bahwa isinya YAML yang benar.") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"Berkas konfigurasi {path} harus berisi pasangan kunci: nilai.")
+
+    problems: list[str] = []
+
+    def text(key: str, required: bool = True) -> str:
+        value = raw.get(key)
+        if value is None:
+            if required:
+                problems.append(f"kunci '{key}' wajib diisi")
+            return ""
+        if not isinstance(value, (str, int, float)):
+            problems.append(f"kunci '{key}' harus berupa teks")
+            return ""
+        return str(value).strip()
+
+    kode = text("kode")
+    nama = text("nama")
+    if kode and not re.fullmatch(r"\d{2}\.\d{2}", kode):
+        problems.append(f"kunci 'kode' harus kode kabupaten Kemendagri seperti \"63.05\" (dalam tanda kutip)")
+    wilayah = text("wilayah")
+    wilayah_path = (path.parent / wilayah) if wilayah else Path()
+    if wilayah and not wilayah_path.is_file():
+        problems.append(f"kunci 'wilayah': berkas {wilayah_path} tidak ditemukan")
+
+    luas = raw.get("luas") or {}
+    if not isinstance(luas, dict) or not str(luas.get("sumber") or "").strip():
+        problems.append("kunci 'luas.sumber' wajib diisi (sumber angka luas wilayah, dicetak di buku)")
+        luas = luas if isinstance(luas, dict) else {}
+
+    akta = raw.get("akta_lahir") or {}
+    flags = {}
+    for key, default in (("ada", {"2"}), ("tidak_ada", {"1"})):
+        values = akta.get(key, sorted(default)) if isinstance(akta, dict) else None
+        if not isinstance(values, list):
+            problems.append(f"kunci 'akta_lahir.{key}' harus berupa daftar nilai")
+            values = sorted(default)
+        flags[key] = frozenset(normalize_header(v) for v in values)
+    if flags["ada"] & flags["tidak_ada"]:
+        problems.append("kunci 'akta_lahir': nilai yang sama ada di 'ada' dan 'tidak_ada'")
+
+    kolom_raw = raw.get("kolom") or {}
+    kolom: dict[str, str] = {}
+    if not isinstance(kolom_raw, dict):
+        problems.append("kunci 'kolom' harus berupa pemetaan {judul kolom ekspor: nama kolom SIAK}")
+    else:
+        for source, target in kolom_raw.items():
+            target_name = normalize_header(target)
+            if target_name not in KNOWN_COLUMNS:
+                problems.append(f"kunci 'kolom': '{target}' bukan nama kolom SIAK yang dipakai "
+                                f"({', '.join(KNOWN_COLUMNS)})")
+            kolom[normalize_header(source)] = target_name
+
+    if problems:
+        raise ConfigError(f"Konfigurasi {path} belum benar: " + "; ".join(problems) + ". Perbaiki lalu jalankan lagi.")
+    return Config(
+        kode=kode,
+        nama=nama,
+        wilayah=wilayah_path,
+        luas_sumber=str(luas["sumber"]).strip(),
+        luas_catatan=str(luas.get("catatan") or "").strip(),
+        provinsi=text("provinsi", required=False),
+        ibu_kota=text("ibu_kota", required=False),
+        dinas=text("dinas", required=False),
+        akta_ada=flags["ada"],
+        akta_tidak_ada=flags["tidak_ada"],
+        kolom=kolom,
+        path=path,
+    )

@@ -1,0 +1,391 @@
+"""Reading one register extract (CSV, XLSX or Parquet) as a stream of chunks of text columns.
+
+Only the columns the book needs are read (`config.KNOWN_COLUMNS`); every other column (NAMA_LGKP, …) is
+dropped by the reader itself and never reaches the rest of the pipeline. Every cell arrives as text, so
+NIK and NO_KK are never parsed through a number. Each chunk carries the row number a person would see
+in a spreadsheet (header = row 1), for the validation report.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pyarrow as pa
+
+from .config import KNOWN_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Config, normalize_header
+from .digest import file_sha256
+from .errors import InputError
+
+CSV_DELIMITERS = (",", ";", "|", "\t")
+CSV_BLOCK_SIZE = 16 << 20
+XLSX_CHUNK_ROWS = 100_000
+PARQUET_CHUNK_ROWS = 500_000
+_READ_BLOCK = 8 << 20
+IDENTITY_COLUMNS = ("NIK", "NO_KK")
+
+
+@dataclass
+class Chunk:
+    """A slice of the register: canonical text columns plus each row's number in the file."""
+
+    columns: dict[str, pa.Array]
+    rows: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class Register:
+    """An opened register extract: what was found in it, and a way to stream its rows."""
+
+    path: Path
+    format: str
+    sha256: str
+    size: int
+    columns: tuple[str, ...]          # canonical columns present (required + optional found)
+    header: dict[str, str]            # canonical name → the file's own header text
+    encoding: str = ""
+    delimiter: str = ""
+    malformed_rows: list[int] = field(default_factory=list)
+    _line_numbers: np.ndarray | None = None
+    _newline_count: int = 0
+
+    @property
+    def display_name(self) -> str:
+        return self.path.name
+
+    def chunks(self) -> Iterator[Chunk]:
+        reader = {"csv": self._csv_chunks, "xlsx": self._xlsx_chunks, "parquet": self._parquet_chunks}
+        return reader[self.format]()
+
+    # ---- CSV -------------------------------------------------------------------------------------
+    def _csv_chunks(self) -> Iterator[Chunk]:
+        import pyarrow.csv as pv
+
+        malformed: list[int] = []
+        precise = self._line_numbers is not None
+
+        def on_invalid_row(row) -> str:
+            malformed.append(0)
+            return "skip"
+
+        reader = pv.open_csv(
+            self.path,
+            read_options=pv.ReadOptions(encoding=self.encoding, block_size=CSV_BLOCK_SIZE),
+            parse_options=pv.ParseOptions(delimiter=self.delimiter, newlines_in_values=precise,
+                                          invalid_row_handler=on_invalid_row),
+            convert_options=pv.ConvertOptions(
+                include_columns=[self.header[c] for c in self.columns],
+                column_types={self.header[c]: pa.string() for c in self.columns},
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+        done = 0
+        for batch in _read_batches(reader, self.display_name):
+            if malformed and not precise:
+                raise RescanNeeded()
+            n = batch.num_rows
+            rows = self._line_numbers[done:done + n] if precise else np.arange(done + 2, done + 2 + n)
+            done += n
+            yield Chunk({c: batch.column(self.header[c]) for c in self.columns}, rows)
+        if not precise and (malformed or done + 1 != self._newline_count):
+            raise RescanNeeded()
+
+    # ---- XLSX ------------------------------------------------------------------------------------
+    def _xlsx_chunks(self) -> Iterator[Chunk]:
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            rows = sheet.iter_rows(values_only=True)
+            header = [normalize_header(h) if h is not None else "" for h in next(rows)]
+            positions = {c: header.index(normalize_header(self.header[c])) for c in self.columns}
+            buffer: dict[str, list] = {c: [] for c in self.columns}
+            numbers: list[int] = []
+            for number, values in enumerate(rows, start=2):
+                if values is None or all(v is None or v == "" for v in values):
+                    continue
+                for column, position in positions.items():
+                    value = values[position] if position < len(values) else None
+                    buffer[column].append(_cell_text(value, column))
+                numbers.append(number)
+                if len(numbers) >= XLSX_CHUNK_ROWS:
+                    yield Chunk({c: pa.array(v, pa.string()) for c, v in buffer.items()}, np.array(numbers))
+                    buffer = {c: [] for c in self.columns}
+                    numbers = []
+            if numbers:
+                yield Chunk({c: pa.array(v, pa.string()) for c, v in buffer.items()}, np.array(numbers))
+        finally:
+            workbook.close()
+
+    # ---- Parquet ---------------------------------------------------------------------------------
+    def _parquet_chunks(self) -> Iterator[Chunk]:
+        import pyarrow.parquet as pq
+
+        done = 0
+        parquet = pq.ParquetFile(self.path)
+        names = [self.header[c] for c in self.columns]
+        for batch in parquet.iter_batches(batch_size=PARQUET_CHUNK_ROWS, columns=names):
+            n = batch.num_rows
+            columns = {c: _arrow_text(batch.column(self.header[c])) for c in self.columns}
+            yield Chunk(columns, np.arange(done + 2, done + 2 + n))   # numbered as if row 1 were a header
+            done += n
+
+
+class RescanNeeded(Exception):
+    """The fast CSV path cannot number rows exactly (malformed rows, blank or multi-line records).
+
+    The caller drops what it gathered, calls `prepare_precise_scan`, and reads the chunks again.
+    """
+
+
+def open_register(path: Path, config: Config) -> Register:
+    """Open a register extract, detect its format, and check its header; raise InputError if unusable."""
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise InputError(f"Berkas register {name} tidak ditemukan. Periksa nama dan foldernya (--input).")
+    if not path.is_file():
+        raise InputError(f"{name} bukan berkas. Berikan berkas ekspor register (CSV, XLSX atau Parquet).")
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(65536)
+    except OSError as exc:
+        raise InputError(f"Berkas register {name} tidak dapat dibaca ({exc.strerror}). "
+                         "Periksa izin berkas.") from None
+    if not head.strip():
+        raise InputError(f"Berkas register {name} kosong. Ekspor ulang register dari SIAK.")
+    if head.startswith(b"PK\x03\x04"):
+        return _open_xlsx(path, config)
+    if head.startswith(b"PAR1"):
+        return _open_parquet(path, config)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(f"Berkas {name} berformat Excel lama (XLS). Simpan ulang sebagai XLSX atau CSV.")
+    if b"\x00" in head:
+        raise InputError(f"Berkas {name} bukan tabel (berisi data biner). Berikan ekspor CSV, XLSX atau Parquet.")
+    return _open_csv(path, config)
+
+
+def prepare_precise_scan(register: Register) -> None:
+    """Number every record of a CSV the slow, exact way (Python's csv module) and note malformed rows.
+
+    Rows are numbered as a spreadsheet shows the file: one row per line, blank lines included, but a
+    quoted value running over several lines stays one row.
+    """
+    text = io.TextIOWrapper(open(register.path, "rb"), encoding=register.encoding, newline="")
+    good: list[int] = []
+    bad: list[int] = []
+    with text:
+        reader = csv.reader(text, delimiter=register.delimiter)
+        header = next(reader)
+        width = len(header)
+        previous_end = reader.line_num
+        folded = previous_end - 1          # extra lines taken by multi-line values so far
+        for record in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            row = start - folded
+            folded += previous_end - start
+            if not record:
+                continue
+            (good if len(record) == width else bad).append(row)
+    register._line_numbers = np.array(good, dtype=np.int64)
+    register.malformed_rows = bad
+
+
+# ---- opening each format ------------------------------------------------------------------------
+
+def _scan_bytes(path: Path) -> tuple[str, int, str, int]:
+    """One pass over the bytes: sha256, size, text encoding, and newline count.
+
+    The encoding is UTF-8 when every byte sequence is valid UTF-8, else Windows-1252, else Latin-1
+    (which reads any byte; the columns the book uses are plain ASCII either way).
+    """
+    digest = hashlib.sha256()
+    decoders = {name: codecs.getincrementaldecoder(name)() for name in ("utf-8", "cp1252")}
+    size = newlines = 0
+    last = b""
+    with open(path, "rb") as handle:
+        while block := handle.read(_READ_BLOCK):
+            digest.update(block)
+            size += len(block)
+            newlines += block.count(b"\n")
+            last = block
+            ascii_only = block.isascii()
+            for name, decoder in list(decoders.items()):
+                if ascii_only and not decoder.getstate()[0]:
+                    continue   # plain ASCII is valid in both, and decoding 100 MB costs a second
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    del decoders[name]
+    for name, decoder in list(decoders.items()):
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            del decoders[name]
+    if last and not last.endswith(b"\n"):
+        newlines += 1
+    encoding = "utf-8" if "utf-8" in decoders else "cp1252" if "cp1252" in decoders else "latin-1"
+    return digest.hexdigest(), size, encoding, newlines
+
+
+def _open_csv(path: Path, config: Config) -> Register:
+    sha256, size, encoding, lines = _scan_bytes(path)
+    with open(path, "rb") as handle:
+        first = handle.read(65536)
+    header_line = first.decode(encoding, errors="ignore").lstrip("\ufeff").splitlines()[0]
+    delimiter = max(CSV_DELIMITERS, key=header_line.count)
+    if header_line.count(delimiter) == 0:
+        raise InputError(f"Berkas {path.name} bukan tabel: baris judulnya tidak memakai pemisah kolom "
+                         "yang dikenal (koma, titik koma, garis tegak atau tab). Ekspor ulang sebagai CSV.")
+    header = next(csv.reader([header_line], delimiter=delimiter))
+    columns, mapping = _match_header(header, config, path.name)
+    register = Register(path, "csv", sha256, size, columns, mapping, encoding=encoding, delimiter=delimiter)
+    register._newline_count = lines   # pyarrow strips a UTF-8 byte-order mark itself
+    return register
+
+
+def _open_xlsx(path: Path, config: Config) -> Register:
+    import openpyxl
+
+    sha256, size = file_sha256(path), path.stat().st_size
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for a damaged workbook
+        raise InputError(f"Berkas {path.name} tidak dapat dibaca sebagai XLSX (rusak atau bukan buku kerja). "
+                         "Buka di spreadsheet lalu simpan ulang sebagai XLSX atau CSV.") from None
+    try:
+        if not workbook.worksheets:
+            raise InputError(f"Berkas {path.name} tidak berisi lembar kerja. Ekspor ulang register.")
+        first_row = next(workbook.worksheets[0].iter_rows(max_row=1, values_only=True), None)
+    finally:
+        workbook.close()
+    if not first_row or all(v is None for v in first_row):
+        raise InputError(f"Lembar pertama berkas {path.name} kosong. Letakkan tabel register di lembar pertama, "
+                         "dengan judul kolom di baris 1.")
+    header = ["" if v is None else str(v) for v in first_row]
+    columns, mapping = _match_header(header, config, path.name)
+    return Register(path, "xlsx", sha256, size, columns, mapping)
+
+
+def _open_parquet(path: Path, config: Config) -> Register:
+    import pyarrow.parquet as pq
+
+    sha256, size = file_sha256(path), path.stat().st_size
+    try:
+        schema = pq.ParquetFile(path).schema_arrow
+    except (pa.ArrowException, OSError):
+        raise InputError(f"Berkas {path.name} tidak dapat dibaca sebagai Parquet (rusak). Ekspor ulang register.") from None
+    columns, mapping = _match_header(list(schema.names), config, path.name)
+    return Register(path, "parquet", sha256, size, columns, mapping)
+
+
+def _match_header(header: list[str], config: Config, name: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Canonical columns present and the file's header text for each; InputError if required ones miss."""
+    mapping: dict[str, str] = {}
+    duplicates: list[str] = []
+    for original in header:
+        key = normalize_header(original)
+        canonical = config.kolom.get(key, key)
+        if canonical not in KNOWN_COLUMNS:
+            continue
+        if canonical in mapping:
+            duplicates.append(canonical)
+        mapping[canonical] = original
+    if duplicates:
+        raise InputError(f"Berkas {name}: kolom {', '.join(sorted(set(duplicates)))} muncul lebih dari sekali. "
+                         "Hapus kolom yang berlebih lalu ekspor ulang.")
+    missing = [c for c in REQUIRED_COLUMNS if c not in mapping]
+    if missing:
+        raise InputError(
+            f"Berkas {name}: kolom wajib {', '.join(missing)} tidak ditemukan. {_describe_header(header)} "
+            "Ekspor ulang dengan kolom BIODATA_WNI, atau petakan judul kolom lain di kabupaten.yml (kunci 'kolom')."
+        )
+    columns = tuple(c for c in KNOWN_COLUMNS if c in mapping)
+    return columns, mapping
+
+
+_HEADER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_DATA_LIKE = re.compile(r"[\d\s.,/'+E-]*\d[\d\s.,/'+E-]*")
+
+
+def _describe_header(header: list[str]) -> str:
+    """The columns found, for an error message, without ever quoting register data.
+
+    A first row that holds numbers or dates is data (an export saved without its header row): nothing
+    of it is shown. Otherwise only header-like names (letters, digits, underscores) are listed.
+    """
+    cells = [str(h).strip() for h in header if str(h).strip()]
+    if any(_DATA_LIKE.fullmatch(cell) for cell in cells):
+        return "Baris pertama berisi data, bukan judul kolom (ekspor tanpa baris judul?)."
+    names = [cell for cell in cells if _HEADER_NAME.fullmatch(cell)]
+    others = len(cells) - len(names)
+    listed = ", ".join(names) or "(tidak ada)"
+    return f"Kolom yang ada: {listed}{f' dan {others} kolom lain' if others else ''}."
+
+
+def _read_batches(reader, name: str):
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            raise InputError(f"Berkas register {name} tidak dapat dibaca: pengodean karakter rusak. "
+                             "Ekspor ulang register sebagai CSV UTF-8.") from None
+        except pa.ArrowInvalid as exc:
+            # Arrow quotes the offending row in its message: never show it (it may hold personal data).
+            kind = "pengodean karakter" if "UTF8" in str(exc) or "decode" in str(exc) else "format CSV"
+            raise InputError(f"Berkas register {name} tidak dapat dibaca: {kind} rusak. "
+                             "Ekspor ulang register sebagai CSV UTF-8.") from None
+        yield batch
+
+
+def _cell_text(value, column: str) -> str:
+    """A spreadsheet cell as the text SIAK would have exported."""
+    if value is None:
+        return ""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if column in IDENTITY_COLUMNS:
+            # A spreadsheet keeps 15 significant digits: a NIK stored as a number is already damaged.
+            return f"angka:{value!r}"
+        if column == "TGL_LHR":
+            return _excel_serial_date(value)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+    return str(value)
+
+
+def _excel_serial_date(value: float) -> str:
+    from openpyxl.utils.datetime import from_excel
+
+    try:
+        return from_excel(value).strftime("%Y-%m-%d")
+    except (ValueError, OverflowError, TypeError):
+        return str(value)
+
+
+def _arrow_text(array: pa.Array) -> pa.Array:
+    """A Parquet column as text; dates as YYYY-MM-DD."""
+    import pyarrow.compute as pc
+
+    if pa.types.is_timestamp(array.type):
+        array = pc.cast(array, pa.date32())
+    if pa.types.is_string(array.type):
+        return array
+    if pa.types.is_large_string(array.type) or pa.types.is_dictionary(array.type):
+        return pc.cast(array, pa.string())
+    return pc.cast(array, pa.string())

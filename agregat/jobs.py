@@ -1,0 +1,87 @@
+"""The jobs the command line runs, composed from the stages: each one checks everything, then writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import load_config
+from .digest import edition_digest
+from .errors import DataError, InputError, UsageError
+from .output import edition_files, read_previous, write_atomic, write_edition
+from .periode import Periode
+from .pipeline import Aggregation, ProgressCallback, aggregate_register
+
+
+@dataclass
+class EditionResult:
+    aggregation: Aggregation
+    edition_dir: Path
+    files: dict[str, str]
+    digest: str
+    report_path: Path | None
+
+
+def validate(input_path: Path, period: str, config_path: Path,
+             progress: ProgressCallback | None = None) -> Aggregation:
+    """Read and check a register; write nothing."""
+    periode = Periode.parse(period)
+    config = load_config(config_path)
+    return aggregate_register(Path(input_path), periode, config, progress)
+
+
+def aggregate(input_path: Path, period: str, config_path: Path, data_dir: Path, strict: bool = False,
+              progress: ProgressCallback | None = None, report_dir: Path | None = None) -> EditionResult:
+    """Validate and aggregate one register into `data_dir/<period>/`; nothing is written on failure."""
+    periode = Periode.parse(period)
+    config = load_config(config_path)
+    aggregation = aggregate_register(Path(input_path), periode, config, progress)
+    report = aggregation.report
+    name = aggregation.register.display_name
+    if report.kept == 0:
+        raise DataError(f"Berkas {name} tidak berisi satu pun baris yang valid ({report.rows_read} baris dibaca). "
+                        "Periksa periode, kabupaten di kabupaten.yml, dan isi ekstrak; "
+                        "'python build.py validate' menulis laporan per baris.")
+    if strict and report.excluded_total:
+        raise DataError(f"Mode --strict: {report.excluded_total} baris di {name} dikecualikan, jadi edisi tidak "
+                        "ditulis. Jalankan 'python build.py validate' untuk daftar barisnya, perbaiki, lalu ulangi.")
+    data_dir = Path(data_dir)
+    previous_periode = str(periode.sebelumnya)
+    previous = read_previous(data_dir / previous_periode)
+    files = edition_files(aggregation, config, (previous_periode, previous) if previous else None)
+    edition_dir = data_dir / str(periode)
+    write_edition(edition_dir, files)
+    report_path = write_report(aggregation, report_dir) if report_dir is not None else None
+    return EditionResult(aggregation, edition_dir, files, edition_digest(edition_dir), report_path)
+
+
+def write_report(aggregation: Aggregation, report_dir: Path) -> Path:
+    """The row-level validation report (internal: row numbers and columns, no values)."""
+    path = Path(report_dir) / str(aggregation.periode) / "validasi.csv"
+    write_atomic(path, aggregation.report.to_csv())
+    return path
+
+
+def digest(period: str, data_dir: Path) -> str:
+    periode = Periode.parse(period)
+    edition_dir = Path(data_dir) / str(periode)
+    if not edition_dir.is_dir():
+        raise UsageError(f"Edisi {periode} belum ada di {edition_dir}. Jalankan 'python build.py aggregate' dulu.")
+    return edition_digest(edition_dir)
+
+
+def build_demo(config_path: Path, data_dir: Path, report_dir: Path | None = None) -> list[EditionResult]:
+    """The embedded demo: synthetic registers for two semesters (made once), aggregated in order."""
+    from . import demo
+
+    raw_dir = Path(data_dir) / "raw"
+    paths = {p: raw_dir / f"demo-{p}.csv" for p in demo.DEMO_PERIODS}
+    generator = Path(demo.__file__)
+    if any(not p.is_file() or p.stat().st_mtime < generator.stat().st_mtime for p in paths.values()):
+        paths = demo.write_demo_registers(raw_dir)
+    results = []
+    for period in demo.DEMO_PERIODS:
+        if not paths[period].is_file():
+            raise InputError(f"Register demo {paths[period].name} tidak terbentuk di {raw_dir}.")
+        results.append(aggregate(paths[period], period, config_path, data_dir, report_dir=report_dir))
+    return results

@@ -1,0 +1,272 @@
+"""The edition folder `data/<period>/`: YAML documents built from the counts, written atomically.
+
+Documents are plain dicts in a fixed order (regions by code, categories by code) and are dumped the same
+way every time, so the same register gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from . import __version__
+from .pipeline import Aggregation
+from .tables import roll_up
+
+try:   # libyaml is much faster; both emit the same text for these documents
+    from yaml import CSafeDumper as _BaseDumper, CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - wheels ship libyaml on the platforms we support
+    from yaml import SafeDumper as _BaseDumper, SafeLoader
+
+POSSIBLE_TABLES = (
+    "penduduk", "kartu_keluarga", "kelompok_umur", "umur_tunggal", "struktur_umur", "agama", "pendidikan",
+    "pekerjaan", "status_kawin", "hubungan_keluarga", "golongan_darah", "disabilitas", "wajib_ktp",
+    "akta_kelahiran", "akta_kelahiran_0_17", "kia",
+)
+OWNED_FILES = frozenset([f"{name}.yml" for name in POSSIBLE_TABLES]
+                        + ["indikator.yml", "perbandingan.yml", "manifest.yml"])
+COMPARED = (("penduduk", "PENDUDUK"), ("kartu_keluarga", "KEPALA KELUARGA"), ("wajib_ktp", "WAJIB KTP-EL"))
+
+
+class LkPr(dict):
+    """{lk, pr, jml} of one category in one region, written on one line."""
+
+
+class _Dumper(_BaseDumper):
+    pass
+
+
+_Dumper.add_representer(LkPr, lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True))
+
+
+def dump_yaml(document: dict) -> str:
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096,
+                     default_flow_style=False)
+
+
+@lru_cache(maxsize=None)
+def _key(value: str) -> str:
+    """A mapping key exactly as PyYAML writes it (quoted where YAML needs it)."""
+    return dump_yaml({value: 0})[:-4]
+
+
+@lru_cache(maxsize=None)
+def _value(value: str) -> str:
+    return dump_yaml({"k": value})[3:-1]
+
+
+def dump_table(document: dict) -> str:
+    """`dump_yaml` of a table document, assembled line by line: the same text, many times faster.
+
+    PyYAML's representer walks ~40,000 nodes per large table; here PyYAML only quotes each distinct
+    string once. A test holds the two byte-identical.
+    """
+    head = {k: v for k, v in document.items() if k != "wilayah"}
+    lines = [dump_yaml(head), "wilayah:\n"]
+    for kode, region in document["wilayah"].items():
+        lines.append(f"  {_key(kode)}:\n    nama: {_value(region['nama'])}\n"
+                     f"    tingkat: {_value(region['tingkat'])}\n    data:\n")
+        lines.extend(f"      {_key(label)}: {{lk: {c['lk']}, pr: {c['pr']}, jml: {c['jml']}}}\n"
+                     for label, c in region["data"].items())
+    return "".join(lines)
+
+
+def region_levels(aggregation: Aggregation, desa_counts: np.ndarray) -> list[tuple[str, str, str, np.ndarray]]:
+    """(kode, NAMA, tingkat, counts[sex, category]) for the kabupaten, every kecamatan and desa, by code."""
+    wilayah = aggregation.wilayah
+    kecamatan, kabupaten = roll_up(desa_counts, wilayah.desa_kecamatan, len(wilayah.kecamatan))
+    levels = [(wilayah.kabupaten.kode, wilayah.kabupaten.nama.upper(), "kabupaten", kabupaten)]
+    levels += [(r.kode, r.nama.upper(), "kecamatan", kecamatan[i]) for i, r in enumerate(wilayah.kecamatan)]
+    levels += [(r.kode, r.nama.upper(), r.tingkat, desa_counts[i]) for i, r in enumerate(wilayah.desa)]
+    levels.sort(key=lambda level: level[0])
+    return levels
+
+
+def _header(name: str, judul: str, aggregation: Aggregation) -> dict:
+    return {"indikator": name, "judul": judul, "periode": str(aggregation.periode),
+            "tanggal_data": aggregation.periode.tanggal.isoformat()}
+
+
+def table_documents(aggregation: Aggregation) -> dict[str, dict]:
+    """One document per table: `{name: document}` in book order."""
+    documents = {}
+    for spec in aggregation.specs:
+        wilayah = {}
+        for kode, nama, tingkat, counts in region_levels(aggregation, aggregation.counts[spec.name]):
+            data = {label: LkPr(lk=int(counts[0, i]), pr=int(counts[1, i]), jml=int(counts[0, i] + counts[1, i]))
+                    for i, (_, label) in enumerate(spec.kategori)}
+            wilayah[kode] = {"nama": nama, "tingkat": tingkat, "data": data}
+        document = _header(spec.name, spec.judul, aggregation)
+        document["populasi"] = spec.populasi
+        document["kategori"] = [{"kode": kode, "label": label} for kode, label in spec.kategori]
+        document["wilayah"] = wilayah
+        documents[spec.name] = document
+    return documents
+
+
+def _ratio(numerator: float, denominator: float, scale: float = 100.0) -> float | None:
+    return round(numerator / denominator * scale, 2) if denominator else None
+
+
+def indikator_document(aggregation: Aggregation, tables: dict[str, dict], luas_sumber: str) -> dict:
+    """Per region: luas, kepadatan, rasio jenis kelamin, rasio ketergantungan, anggota per KK, % wajib KTP."""
+    luas = {aggregation.wilayah.kabupaten.kode: aggregation.wilayah.kabupaten.luas_km2}
+    luas.update({r.kode: r.luas_km2 for r in (*aggregation.wilayah.kecamatan, *aggregation.wilayah.desa)})
+    wilayah = {}
+    for kode, region in tables["penduduk"]["wilayah"].items():
+        total = region["data"]["PENDUDUK"]
+        umur = tables["struktur_umur"]["wilayah"][kode]["data"]
+        muda, produktif, tua = (umur[band]["jml"] for band in ("0-14", "15-64", "65+"))
+        kk = tables["kartu_keluarga"]["wilayah"][kode]["data"]["KEPALA KELUARGA"]["jml"]
+        wajib = tables["wajib_ktp"]["wilayah"][kode]["data"]["WAJIB KTP-EL"]["jml"]
+        area = luas.get(kode)
+        wilayah[kode] = {
+            "nama": region["nama"], "tingkat": region["tingkat"],
+            "data": {
+                "penduduk": total["jml"], "lk": total["lk"], "pr": total["pr"], "kk": kk,
+                "luas_km2": area,
+                "kepadatan": _ratio(total["jml"], area, 1.0) if area else None,
+                "rasio_jenis_kelamin": _ratio(total["lk"], total["pr"]),
+                "rasio_ketergantungan": _ratio(muda + tua, produktif),
+                "rasio_ketergantungan_muda": _ratio(muda, produktif),
+                "rasio_ketergantungan_tua": _ratio(tua, produktif),
+                "rata_rata_anggota_kk": _ratio(total["jml"], kk, 1.0),
+                "persen_wajib_ktp": _ratio(wajib, total["jml"]),
+            },
+        }
+    document = _header("indikator", "Indikator Kependudukan", aggregation)
+    document["luas_sumber"] = luas_sumber
+    document["wilayah"] = wilayah
+    return document
+
+
+def read_previous(edition_dir: Path) -> dict[str, dict] | None:
+    """The compared tables of an earlier edition, or None if it is not there."""
+    documents = {}
+    for name, _ in COMPARED:
+        path = edition_dir / f"{name}.yml"
+        if not path.is_file():
+            return None
+        documents[name] = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+    return documents
+
+
+def perbandingan_document(aggregation: Aggregation, tables: dict[str, dict], previous: dict[str, dict],
+                          previous_periode: str) -> dict:
+    """Change from the previous semester (absolute and %) of penduduk, KK and wajib KTP per region."""
+    wilayah = {}
+    for kode, region in tables["penduduk"]["wilayah"].items():
+        data = {}
+        for name, label in COMPARED:
+            now = tables[name]["wilayah"][kode]["data"][label]["jml"]
+            before_region = previous[name].get("wilayah", {}).get(kode)
+            before = before_region["data"][label]["jml"] if before_region else None
+            data[name] = {
+                "sebelumnya": before, "sekarang": now,
+                "selisih": None if before is None else now - before,
+                "persen": None if before is None else _ratio(now - before, before),
+            }
+        wilayah[kode] = {"nama": region["nama"], "tingkat": region["tingkat"], "data": data}
+    document = _header("perbandingan", "Perbandingan dengan Semester Sebelumnya", aggregation)
+    document["periode_sebelumnya"] = previous_periode
+    document["wilayah"] = wilayah
+    return document
+
+
+def manifest_document(aggregation: Aggregation, kode: str, nama: str) -> dict:
+    """Where the edition came from and what validation found: counts only, never a register value."""
+    register, report = aggregation.register, aggregation.report
+    source = {"nama_berkas": register.path.name, "sha256": register.sha256, "format": register.format,
+              "ukuran_byte": register.size}
+    if register.format == "csv":
+        source["pengodean"] = register.encoding
+        source["pemisah"] = {",": "koma", ";": "titik koma", "|": "garis tegak", "\t": "tab"}[register.delimiter]
+    return {
+        "indikator": "manifest",
+        "periode": str(aggregation.periode),
+        "tanggal_data": aggregation.periode.tanggal.isoformat(),
+        "kabupaten": {"kode": kode, "nama": nama.upper()},
+        "sumber": source,
+        "kolom": list(register.columns),
+        "baris": {"dibaca": report.rows_read, "valid": report.kept, "dikecualikan": report.excluded_total},
+        "dikecualikan": report.excluded_counts(),
+        "peringatan": report.warning_counts(register.columns),
+        "tabel": [spec.name for spec in aggregation.specs],
+        "versi_alat": __version__,
+    }
+
+
+def edition_files(aggregation: Aggregation, config, previous: tuple[str, dict] | None) -> dict[str, str]:
+    """Every file the aggregation step owns in the edition, as `{file name: text}`."""
+    tables = table_documents(aggregation)
+    files = {f"{name}.yml": dump_table(document) for name, document in tables.items()}
+    files["indikator.yml"] = dump_yaml(indikator_document(aggregation, tables, config.luas_sumber))
+    if previous is not None:
+        files["perbandingan.yml"] = dump_yaml(perbandingan_document(aggregation, tables, previous[1], previous[0]))
+    files["manifest.yml"] = dump_yaml(manifest_document(aggregation, config.kode, config.nama))
+    return files
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so that readers see the old content or the new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_edition(edition_dir: Path, files: dict[str, str]) -> None:
+    """Replace the edition folder by one holding `files`, keeping the files this step does not own
+    (e.g. the Kasi's `analisa.md`). The folder is swapped only when everything was written."""
+    edition_dir = Path(edition_dir)
+    parent = edition_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{edition_dir.name}.baru.", dir=parent))
+    try:
+        for name, text in files.items():
+            with open(staging / name, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+        if edition_dir.is_dir():
+            for entry in edition_dir.iterdir():
+                if entry.name not in OWNED_FILES and entry.name not in files:
+                    copy = shutil.copytree if entry.is_dir() else shutil.copy2
+                    copy(entry, staging / entry.name)
+        os.chmod(staging, 0o755)
+        _swap(staging, edition_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, edition_dir: Path) -> None:
+    """Put `staging` in place of `edition_dir`; on failure the old folder is put back."""
+    if not edition_dir.exists():
+        os.replace(staging, edition_dir)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{edition_dir.name}.lama.", dir=edition_dir.parent))
+    old = retired / edition_dir.name
+    try:
+        os.replace(edition_dir, old)
+        os.replace(staging, edition_dir)
+    except BaseException:
+        if old.exists() and not edition_dir.exists():
+            os.rename(old, edition_dir)
+        raise
+    finally:
+        if not old.exists() or edition_dir.exists():
+            shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,47 @@
+"""Semester periods (`2025-S1`) and their reference dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .errors import UsageError
+
+_PATTERN = re.compile(r"(\d{4})-S([12])")
+
+
+@dataclass(frozen=True, order=True)
+class Periode:
+    """One semester edition: `YYYY-S1` (per 30 June) or `YYYY-S2` (per 31 December)."""
+
+    tahun: int
+    semester: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Periode":
+        match = _PATTERN.fullmatch(text.strip()) if isinstance(text, str) else None
+        if not match or not 1900 <= int(match.group(1)) <= 2999:
+            raise UsageError(
+                f"Periode '{text}' tidak dikenal. Tulis tahun dan semester seperti 2025-S1 "
+                "(Semester I, per 30 Juni) atau 2025-S2 (Semester II, per 31 Desember)."
+            )
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    def __str__(self) -> str:
+        return f"{self.tahun}-S{self.semester}"
+
+    @property
+    def tanggal(self) -> dt.date:
+        """The reference date: 30 June for S1, 31 December for S2."""
+        return dt.date(self.tahun, 6, 30) if self.semester == 1 else dt.date(self.tahun, 12, 31)
+
+    @property
+    def sebelumnya(self) -> "Periode":
+        """The previous semester."""
+        return Periode(self.tahun - 1, 2) if self.semester == 1 else Periode(self.tahun, 1)
+
+    @property
+    def judul(self) -> str:
+        """`Semester I Tahun 2025`."""
+        return f"Semester {'I' if self.semester == 1 else 'II'} Tahun {self.tahun}"

@@ -1,0 +1,91 @@
+"""The validation report: counts per problem kind (for the manifest) and the row-level list (internal).
+
+The row-level list names row numbers and columns, never values, and is capped per kind so that a badly
+broken register still gives a readable report; the counts are always exact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .validation import EXCLUSIONS, REASON_CODES, WARNINGS
+
+MAX_LISTED_PER_KIND = 100_000
+CODED_COLUMNS = ("AGAMA", "PDDK_AKH", "JENIS_PKRJN", "STAT_KWN", "STAT_HBKEL", "GOL_DRH", "PNYDNG_CCT", "AKTA_LHR")
+
+
+@dataclass
+class Report:
+    """Everything validation found in one register."""
+
+    rows_read: int = 0
+    kept: int = 0
+    excluded: Counter = field(default_factory=Counter)
+    warnings: Counter = field(default_factory=Counter)
+    unknown_codes: Counter = field(default_factory=Counter)
+    _listed: dict[tuple[str, str], list[np.ndarray]] = field(default_factory=dict)
+    _listed_count: Counter = field(default_factory=Counter)
+
+    def note(self, code: str, column: str, rows: np.ndarray) -> None:
+        """Remember the rows (numbers only) that have one kind of problem in one column."""
+        if len(rows) == 0:
+            return
+        key = (code, column)
+        room = MAX_LISTED_PER_KIND - self._listed_count[key]
+        if room > 0:
+            self._listed.setdefault(key, []).append(np.asarray(rows[:room], dtype=np.int64))
+            self._listed_count[key] += min(room, len(rows))
+
+    def exclude(self, code: str, rows: np.ndarray) -> None:
+        self.excluded[code] += len(rows)
+        self.note(code, EXCLUSIONS[code][0], rows)
+
+    def warn(self, code: str, rows: np.ndarray, column: str = "-") -> None:
+        if code == "kode_tidak_dikenal":
+            self.unknown_codes[column] += len(rows)
+        else:
+            self.warnings[code] += len(rows)
+        self.note(code, column, rows)
+
+    @property
+    def excluded_total(self) -> int:
+        return sum(self.excluded.values())
+
+    def excluded_counts(self) -> dict[str, int]:
+        return {code: int(self.excluded[code]) for code in REASON_CODES}
+
+    def warning_counts(self, columns: tuple[str, ...]) -> dict[str, object]:
+        counts: dict[str, object] = {
+            "kode_tidak_dikenal": {c: int(self.unknown_codes[c]) for c in CODED_COLUMNS if c in columns}
+        }
+        counts.update({code: int(self.warnings[code]) for code in WARNINGS if code != "kode_tidak_dikenal"})
+        return counts
+
+    def first_rows(self, code: str, limit: int = 5) -> list[int]:
+        """The first row numbers listed for a kind (any column), for the summary on screen."""
+        rows = [r for (c, _), parts in self._listed.items() if c == code for part in parts for r in part.tolist()]
+        return sorted(rows)[:limit]
+
+    def to_csv(self) -> str:
+        """`baris,kolom,kode,keterangan`, sorted by row then kind: the internal row-level report."""
+        messages = {code: text for code, (_, text) in EXCLUSIONS.items()} | WARNINGS
+        order = {code: i for i, code in enumerate(list(EXCLUSIONS) + list(WARNINGS))}
+        entries = [(int(row), order[code], column, code)
+                   for (code, column), parts in self._listed.items() for part in parts for row in part]
+        entries.sort()
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["baris", "kolom", "kode", "keterangan"])
+        for row, _, column, code in entries:
+            writer.writerow([row, column, code, messages[code]])
+        truncated = [f"{code} ({column})" for (code, column), n in sorted(self._listed_count.items())
+                     if n >= MAX_LISTED_PER_KIND]
+        if truncated:
+            writer.writerow(["", "", "dipotong", f"hanya {MAX_LISTED_PER_KIND} baris pertama per jenis: "
+                             + ", ".join(truncated)])
+        return out.getvalue()
