@@ -24,36 +24,54 @@ def number(value: float, decimals: int = 0) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+# argparse's own words, in Indonesian (argparse looks `_` up in its module at call time).
+_ARGPARSE_WORDS = {
+    "usage: ": "pemakaian: ",
+    "positional arguments": "perintah",
+    "options": "opsi",
+    "show this help message and exit": "tampilkan bantuan ini lalu keluar",
+    "the following arguments are required: %s": "opsi wajib belum diisi: %s",
+    "unrecognized arguments: %s": "argumen tidak dikenal: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "pilihan %(value)r tidak dikenal (pilih salah satu: %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "expected one argument": "perlu satu nilai",
+    "invalid %(type)s value: %(value)r": "nilai %(value)r tidak sah",
+    "ambiguous option: %(option)s could match %(matches)s": "opsi %(option)s tidak jelas: bisa %(matches)s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "perintah %(parser_name)r tidak dikenal (pilihan: %(choices)s)",
+}
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with Indonesian error lines."""
 
     def error(self, message: str):  # noqa: D401 - argparse API
         self.print_usage(sys.stderr)
-        self.exit(2, f"Kesalahan: {message}. Lihat 'python build.py --help'.\n")
+        self.exit(2, f"Kesalahan: {message}. Lihat '{self.prog} --help'.\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse._ = lambda text: _ARGPARSE_WORDS.get(text, text)
     parser = _Parser(
         prog="python build.py",
         description="Buku Data Agregat Kependudukan: dari ekstrak register SIAK ke tabel agregat (YAML). "
                     "Tanpa perintah: membangun edisi demo (register demo → data/2024-S2 dan data/2025-S1).",
     )
     parser.add_argument("--debug", action="store_true", help="tampilkan jejak lengkap bila terjadi kesalahan")
-    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG,
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, metavar="BERKAS",
                         help="berkas konfigurasi kabupaten (bawaan: kabupaten.yml)")
     commands = parser.add_subparsers(dest="command", metavar="PERINTAH", parser_class=_Parser)
 
     def register_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--input", required=True, type=Path, help="ekstrak register (CSV, XLSX atau Parquet)")
-        command.add_argument("--period", required=True, help="periode, mis. 2025-S1 (per 30 Juni) atau 2025-S2")
+        command.add_argument("--input", required=True, type=Path, metavar="BERKAS", help="ekstrak register (CSV, XLSX atau Parquet)")
+        command.add_argument("--period", required=True, metavar="PERIODE", help="periode, mis. 2025-S1 (per 30 Juni) atau 2025-S2")
         command.add_argument("--strict", action="store_true", help="gagal bila ada satu saja baris yang dikecualikan")
-        command.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR,
+        command.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR, metavar="FOLDER",
                              help="folder laporan validasi per baris (internal, tidak masuk git; bawaan: laporan)")
 
     aggregate = commands.add_parser("aggregate", help="validasi dan agregasi satu ekstrak register",
                                     description="Validasi lalu agregasi satu ekstrak register menjadi data/<periode>/.")
     register_options(aggregate)
-    aggregate.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder edisi (bawaan: data)")
+    aggregate.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
 
     validate = commands.add_parser("validate", help="hanya laporan validasi, tanpa menulis data",
                                    description="Periksa satu ekstrak register dan tulis laporan validasinya saja.")
@@ -61,13 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     digest = commands.add_parser("digest", help="cetak digest edisi data/<periode>/",
                                  description="Cetak sha256 edisi (yang ditandatangani pada persetujuan).")
-    digest.add_argument("--period", required=True, help="periode, mis. 2025-S1")
-    digest.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder edisi (bawaan: data)")
+    digest.add_argument("--period", required=True, metavar="PERIODE", help="periode, mis. 2025-S1")
+    digest.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
 
     demo = commands.add_parser("demo", help="bangun edisi demo (register sintetis → data/)",
                                description="Buat register demo sintetis Kabupaten Tapin (dua semester) "
                                            "lalu agregasikan keduanya.")
-    demo.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder edisi (bawaan: data)")
+    demo.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
     return parser
 
 

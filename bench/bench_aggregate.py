@@ -36,6 +36,23 @@ def measure(command: list[str]) -> dict:
     return result
 
 
+def check_same_tables(duckdb_command: list[str], edition: Path) -> None:
+    """Both engines must give the same kabupaten count for every table and category."""
+    import yaml
+
+    done = subprocess.run(duckdb_command, capture_output=True, text=True, check=True)
+    theirs = json.loads(done.stdout.strip().splitlines()[-1])
+    for name, counts in theirs.items():
+        document = yaml.safe_load((edition / f"{name}.yml").read_text(encoding="utf-8"))
+        labels = [k["label"] for k in document["kategori"]]
+        ours = document["wilayah"][next(iter(document["wilayah"]))]["data"]
+        expected = {label: ours[label]["jml"] for label in labels if ours[label]["jml"]}
+        got = {labels[int(k)]: n for k, n in counts.items()}   # -1 (unknown) is the last category
+        if got != expected:
+            raise SystemExit(f"hasil berbeda pada tabel {name}: duckdb {got} ≠ agregat {expected}")
+    print(f"hasil sama: {len(theirs)} tabel, setiap kategori tingkat kabupaten")
+
+
 def register(rows: int) -> Path:
     path = OUT / f"register-{rows}.csv"
     if not path.exists():
@@ -70,6 +87,7 @@ def main() -> None:
               f"memori puncak {max(r['rss_mb'] for r in runs):.0f} MB; "
               f"{args.rows / best[name]['wall'] / 1e6:.2f} juta baris/s")
     if "duckdb" in best:
+        check_same_tables(theirs, OUT / "data" / PERIOD)
         print(f"rasio agregat/duckdb: {best['agregat']['wall'] / best['duckdb']['wall']:.2f} "
               f"(cpu: {os.cpu_count()} inti)")
 

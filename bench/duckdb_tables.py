@@ -3,11 +3,13 @@
 Run as a separate process by bench_aggregate.py: `python bench/duckdb_tables.py REGISTER.csv PERIOD`.
 It applies the same rules (16-digit NIK, first occurrence of a NIK kept, sex, the three date formats,
 region in the kabupaten, codes given as numbers or labels) and groups by (desa, sex, category) for every
-table, then prints the kabupaten total so the run can be checked against ours.
+table, then prints the kabupaten count per table and category (JSON) so the benchmark can check that
+both engines agree.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -25,7 +27,7 @@ CODED = {"agama": "AGAMA", "pendidikan": "PDDK_AKH", "pekerjaan": "JENIS_PKRJN",
          "hubungan_keluarga": "STAT_HBKEL", "golongan_darah": "GOL_DRH", "disabilitas": "PNYDNG_CCT"}
 
 
-def run(register: Path, period: str) -> int:
+def run(register: Path, period: str) -> dict:
     periode = Periode.parse(period)
     config = load_config(ROOT / "kabupaten.yml")
     wilayah = load_wilayah(config.wilayah, config.kode)
@@ -41,10 +43,13 @@ def run(register: Path, period: str) -> int:
     ref = periode.tanggal.isoformat()
 
     def norm(column: str) -> str:
-        # numbers or labels: normalise as the pipeline does (upper case, blanks folded, leading zeros dropped)
-        return f"regexp_replace(regexp_replace(upper(trim({column})), '\\s+', ' ', 'g'), '^0+([0-9])', '\\1')"
+        # numbers or labels, as the pipeline reads them: `01` and `1` are the same code; labels any case
+        return f"coalesce(CAST(TRY_CAST({column} AS INTEGER) AS VARCHAR), upper(trim({column})))"
 
     columns = dict(CODED, jenis_kelamin="JENIS_KLMIN")
+    quoted = lambda values: ", ".join(f"'{v}'" for v in sorted(values))  # noqa: E731
+    none, ada, tidak = (quoted(v) for v in (codes["disabilitas"].none_values | {"TIDAK ADA"},
+                                             config.akta_ada, config.akta_tidak_ada))
     joins = "\n".join(f"LEFT JOIN (SELECT nilai, idx FROM lookup WHERE kolom = '{col}') l_{name} "
                       f"ON l_{name}.nilai = {norm('r.' + col)}" for name, col in columns.items())
     con.execute(f"""
@@ -57,7 +62,11 @@ def run(register: Path, period: str) -> int:
             coalesce(try_strptime(TGL_LHR, '%Y-%m-%d'), try_strptime(TGL_LHR, '%d-%m-%Y'),
                      try_strptime(TGL_LHR, '%d/%m/%Y'))::DATE AS born,
             d.idx AS desa,
-            {', '.join(f"coalesce(l_{name}.idx, -1) AS {name}" for name in CODED)}
+            {', '.join(f"coalesce(l_{name}.idx, -1) AS {name}" for name in CODED if name != "disabilitas")},
+            coalesce(l_disabilitas.idx, CASE WHEN r.PNYDNG_CCT IS NULL OR {norm('r.PNYDNG_CCT')} IN ({none})
+                     THEN 6 ELSE -1 END) AS disabilitas,
+            CASE WHEN {norm('r.AKTA_LHR')} IN ({ada}) THEN 0 WHEN {norm('r.AKTA_LHR')} IN ({tidak}) THEN 1
+                 ELSE -1 END AS akta
           FROM r
           LEFT JOIN desa d ON d.kunci = ((TRY_CAST(r.NO_PROP AS BIGINT) * 100 + TRY_CAST(r.NO_KAB AS BIGINT)) * 100
                  + TRY_CAST(r.NO_KEC AS BIGINT)) * 10000 + TRY_CAST(r.NO_KEL AS BIGINT)
@@ -71,17 +80,22 @@ def run(register: Path, period: str) -> int:
     tables.update({"kelompok_umur": "least(umur // 5, 15)", "umur_tunggal": "least(umur, 100)",
                    "struktur_umur": "CASE WHEN umur < 15 THEN 0 WHEN umur < 65 THEN 1 ELSE 2 END",
                    "wajib_ktp": "CASE WHEN umur >= 17 OR status_kawin IN (1, 2, 3) THEN 0 ELSE 1 END",
-                   "penduduk": "0"})
-    total = 0
+                   "penduduk": "0", "akta_kelahiran": "akta",
+                   "akta_kelahiran_0_17": "CASE WHEN umur <= 17 THEN akta END",
+                   "kia": "CASE WHEN umur < 17 AND status_kawin = 0 THEN (CASE WHEN umur < 5 THEN 0 ELSE 1 END) END"})
+    totals = {}
     for name, expression in tables.items():
         category = name if name in CODED else expression
         result = con.execute(f"SELECT desa, sex, {category} AS k, count(*) FROM facts GROUP BY ALL").fetchall()
-        if name == "penduduk":
-            total = sum(row[3] for row in result)
-    con.execute("SELECT count(*) FROM facts WHERE hubungan_keluarga = 0 GROUP BY desa, sex").fetchall()
-    print(total)
-    return total
-
+        per_category: dict[int, int] = {}
+        for _, _, k, n in result:
+            if k is not None:   # NULL: not in this table's population
+                per_category[k] = per_category.get(k, 0) + n
+        totals[name] = per_category
+    heads = con.execute("SELECT desa, sex, count(*) FROM facts WHERE hubungan_keluarga = 0 GROUP BY ALL").fetchall()
+    totals["kartu_keluarga"] = {0: sum(n for *_, n in heads)}
+    print(json.dumps(totals))
+    return totals
 
 if __name__ == "__main__":
     run(Path(sys.argv[1]), sys.argv[2])

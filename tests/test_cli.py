@@ -1,0 +1,57 @@
+"""The command line as users see it: help in Indonesian, every command documented, the summary."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from agregat import cli, jobs
+from conftest import FIXTURES, ROOT
+
+COMMANDS = ("aggregate", "validate", "digest", "demo")
+ENGLISH = re.compile(r"usage:|positional arguments|options:|show this help|required:|invalid choice")
+
+
+def help_text(capsys, *argv: str) -> str:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([*argv, "--help"])
+    assert exit_info.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_every_command_has_indonesian_help_and_is_in_the_readme(capsys):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    main_help = help_text(capsys)
+    assert "pemakaian: python build.py" in main_help and not ENGLISH.search(main_help)
+    for command in COMMANDS:
+        assert command in main_help
+        text = help_text(capsys, command)
+        assert text.startswith(f"pemakaian: python build.py {command}")
+        assert not ENGLISH.search(text), command
+        assert f"build.py {command}" in readme or command == "demo"
+
+
+def test_argparse_errors_are_indonesian_and_name_the_subcommand_help(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["aggregate"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "Kesalahan: opsi wajib belum diisi: --input, --period. Lihat 'python build.py aggregate --help'." in err
+    assert not ENGLISH.search(err.replace("pemakaian:", ""))
+
+
+def test_summary_uses_indonesian_numbers_and_row_numbers(tmp_path):
+    aggregation = jobs.validate(FIXTURES / "golden" / "register.csv", "2025-S1", FIXTURES / "golden" / "kabupaten.yml")
+    summary = cli._summary(aggregation)
+    assert summary.splitlines()[0] == ("Register register.csv (2025-S1, per 30-06-2025): 20 baris dibaca, 14 valid, "
+                                       "6 dikecualikan.")
+    assert "  dikecualikan - NIK bukan tepat 16 angka: 1 (baris 14)" in summary
+    assert cli.number(1234567) == "1.234.567" and cli.number(12.345, 2) == "12,35"
+
+
+def test_progress_is_reported_for_every_row(tmp_path):
+    seen = []
+    jobs.validate(FIXTURES / "golden" / "register.csv", "2025-S1", FIXTURES / "golden" / "kabupaten.yml",
+                  progress=seen.append)
+    assert sum(seen) == 20
