@@ -6,8 +6,10 @@ Heavy libraries are imported inside the commands so that `--help` answers at onc
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 from .config import DEFAULT_CONFIG, PROJECT_ROOT
@@ -61,7 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="berkas konfigurasi kabupaten (bawaan: kabupaten.yml)")
     commands = parser.add_subparsers(dest="command", metavar="PERINTAH", parser_class=_Parser)
 
+    def common_options(command: argparse.ArgumentParser) -> None:
+        # also accepted after the command; given there, it wins
+        command.add_argument("--config", type=Path, default=argparse.SUPPRESS, metavar="BERKAS",
+                             help="berkas konfigurasi kabupaten (bawaan: kabupaten.yml)")
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help="tampilkan jejak lengkap bila terjadi kesalahan")
+
     def register_options(command: argparse.ArgumentParser) -> None:
+        common_options(command)
         command.add_argument("--input", required=True, type=Path, metavar="BERKAS", help="ekstrak register (CSV, XLSX atau Parquet)")
         command.add_argument("--period", required=True, metavar="PERIODE", help="periode, mis. 2025-S1 (per 30 Juni) atau 2025-S2")
         command.add_argument("--strict", action="store_true", help="gagal bila ada satu saja baris yang dikecualikan")
@@ -79,12 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     digest = commands.add_parser("digest", help="cetak digest edisi data/<periode>/",
                                  description="Cetak sha256 edisi (yang ditandatangani pada persetujuan).")
+    common_options(digest)
     digest.add_argument("--period", required=True, metavar="PERIODE", help="periode, mis. 2025-S1")
     digest.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
 
     demo = commands.add_parser("demo", help="bangun edisi demo (register sintetis → data/)",
                                description="Buat register demo sintetis Kabupaten Tapin (dua semester) "
                                            "lalu agregasikan keduanya.")
+    common_options(demo)
     demo.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
     return parser
 
@@ -103,14 +115,17 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"Kesalahan: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:   # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
-        print("Dibatalkan. Tidak ada data yang diubah.", file=sys.stderr)
+        print("Dibatalkan. Edisi di data/ diganti hanya bila semua langkah berhasil.", file=sys.stderr)
         return 130
     except Exception as exc:  # the last net: one line, never a register value
         if args.debug:
             traceback.print_exc()
-        print(f"Kesalahan internal ({type(exc).__name__}). Tidak ada data yang diubah. "
-              "Jalankan lagi dengan --debug dan laporkan jejaknya ke pengembang.", file=sys.stderr)
+        print(f"Kesalahan internal ({type(exc).__name__}). Edisi di data/ diganti hanya bila semua langkah "
+              "berhasil. Jalankan lagi dengan --debug dan laporkan jejaknya ke pengembang.", file=sys.stderr)
         return EXIT_INTERNAL
 
 
@@ -119,8 +134,9 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_aggregate(args) -> int:
     from . import jobs
 
-    result = jobs.aggregate(args.input, args.period, args.config, args.data_dir, strict=args.strict,
-                            progress=_progress_bar(args.input), report_dir=args.report_dir)
+    with _progress_bar(args.input) as progress:
+        result = jobs.aggregate(args.input, args.period, args.config, args.data_dir, strict=args.strict,
+                                progress=progress, report_dir=args.report_dir)
     print(_summary(result.aggregation))
     print(f"Laporan per baris: {_shown(result.report_path)}")
     print(f"Edisi {result.aggregation.periode} ditulis ke {_shown(result.edition_dir)} "
@@ -131,7 +147,8 @@ def cmd_aggregate(args) -> int:
 def cmd_validate(args) -> int:
     from . import jobs
 
-    aggregation = jobs.validate(args.input, args.period, args.config, progress=_progress_bar(args.input))
+    with _progress_bar(args.input) as progress:
+        aggregation = jobs.validate(args.input, args.period, args.config, progress=progress)
     report_path = jobs.write_report(aggregation, args.report_dir)
     print(_summary(aggregation))
     print(f"Laporan per baris: {_shown(report_path)}")
@@ -188,15 +205,17 @@ def _summary(aggregation) -> str:
     return "\n".join(lines)
 
 
+@contextmanager
 def _progress_bar(path: Path):
-    """A tqdm bar on stderr for long inputs on a terminal; None otherwise."""
+    """A tqdm bar on stderr for long inputs on a terminal (yields its update function, or None)."""
     try:
         size = Path(path).stat().st_size
     except OSError:
-        return None
+        size = 0
     if size < PROGRESS_MIN_BYTES or not sys.stderr.isatty():
-        return None
+        yield None
+        return
     from tqdm import tqdm
 
-    bar = tqdm(unit=" baris", unit_scale=True, desc="Membaca register", leave=False, file=sys.stderr)
-    return bar.update
+    with tqdm(unit=" baris", unit_scale=True, desc="Membaca register", leave=False, file=sys.stderr) as bar:
+        yield bar.update

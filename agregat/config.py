@@ -73,7 +73,7 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
     kode = text("kode")
     nama = text("nama")
     if kode and not re.fullmatch(r"\d{2}\.\d{2}", kode):
-        problems.append(f"kunci 'kode' harus kode kabupaten Kemendagri seperti \"63.05\" (dalam tanda kutip)")
+        problems.append("kunci 'kode' harus kode kabupaten Kemendagri seperti \"63.05\" (dalam tanda kutip)")
     wilayah = text("wilayah")
     wilayah_path = (path.parent / wilayah) if wilayah else Path()
     if wilayah and not wilayah_path.is_file():

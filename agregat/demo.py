@@ -46,7 +46,9 @@ RELIGION_TARGETS = ((7, 320, ("63.05.08.2001", "63.05.08.2004", "63.05.08.2005",
 BAD_ROWS = {"nik_float": 30, "nik_15_digits": 20, "nik_duplicate": 40, "sex_X": 10, "sex_blank": 10,
             "date_blank": 10, "date_impossible": 8, "date_future": 10, "kec_99": 10, "kab_6": 10}
 ANOMALIES = {"code_blank": 5, "code_unknown": 1, "kk_without_head": 2, "kk_two_heads": 1,
-             "nik_date_mismatch": 4, "nik_sex_mismatch": 3}  # code_*: per coded column; nik_*: in 2024-S2
+             "nik_date_mismatch": 4, "nik_sex_mismatch": 3,   # code_*: per coded column; nik_*: in 2024-S2
+             "no_kk_invalid": 3}
+MALFORMED_ROWS = 2   # extra lines with a field too few / too many, as a hand-edited CSV has
 BLANKABLE = ("AGAMA", "PDDK_AKH", "JENIS_PKRJN", "STAT_KWN", "GOL_DRH")
 CHUNK_ROWS = 500_000
 
@@ -473,6 +475,10 @@ def messy_register(rng, p: pd.DataFrame, h: pd.DataFrame, villages: Villages, re
     role[rng.choice(wives, ANOMALIES["kk_two_heads"], replace=False)] = 1
     p["role"] = role
     table = to_table(p, h, villages, rng)
+    members = rng.choice(np.flatnonzero(role == 4), ANOMALIES["no_kk_invalid"], replace=False)
+    no_kk = table["NO_KK"].to_numpy(zero_copy_only=False).copy()
+    no_kk[members] = [value[:-1] for value in no_kk[members]]          # a digit lost when typed in
+    table = table.set_column(COLUMNS.index("NO_KK"), "NO_KK", pa.array(no_kk, pa.string()))
     cells = rng.choice(len(p), (len(BLANKABLE), ANOMALIES["code_blank"] + ANOMALIES["code_unknown"]), replace=False)
     for col, where in zip(BLANKABLE, cells):
         values = table[col].to_numpy(zero_copy_only=False).copy()
@@ -521,6 +527,17 @@ def _write(table: pa.Table, path: Path) -> Path:
     return path
 
 
+def _add_malformed_rows(rng, path: Path) -> Path:
+    """Copy MALFORMED_ROWS data lines, one with its last field cut off, one with a field too many."""
+    lines = path.read_bytes().split(b"\n")
+    picks = np.sort(rng.choice(np.arange(1, len(lines) - 1), MALFORMED_ROWS, replace=False))
+    for i, line in sorted(zip(picks.tolist(), (b",".join(lines[picks[0]].split(b",")[:-1]),
+                                                lines[picks[1]] + b",X")), reverse=True):
+        lines.insert(i + 1, line)
+    path.write_bytes(b"\n".join(lines))
+    return path
+
+
 def write_demo_registers(out_dir: Path, seed: int = 6305) -> dict[str, Path]:
     """Write demo-2024-S2.csv and demo-2025-S1.csv into out_dir (created if needed); return {period: path}.
     Deterministic: the same seed gives byte-identical files."""
@@ -543,7 +560,8 @@ def write_demo_registers(out_dir: Path, seed: int = 6305) -> dict[str, Path]:
     paths = {}
     for i, (period, day, (pp, hh)) in enumerate(zip(DEMO_PERIODS, days, populations)):
         table = messy_register(np.random.default_rng([seed, i]), pp, hh, villages, day, alloc)
-        paths[period] = _write(table, out_dir / f"demo-{period}.csv")
+        rng_period = np.random.default_rng([seed, i, 1])
+        paths[period] = _add_malformed_rows(rng_period, _write(table, out_dir / f"demo-{period}.csv"))
     return paths
 
 

@@ -12,16 +12,15 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
 
-from .config import KNOWN_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Config, normalize_header
+from .config import KNOWN_COLUMNS, REQUIRED_COLUMNS, Config, normalize_header
 from .digest import file_sha256
 from .errors import InputError
 
@@ -182,25 +181,40 @@ def prepare_precise_scan(register: Register) -> None:
     Rows are numbered as a spreadsheet shows the file: one row per line, blank lines included, but a
     quoted value running over several lines stays one row.
     """
-    text = io.TextIOWrapper(open(register.path, "rb"), encoding=register.encoding, newline="")
     good: list[int] = []
     bad: list[int] = []
-    with text:
-        reader = csv.reader(text, delimiter=register.delimiter)
-        header = next(reader)
-        width = len(header)
-        previous_end = reader.line_num
-        folded = previous_end - 1          # extra lines taken by multi-line values so far
-        for record in reader:
-            start = previous_end + 1
+    with open(register.path, encoding=register.encoding, newline="") as text:
+        reader = csv.reader(text, delimiter=register.delimiter, strict=True)
+        row = 1
+        try:
+            header = next(reader)
+            width = len(header)
             previous_end = reader.line_num
-            row = start - folded
-            folded += previous_end - start
-            if not record:
-                continue
-            (good if len(record) == width else bad).append(row)
+            folded = previous_end - 1          # extra lines taken by multi-line values so far
+            for record in reader:
+                start = previous_end + 1
+                previous_end = reader.line_num
+                row = start - folded
+                folded += previous_end - start
+                if not record:
+                    continue
+                if len(record) == width:
+                    good.append(row)
+                elif previous_end > start:     # a quote opened in one line and closed lines later
+                    raise _unclosed_quote(register, row)
+                else:
+                    bad.append(row)
+        except csv.Error:
+            raise _unclosed_quote(register, row + 1) from None
     register._line_numbers = np.array(good, dtype=np.int64)
     register.malformed_rows = bad
+
+
+def _unclosed_quote(register: Register, row: int) -> InputError:
+    return InputError(
+        f"Berkas {register.display_name}: sekitar baris {row} ada tanda kutip (\") pembuka yang tidak ditutup, "
+        "sehingga baris-baris sesudahnya tidak dapat dibaca. Hapus tanda kutip itu di spreadsheet atau ekspor "
+        "ulang register, lalu jalankan lagi.")
 
 
 # ---- opening each format ------------------------------------------------------------------------
@@ -379,13 +393,9 @@ def _excel_serial_date(value: float) -> str:
 
 
 def _arrow_text(array: pa.Array) -> pa.Array:
-    """A Parquet column as text; dates as YYYY-MM-DD."""
+    """A Parquet column as text; dates and timestamps as YYYY-MM-DD."""
     import pyarrow.compute as pc
 
     if pa.types.is_timestamp(array.type):
         array = pc.cast(array, pa.date32())
-    if pa.types.is_string(array.type):
-        return array
-    if pa.types.is_large_string(array.type) or pa.types.is_dictionary(array.type):
-        return pc.cast(array, pa.string())
-    return pc.cast(array, pa.string())
+    return array if pa.types.is_string(array.type) else pc.cast(array, pa.string())

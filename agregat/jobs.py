@@ -48,10 +48,10 @@ def aggregate(input_path: Path, period: str, config_path: Path, data_dir: Path, 
     data_dir = Path(data_dir)
     previous_periode = str(periode.sebelumnya)
     previous = read_previous(data_dir / previous_periode)
-    files = edition_files(aggregation, config, (previous_periode, previous) if previous else None)
+    files = edition_files(aggregation, config, previous)
     edition_dir = data_dir / str(periode)
-    write_edition(edition_dir, files)
     report_path = write_report(aggregation, report_dir) if report_dir is not None else None
+    write_edition(edition_dir, files)   # last: the edition changes only when everything else succeeded
     return EditionResult(aggregation, edition_dir, files, edition_digest(edition_dir), report_path)
 
 

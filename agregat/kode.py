@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -46,6 +46,11 @@ class CodeList:
     kategori: tuple[tuple[str, str], ...]
     lookup: dict[str, int]
     none_values: frozenset[str] = frozenset()
+
+    def index(self, *kodes: str) -> tuple[int, ...] | int:
+        """Category index of one SIAK code (or a tuple for several): rules name codes, never positions."""
+        found = tuple([k for k, _ in self.kategori].index(kode) for kode in kodes)
+        return found[0] if len(found) == 1 else found
 
     def resolve(self, value: str | None) -> int:
         """Category index, or -1 for a blank or unknown cell."""

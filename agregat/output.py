@@ -9,13 +9,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import yaml
 
 from . import __version__
+from .digest import edition_digest
 from .pipeline import Aggregation
 from .tables import roll_up
 
@@ -50,13 +52,13 @@ def dump_yaml(document: dict) -> str:
                      default_flow_style=False)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _key(value: str) -> str:
     """A mapping key exactly as PyYAML writes it (quoted where YAML needs it)."""
     return dump_yaml({value: 0})[:-4]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _value(value: str) -> str:
     return dump_yaml({"k": value})[3:-1]
 
@@ -146,26 +148,34 @@ def indikator_document(aggregation: Aggregation, tables: dict[str, dict], luas_s
     return document
 
 
-def read_previous(edition_dir: Path) -> dict[str, dict] | None:
-    """The compared tables of an earlier edition, or None if it is not there."""
+@dataclass(frozen=True)
+class PreviousEdition:
+    """What the comparison needs of the previous semester's edition."""
+
+    periode: str
+    digest: str
+    tables: dict[str, dict]
+
+
+def read_previous(edition_dir: Path) -> PreviousEdition | None:
+    """The compared tables of an earlier edition (and its digest), or None if it is not there."""
     documents = {}
     for name, _ in COMPARED:
         path = edition_dir / f"{name}.yml"
         if not path.is_file():
             return None
         documents[name] = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
-    return documents
+    return PreviousEdition(edition_dir.name, edition_digest(edition_dir), documents)
 
 
-def perbandingan_document(aggregation: Aggregation, tables: dict[str, dict], previous: dict[str, dict],
-                          previous_periode: str) -> dict:
+def perbandingan_document(aggregation: Aggregation, tables: dict[str, dict], previous: PreviousEdition) -> dict:
     """Change from the previous semester (absolute and %) of penduduk, KK and wajib KTP per region."""
     wilayah = {}
     for kode, region in tables["penduduk"]["wilayah"].items():
         data = {}
         for name, label in COMPARED:
             now = tables[name]["wilayah"][kode]["data"][label]["jml"]
-            before_region = previous[name].get("wilayah", {}).get(kode)
+            before_region = previous.tables[name].get("wilayah", {}).get(kode)
             before = before_region["data"][label]["jml"] if before_region else None
             data[name] = {
                 "sebelumnya": before, "sekarang": now,
@@ -174,7 +184,8 @@ def perbandingan_document(aggregation: Aggregation, tables: dict[str, dict], pre
             }
         wilayah[kode] = {"nama": region["nama"], "tingkat": region["tingkat"], "data": data}
     document = _header("perbandingan", "Perbandingan dengan Semester Sebelumnya", aggregation)
-    document["periode_sebelumnya"] = previous_periode
+    document["periode_sebelumnya"] = previous.periode
+    document["digest_sebelumnya"] = previous.digest   # shows when the earlier edition changed afterwards
     document["wilayah"] = wilayah
     return document
 
@@ -202,13 +213,13 @@ def manifest_document(aggregation: Aggregation, kode: str, nama: str) -> dict:
     }
 
 
-def edition_files(aggregation: Aggregation, config, previous: tuple[str, dict] | None) -> dict[str, str]:
+def edition_files(aggregation: Aggregation, config, previous: PreviousEdition | None) -> dict[str, str]:
     """Every file the aggregation step owns in the edition, as `{file name: text}`."""
     tables = table_documents(aggregation)
     files = {f"{name}.yml": dump_table(document) for name, document in tables.items()}
     files["indikator.yml"] = dump_yaml(indikator_document(aggregation, tables, config.luas_sumber))
     if previous is not None:
-        files["perbandingan.yml"] = dump_yaml(perbandingan_document(aggregation, tables, previous[1], previous[0]))
+        files["perbandingan.yml"] = dump_yaml(perbandingan_document(aggregation, tables, previous))
     files["manifest.yml"] = dump_yaml(manifest_document(aggregation, config.kode, config.nama))
     return files
 

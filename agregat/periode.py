@@ -19,7 +19,7 @@ class Periode:
     semester: int
 
     @classmethod
-    def parse(cls, text: str) -> "Periode":
+    def parse(cls, text: str) -> Periode:
         match = _PATTERN.fullmatch(text.strip()) if isinstance(text, str) else None
         if not match or not 1900 <= int(match.group(1)) <= 2999:
             raise UsageError(
@@ -37,7 +37,7 @@ class Periode:
         return dt.date(self.tahun, 6, 30) if self.semester == 1 else dt.date(self.tahun, 12, 31)
 
     @property
-    def sebelumnya(self) -> "Periode":
+    def sebelumnya(self) -> Periode:
         """The previous semester."""
         return Periode(self.tahun - 1, 2) if self.semester == 1 else Periode(self.tahun, 1)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from .ingest import Register, RescanNeeded, open_register, prepare_precise_scan
 from .kode import load_code_lists
 from .periode import Periode
 from .report import Report
-from .tables import TableSpec, add_counts, count_chunk, table_specs
+from .tables import KEPALA_KELUARGA, TableSpec, add_counts, count_chunk, table_specs
 from .validation import CODED, NIK_DUPLICATE, REASON_CODES, Context, RowFacts, check_chunk
 from .wilayah import Wilayah, load_wilayah
 
@@ -43,26 +43,42 @@ class _NikRegistry:
         self.seen = np.empty(0, dtype=np.int64)
 
     def mark_duplicates(self, facts: RowFacts) -> None:
-        """Exclude every row whose valid NIK appeared in an earlier row (this chunk or before)."""
+        """Exclude every row whose NIK belongs to an earlier kept row (this chunk or before).
+
+        Only rows that pass every other rule register their NIK: a damaged first copy does not make the
+        good copy after it a duplicate, so adding an excluded row never changes the tables.
+        """
         positions = np.flatnonzero(facts.nik >= 0)
         niks = facts.nik[positions]
-        unique, first, inverse = np.unique(niks, return_index=True, return_inverse=True)
-        duplicate = np.ones(len(niks), dtype=bool)
-        duplicate[first] = False
-        where = np.searchsorted(self.seen, unique)
-        known = where < len(self.seen)
-        known[known] = self.seen[where[known]] == unique[known]
-        duplicate |= known[inverse]
+        keepable = facts.reason[positions] == 0
+        first_kept, first_index = np.unique(niks[keepable], return_index=True)
+        first_position = np.flatnonzero(keepable)[first_index]    # index into `niks`
+        first_of = np.full(len(niks), np.iinfo(np.int64).max)   # where this NIK is first kept in the chunk
+        if len(first_kept):
+            where = np.searchsorted(first_kept, niks).clip(0, len(first_kept) - 1)
+            match = first_kept[where] == niks
+            first_of[match] = first_position[where[match]]
+        duplicate = _member(self.seen, niks) | (np.arange(len(niks)) > first_of)
         facts.reason[positions[duplicate]] = NIK_DUPLICATE
-        merged = np.concatenate([self.seen, unique[~known]])
+        new = first_kept[~_member(self.seen, first_kept)]
+        merged = np.concatenate([self.seen, new])
         merged.sort(kind="stable")   # two sorted runs: timsort merges them in linear time
         self.seen = merged
+
+
+def _member(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Which `values` occur in the sorted array."""
+    if len(sorted_values) == 0:
+        return np.zeros(len(values), dtype=bool)
+    where = np.searchsorted(sorted_values, values).clip(0, len(sorted_values) - 1)
+    return sorted_values[where] == values
 
 
 class _FamilyCheck:
     """Kepala Keluarga per NO_KK across the whole register."""
 
-    def __init__(self) -> None:
+    def __init__(self, kepala: int) -> None:
+        self.kepala = kepala   # category index of KEPALA KELUARGA
         self.kk: list[np.ndarray] = []
         self.head: list[np.ndarray] = []
         self.rows: list[np.ndarray] = []
@@ -72,7 +88,7 @@ class _FamilyCheck:
         report.warn("no_kk_tidak_valid", facts.rows[kept & (facts.no_kk < 0)], "NO_KK")
         usable = kept & (facts.no_kk >= 0)
         self.kk.append(facts.no_kk[usable])
-        self.head.append(facts.codes["hubungan_keluarga"][usable] == 0)
+        self.head.append(facts.codes["hubungan_keluarga"][usable] == self.kepala)
         self.rows.append(facts.rows[usable])
 
     def finish(self, report: Report) -> None:
@@ -96,9 +112,18 @@ def aggregate_register(path: Path, periode: Periode, config: Config,
     register = open_register(path, config)
     ctx = Context(config, wilayah, codes, periode.tanggal)
     specs = table_specs(codes, register.columns)
+    done = [0]
+
+    def counted(rows: int) -> None:
+        done[0] += rows
+        if progress:
+            progress(rows)
+
     try:
-        counts, report = _scan(register, ctx, specs, progress)
+        counts, report = _scan(register, ctx, specs, counted)
     except RescanNeeded:
+        if progress:
+            progress(-done[0])   # the bar starts again with the exact scan
         prepare_precise_scan(register)
         counts, report = _scan(register, ctx, specs, progress)
     return Aggregation(periode, register, wilayah, specs, counts, report)
@@ -108,7 +133,7 @@ def _scan(register: Register, ctx: Context, specs: list[TableSpec],
           progress: ProgressCallback | None) -> tuple[dict[str, np.ndarray], Report]:
     report = Report()
     niks = _NikRegistry()
-    families = _FamilyCheck()
+    families = _FamilyCheck(ctx.codes["hubungan_keluarga"].index(KEPALA_KELUARGA))
     n_desa = len(ctx.wilayah.desa)
     counts = {spec.name: np.zeros((n_desa, 2, len(spec.kategori)), dtype=np.int64) for spec in specs}
     for chunk in register.chunks():

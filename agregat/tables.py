@@ -7,7 +7,7 @@ serves a small file, a register streamed in chunks, and (later) a cluster. Highe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -38,9 +38,10 @@ AGE_GROUPS = _bands([f"{a}-{a + 4}" for a in range(0, 75, 5)] + ["75+"])
 SINGLE_AGES = _bands([str(a) for a in range(100)] + ["100+"])
 AGE_STRUCTURE = _bands(["0-14", "15-64", "65+"])
 UNKNOWN = ((UNKNOWN_KODE, UNKNOWN_LABEL),)
-KAWIN_OR_EVER = (1, 2, 3)   # indices of KAWIN, CERAI HIDUP, CERAI MATI in status_kawin
-BELUM_KAWIN = 0
-KEPALA_KELUARGA = 0
+# SIAK codes the rules use: status kawin 1 BELUM KAWIN, 2 KAWIN, 3 CERAI HIDUP, 4 CERAI MATI; SHDK 1 KEPALA KELUARGA
+BELUM_KAWIN = "1"
+PERNAH_KAWIN = ("2", "3", "4")
+KEPALA_KELUARGA = "1"
 
 
 def _known_or(values: np.ndarray, unknown: int) -> np.ndarray:
@@ -52,14 +53,20 @@ def _age_structure(facts: RowFacts) -> np.ndarray:
     return np.digitize(facts.age, [15, 65])
 
 
-def _wajib_ktp(facts: RowFacts) -> np.ndarray:
-    wajib = (facts.age >= 17) | np.isin(facts.codes["status_kawin"], KAWIN_OR_EVER)
-    return np.where(wajib, 0, 1)
+def _wajib_ktp(pernah_kawin: tuple[int, ...]) -> Callable[[RowFacts], np.ndarray]:
+    """Age 17 or more, or ever married (UU 24/2013 Pasal 63(1)); an unknown status counts by age alone."""
+    def categorize(facts: RowFacts) -> np.ndarray:
+        wajib = (facts.age >= 17) | np.isin(facts.codes["status_kawin"], pernah_kawin)
+        return np.where(wajib, 0, 1)
+    return categorize
 
 
-def _kia(facts: RowFacts) -> np.ndarray:
-    target = (facts.age < 17) & (facts.codes["status_kawin"] == BELUM_KAWIN)
-    return np.where(target, np.where(facts.age < 5, 0, 1), -1)
+def _kia(belum_kawin: int) -> Callable[[RowFacts], np.ndarray]:
+    """Under 17 and known to be unmarried (Permendagri 2/2016), split 0-4 and 5-16."""
+    def categorize(facts: RowFacts) -> np.ndarray:
+        target = (facts.age < 17) & (facts.codes["status_kawin"] == belum_kawin)
+        return np.where(target, np.where(facts.age < 5, 0, 1), -1)
+    return categorize
 
 
 def _akta(max_age: int | None) -> Callable[[RowFacts], np.ndarray]:
@@ -81,12 +88,14 @@ def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...]) -> list[Ta
         return TableSpec(name, judul, "semua penduduk", kategori + UNKNOWN,
                          lambda f: _known_or(f.codes[name], len(kategori)))
 
+    kepala = codes["hubungan_keluarga"].index(KEPALA_KELUARGA)
+    status_kawin = codes["status_kawin"]
     specs = [
         TableSpec("penduduk", "Jumlah Penduduk", "semua penduduk", (("1", "PENDUDUK"),),
                   lambda f: np.zeros(len(f), dtype=np.int64)),
         TableSpec("kartu_keluarga", "Jumlah Kepala Keluarga", "penduduk berstatus Kepala Keluarga",
                   (("1", "KEPALA KELUARGA"),),
-                  lambda f: np.where(f.codes["hubungan_keluarga"] == KEPALA_KELUARGA, 0, -1),
+                  lambda f: np.where(f.codes["hubungan_keluarga"] == kepala, 0, -1),
                   whole_population=False),
         TableSpec("kelompok_umur", "Jumlah Penduduk Menurut Kelompok Umur", "semua penduduk", AGE_GROUPS,
                   lambda f: np.minimum(f.age // 5, len(AGE_GROUPS) - 1)),
@@ -107,7 +116,8 @@ def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...]) -> list[Ta
                                kinds + UNKNOWN, lambda f: _known_or(f.disabilitas, len(kinds)),
                                requires="PNYDNG_CCT"))
     specs.append(TableSpec("wajib_ktp", "Jumlah Penduduk Wajib KTP-el", "semua penduduk",
-                           (("1", "WAJIB KTP-EL"), ("2", "BELUM WAJIB KTP-EL")), _wajib_ktp))
+                           (("1", "WAJIB KTP-EL"), ("2", "BELUM WAJIB KTP-EL")),
+                           _wajib_ktp(status_kawin.index(*PERNAH_KAWIN))))
     if "AKTA_LHR" in columns:
         akta = (("1", "MEMILIKI"), ("2", "BELUM MEMILIKI")) + UNKNOWN
         specs.append(TableSpec("akta_kelahiran", "Kepemilikan Akta Kelahiran (Semua Umur)", "semua penduduk",
@@ -117,7 +127,8 @@ def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...]) -> list[Ta
                                requires="AKTA_LHR"))
     specs.append(TableSpec("kia", "Sasaran Kartu Identitas Anak (KIA)",
                            "penduduk umur di bawah 17 tahun berstatus belum kawin",
-                           (("0-4", "0-4"), ("5-16", "5-16")), _kia, whole_population=False))
+                           (("0-4", "0-4"), ("5-16", "5-16")), _kia(status_kawin.index(BELUM_KAWIN)),
+                           whole_population=False))
     return specs
 
 

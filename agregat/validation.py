@@ -24,7 +24,8 @@ EXCLUSIONS: dict[str, tuple[str, str]] = {
     "nik_tidak_valid": ("NIK", "NIK bukan tepat 16 angka"),
     "nik_ganda": ("NIK", "NIK sudah muncul di baris sebelumnya (baris pertama yang dipakai)"),
     "jenis_kelamin_tidak_valid": ("JENIS_KLMIN", "jenis kelamin bukan laki-laki atau perempuan"),
-    "tgl_lahir_tidak_valid": ("TGL_LHR", "tanggal lahir kosong, bukan tanggal yang sah, atau sesudah tanggal data"),
+    "tgl_lahir_tidak_valid": ("TGL_LHR", "tanggal lahir kosong, bukan tanggal yang sah, sesudah tanggal data, "
+                                         "atau umur lebih dari 130 tahun"),
     "wilayah_tidak_valid": ("NO_PROP/NO_KAB/NO_KEC/NO_KEL", "tempat tinggal bukan desa/kelurahan kabupaten ini"),
     "baris_rusak": ("-", "jumlah kolom baris ini tidak sama dengan baris judul"),
 }
@@ -43,6 +44,7 @@ WARNINGS: dict[str, str] = {
 
 CODED = ("agama", "pendidikan", "pekerjaan", "status_kawin", "hubungan_keluarga", "golongan_darah")
 MAX_AGE = 130
+REGION_LIMITS = (100, 100, 100, 10000)   # NO_PROP, NO_KAB, NO_KEC, NO_KEL: 2, 2, 2 and 4 digits
 _DATE_FORMATS = (
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"),
     re.compile(r"(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})"),
@@ -156,7 +158,8 @@ def check_chunk(chunk: Chunk, ctx: Context) -> RowFacts:
     parts = [map_distinct(columns[c], _integer, ctx.cache(c), np.int64)[:, 0]
              for c in ("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL")]
     key = region_key(*parts)
-    key[np.any(np.stack(parts) < 0, axis=0)] = -1
+    in_range = np.all([(part >= 0) & (part < limit) for part, limit in zip(parts, REGION_LIMITS)], axis=0)
+    key[~in_range] = -1   # e.g. NO_KEL 12001 must not become kecamatan 2, desa 2001
     position = np.searchsorted(ctx.desa_keys, key).clip(0, len(ctx.desa_keys) - 1)
     desa = np.where(ctx.desa_keys[position] == key, position, -1).astype(np.int32)
 

@@ -55,3 +55,10 @@ def test_progress_is_reported_for_every_row(tmp_path):
     jobs.validate(FIXTURES / "golden" / "register.csv", "2025-S1", FIXTURES / "golden" / "kabupaten.yml",
                   progress=seen.append)
     assert sum(seen) == 20
+
+
+def test_config_and_debug_are_accepted_after_the_command_too(tmp_path, capsys):
+    argv = ["validate", "--input", str(FIXTURES / "golden" / "register.csv"), "--period", "2025-S1",
+            "--report-dir", str(tmp_path), "--config", str(FIXTURES / "golden" / "kabupaten.yml"), "--debug"]
+    assert cli.main(argv) == 0
+    assert "20 baris dibaca, 14 valid" in capsys.readouterr().out

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 import yaml
 
 from agregat import cli, demo, jobs
 from conftest import ROOT, snapshot
+from test_demo import read_register
 from test_schema import check_edition
 
 pytestmark = pytest.mark.slow
@@ -47,7 +47,7 @@ def test_committed_demo_editions_are_what_the_code_makes(demo_run):
 
 def test_no_personal_data_reaches_any_output(demo_run, capsys):
     base, results = demo_run
-    register = pd.read_csv(base / "data" / "raw" / "demo-2025-S1.csv", dtype=str, keep_default_na=False)
+    register = read_register(base / "data" / "raw" / "demo-2025-S1.csv")
     names = {n.encode() for n in register["NAMA_LGKP"] if " " in n}
     outputs = [p for folder in ("data/2024-S2", "data/2025-S1", "laporan") for p in (base / folder).rglob("*")
                if p.is_file()]
