@@ -55,8 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     argparse._ = lambda text: _ARGPARSE_WORDS.get(text, text)
     parser = _Parser(
         prog="python build.py",
-        description="Buku Data Agregat Kependudukan: dari ekstrak register SIAK ke tabel agregat (YAML). "
-                    "Tanpa perintah: membangun edisi demo (register demo → data/2024-S2 dan data/2025-S1).",
+        description="Buku Data Agregat Kependudukan: dari ekstrak register SIAK ke tabel agregat (YAML), "
+                    "lalu situs web dan PDF buku. Tanpa perintah: membangun buku demo (register demo → "
+                    "data/2024-S2 dan data/2025-S1 → site/ dan PDF draf).",
     )
     parser.add_argument("--debug", action="store_true", help="tampilkan jejak lengkap bila terjadi kesalahan")
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, metavar="BERKAS",
@@ -98,6 +99,22 @@ def build_parser() -> argparse.ArgumentParser:
                                            "lalu agregasikan keduanya.")
     common_options(demo)
     demo.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
+    demo.add_argument("--no-pdf", action="store_true", help="tanpa PDF (lebih cepat)")
+
+    build = commands.add_parser("build", help="bangun situs web dan PDF buku dari data/",
+                                description="Bangun situs web (site/) dan PDF buku dari edisi di data/. "
+                                            "Tidak ada yang dibangun ulang bila masukannya tidak berubah.")
+    common_options(build)
+    build.add_argument("--period", metavar="PERIODE", help="PDF hanya untuk edisi ini (bawaan: semua edisi)")
+    build.add_argument("--final", action="store_true", help="PDF final, tanpa tanda DRAF")
+    build.add_argument("--no-pdf", action="store_true", help="hanya situs web, tanpa PDF")
+    build.add_argument("--ukuran", choices=("A4", "F4"), default="A4", help="ukuran kertas PDF (bawaan: A4)")
+    build.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
+
+    serve = commands.add_parser("serve", help="pratinjau situs di peramban, diperbarui saat berkas berubah",
+                                description="Pratinjau langsung situs buku di http://127.0.0.1:8000 (tanpa PDF).")
+    common_options(serve)
+    serve.add_argument("--alamat", default="127.0.0.1:8000", metavar="HOST:PORT", help="alamat server pratinjau")
     return parser
 
 
@@ -107,8 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "demo"
     if args.command is None:
         args.data_dir = DEFAULT_DATA_DIR
+        args.no_pdf = False
     try:
-        handler = {"aggregate": cmd_aggregate, "validate": cmd_validate, "digest": cmd_digest, "demo": cmd_demo}
+        handler = {"aggregate": cmd_aggregate, "validate": cmd_validate, "digest": cmd_digest, "demo": cmd_demo,
+                   "build": cmd_build, "serve": cmd_serve}
         return handler[command](args)
     except AgregatError as exc:
         if args.debug:
@@ -169,9 +188,49 @@ def cmd_demo(args) -> int:
     from . import jobs
 
     for result in jobs.build_demo(args.config, args.data_dir, report_dir=DEFAULT_REPORT_DIR):
+        if result is None:
+            continue
         print(_summary(result.aggregation))
         print(f"Edisi {result.aggregation.periode} ditulis ke {_shown(result.edition_dir)} "
               f"({len(result.files)} berkas). Digest: {result.digest}\n")
+    return _build(args.data_dir, final=False, pdf=not args.no_pdf)
+
+
+def cmd_build(args) -> int:
+    from .periode import Periode
+
+    periods = [str(Periode.parse(args.period))] if args.period else None
+    return _build(args.data_dir, final=args.final, pdf=not args.no_pdf, ukuran=args.ukuran, periods=periods)
+
+
+def _build(data_dir: Path, final: bool, pdf: bool, ukuran: str = "A4", periods=None) -> int:
+    import time
+
+    from .book import build_book
+
+    started = time.perf_counter()
+    result = build_book(data_dir=data_dir, final=final, pdf=pdf, ukuran=ukuran, periods=periods)
+    for periode in result.analisa_written:
+        print(f"Draf Bab VII Analisa ditulis ke {_shown(Path(data_dir) / periode / 'analisa.md')} "
+              "(untuk disunting Kasi; tidak akan ditimpa).")
+    if result.skipped:
+        print(f"Situs dan PDF sudah mutakhir (masukan tidak berubah): {_shown(result.site_dir)}")
+    else:
+        print(f"Situs ditulis ke {_shown(result.site_dir)} ({time.perf_counter() - started:.1f} s); "
+              f"buka {_shown(result.site_dir / 'index.html')}.")
+    for periode, path in result.pdfs.items():
+        print(f"PDF {'final' if final else 'draf'} {periode}: {_shown(path)}")
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from mkdocs.commands.serve import serve
+
+    from .book import ensure_analisa
+
+    ensure_analisa(DEFAULT_DATA_DIR)
+    print(f"Pratinjau di http://{args.alamat}/ (Ctrl+C untuk berhenti). PDF tidak dibuat di pratinjau.")
+    serve(config_file=str(PROJECT_ROOT / "mkdocs.yml"), dev_addr=args.alamat, livereload=True)
     return EXIT_OK
 
 

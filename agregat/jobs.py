@@ -70,8 +70,11 @@ def digest(period: str, data_dir: Path) -> str:
     return edition_digest(edition_dir)
 
 
-def build_demo(config_path: Path, data_dir: Path, report_dir: Path | None = None) -> list[EditionResult]:
-    """The embedded demo: synthetic registers for two semesters (made once), aggregated in order."""
+def build_demo(config_path: Path, data_dir: Path, report_dir: Path | None = None,
+               force: bool = False) -> list[EditionResult | None]:
+    """The embedded demo: synthetic registers for two semesters (made once), aggregated in order when an
+    edition is missing or stale (its manifest names another register or another tool version).
+    Returns the results, None for an edition that was already up to date."""
     from . import demo
 
     raw_dir = Path(data_dir) / "raw"
@@ -79,9 +82,27 @@ def build_demo(config_path: Path, data_dir: Path, report_dir: Path | None = None
     generator = Path(demo.__file__)
     if any(not p.is_file() or p.stat().st_mtime < generator.stat().st_mtime for p in paths.values()):
         paths = demo.write_demo_registers(raw_dir)
-    results = []
+    results: list[EditionResult | None] = []
     for period in demo.DEMO_PERIODS:
         if not paths[period].is_file():
             raise InputError(f"Register demo {paths[period].name} tidak terbentuk di {raw_dir}.")
+        if not force and is_current(Path(data_dir) / period, paths[period]):
+            results.append(None)
+            continue
         results.append(aggregate(paths[period], period, config_path, data_dir, report_dir=report_dir))
     return results
+
+
+def is_current(edition_dir: Path, register: Path) -> bool:
+    """Whether an edition was made from this very register by this version of the tool."""
+    import yaml
+
+    from . import __version__
+    from .digest import file_sha256
+
+    manifest_path = edition_dir / "manifest.yml"
+    if not manifest_path.is_file():
+        return False
+    manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
+    return (manifest.get("versi_alat") == __version__
+            and manifest.get("sumber", {}).get("sha256") == file_sha256(register))

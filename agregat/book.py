@@ -1,0 +1,125 @@
+"""Publishing: the website (MkDocs, from docs/ and macros/) and the PDF of every edition in data/.
+
+Reads only `data/<periode>/` (never a register). A build whose inputs did not change is skipped: the key
+is a hash of every input file and option, kept in `site/.kunci-build`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import PROJECT_ROOT
+from .errors import AgregatError
+from .output import write_atomic
+
+CACHE_DIR = PROJECT_ROOT / ".cache"
+KEY_FILE = ".kunci-build"
+INPUT_GLOBS = ("docs/**/*", "macros/**/*.py", "macros/**/*.css", "mkdocs.yml", "agregat/__init__.py")
+
+
+class BookError(AgregatError):
+    """The website or the PDF could not be built (a broken page, a missing number)."""
+
+    exit_code = 6
+
+
+@dataclass
+class BookResult:
+    site_dir: Path
+    pdfs: dict[str, Path]
+    skipped: bool
+    analisa_written: list[str]
+
+
+def pdf_name(periode: str) -> str:
+    return f"buku-data-agregat-{periode}.pdf"
+
+
+def ensure_analisa(data_dir: Path) -> list[str]:
+    """Write the generated draft of Bab VII (`analisa.md`) where an edition has none; never overwrite."""
+    from macros.analisa import tulis_analisa
+    from macros.edisi import daftar_edisi, muat_edisi
+
+    written = []
+    for periode in daftar_edisi(data_dir):
+        path = Path(data_dir) / periode / "analisa.md"
+        if not path.exists():
+            write_atomic(path, tulis_analisa(muat_edisi(data_dir, periode).dokumen))
+            written.append(periode)
+    return written
+
+
+def input_key(root: Path, data_dir: Path, options: tuple) -> str:
+    """sha256 over every input file's path and bytes, and the options."""
+    digest = hashlib.sha256(repr(options).encode())
+    paths = {p for pattern in INPUT_GLOBS for p in root.glob(pattern) if p.is_file()}
+    paths |= {p for p in Path(data_dir).glob("*/*") if p.is_file() and p.parent.name != "raw"}
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir: Path | None = None,
+               final: bool = False, pdf: bool = True, ukuran: str = "A4",
+               periods: list[str] | None = None) -> BookResult:
+    """Build site/ and the PDFs; skip everything when nothing changed since the last build."""
+    from macros.edisi import daftar_edisi
+
+    data_dir = Path(data_dir or root / "data")
+    site_dir = Path(site_dir or root / "site")
+    editions = daftar_edisi(data_dir)
+    if not editions:
+        raise BookError(f"Belum ada edisi di {data_dir}. Jalankan 'python build.py aggregate' dulu.")
+    periods = periods or editions
+    analisa = ensure_analisa(data_dir)
+    key = input_key(root, data_dir, (final, pdf, ukuran, tuple(periods), str(site_dir)))
+    pdfs = {p: site_dir / p / pdf_name(p) for p in periods} if pdf else {}
+    key_file = site_dir / KEY_FILE
+    if key_file.is_file() and key_file.read_text() == key and all(p.is_file() for p in pdfs.values()):
+        return BookResult(site_dir, pdfs, True, analisa)
+    _build_site(root, data_dir, site_dir)
+    for periode, target in pdfs.items():
+        _build_pdf(root, data_dir, site_dir, periode, target, final, ukuran)
+    write_atomic(key_file, key)
+    return BookResult(site_dir, pdfs, False, analisa)
+
+
+def _build_site(root: Path, data_dir: Path, site_dir: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+        config.extra["data_dir"] = str(data_dir)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as exc:
+        raise BookError(f"Situs tidak dapat dibangun: {exc}. Periksa halaman di docs/ dan angka di data/; "
+                        "jalankan lagi dengan --debug untuk rinciannya.") from None
+
+
+def _build_pdf(root: Path, data_dir: Path, site_dir: Path, periode: str, target: Path, final: bool,
+               ukuran: str) -> None:
+    from macros.cetak import buat_pdf
+    from macros.edisi import muat_edisi
+
+    edisi = muat_edisi(data_dir, periode)
+    key = input_key(root, data_dir / periode, ("pdf", periode, final, ukuran))
+    cached = CACHE_DIR / "pdf" / f"{key}.pdf"
+    if not cached.is_file():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        buat_pdf(edisi, root / "docs" / "templates" / "buku", cached, site_dir / periode / "grafik",
+                 final=final, ukuran=ukuran)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".pdf.tmp")
+    shutil.copyfile(cached, tmp)
+    os.replace(tmp, target)

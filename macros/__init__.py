@@ -1,0 +1,50 @@
+"""mkdocs-macros entry point: the book's macros, bound per page to that page's edition.
+
+Pages carry `periode` (and `bab`, `kode`) in their front matter; generated pages get them from
+`macros/hooks.py`. The functions themselves live in `buku.py` and are plain Python, tested without MkDocs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .buku import Buku
+from .edisi import daftar_edisi, muat_edisi
+
+MACROS = ("angka", "indikator", "nama_wilayah", "unduhan", "url", "url_edisi", "tabel_wilayah", "tabel_kategori",
+          "tabel_indikator", "tabel_perbandingan", "grafik_piramida", "grafik_batang", "grafik_per_kecamatan",
+          "grafik_perbandingan", "ringkasan", "analisa")
+
+
+def define_env(env) -> None:
+    root = Path(env.project_dir)
+    data_dir = root / env.conf.extra.get("data_dir", "data")
+    site_dir = Path(env.conf.site_dir)
+    pages: dict[str, Buku] = {}
+
+    def buku() -> Buku:
+        page = env.page
+        key = page.file.src_uri
+        if key not in pages:
+            periode = page.meta.get("periode") or daftar_edisi(data_dir)[-1]
+            pages[key] = Buku(muat_edisi(data_dir, periode), ke_akar="../" * page.file.dest_uri.count("/"), bab=page.meta.get("bab"),
+                              grafik_dir=site_dir / periode / "grafik", cache_dir=root / ".cache" / "grafik")
+        return pages[key]
+
+    for name in MACROS:
+        env.macro(lambda *args, _name=name, **kwargs: getattr(buku(), _name)(*args, **kwargs), name)
+
+    @env.macro
+    def edisi():
+        """The page's edition (periode, semester, tanggal, dokumen …)."""
+        return buku().edisi
+
+    @env.macro
+    def angka_edisi(edisi, nama: str, label: str | None = None) -> str:
+        """A kabupaten total of another edition (for the archive table)."""
+        return Buku(edisi).angka(nama, label)
+
+    @env.macro
+    def semua_edisi():
+        """Every edition in data/, newest first."""
+        return [muat_edisi(data_dir, p) for p in reversed(daftar_edisi(data_dir))]

@@ -1,0 +1,218 @@
+"""The macros of the book, bound to one edition and one page: numbering, figures, links.
+
+The same class serves the website (one instance per page, via `define_env`) and the print document
+(one instance per chapter, via `cetak`), so both show the same tables, charts and words.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from . import angka, grafik, tabel
+from .edisi import Edisi
+
+_GRAFIK_SOURCE = Path(grafik.__file__).read_bytes()
+LABEL_TABEL = {
+    "penduduk": "Jumlah Penduduk", "kartu_keluarga": "Jumlah Kepala Keluarga",
+    "kelompok_umur": "Kelompok Umur", "umur_tunggal": "Umur Tunggal", "struktur_umur": "Struktur Umur",
+    "agama": "Agama", "pendidikan": "Pendidikan", "pekerjaan": "Pekerjaan", "status_kawin": "Status Perkawinan",
+    "hubungan_keluarga": "Hubungan dalam Keluarga", "golongan_darah": "Golongan Darah",
+    "disabilitas": "Disabilitas", "wajib_ktp": "Wajib KTP-el", "akta_kelahiran": "Akta Kelahiran",
+    "akta_kelahiran_0_17": "Akta Kelahiran 0-17 Tahun", "kia": "Sasaran KIA",
+    "indikator": "Indikator", "perbandingan": "Perbandingan",
+}
+
+
+def slug_id(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+def teks(value) -> Markup:
+    """A label from the data, safe in HTML and in a Jinja-rendered page."""
+    return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
+
+
+@dataclass
+class Buku:
+    """Macros for one page (or print chapter) of one edition."""
+
+    edisi: Edisi
+    ke_akar: str = ""                 # relative path from the page to the site root, e.g. "../"
+    bab: int | str | None = None      # chapter number for table/figure numbers
+    grafik_dir: Path | None = None    # where chart SVG files are written (site/<periode>/grafik)
+    cache_dir: Path | None = None     # where drawn charts are kept between builds (.cache/grafik)
+    daftar_tabel: list[tuple[str, str]] = field(default_factory=list)    # (nomor, judul) in order
+    daftar_gambar: list[tuple[str, str]] = field(default_factory=list)
+    _n_tabel: int = 0
+    _n_gambar: int = 0
+
+    # ---- numbering and links --------------------------------------------------------------------
+    def _nomor_tabel(self, judul: str) -> str:
+        self._n_tabel += 1
+        nomor = f"{self.bab}.{self._n_tabel}" if self.bab else str(self._n_tabel)
+        self.daftar_tabel.append((nomor, judul))
+        return nomor
+
+    def _nomor_gambar(self, judul: str) -> str:
+        self._n_gambar += 1
+        nomor = f"{self.bab}.{self._n_gambar}" if self.bab else str(self._n_gambar)
+        self.daftar_gambar.append((nomor, judul))
+        return nomor
+
+    def url(self, path: str) -> str:
+        """A site path (from the root) as seen from this page."""
+        return f"{self.ke_akar}{path}"
+
+    def url_edisi(self, path: str = "") -> str:
+        return self.url(f"{self.edisi.periode}/{path}")
+
+    def _kode(self, kode: str | None) -> str:
+        return kode or self.edisi.kabupaten[0]
+
+    def _doc(self, nama: str) -> dict:
+        return self.edisi.dokumen[nama]
+
+    def unduhan(self, nama: str) -> Markup:
+        """Links to a table's CSV and XLSX."""
+        base = self.url_edisi(f"unduhan/{nama}")
+        return Markup(f'<p class="unduhan">Unduh data: <a href="{base}.csv" download>CSV</a> · '
+                      f'<a href="{base}.xlsx" download>XLSX</a></p>')
+
+    # ---- numbers in running text ----------------------------------------------------------------
+    def angka(self, nama: str, label: str | None = None, kode: str | None = None, kolom: str = "jml") -> str:
+        data = self._doc(nama)["wilayah"][self._kode(kode)]["data"]
+        label = label or next(iter(data))
+        return angka.bilangan(data[label][kolom])
+
+    def indikator(self, kunci: str, kode: str | None = None, desimal: int = 2) -> str:
+        value = self._doc("indikator")["wilayah"][self._kode(kode)]["data"][kunci]
+        return angka.bilangan(value, desimal if isinstance(value, float) else 0)
+
+    def nama_wilayah(self, kode: str | None = None, judul: bool = False) -> Markup:
+        """A region's name, escaped; `judul=True` in title case (BINUANG → Binuang)."""
+        nama = self._doc("penduduk")["wilayah"][self._kode(kode)]["nama"]
+        return teks(nama.title() if judul else nama)
+
+    # ---- tables ---------------------------------------------------------------------------------
+    def _tabel(self, html: Markup, judul: str, nama: str | None) -> Markup:
+        links = self.unduhan(nama) if nama else Markup("")
+        return Markup(f'<div class="tabel-bungkus">{html}</div>\n{links}\n')
+
+    def tabel_wilayah(self, nama: str, induk: str | None = None) -> Markup:
+        doc = self._doc(nama)
+        induk = self._kode(induk)
+        judul = f"{doc['judul']} per {'Kecamatan' if induk.count('.') == 1 else 'Desa/Kelurahan'}"
+        judul += f" di Kecamatan {self.nama_wilayah(induk, judul=True)}" if induk.count(".") > 1 else ""
+        return self._tabel(tabel.tabel_wilayah(doc, induk, nomor=self._nomor_tabel(judul), judul=judul), judul, nama)
+
+    def tabel_kategori(self, nama: str, kode: str | None = None) -> Markup:
+        doc = self._doc(nama)
+        judul = f"{doc['judul']}, {self.nama_wilayah(kode, judul=True)}"
+        return self._tabel(tabel.tabel_kategori(doc, self._kode(kode), nomor=self._nomor_tabel(judul), judul=judul), judul, nama)
+
+    def tabel_indikator(self, kolom: list[str] | tuple[str, ...], induk: str | None = None) -> Markup:
+        judul = "Indikator Kependudukan per Kecamatan"
+        html = tabel.tabel_indikator(self._doc("indikator"), self._kode(induk), tuple(kolom),
+                                     nomor=self._nomor_tabel(judul), judul=judul)
+        return self._tabel(html, judul, "indikator")
+
+    def tabel_perbandingan(self, indikator: str = "penduduk", induk: str | None = None) -> Markup:
+        if "perbandingan" not in self.edisi.dokumen:
+            return Markup('<p class="catatan">Edisi semester sebelumnya belum ada, jadi perbandingan belum '
+                          "dapat disajikan.</p>")
+        judul = f"Perbandingan {LABEL_TABEL[indikator]} dengan Semester Sebelumnya"
+        html = tabel.tabel_perbandingan(self._doc("perbandingan"), self._kode(induk), indikator,
+                                        nomor=self._nomor_tabel(judul), judul=judul)
+        return self._tabel(html, judul, "perbandingan")
+
+    # ---- charts ---------------------------------------------------------------------------------
+    def _grafik(self, fungsi, *args, **kwargs) -> grafik.Grafik:
+        """A chart, from the cache when the same function already drew the same numbers.
+
+        matplotlib takes ~0.2 s a chart and a book has ~40 of them per edition; the key covers the data,
+        the arguments and the chart code itself.
+        """
+        if self.cache_dir is None:
+            return fungsi(*args, **kwargs)
+        kunci = hashlib.sha256(json.dumps([fungsi.__name__, args, kwargs], sort_keys=True, default=str).encode()
+                               + _GRAFIK_SOURCE).hexdigest()
+        path = self.cache_dir / f"{kunci}.json"
+        if path.is_file():
+            return grafik.Grafik(**json.loads(path.read_text(encoding="utf-8")))
+        chart = fungsi(*args, **kwargs)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(dataclasses.asdict(chart)), encoding="utf-8")
+        os.replace(tmp, path)
+        return chart
+
+    def _gambar(self, chart: grafik.Grafik, id: str) -> Markup:
+        nomor = self._nomor_gambar(chart.judul)
+        if self.grafik_dir is not None:
+            self.grafik_dir.mkdir(parents=True, exist_ok=True)
+            path = self.grafik_dir / f"{id}.svg"
+            if not path.exists() or path.read_text(encoding="utf-8") != chart.svg:
+                path.write_text(chart.svg, encoding="utf-8")
+        src = self.url_edisi(f"grafik/{id}.svg")
+        return Markup(f'<figure class="grafik" id="gambar-{nomor}"><img src="{src}" alt="{teks(chart.alt)}">'
+                      f"<figcaption>Gambar {nomor} {teks(chart.judul)}</figcaption></figure>\n")
+
+    def grafik_piramida(self, kode: str | None = None) -> Markup:
+        kode = self._kode(kode)
+        id = f"piramida-{kode.replace('.', '-')}"
+        return self._gambar(self._grafik(grafik.piramida, self._doc("kelompok_umur"), kode, id=id), id)
+
+    def grafik_batang(self, nama: str, kode: str | None = None) -> Markup:
+        kode = self._kode(kode)
+        id = f"{nama}-{kode.replace('.', '-')}"
+        return self._gambar(self._grafik(grafik.batang, self._doc(nama), kode, id=id), id)
+
+    def grafik_per_kecamatan(self, nama: str = "penduduk", label: str | None = None) -> Markup:
+        id = f"{nama}-per-kecamatan" + (f"-{slug_id(label)}" if label else "")
+        return self._gambar(self._grafik(grafik.per_kecamatan, self._doc(nama), label, id=id), id)
+
+    def grafik_perbandingan(self, indikator: str = "penduduk") -> Markup:
+        if "perbandingan" not in self.edisi.dokumen:
+            return Markup("")
+        id = f"perbandingan-{indikator}"
+        return self._gambar(self._grafik(grafik.perbandingan, self._doc("perbandingan"), indikator, id=id), id)
+
+    # ---- headline figures -----------------------------------------------------------------------
+    def ringkasan(self) -> Markup:
+        """Headline figures of the kabupaten with the change from the previous semester."""
+        kode = self.edisi.kabupaten[0]
+        ind = self._doc("indikator")["wilayah"][kode]["data"]
+        banding = self.edisi.dokumen.get("perbandingan", {}).get("wilayah", {}).get(kode, {}).get("data", {})
+        wajib = self._doc("wajib_ktp")["wilayah"][kode]["data"]["WAJIB KTP-EL"]["jml"]
+        rows = [("Jumlah penduduk", ind["penduduk"], banding.get("penduduk")),
+                ("Laki-laki", ind["lk"], None), ("Perempuan", ind["pr"], None),
+                ("Kepala keluarga (KK)", ind["kk"], banding.get("kartu_keluarga")),
+                ("Wajib KTP-el", wajib, banding.get("wajib_ktp")),
+                ("Kepadatan (jiwa/km²)", ind["kepadatan"], None),
+                ("Rasio jenis kelamin (L per 100 P)", ind["rasio_jenis_kelamin"], None)]
+        body = []
+        for label, value, change in rows:
+            shown = angka.bilangan(value, 2 if isinstance(value, float) else 0)
+            if change and change.get("sebelumnya") is not None:
+                delta = f"{angka.selisih(change['selisih'])} ({angka.persen(change['persen'])} %)"
+            else:
+                delta = "–"
+            body.append(f'<tr><th scope="row">{label}</th><td class="angka">{shown}</td>'
+                        f'<td class="angka">{delta}</td></tr>')
+        caption = f"Angka utama Kabupaten {self.nama_wilayah(judul=True)}, {self.edisi.semester}"
+        return Markup(f'<table class="ringkasan"><caption>{caption}</caption><thead><tr><th scope="col">Indikator</th>'
+                      f'<th scope="col">Semester ini</th><th scope="col">Perubahan dari semester lalu</th></tr>'
+                      f"</thead><tbody>{''.join(body)}</tbody></table>\n")
+
+    def analisa(self) -> Markup:
+        """The Kasi's analysis text of the edition (data/<periode>/analisa.md), as Markdown."""
+        text = self.edisi.analisa or "Analisa edisi ini belum disusun."
+        return Markup(text.replace("{{", "&#123;&#123;").replace("{%", "&#123;%"))

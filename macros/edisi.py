@@ -1,0 +1,95 @@
+"""Editions as the book layer sees them: the YAML of `data/<periode>/`, parsed once per build.
+
+This is the disclosure boundary: the book reads aggregates only, never a register row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader
+
+PERIODE = re.compile(r"(\d{4})-S([12])")
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+         "November", "Desember")
+
+
+@dataclass(frozen=True)
+class Edisi:
+    """One edition: every YAML document by name, and the Kasi's analysis text when present."""
+
+    periode: str
+    dokumen: dict
+    analisa: str | None
+    folder: Path
+
+    @property
+    def semester(self) -> str:
+        """`Semester I Tahun 2025`."""
+        tahun, semester = PERIODE.fullmatch(self.periode).groups()
+        return f"Semester {'I' if semester == '1' else 'II'} Tahun {tahun}"
+
+    @property
+    def tanggal(self) -> str:
+        """`30 Juni 2025`."""
+        return tanggal_panjang(dt.date.fromisoformat(self.dokumen["manifest"]["tanggal_data"]))
+
+    @property
+    def tabel(self) -> list[str]:
+        """The table names of the edition, in book order."""
+        return list(self.dokumen["manifest"]["tabel"])
+
+    @property
+    def kabupaten(self) -> tuple[str, str]:
+        """(kode, NAMA) of the kabupaten."""
+        info = self.dokumen["manifest"]["kabupaten"]
+        return info["kode"], info["nama"]
+
+    def wilayah(self, tingkat: str | tuple[str, ...]) -> list[tuple[str, str]]:
+        """(kode, NAMA) of every region of a level, by code."""
+        levels = (tingkat,) if isinstance(tingkat, str) else tingkat
+        regions = self.dokumen["penduduk"]["wilayah"]
+        return [(kode, r["nama"]) for kode, r in regions.items() if r["tingkat"] in levels]
+
+    def anak(self, induk: str) -> list[tuple[str, str]]:
+        """(kode, NAMA) of the regions directly below `induk`, by code."""
+        depth = induk.count(".") + 1
+        regions = self.dokumen["penduduk"]["wilayah"]
+        return [(k, r["nama"]) for k, r in regions.items() if k.startswith(induk + ".") and k.count(".") == depth]
+
+
+def tanggal_panjang(date: dt.date) -> str:
+    return f"{date.day} {BULAN[date.month - 1]} {date.year}"
+
+
+def daftar_edisi(data_dir: Path) -> list[str]:
+    """Periods that have an edition in `data_dir` (a folder `YYYY-S1|2` with a manifest), oldest first."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        return []
+    return sorted(p.name for p in data_dir.iterdir()
+                  if p.is_dir() and PERIODE.fullmatch(p.name) and (p / "manifest.yml").is_file())
+
+
+def muat_edisi(data_dir: Path, periode: str) -> Edisi:
+    """Parse every YAML document of one edition (cached per folder and content)."""
+    folder = Path(data_dir) / periode
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))
+    return _muat(folder, stamp)
+
+
+@cache
+def _muat(folder: Path, stamp: tuple) -> Edisi:
+    dokumen = {p.stem: yaml.load(p.read_text(encoding="utf-8"), Loader=_Loader) for p in sorted(folder.glob("*.yml"))}
+    analisa_path = folder / "analisa.md"
+    analisa = analisa_path.read_text(encoding="utf-8") if analisa_path.is_file() else None
+    return Edisi(folder.name, dokumen, analisa, folder)

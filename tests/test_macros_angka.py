@@ -1,0 +1,113 @@
+"""Penulisan angka gaya Indonesia (macros/angka.py)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from macros import angka
+
+
+@pytest.mark.parametrize("value, desimal, expected", [
+    (0, 0, "0"),
+    (7, 0, "7"),
+    (999, 0, "999"),
+    (1000, 0, "1.000"),
+    (1234567, 0, "1.234.567"),
+    (203215, 0, "203.215"),
+    (12.345, 2, "12,35"),
+    (12.34, 2, "12,34"),
+    (12.3, 2, "12,30"),
+    (2174.95, 2, "2.174,95"),
+    (1234567.891, 2, "1.234.567,89"),
+    (93.43, 1, "93,4"),
+    (2.9, 2, "2,90"),
+    (5, 2, "5,00"),
+    (Decimal("12.345"), 2, "12,35"),
+])
+def test_bilangan(value, desimal, expected):
+    assert angka.bilangan(value, desimal) == expected
+
+
+@pytest.mark.parametrize("value, desimal, expected", [
+    (0.125, 2, "0,13"),     # banker's rounding would give 0,12
+    (0.5, 0, "1"),          # round() would give 0
+    (1.5, 0, "2"),
+    (2.5, 0, "3"),          # round() would give 2
+    (2.675, 2, "2,68"),     # float 2.675 is 2.67499…; the written value is what counts
+    (1.005, 2, "1,01"),
+    (-0.125, 2, "-0,13"),   # half away from zero
+    (-2.5, 0, "-3"),
+    (0.124, 2, "0,12"),
+])
+def test_bilangan_rounds_half_away_from_zero(value, desimal, expected):
+    assert angka.bilangan(value, desimal) == expected
+
+
+def test_bilangan_large_numbers():
+    assert angka.bilangan(10**12) == "1.000.000.000.000"
+    assert angka.bilangan(10**30 + 1) == "1.000.000.000.000.000.000.000.000.000.001"
+    assert angka.bilangan(123456789012345678901234567890.5, 0).startswith("123.456.789.012.345")
+
+
+def test_bilangan_negative_uses_ascii_hyphen():
+    assert angka.bilangan(-1234) == "-1.234"
+    assert angka.bilangan(-1234567.5, 1) == "-1.234.567,5"
+    assert angka.bilangan(-12.345, 2) == "-12,35"
+    assert "\u2212" not in angka.bilangan(-5)
+
+
+def test_negative_zero_after_rounding_has_no_sign():
+    assert angka.bilangan(-0.001, 2) == "0,00"
+    assert angka.bilangan(-0.4) == "0"
+    assert angka.selisih(-0.001, 2) == "0,00"
+
+
+def test_none_and_nan_are_en_dash():
+    assert angka.bilangan(None) == "\u2013"
+    assert angka.bilangan(None, 2) == "\u2013"
+    assert angka.bilangan(float("nan"), 2) == "\u2013"
+    assert angka.persen(None) == "\u2013"
+    assert angka.selisih(None) == "\u2013"
+
+
+def test_persen_two_decimals_without_sign():
+    assert angka.persen(12.345) == "12,35"
+    assert angka.persen(100) == "100,00"
+    assert angka.persen(0.57) == "0,57"
+    assert angka.persen(71.54) == "71,54"
+    assert angka.persen(33.3333, 1) == "33,3"
+    assert "%" not in angka.persen(50)
+
+
+@pytest.mark.parametrize("value, desimal, expected", [
+    (1154, 0, "+1.154"),
+    (-12, 0, "-12"),
+    (0, 0, "0"),
+    (1234567, 0, "+1.234.567"),
+    (-1234567, 0, "-1.234.567"),
+    (0.57, 2, "+0,57"),
+    (-0.125, 2, "-0,13"),
+    (0.0, 2, "0,00"),
+])
+def test_selisih_signed(value, desimal, expected):
+    assert angka.selisih(value, desimal) == expected
+
+
+@pytest.mark.parametrize("bad", ["12", True, [1], object()])
+def test_rejects_non_numbers(bad):
+    with pytest.raises(TypeError):
+        angka.bilangan(bad)
+
+
+def test_rejects_bad_desimal_and_infinity():
+    with pytest.raises(ValueError):
+        angka.bilangan(1, -1)
+    with pytest.raises(ValueError):
+        angka.bilangan(float("inf"))
+
+
+def test_bulatkan_returns_decimal():
+    assert angka.bulatkan(0.125, 2) == Decimal("0.13")
+    assert angka.bulatkan(None) is None
