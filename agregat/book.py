@@ -102,8 +102,10 @@ def _build_site(root: Path, data_dir: Path, site_dir: Path) -> None:
             build(config)
         finally:
             config.plugins.on_shutdown()
-    except MkDocsException as exc:
-        raise BookError(f"Situs tidak dapat dibangun: {exc}. Periksa halaman di docs/ dan angka di data/; "
+    except (MkDocsException, SystemExit) as exc:
+        # mkdocs-macros (on_error_fail) stops the build with SystemExit after logging the page and the error
+        reason = str(exc) if isinstance(exc, MkDocsException) else "makro gagal (lihat pesan di atas)"
+        raise BookError(f"Situs tidak dapat dibangun: {reason}. Periksa halaman di docs/ dan angka di data/; "
                         "jalankan lagi dengan --debug untuk rinciannya.") from None
 
 

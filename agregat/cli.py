@@ -17,6 +17,7 @@ from .errors import EXIT_INTERNAL, EXIT_OK, AgregatError, DataError
 
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_REPORT_DIR = PROJECT_ROOT / "laporan"
+DEFAULT_SITE_DIR = PROJECT_ROOT / "site"
 PROGRESS_MIN_BYTES = 5 << 20
 
 
@@ -209,7 +210,8 @@ def _build(data_dir: Path, final: bool, pdf: bool, ukuran: str = "A4", periods=N
     from .book import build_book
 
     started = time.perf_counter()
-    result = build_book(data_dir=data_dir, final=final, pdf=pdf, ukuran=ukuran, periods=periods)
+    result = build_book(data_dir=data_dir, site_dir=DEFAULT_SITE_DIR, final=final, pdf=pdf, ukuran=ukuran,
+                        periods=periods)
     for periode in result.analisa_written:
         print(f"Draf Bab VII Analisa ditulis ke {_shown(Path(data_dir) / periode / 'analisa.md')} "
               "(untuk disunting Kasi; tidak akan ditimpa).")

@@ -9,7 +9,7 @@ import pytest
 from agregat import cli, jobs
 from conftest import FIXTURES, ROOT
 
-COMMANDS = ("aggregate", "validate", "digest", "demo")
+COMMANDS = ("aggregate", "validate", "digest", "demo", "build", "serve")
 ENGLISH = re.compile(r"usage:|positional arguments|options:|show this help|required:|invalid choice")
 
 

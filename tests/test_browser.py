@@ -1,0 +1,333 @@
+"""The website in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven by Playwright.
+
+The site is built once per session into a temporary folder and served on 127.0.0.1 by Python's http.server.
+Every request that would leave 127.0.0.1 is blocked and recorded: the site must work offline.
+axe-core comes from npm (tests/browser/package.json, lock committed, node_modules git-ignored).
+
+Locally a missing Chromium, Playwright or axe-core skips these tests; with CI=true it fails them.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BROWSER_DIR = Path(__file__).resolve().parent / "browser"
+AXE_JS = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"
+EDISI = "2025-S1"
+BAB_3 = f"{EDISI}/bab-3-jumlah-dan-struktur-penduduk.html"
+KECAMATAN = f"{EDISI}/kecamatan/binuang.html"
+CSV_HEADER = "kode_wilayah,nama_wilayah,tingkat"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 15_000
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def _unavailable(message: str):
+    """A missing tool fails the test on CI and skips it locally: never a silent pass."""
+    if _in_ci():
+        pytest.fail(f"{message} (CI=true: browser tests may not be skipped)", pytrace=False)
+    pytest.skip(message)
+
+
+def _chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                      shutil.which("chromium-browser")):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+# --- site, server, browser ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory) -> Path:
+    from agregat.book import build_book
+
+    target = tmp_path_factory.mktemp("situs")
+    build_book(site_dir=target, pdf=False)
+    assert (target / "index.html").is_file(), "the build wrote no index.html"
+    return target
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir) -> str:
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="situs-http", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed: pip install -r requirements-dev.txt")
+    executable = _chromium_path()
+    if executable is None:
+        _unavailable("Chromium not found at /usr/bin/chromium: apt-get install chromium")
+    playwright = sync_playwright().start()
+    try:
+        try:
+            chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        except Exception as exc:  # noqa: BLE001 - any launch failure means "no usable browser"
+            _unavailable(f"Chromium at {executable} did not start under Playwright: {exc}")
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script; installed with `npm ci --prefix tests/browser` when it is missing or stale."""
+    wanted = json.loads((BROWSER_DIR / "package.json").read_text())["dependencies"]["axe-core"]
+    installed = AXE_JS.parent / "package.json"
+
+    def current() -> bool:
+        return AXE_JS.is_file() and json.loads(installed.read_text()).get("version") == wanted
+
+    if not current():
+        npm = shutil.which("npm")
+        if npm is None:
+            _unavailable(f"axe-core {wanted} is not installed and npm is missing: install Node.js and npm, "
+                         "then run: npm ci --prefix tests/browser")
+        done = subprocess.run([npm, "ci", "--prefix", str(BROWSER_DIR), "--no-audit", "--no-fund"],
+                              capture_output=True, text=True, timeout=300)
+        if done.returncode != 0 or not current():
+            _unavailable(f"npm ci --prefix tests/browser failed (exit {done.returncode}): "
+                         f"{(done.stderr or done.stdout).strip()[-800:]}")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@dataclass
+class Tab:
+    """One page in a fresh browser context, with everything that went wrong while it was open."""
+
+    page: object
+    base_url: str
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def open(self, path: str):
+        response = self.page.goto(urljoin(self.base_url, path), wait_until="load")
+        assert response is not None and response.ok, f"GET /{path}: {response and response.status}"
+        return response
+
+    def problems(self) -> list[str]:
+        return ([f"console error: {m}" for m in self.console_errors]
+                + [f"uncaught exception: {m}" for m in self.page_errors]
+                + [f"request leaving 127.0.0.1 (blocked): {u}" for u in self.outside]
+                + [f"failed request: {f}" for f in self.failed])
+
+
+def _local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in {"data", "blob", "about"} or parts.hostname == "127.0.0.1"
+
+
+@pytest.fixture
+def tab(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
+                                  service_workers="block")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    result = Tab(page, base_url)
+
+    def route(request_route):
+        url = request_route.request.url
+        if _local(url):
+            request_route.continue_()
+        else:
+            result.outside.append(url)
+            request_route.abort("internetdisconnected")
+
+    context.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and result.console_errors.append(
+        f"{m.text} ({m.location.get('url', '')}:{m.location.get('lineNumber', '')})"))
+    page.on("pageerror", lambda exc: result.page_errors.append(str(exc)))
+    page.on("requestfailed", lambda r: _local(r.url) and result.failed.append(f"{r.url}: {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and result.failed.append(f"{r.url}: HTTP {r.status}"))
+    try:
+        yield result
+    finally:
+        context.close()
+
+
+# --- (1) pages render, offline, without errors ---------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["index.html", BAB_3, KECAMATAN])
+def test_page_renders_offline_without_errors(tab, path):
+    tab.open(path)
+    tab.page.wait_for_load_state("networkidle")
+    heading = tab.page.locator("article h1").first
+    assert heading.is_visible(), f"/{path} shows no <h1> in its article"
+    assert heading.inner_text().strip(), f"/{path} has an empty <h1>"
+    assert not tab.problems(), f"/{path}:\n" + "\n".join(tab.problems())
+
+
+# --- (2) search finds a desa ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("desa", ["Tungkap", "Pipitak Jaya"])
+def test_search_finds_a_desa(tab, desa):
+    tab.open("index.html")
+    page = tab.page
+    page.locator("label.md-header__button[for='__search']").first.click()
+    query = page.locator("input.md-search__input")
+    query.wait_for(state="visible")
+    query.click()
+    query.press_sequentially(desa, delay=20)
+    links = page.locator(".md-search-result__list a.md-search-result__link")
+    try:
+        links.first.wait_for(state="attached")
+    except Exception:  # noqa: BLE001 - report what the search box said instead of a bare timeout
+        meta = page.locator(".md-search-result__meta").inner_text()
+        raise AssertionError(f"search for {desa!r} listed no result; the search box says {meta!r}; "
+                             + "; ".join(tab.problems())) from None
+    hrefs = [urljoin(page.url, h) for h in links.evaluate_all("els => els.map(a => a.href)")]
+    assert hrefs, f"search for {desa!r}: no result links"
+    hits = []
+    for href in hrefs[:10]:
+        target = page.context.request.get(href.split("#")[0])
+        if target.ok and desa.lower() in target.text().lower():
+            hits.append(href)
+    assert hits, f"search for {desa!r}: none of the first results contains it: {hrefs[:10]}"
+    assert any(f"/{EDISI}/" in h or "/2024-S2/" in h for h in hits), hits
+    assert not tab.problems(), "\n".join(tab.problems())
+
+
+# --- (3) a download link returns its CSV -----------------------------------------------------------------------
+
+def test_csv_link_under_a_table_downloads_the_table(tab):
+    tab.open(BAB_3)
+    page = tab.page
+    first_table = page.locator("table.tabel-data").first
+    link = page.locator("p.unduhan a", has_text="CSV").first
+    assert link.is_visible(), "no visible 'CSV' link under a table on bab-3"
+    href = link.get_attribute("href")
+    assert href and href.endswith(".csv"), href
+    url = urljoin(page.url, href)
+
+    with page.expect_response(lambda r: r.url == url) as response_info, page.expect_download() as download_info:
+        link.click()
+    response = response_info.value
+    assert response.status == 200, f"{url}: HTTP {response.status}"
+    content_type = response.headers.get("content-type", "")
+    assert content_type.split(";")[0].strip() in {"text/csv", "text/plain", "application/csv"}, content_type
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv"), download.suggested_filename
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    assert lines and lines[0].startswith(CSV_HEADER), f"{href}: header line is {lines[:1]}"
+
+    first_code = first_table.locator("tbody tr").first.locator("th, td").first.get_attribute("data-sort")
+    assert any(line.startswith(f"{first_code},") or line.startswith(f'"{first_code}",') for line in lines[1:]), (
+        f"{href} has no row for {first_code}, the first row of the table above the link")
+    assert not tab.problems(), "\n".join(tab.problems())
+
+
+# --- (4) accessibility: no serious or critical axe violation -------------------------------------------------
+
+@pytest.mark.parametrize("path", ["index.html", BAB_3, KECAMATAN])
+def test_axe_finds_no_serious_violation(tab, axe_source, path):
+    tab.open(path)
+    page = tab.page
+    page.wait_for_load_state("networkidle")
+    page.evaluate(axe_source)
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [v for v in results["violations"] if v.get("impact") in {"serious", "critical"}]
+    report = []
+    for violation in serious:
+        report.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {violation['helpUrl']}")
+        for node in violation["nodes"][:8]:
+            report.append(f"    {node['target']}  {node['html'][:160]}")
+            if node.get("failureSummary"):
+                report.append("      " + node["failureSummary"].replace("\n", "\n      ")[:400])
+        if len(violation["nodes"]) > 8:
+            report.append(f"    … and {len(violation['nodes']) - 8} more elements")
+    assert not serious, f"axe-core {results['testEngine']['version']} on /{path}:\n" + "\n".join(report)
+
+
+# --- (5) tables sort by raw value ------------------------------------------------------------------------------
+
+def _column(table, index: int) -> list[float]:
+    return [float(v) for v in table.locator(f"tbody tr > :nth-child({index + 1})").evaluate_all(
+        "cells => cells.map(c => c.getAttribute('data-sort'))")]
+
+
+def test_table_sorts_by_raw_value(tab):
+    tab.open(BAB_3)
+    page = tab.page
+    table = page.locator("table.tabel-data#tabel-3-2")
+    headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    index = headers.index("Jumlah")
+    header = table.locator("thead th").nth(index)
+    before = _column(table, index)
+    assert len(before) > 2 and len(set(before)) > 2, f"tabel 3.2 'Jumlah' has too few distinct values: {before}"
+    page.wait_for_function("document.querySelector('#tabel-3-2').hasAttribute('data-tersortir')")
+
+    seen = set()
+    for _ in range(2):
+        header.click()
+        order = header.get_attribute("aria-sort")
+        assert order in {"ascending", "descending"}, f"after a click the header's aria-sort is {order!r}"
+        values = _column(table, index)
+        expected = sorted(before, reverse=order == "descending")
+        first = min(before) if order == "ascending" else max(before)
+        assert values[0] == first, (f"{order}: first row is {values[0]}, the raw {('smallest' if order == 'ascending' else 'largest')} "
+                                    f"value is {first}; column now {values}")
+        assert values == expected, f"{order}: column is {values}, expected {expected}"
+        seen.add(order)
+    assert seen == {"ascending", "descending"}, f"two clicks gave {seen}: the second must reverse the order"
+    # The total row stays at the bottom, outside the sorted body.
+    assert table.locator("tfoot tr").count() == 1
+    assert not tab.problems(), "\n".join(tab.problems())
+
+
+# --- (6) a chart image loads and has alt text -------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [BAB_3, KECAMATAN])
+def test_chart_images_load_with_alt_text(tab, path):
+    tab.open(path)
+    page = tab.page
+    images = page.locator("article img")
+    assert images.count() > 0, f"/{path} has no chart image"
+    for image in images.all():
+        image.scroll_into_view_if_needed()
+    page.wait_for_function("Array.from(document.querySelectorAll('article img')).every(i => i.complete)")
+    found = images.evaluate_all(
+        "imgs => imgs.map(i => ({src: i.getAttribute('src'), w: i.naturalWidth, alt: i.getAttribute('alt')}))")
+    broken = [f["src"] for f in found if not f["w"]]
+    no_alt = [f["src"] for f in found if not (f["alt"] or "").strip()]
+    assert not broken, f"/{path}: images that did not load (naturalWidth 0): {broken}"
+    assert not no_alt, f"/{path}: images with no alt text: {no_alt}"
+    assert not tab.problems(), "\n".join(tab.problems())

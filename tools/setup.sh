@@ -1,0 +1,33 @@
+#!/bin/sh
+# Prepare this folder to run the book: system packages (when missing), a Python 3.11 virtual environment
+# in .venv, and the pinned Python packages.  `sh tools/setup.sh` for the book, `sh tools/setup.sh dev` for
+# the tests too (adds Chromium for the browser tests and the test-only Python packages).
+set -eu
+cd "$(dirname "$0")/.."
+mode="${1:-run}"
+
+# System packages: Pango and fonts for WeasyPrint (the PDF); for the tests also Chromium, its driver and
+# poppler's pdftotext. Installed only when missing, with apt-get as root or through sudo.
+need="libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
+[ "$mode" = dev ] && need="$need chromium chromium-driver poppler-utils"
+missing=""
+for pkg in $need; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "Memasang paket sistem:$missing"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+  else
+    echo "Paket sistem belum ada:$missing. Pasang dengan pengelola paket sistem Anda, lalu ulangi." >&2
+    exit 1
+  fi
+fi
+
+python=python3.11
+command -v "$python" >/dev/null 2>&1 || python=python3
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+requirements=requirements.txt
+[ "$mode" = dev ] && requirements=requirements-dev.txt
+.venv/bin/pip install -q --disable-pip-version-check -r "$requirements"
