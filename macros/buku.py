@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from . import angka, grafik, tabel
 from .edisi import Edisi
 
-_GRAFIK_SOURCE = Path(grafik.__file__).read_bytes()
+_GRAFIK_SOURCE = Path(grafik.__file__).read_bytes() + Path(angka.__file__).read_bytes()   # chart code
 LABEL_TABEL = {
     "penduduk": "Jumlah Penduduk", "kartu_keluarga": "Jumlah Kepala Keluarga",
     "kelompok_umur": "Kelompok Umur", "umur_tunggal": "Umur Tunggal", "struktur_umur": "Struktur Umur",

@@ -22,6 +22,8 @@ matplotlib.use("Agg")  # tanpa GUI; impor di bawah sesudah memilih backend
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from .angka import bilangan, selisih
+
 BIRU, JINGGA, ABU = "#1f77b4", "#d95f02", "#767676"  # aman buta warna; kontras >= 3:1 terhadap putih
 UKURAN_CM = (16.0, 9.0)
 _RC = {
@@ -47,9 +49,8 @@ class Grafik:
 
 
 def angka(nilai: float, desimal: int = 0, tanda: bool = False) -> str:
-    """Gaya Indonesia: 1.234.567 dan 12,3; `tanda` menambah + pada bilangan positif."""
-    teks = f"{nilai:{'+' if tanda else ''},.{desimal}f}"
-    return teks.translate(str.maketrans(",.", ".,"))
+    """Gaya Indonesia: 1.234.567 dan 12,3 (the book's one formatter); `tanda` adds + to positive numbers."""
+    return (selisih if tanda else bilangan)(nilai, desimal)
 
 
 def _periode(periode: str) -> str:

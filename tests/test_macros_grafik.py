@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import re
-import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -19,18 +17,7 @@ EDISI = ROOT / "data" / "2025-S1"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def _muat_grafik():
-    """Dimuat lewat path: tidak bergantung pada macros/__init__.py (milik lapisan lain)."""
-    nama = "_uji_macros_grafik"
-    if nama not in sys.modules:
-        spec = importlib.util.spec_from_file_location(nama, ROOT / "macros" / "grafik.py")
-        modul = importlib.util.module_from_spec(spec)
-        sys.modules[nama] = modul  # dataclass perlu modulnya terdaftar
-        spec.loader.exec_module(modul)
-    return sys.modules[nama]
-
-
-grafik = _muat_grafik()
+from macros import grafik  # noqa: E402
 
 
 def ribuan(n: int) -> str:
