@@ -71,3 +71,9 @@ def sumber_data(edisi) -> str:
             f"Kependudukan dan Pencatatan Sipil Kabupaten {edisi.kabupaten[1].title()}")
 
 
+
+
+def on_post_page(output, page, config):
+    """Give the theme's search dialog an accessible name (axe: aria-dialog-name)."""
+    return output.replace('data-md-component="search" role="dialog"',
+                          'data-md-component="search" role="dialog" aria-label="Pencarian"', 1)

@@ -71,11 +71,11 @@ def _kepala_baris(sort, teks) -> str:
 
 
 def _baris(sel: list[str]) -> str:
-    return "<tr>" + "".join(sel) + "</tr>"
+    return "<tr>" + " ".join(sel) + "</tr>"   # a blank between cells keeps search tokens apart
 
 
 def _tabel(id_: str, judul: str, kolom: list[str], isi: list[str], total: list[str]) -> Markup:
-    kepala = "".join(f'<th scope="col">{_teks(k)}</th>' for k in kolom)
+    kepala = " ".join(f'<th scope="col">{_teks(k)}</th>' for k in kolom)
     bagian = [f'<table class="tabel-data" id="{_teks(id_)}">', f"<caption>{_teks(judul)}</caption>",
               "<thead>", f"<tr>{kepala}</tr>", "</thead>", "<tbody>", *isi, "</tbody>"]
     if total:

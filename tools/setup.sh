@@ -31,3 +31,7 @@ command -v "$python" >/dev/null 2>&1 || python=python3
 requirements=requirements.txt
 [ "$mode" = dev ] && requirements=requirements-dev.txt
 .venv/bin/pip install -q --disable-pip-version-check -r "$requirements"
+# axe-core for the accessibility tests, from the npm registry (pinned by tests/browser/package-lock.json)
+if [ "$mode" = dev ]; then
+  npm ci --prefix tests/browser --no-audit --no-fund --silent
+fi

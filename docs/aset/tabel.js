@@ -5,6 +5,13 @@ function aturTabel() {
   document.querySelectorAll("table.tabel-data:not([data-tersortir])").forEach(function (table) {
     table.setAttribute("data-tersortir", "");
     new Tablesort(table);
+    // keyboard: every sortable header is focusable and sorts on Enter or Space
+    table.querySelectorAll("thead th").forEach(function (th) {
+      th.tabIndex = 0;
+      th.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); th.click(); }
+      });
+    });
   });
 }
 if (typeof document$ !== "undefined") { document$.subscribe(aturTabel); } else {
