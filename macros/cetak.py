@@ -32,14 +32,14 @@ from types import SimpleNamespace
 import jinja2
 import markdown
 from markdown.extensions.toc import slugify as _slugify
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from . import MACROS
-from .buku import Buku
-from .edisi import Edisi
+from .buku import LABEL_TABEL, Buku
+from .edisi import Edisi, tanggal_panjang
 from .halaman import templates
 
-__all__ = ["dokumen_cetak", "buat_pdf", "PEJABAT", "UKURAN", "BASE_URL"]
+__all__ = ["BASE_URL", "PEJABAT", "UKURAN", "buat_pdf", "dokumen_cetak", "render_pdf", "tanggal_dokumen"]
 
 #: Virtual root of the print document: chart URLs below it are served from `grafik_dir`, nothing else is fetched.
 BASE_URL = "https://cetak.buku.invalid/"
@@ -96,8 +96,6 @@ def _render(env: jinja2.Environment, body: str, buku: Buku, meta: dict) -> str:
 
 def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path) -> list[_Bagian]:
     """Render every template that belongs in print, in the templates' order."""
-    from .buku import LABEL_TABEL
-
     env = _jinja()
     parts: list[_Bagian] = []
     for name, meta, body in templates(templates_dir):
@@ -133,22 +131,23 @@ def _turunkan_judul(teks: str) -> str:
 
 # ---- print variants of the macro tables ----------------------------------------------------------
 
-_TABEL = re.compile(r'<div class="tabel-bungkus">\s*(<table class="tabel-data"[^>]*>.*?</table>)\s*</div>', re.S)
-_UNDUHAN = re.compile(r'\n?<p class="unduhan">.*?</p>', re.S)
-_BARIS = re.compile(r"<tr>(.*?)</tr>", re.S)
-_SEL = re.compile(r"<t([hd])\b[^>]*>.*?</t\1>", re.S)
-_CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
+_TABEL = re.compile(r'<div class="tabel-bungkus">\s*(<table class="tabel-data"[^>]*>.*?</table>)\s*</div>', re.DOTALL)
+_UNDUHAN = re.compile(r'\n?<p class="unduhan">.*?</p>', re.DOTALL)
+_BARIS = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+_SEL = re.compile(r"<t([hd])\b[^>]*>.*?</t\1>", re.DOTALL)
+_CAPTION = re.compile(r"<caption>(.*?)</caption>", re.DOTALL)
 _ID = re.compile(r'<table class="tabel-data" id="([^"]*)"')
+_DATA_SORT = re.compile(r' data-sort="[^"]*"')     # for the site's table sorter; a third of the HTML to parse
 
 
 def _olah_tabel(html: str) -> tuple[str, bool]:
-    """Drop the download links, split and mark wide tables. Returns (html, any table on landscape pages)."""
+    """Drop the download links and sort keys, split and mark wide tables. Returns (html, any table on landscape pages)."""
     html = _UNDUHAN.sub("", html)
     lebar = False
 
     def ganti(match: re.Match) -> str:
         nonlocal lebar
-        tables = _pecah(match.group(1))
+        tables = _pecah(_DATA_SORT.sub("", match.group(1)))
         kolom = max(_jumlah_kolom(t) for t in tables)
         kelas = ["tabel-bungkus"]
         if kolom > KOLOM_RAPAT:
@@ -228,42 +227,40 @@ def _sampul(edisi: Edisi) -> str:
 
 
 def _pengesahan(edisi: Edisi, pengesahan: list[dict] | None) -> str:
-    """The SOP officials, blank lines to sign by hand, or filled from the approvals (`pengesahan`)."""
+    """The SOP officials, with blank lines to sign by hand, or filled from the approvals (`pengesahan`:
+    dicts with jabatan, nama, nip, keputusan, tanggal; matched to the SOP officials by jabatan, others after)."""
     given = {str(p.get("jabatan", "")).strip().lower(): p for p in (pengesahan or [])}
-    order = list(PEJABAT) + [p.get("jabatan", "") for p in (pengesahan or [])
-                             if str(p.get("jabatan", "")).strip().lower() not in {j.lower() for j in PEJABAT}]
-    kosong = '<span class="isian"></span>'
+    known = {j.lower() for j in PEJABAT}
+    order = list(PEJABAT) + [str(p.get("jabatan", "")) for p in (pengesahan or [])
+                             if str(p.get("jabatan", "")).strip().lower() not in known]
     rows = []
     for nomor, jabatan in enumerate(order, start=1):
-        p = given.get(str(jabatan).strip().lower(), {})
+        p = given.get(jabatan.strip().lower(), {})
 
-        def isi(key: str) -> str:
+        def isi(key: str, p: dict = p) -> str:
             value = p.get(key)
-            return _e(value) if value not in (None, "") else kosong
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            if isinstance(value, dt.date):
+                value = tanggal_panjang(value)
+            return _e(value) if value not in (None, "") else '<span class="isian"></span>'
 
-        tanggal = p.get("tanggal")
-        if isinstance(tanggal, (dt.date, dt.datetime)):
-            from .edisi import tanggal_panjang
-            tanggal_teks = _e(tanggal_panjang(tanggal if isinstance(tanggal, dt.date) else tanggal.date()))
-        else:
-            tanggal_teks = isi("tanggal")
-        keputusan = (f'<tr><th scope="row">Keputusan</th><td>{isi("keputusan")}</td></tr>'
-                     if pengesahan is not None else "")
-        rows.append(f"""<div class="pejabat">
-<p class="jabatan">{nomor}. {_e(jabatan)}</p>
-<table class="isian-pejabat"><tbody>
-<tr><th scope="row">Nama</th><td>{isi("nama")}</td></tr>
-<tr><th scope="row">NIP</th><td>{isi("nip")}</td></tr>
-{keputusan}<tr><th scope="row">Tanggal</th><td>{tanggal_teks}</td></tr>
-<tr class="ttd"><th scope="row">Tanda tangan</th><td>{kosong}</td></tr>
-</tbody></table></div>""")
+        keputusan = f'<p>Keputusan: {isi("keputusan")}</p>' if pengesahan is not None else ""
+        rows.append(f'<tr><td class="no">{nomor}.</td><th scope="row">{_e(jabatan)}</th>'
+                    f'<td><p>Nama: {isi("nama")}</p><p>NIP: {isi("nip")}</p></td>'
+                    f'<td>{keputusan}<p>Tanggal: {isi("tanggal")}</p></td>'
+                    f'<td class="ttd"><p>Tanda tangan:</p><span class="isian"></span></td></tr>')
     return f"""
 <section class="depan pengesahan" id="pengesahan">
 <h1 id="lembar-pengesahan">Lembar Pengesahan</h1>
 <p>Buku Data Agregat Kependudukan Kabupaten {_e(edisi.kabupaten[1].title())} {_e(edisi.semester)}, keadaan per
 {_e(edisi.tanggal)}, telah disusun, diperiksa, dan disahkan sesuai Standar Operasional Prosedur Penyusunan
 Buku Data Agregat oleh:</p>
-{"".join(rows)}
+<table class="pengesahan"><thead><tr><th scope="col">No.</th><th scope="col">Jabatan</th>
+<th scope="col">Nama dan NIP</th><th scope="col">Tanggal</th><th scope="col">Paraf/Tanda tangan</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
 </section>"""
 
 
@@ -286,8 +283,8 @@ def _daftar_isi(parts: list[_Bagian]) -> str:
         for part in lampiran:
             items += [f'<li class="tingkat-2"><a href="#{t["id"]}">{_e(t["name"])}</a></li>' for t in part.toc]
     items.append('<li class="tingkat-1"><a href="#kolofon">Kolofon</a></li>')
-    return (f'<section class="depan daftar" id="daftar-isi-bagian"><h1 id="daftar-isi">Daftar Isi</h1>\n'
-            f'<ul class="daftar-isi">\n' + "\n".join(items) + "\n</ul></section>")
+    return ('<section class="depan daftar" id="daftar-isi-bagian"><h1 id="daftar-isi">Daftar Isi</h1>\n'
+            '<ul class="daftar-isi">\n' + "\n".join(items) + "\n</ul></section>")
 
 
 def _daftar(judul: str, id_: str, kata: str, entries: list[tuple[str, str, str]]) -> str:
@@ -316,9 +313,10 @@ def _entri(parts: list[_Bagian], ids: set[str]) -> tuple[list, list]:
 
 
 def _kolofon(edisi: Edisi, final: bool, tanggal_dok: dt.datetime) -> str:
+    import weasyprint
+
     from agregat import __version__ as versi_alat
     from agregat.digest import edition_digest
-    import weasyprint
 
     kab = edisi.kabupaten[1].title()
     sumber = (f"Data Kependudukan Bersih (DKB) {edisi.semester}, Ditjen Dukcapil Kemendagri; diolah Dinas "
@@ -356,7 +354,7 @@ def tanggal_dokumen(edisi: Edisi) -> dt.datetime:
     if epoch not in (None, ""):
         if not epoch.strip().isdigit():
             raise ValueError(f"SOURCE_DATE_EPOCH bukan bilangan detik: {epoch!r}")
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     date = dt.date.fromisoformat(edisi.dokumen["manifest"]["tanggal_data"])
     return dt.datetime(date.year, date.month, date.day, tzinfo=WITA)
 
@@ -434,6 +432,15 @@ def dokumen_cetak(edisi: Edisi, templates_dir: Path, grafik_dir: Path, final: bo
 
 # ---- PDF -----------------------------------------------------------------------------------------
 
+_SVG_GAYA = re.compile(rb'(<svg\b[^>]*?)\s+style="[^"]*"')
+
+
+def _svg_cetak(svg: bytes) -> bytes:
+    """The root `style` of the site's charts (max-width:100%;height:auto) makes WeasyPrint 70 size them as
+    squares: drop it, so the chart keeps the ratio of its width/height attributes."""
+    return _SVG_GAYA.sub(rb"\1", svg, count=1)
+
+
 def _pengambil(edisi: Edisi, grafik_dir: Path):
     """A WeasyPrint URL fetcher that serves the charts from `grafik_dir` and fetches nothing else."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -446,7 +453,7 @@ def _pengambil(edisi: Edisi, grafik_dir: Path):
                 name = urllib.parse.unquote(url[len(prefix):].split("?")[0].split("#")[0])
                 if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".svg"):
                     raise ValueError(f"bukan grafik buku: {url}")
-                return URLFetcherResponse(url, (grafik_dir / name).read_bytes(),
+                return URLFetcherResponse(url, _svg_cetak((grafik_dir / name).read_bytes()),
                                           {"Content-Type": "image/svg+xml"})
             if url.startswith("data:"):
                 return super().fetch(url, headers)

@@ -60,12 +60,21 @@ def test_no_personal_data_reaches_any_output(demo_run, capsys):
         assert not [name for name in names if name in content]
 
 
-def test_the_main_command_without_arguments_builds_the_demo(tmp_path, monkeypatch, capsys):
+def test_the_main_command_without_arguments_builds_the_demo_book(tmp_path, monkeypatch, capsys):
+    """`python build.py`: demo registers → both editions → site/ → a draft PDF per edition; then nothing to do."""
     monkeypatch.setattr(cli, "DEFAULT_DATA_DIR", tmp_path / "data")
     monkeypatch.setattr(cli, "DEFAULT_REPORT_DIR", tmp_path / "laporan")
+    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
     assert cli.main([]) == 0
     out = capsys.readouterr().out
     assert "Edisi 2024-S2 ditulis ke" in out and "Edisi 2025-S1 ditulis ke" in out
     assert "202.061 valid" in out
     manifest = yaml.safe_load((tmp_path / "data" / "2025-S1" / "manifest.yml").read_text())
     assert manifest["sumber"]["nama_berkas"] == "demo-2025-S1.csv"
+    for period in demo.DEMO_PERIODS:
+        assert (tmp_path / "site" / period / f"buku-data-agregat-{period}.pdf").stat().st_size > 100_000
+        assert (tmp_path / "data" / period / "analisa.md").is_file()
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert cli.main([]) == 0
+    again = capsys.readouterr().out
+    assert "ditulis ke" not in again.replace("Situs ditulis", "") and "sudah mutakhir" in again

@@ -1,0 +1,357 @@
+"""The print edition (macros/cetak.py): real templates, real WeasyPrint, real PDF, read back with pypdf.
+
+The 2025-S1 book is built once per module, as a draft and as a final; a second final is built at the same
+time in a fresh Python process (another hash seed) and must be byte-identical. Timing, page count and peak
+memory are printed (`pytest -s`), not asserted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+weasyprint = pytest.importorskip("weasyprint")
+pypdf = pytest.importorskip("pypdf")
+
+from macros import angka, cetak
+from macros.edisi import muat_edisi
+from macros.halaman import templates
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+TEMPLATES = ROOT / "docs" / "templates" / "buku"
+PERIODE = "2025-S1"
+MM = 72 / 25.4
+PENGESAHAN = [
+    {"jabatan": "Administrator Database", "nama": "Contoh Penyusun, S.Kom.", "nip": "199001012015031001",
+     "keputusan": "Disusun", "tanggal": dt.date(2025, 7, 14)},
+    {"jabatan": "Kepala Dinas", "nama": "Contoh Kepala Dinas, S.H., M.Si.", "nip": "197001011995031001",
+     "keputusan": "Disahkan", "tanggal": "21 Juli 2025"},
+]
+
+# Builds the final book in a fresh interpreter; prints its own timing as JSON.
+_BUILD = """
+import datetime as dt, json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from macros.cetak import buat_pdf
+from macros.edisi import muat_edisi
+pengesahan = json.loads(sys.argv[4])
+for p in pengesahan:
+    if p["tanggal"].startswith("20"):
+        p["tanggal"] = dt.date.fromisoformat(p["tanggal"])
+t = time.perf_counter()
+edisi = muat_edisi(Path(sys.argv[1]) / "data", "2025-S1")
+buat_pdf(edisi, Path(sys.argv[1]) / "docs/templates/buku", Path(sys.argv[2]), Path(sys.argv[3]), final=True,
+         pengesahan=pengesahan)
+print(json.dumps({"detik": time.perf_counter() - t, "cpu": time.process_time(),
+                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _pages_text(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in pypdf.PdfReader(path).pages]
+
+
+def _lines(text: str) -> list[str]:
+    return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def edisi():
+    return muat_edisi(DATA, PERIODE)
+
+
+@pytest.fixture(scope="module")
+def buku(tmp_path_factory, edisi):
+    tmp = tmp_path_factory.mktemp("cetak")
+    pengesahan_json = json.dumps([{**p, "tanggal": str(p["tanggal"])} for p in PENGESAHAN])
+    env = {**os.environ, "PYTHONHASHSEED": "4242"}
+    proc = subprocess.Popen([sys.executable, "-c", _BUILD, str(ROOT), str(tmp / "final-2.pdf"), str(tmp / "grafik-2"),
+                             pengesahan_json], env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(level=logging.WARNING)
+    handler.emit = records.append
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        timings = {}
+        for name, final in (("draf", False), ("final", True)):
+            wall, cpu = time.perf_counter(), time.process_time()
+            cetak.buat_pdf(edisi, TEMPLATES, tmp / f"{name}.pdf", tmp / "grafik", final=final,
+                           pengesahan=PENGESAHAN if final else None)
+            timings[name] = (time.perf_counter() - wall, time.process_time() - cpu)
+    finally:
+        logger.removeHandler(handler)
+        out, err = proc.communicate(timeout=1200)
+    assert proc.returncode == 0, err[-3000:]
+    child = json.loads(out.strip().splitlines()[-1])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = SimpleNamespace(dir=tmp, draf=tmp / "draf.pdf", final=tmp / "final.pdf", final_2=tmp / "final-2.pdf",
+                             draf_text=_pages_text(tmp / "draf.pdf"), final_text=_pages_text(tmp / "final.pdf"),
+                             log=[f"{r.levelname}: {r.getMessage()}" for r in records], log_anak=err)
+    n = len(result.draf_text)
+    print(f"\n[cetak] {PERIODE}: {n} halaman, {result.draf.stat().st_size / 1e6:.1f} MB")
+    for name, (wall, cpu) in timings.items():
+        print(f"[cetak] {name}: {wall:.1f} s ({n / wall:.2f} halaman/s), CPU {cpu:.1f} s")
+    print(f"[cetak] final di proses baru (paralel): {child['detik']:.1f} s, puncak memori {child['maxrss_mb']:.0f} MB")
+    print(f"[cetak] puncak memori proses uji: {peak:.0f} MB")
+    return result
+
+
+# ---- the whole book -----------------------------------------------------------------------------
+
+def test_angka_penduduk_kabupaten_dan_kecamatan(buku, edisi):
+    text = "\n".join(buku.draf_text)
+    doc = edisi.dokumen["penduduk"]["wilayah"]
+    total = doc[edisi.kabupaten[0]]["data"]["PENDUDUK"]["jml"]
+    assert angka.bilangan(total) == "203.215"
+    assert f"adalah {angka.bilangan(total)} jiwa" in re.sub(r"\s+", " ", text)
+    for kode, nama in edisi.wilayah("kecamatan"):
+        jml = angka.bilangan(doc[kode]["data"]["PENDUDUK"]["jml"])
+        assert re.search(rf"{re.escape(kode)} {re.escape(nama)} [\d.]+ [\d.]+ {re.escape(jml)}\b", text), (kode, jml)
+
+
+def _entries(lines: list[str]) -> list[tuple[str, str]]:
+    """(title, page number) of the Daftar Isi: one line each, "title ..... number"."""
+    return [(m.group(1).strip(), m.group(2)) for line in lines
+            if (m := re.fullmatch(r"(.*?)\s*\.{4,}\s*([0-9]+|[ivxlc]+)", line))]
+
+
+def _entries_berlabel(lines: list[str]) -> list[tuple[str, str]]:
+    """(label, page number) of the Daftar Tabel/Gambar. An entry starts with its label and may wrap; a title
+    that fills the line leaves few or no leader dots, so its number is the last number before the next entry."""
+    texts: list[str] = []
+    for line in lines:
+        if line in ("DRAF", "Daftar Tabel", "Daftar Gambar") or line.startswith("Buku Data Agregat Kependudukan") \
+                or re.fullmatch(r"[ivxlc]+", line):
+            continue                                    # watermark, headings, running header, page number
+        if re.match(r"(Tabel|Gambar) \d+\.\d+ ", line):
+            texts.append(line)
+        elif texts:
+            texts[-1] += " " + line
+    return [(re.match(r"\S+ \S+", t).group(0), re.search(r"(\d+)$", t).group(1)) for t in texts]
+
+
+def _printed_number(pages: list[str], index: int, first_arabic: int) -> str:
+    if index >= first_arabic:
+        return str(index - first_arabic + 1)
+    return _roman(index + 1)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, digits in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out, n = out + digits, n - value
+    return out
+
+
+def test_daftar_isi_menunjuk_halaman_yang_benar(buku, edisi):
+    pages = [_lines(t) for t in buku.draf_text]
+    start_toc = next(i for i, p in enumerate(pages) if "Daftar Isi" in p)
+    end_toc = next(i for i, p in enumerate(pages) if i > start_toc and "Daftar Tabel" in p)
+    first_arabic = next(i for i, p in enumerate(pages) if i > start_toc and "Bab I Pendahuluan" in p)
+    entries = _entries([line for i in range(start_toc, end_toc) for line in pages[i]])
+    chapters = [meta["judul"] for _, meta, _ in templates(TEMPLATES) if meta.get("bab")]
+    titles = [t for t, _ in entries]
+    for judul in [*chapters, "Lampiran", "Kolofon", "Kata Pengantar", "Daftar Tabel"]:
+        assert judul in titles, judul
+    assert len([t for t in titles if t.startswith("Lampiran ")]) == len(edisi.tabel)
+    checked = 0
+    for title, number in entries:
+        # where the heading really is: the first page after the Daftar Isi with the title as a line of its own
+        # (the running header repeats it on the chapter's later pages)
+        where = next((i for i, p in enumerate(pages) if title in p), None)
+        assert where is not None, title
+        assert _printed_number(pages, where, first_arabic) == number, (title, number, where + 1)
+        assert number in pages[where], (title, number, pages[where][-4:])   # the footer shows that number
+        checked += 1
+    assert checked >= len(chapters) + len(edisi.tabel)
+    print(f"\n[cetak] {checked} entri daftar isi diperiksa; Bab I mulai di halaman fisik {first_arabic + 1}")
+
+
+def test_daftar_tabel_dan_gambar_bernomor_halaman(buku):
+    pages = [_lines(t) for t in buku.draf_text]
+    first_arabic = next(i for i, p in enumerate(pages) if "Bab I Pendahuluan" in p)
+    start = next(i for i, p in enumerate(pages) if "Daftar Tabel" in p)
+    entries = _entries_berlabel([line for p in pages[start:first_arabic] for line in p])
+    tabel = [e for e in entries if e[0].startswith("Tabel ")]
+    gambar = [e for e in entries if e[0].startswith("Gambar ")]
+    assert len(tabel) >= 20 and len(gambar) >= 5
+    for label, number in tabel + gambar:
+        page = pages[first_arabic + int(number) - 1]
+        # the caption starts on that page (a figure's caption is below it, on the same page: break-inside avoid)
+        assert any(line.startswith(label + " ") and "...." not in line for line in page), (label, number)
+
+
+def test_draf_di_setiap_halaman_dan_tidak_di_final(buku):
+    assert all("DRAF" in t for t in buku.draf_text)
+    assert not any("DRAF" in t for t in buku.final_text)
+    assert len(buku.draf_text) == len(buku.final_text)
+
+
+def test_ukuran_a4_dan_halaman_lanskap_untuk_lampiran(buku):
+    reader = pypdf.PdfReader(buku.draf)
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
+    portrait = [s for s in sizes if s[0] < s[1]]
+    landscape = [i for i, s in enumerate(sizes) if s[0] > s[1]]
+    assert all(abs(w - 595.28) < 1 and abs(h - 841.89) < 1 for w, h in portrait)
+    assert landscape and all(abs(sizes[i][0] - 841.89) < 1 and abs(sizes[i][1] - 595.28) < 1 for i in landscape)
+    lampiran = [i for i in landscape if "Lampiran 4. Umur Tunggal per Desa/Kelurahan" in buku.draf_text[i]]
+    assert lampiran, "umur tunggal appendix is not on landscape pages"
+    assert "(bagian 1 dari 6)" in buku.draf_text[lampiran[0]]
+
+
+def test_bookmark_bab_dan_metadata(buku, edisi):
+    reader = pypdf.PdfReader(buku.final)
+    top = [item.title for item in reader.outline if not isinstance(item, list)]
+    for _, meta, _ in templates(TEMPLATES):
+        if meta.get("bab"):
+            assert meta["judul"] in top
+    assert "Lampiran" in top and "Kolofon" in top
+    nested = [x for item in reader.outline if isinstance(item, list) for x in item if not isinstance(x, list)]
+    assert "3.1 Jumlah Penduduk" in [x.title for x in nested]
+    info = reader.metadata
+    assert info.author == "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Tapin"
+    assert info.title == "Buku Data Agregat Kependudukan Kabupaten Tapin Semester I Tahun 2025"
+    assert "30 Juni 2025" in info.subject and "Dukcapil" in info["/Keywords"]
+    if not os.environ.get("SOURCE_DATE_EPOCH"):
+        assert info["/CreationDate"] == info["/ModDate"]
+        assert info["/CreationDate"].startswith("D:20250630000000+08'00")
+
+
+def test_weasyprint_tanpa_peringatan(buku):
+    """No CSS WeasyPrint ignores, no missing anchor or chart, no fetch of anything outside the book."""
+    assert buku.log == []
+    assert "WARNING" not in buku.log_anak and "ERROR" not in buku.log_anak
+
+
+def test_dua_build_identik_per_byte(buku):
+    assert buku.final.read_bytes() == buku.final_2.read_bytes()
+
+
+def test_sampul_pengesahan_kolofon(buku, edisi):
+    from agregat.digest import edition_digest
+
+    cover = _lines(buku.draf_text[0])
+    for text in ("Logo Pemerintah", "BUKU DATA AGREGAT", "KABUPATEN TAPIN", "SEMESTER I TAHUN 2025",
+                 "Keadaan per 30 Juni 2025", "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"):
+        assert any(text in line for line in cover), text
+    assert not any(re.fullmatch(r"[ivx]+", line) for line in cover)       # no page number on the cover
+    draf_sah = " ".join(_lines(buku.draf_text[1]))
+    for jabatan in cetak.PEJABAT:
+        assert jabatan in draf_sah
+    for label in ("Nama:", "NIP:", "Tanggal:", "Tanda tangan:"):
+        assert draf_sah.count(label) == 5, label
+    final_sah = " ".join(_lines(buku.final_text[1]))
+    assert "Contoh Kepala Dinas, S.H., M.Si." in final_sah and "197001011995031001" in final_sah
+    assert "14 Juli 2025" in final_sah and "Disahkan" in final_sah
+    kolofon = " ".join(_lines(buku.final_text[-1]))
+    assert "Kolofon" in kolofon and edition_digest(edisi.folder) in kolofon.replace(" ", "")
+    assert "30 Juni 2025" in kolofon and edisi.semester in kolofon
+
+
+# ---- cheaper checks -----------------------------------------------------------------------------
+
+def test_ukuran_f4(edisi, tmp_path):
+    html = cetak.dokumen_cetak(edisi, TEMPLATES, tmp_path / "grafik", ukuran="F4")
+    head = html[:html.index("<body")]
+    cover = re.search(r'<section class="sampul".*?</section>', html, re.DOTALL).group(0)
+    small = f'{head}<body>{cover}<section class="lampiran lanskap"><h2>Uji</h2></section></body></html>'
+    pages = cetak.render_pdf(small, edisi, tmp_path / "grafik").write_pdf()
+    reader = pypdf.PdfReader(__import__("io").BytesIO(pages))
+    (w1, h1), (w2, h2) = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
+    assert abs(w1 - 215 * MM) < 1 and abs(h1 - 330 * MM) < 1
+    assert abs(w2 - 330 * MM) < 1 and abs(h2 - 215 * MM) < 1
+    with pytest.raises(ValueError):
+        cetak.dokumen_cetak(edisi, TEMPLATES, tmp_path / "grafik", ukuran="Letter")
+
+
+def test_tautan_internal_dan_id_unik(edisi, tmp_path):
+    html = cetak.dokumen_cetak(edisi, TEMPLATES, tmp_path / "grafik")
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    assert not duplicates
+    hrefs = set(re.findall(r'href="#([^"]+)"', html))
+    assert hrefs and hrefs <= set(ids)
+    assert "tabel-3-1" in hrefs and "gambar-3.1" in hrefs
+    assert 'class="unduhan"' not in html and "data-sort=" not in html
+    assert '<meta name="author" content="Dinas Kependudukan dan Pencatatan Sipil Kabupaten Tapin">' in html
+    assert '<meta name="dcterms.created" content="2025-06-30T00:00:00+08:00">' in html or os.environ.get(
+        "SOURCE_DATE_EPOCH")
+    assert "{{" not in html and "{%" not in html
+    assert sorted(p.name for p in (tmp_path / "grafik").iterdir())   # the charts were written for the PDF
+
+
+@pytest.mark.parametrize("periode", ["2024-S2", "2025-S1"])
+def test_setiap_edisi_punya_dokumen_cetak(periode, tmp_path):
+    edisi = muat_edisi(DATA, periode)
+    html = cetak.dokumen_cetak(edisi, TEMPLATES, tmp_path / "grafik", final=True)
+    assert edisi.semester in html and f"Keadaan per {edisi.tanggal}" in html and "@page lanskap" in html
+    assert "DRAF" not in html.split("</style>", 1)[1] and "data:image/svg+xml" not in html
+    if "perbandingan" not in edisi.dokumen:
+        assert "Edisi semester sebelumnya belum ada" in html
+    assert html.count('<section class="lampiran') == len(edisi.tabel)
+
+
+def test_source_date_epoch(edisi, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1752000000")
+    assert cetak.tanggal_dokumen(edisi) == dt.datetime(2025, 7, 8, 18, 40, tzinfo=dt.UTC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "kemarin")
+    with pytest.raises(ValueError):
+        cetak.tanggal_dokumen(edisi)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert cetak.tanggal_dokumen(edisi).isoformat() == "2025-06-30T00:00:00+08:00"
+
+
+def _tabel(n_kategori: int, n_baris: int = 3) -> str:
+    head = "".join(f'<th scope="col">K{i}</th>' for i in range(n_kategori))
+    rows = "\n".join("<tr>" + f'<th scope="row">63.05.0{r}</th><td>DESA {r}</td>'
+                     + "".join(f'<td class="angka" data-sort="{i}">{i}</td>' for i in range(n_kategori))
+                     + f'<td class="angka">{sum(range(n_kategori))}</td></tr>' for r in range(n_baris))
+    return (f'<div class="tabel-bungkus"><table class="tabel-data" id="tabel-l4-1">\n<caption>Tabel L4.1 Uji</caption>\n'
+            f'<thead>\n<tr><th scope="col">Kode</th><th scope="col">Wilayah</th>{head}<th scope="col">Jumlah</th></tr>\n'
+            f'</thead>\n<tbody>\n{rows}\n</tbody>\n<tfoot>\n<tr><th scope="row">63.05</th><td>Jumlah</td>'
+            + "".join(f'<td class="angka">{i * 3}</td>' for i in range(n_kategori))
+            + '<td class="angka">0</td></tr>\n</tfoot>\n</table></div>\n<p class="unduhan">Unduh data: x</p>')
+
+
+def test_tabel_lebar_dipecah_dan_lanskap():
+    html, lebar = cetak._olah_tabel(_tabel(45))
+    assert lebar and 'class="tabel-bungkus rapat lanskap"' in html and "unduhan" not in html
+    tables = re.findall(r"<table.*?</table>", html, re.DOTALL)
+    assert len(tables) == 3
+    heads = [re.findall(r'<th scope="col">(.*?)</th>', t) for t in tables]
+    assert all(h[:2] == ["Kode", "Wilayah"] and len(h) - 2 <= cetak.MAKS_KATEGORI + 1 for h in heads)
+    assert [k for h in heads for k in h[2:]] == [f"K{i}" for i in range(45)] + ["Jumlah"]
+    assert [re.search(r'id="([^"]+)"', t).group(1) for t in tables] == ["tabel-l4-1", "tabel-l4-1-2", "tabel-l4-1-3"]
+    assert "(bagian 3 dari 3)" in tables[2] and all("<tfoot>" in t and "DESA 2" in t for t in tables)
+
+    narrow, lebar = cetak._olah_tabel(_tabel(3))
+    assert not lebar and 'class="tabel-bungkus"' in narrow and narrow.count("<table") == 1
+    medium, lebar = cetak._olah_tabel(_tabel(16))
+    assert lebar and medium.count("<table") == 1
+
+
+def test_pengesahan_kosong_dan_terisi(edisi):
+    blank = cetak._pengesahan(edisi, None)
+    assert all(j in blank for j in cetak.PEJABAT) and blank.count('class="isian"') == 5 * 4
+    filled = cetak._pengesahan(edisi, [{"jabatan": "sekretaris", "nama": "A <B>", "nip": "1", "tanggal": "x",
+                                        "keputusan": "Diperiksa"}, {"jabatan": "Auditor", "nama": "C"}])
+    assert "A &lt;B&gt;" in filled and "Diperiksa" in filled
+    assert '<td class="no">6.</td><th scope="row">Auditor</th>' in filled
