@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,9 +83,13 @@ def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir
     key_file = site_dir / KEY_FILE
     if key_file.is_file() and key_file.read_text() == key and all(p.is_file() for p in pdfs.values()):
         return BookResult(site_dir, pdfs, True, analisa)
-    _build_site(root, data_dir, site_dir)
-    for periode, target in pdfs.items():
-        _build_pdf(root, data_dir, site_dir, periode, target, final, ukuran)
+    # The PDF (layout-bound, single-threaded) runs in its own process while MkDocs builds the site: the two
+    # cores work side by side. Its charts come from the same chart cache, drawn into a folder of its own.
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        pending = {p: pool.submit(_cached_pdf, root, data_dir, p, final, ukuran) for p in pdfs}
+        _build_site(root, data_dir, site_dir)
+        for periode, target in pdfs.items():
+            _copy(pending[periode].result(), target)
     write_atomic(key_file, key)
     return BookResult(site_dir, pdfs, False, analisa)
 
@@ -109,19 +114,22 @@ def _build_site(root: Path, data_dir: Path, site_dir: Path) -> None:
                         "jalankan lagi dengan --debug untuk rinciannya.") from None
 
 
-def _build_pdf(root: Path, data_dir: Path, site_dir: Path, periode: str, target: Path, final: bool,
-               ukuran: str) -> None:
+def _cached_pdf(root: Path, data_dir: Path, periode: str, final: bool, ukuran: str) -> Path:
+    """The edition's PDF from the cache, rendered when its inputs changed. Runs in a worker process."""
     from macros.cetak import buat_pdf
     from macros.edisi import muat_edisi
 
-    edisi = muat_edisi(data_dir, periode)
     key = input_key(root, data_dir / periode, ("pdf", periode, final, ukuran))
     cached = CACHE_DIR / "pdf" / f"{key}.pdf"
     if not cached.is_file():
         cached.parent.mkdir(parents=True, exist_ok=True)
-        buat_pdf(edisi, root / "docs" / "templates" / "buku", cached, site_dir / periode / "grafik",
-                 final=final, ukuran=ukuran)
+        buat_pdf(muat_edisi(data_dir, periode), root / "docs" / "templates" / "buku", cached,
+                 CACHE_DIR / "grafik-cetak" / periode, final=final, ukuran=ukuran)
+    return cached
+
+
+def _copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".pdf.tmp")
-    shutil.copyfile(cached, tmp)
+    shutil.copyfile(source, tmp)
     os.replace(tmp, target)

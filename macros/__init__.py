@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .buku import Buku
+from .buku import CACHE_GRAFIK, Buku
 from .edisi import daftar_edisi, muat_edisi
 
 MACROS = ("angka", "indikator", "nama_wilayah", "unduhan", "url", "url_edisi", "tabel_wilayah", "tabel_kategori",
@@ -28,7 +28,7 @@ def define_env(env) -> None:
         if key not in pages:
             periode = page.meta.get("periode") or daftar_edisi(data_dir)[-1]
             pages[key] = Buku(muat_edisi(data_dir, periode), ke_akar="../" * page.file.dest_uri.count("/"), bab=page.meta.get("bab"),
-                              grafik_dir=site_dir / periode / "grafik", cache_dir=root / ".cache" / "grafik")
+                              grafik_dir=site_dir / periode / "grafik", cache_dir=CACHE_GRAFIK)
         return pages[key]
 
     for name in MACROS:

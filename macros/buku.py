@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from . import angka, grafik, tabel
 from .edisi import Edisi
 
+CACHE_GRAFIK = Path(__file__).resolve().parent.parent / ".cache" / "grafik"   # drawn charts, by input
 _GRAFIK_SOURCE = Path(grafik.__file__).read_bytes() + Path(angka.__file__).read_bytes()   # chart code
 LABEL_TABEL = {
     "penduduk": "Jumlah Penduduk", "kartu_keluarga": "Jumlah Kepala Keluarga",

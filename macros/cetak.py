@@ -35,7 +35,7 @@ from markdown.extensions.toc import slugify as _slugify
 from markupsafe import escape
 
 from . import MACROS
-from .buku import LABEL_TABEL, Buku
+from .buku import CACHE_GRAFIK, LABEL_TABEL, Buku
 from .edisi import Edisi, tanggal_panjang
 from .halaman import templates
 
@@ -107,7 +107,7 @@ def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path) -> list[_Bagian
             for number, tabel in enumerate(edisi.tabel, start=1):
                 title = f"Lampiran {number}. {LABEL_TABEL[tabel]} per Desa/Kelurahan"
                 meta_l = {**meta, "periode": edisi.periode, "nama": tabel, "title": title, "bab": f"L{number}"}
-                buku = Buku(edisi, ke_akar="", bab=meta_l["bab"], grafik_dir=grafik_dir)
+                buku = Buku(edisi, ke_akar="", bab=meta_l["bab"], grafik_dir=grafik_dir, cache_dir=CACHE_GRAFIK)
                 text = _turunkan_judul(_render(env, body, buku, meta_l))
                 html, toc = _markdown(text, f"lampiran-{number}")
                 html, lebar = _olah_tabel(html)
@@ -116,7 +116,7 @@ def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path) -> list[_Bagian
         bab = meta.get("bab")
         judul = meta.get("judul", stem)
         meta_b = {**meta, "periode": edisi.periode, "title": judul}
-        buku = Buku(edisi, ke_akar="", bab=bab, grafik_dir=grafik_dir)
+        buku = Buku(edisi, ke_akar="", bab=bab, grafik_dir=grafik_dir, cache_dir=CACHE_GRAFIK)
         kunci = f"bab-{bab}" if bab else stem
         html, toc = _markdown(_render(env, body, buku, meta_b), kunci)
         html, _ = _olah_tabel(html)
