@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import angka, grafik, tabel
 from .edisi import Edisi
@@ -38,7 +38,7 @@ def slug_id(text: str) -> str:
 
 def teks(value) -> Markup:
     """A label from the data, safe in HTML and in a Jinja-rendered page."""
-    return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
+    return Markup(tabel._teks(value))
 
 
 @dataclass

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from agregat.periode import Periode
+
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
@@ -35,8 +37,7 @@ class Edisi:
     @property
     def semester(self) -> str:
         """`Semester I Tahun 2025`."""
-        tahun, semester = PERIODE.fullmatch(self.periode).groups()
-        return f"Semester {'I' if semester == '1' else 'II'} Tahun {tahun}"
+        return Periode.parse(self.periode).judul
 
     @property
     def tanggal(self) -> str:

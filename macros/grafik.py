@@ -22,6 +22,8 @@ matplotlib.use("Agg")  # tanpa GUI; impor di bawah sesudah memilih backend
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from agregat.periode import Periode
+
 from .angka import bilangan, selisih
 
 BIRU, JINGGA, ABU = "#1f77b4", "#d95f02", "#767676"  # aman buta warna; kontras >= 3:1 terhadap putih
@@ -54,9 +56,8 @@ def angka(nilai: float, desimal: int = 0, tanda: bool = False) -> str:
 
 
 def _periode(periode: str) -> str:
-    """`2025-S1` → `Semester I Tahun 2025` (sama dengan agregat.periode.Periode.judul)."""
-    tahun, semester = periode.split("-S")
-    return f"Semester {'I' if semester == '1' else 'II'} Tahun {tahun}"
+    """`2025-S1` → `Semester I Tahun 2025`."""
+    return Periode.parse(periode).judul
 
 
 def _nama(wilayah: dict) -> str:
