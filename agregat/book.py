@@ -67,8 +67,11 @@ def input_key(root: Path, data_dir: Path, options: tuple) -> str:
 
 def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir: Path | None = None,
                final: bool = False, pdf: bool = True, ukuran: str = "A4",
-               periods: list[str] | None = None) -> BookResult:
-    """Build site/ and the PDFs; skip everything when nothing changed since the last build."""
+               periods: list[str] | None = None, pengesahan: dict[str, list[dict]] | None = None) -> BookResult:
+    """Build site/ and the PDFs; skip everything when nothing changed since the last build.
+
+    `pengesahan` gives, per period, the signers shown on the final PDF's lembar pengesahan
+    (agregat.pengesahan.final_gate); a period given there always gets its final PDF."""
     from macros.edisi import daftar_edisi
 
     data_dir = Path(data_dir or root / "data")
@@ -78,7 +81,8 @@ def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir
         raise BookError(f"Belum ada edisi di {data_dir}. Jalankan 'python build.py aggregate' dulu.")
     periods = periods or editions
     analisa = ensure_analisa(data_dir)
-    key = input_key(root, data_dir, (final, pdf, ukuran, tuple(periods), str(site_dir)))
+    pengesahan = pengesahan or {}
+    key = input_key(root, data_dir, (final, pdf, ukuran, tuple(periods), str(site_dir), _frozen(pengesahan)))
     pdfs = {p: site_dir / p / pdf_name(p) for p in periods} if pdf else {}
     key_file = site_dir / KEY_FILE
     if key_file.is_file() and key_file.read_text() == key and all(p.is_file() for p in pdfs.values()):
@@ -86,7 +90,8 @@ def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir
     # The PDF (layout-bound, single-threaded) runs in its own process while MkDocs builds the site: the two
     # cores work side by side. Its charts come from the same chart cache, drawn into a folder of its own.
     with ProcessPoolExecutor(max_workers=1) as pool:
-        pending = {p: pool.submit(_cached_pdf, root, data_dir, p, final, ukuran) for p in pdfs}
+        pending = {p: pool.submit(cached_pdf, root, data_dir, p, final or p in pengesahan, ukuran, pengesahan.get(p))
+                   for p in pdfs}
         _build_site(root, data_dir, site_dir)
         for periode, target in pdfs.items():
             _copy(pending[periode].result(), target)
@@ -114,18 +119,26 @@ def _build_site(root: Path, data_dir: Path, site_dir: Path) -> None:
                         "jalankan lagi dengan --debug untuk rinciannya.") from None
 
 
-def _cached_pdf(root: Path, data_dir: Path, periode: str, final: bool, ukuran: str) -> Path:
-    """The edition's PDF from the cache, rendered when its inputs changed. Runs in a worker process."""
+def cached_pdf(root: Path, data_dir: Path, periode: str, final: bool, ukuran: str,
+               pengesahan: list[dict] | None = None) -> Path:
+    """The edition's PDF from the cache, rendered when its inputs changed (may run in a worker process)."""
     from macros.cetak import buat_pdf
     from macros.edisi import muat_edisi
 
-    key = input_key(root, data_dir / periode, ("pdf", periode, final, ukuran))
+    key = input_key(root, data_dir / periode, ("pdf", periode, final, ukuran, _frozen(pengesahan)))
     cached = CACHE_DIR / "pdf" / f"{key}.pdf"
     if not cached.is_file():
         cached.parent.mkdir(parents=True, exist_ok=True)
         buat_pdf(muat_edisi(data_dir, periode), root / "docs" / "templates" / "buku", cached,
-                 CACHE_DIR / "grafik-cetak" / periode, final=final, ukuran=ukuran)
+                 CACHE_DIR / "grafik-cetak" / periode, final=final, ukuran=ukuran, pengesahan=pengesahan)
     return cached
+
+
+def _frozen(value) -> str:
+    """A stable text of nested dicts/lists/dates, for cache keys."""
+    import json
+
+    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
 
 
 def _copy(source: Path, target: Path) -> None:

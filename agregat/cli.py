@@ -13,11 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .config import DEFAULT_CONFIG, PROJECT_ROOT
-from .errors import EXIT_INTERNAL, EXIT_OK, AgregatError, DataError
+from .errors import EXIT_INTERNAL, EXIT_OK, AgregatError, DataError, UsageError
 
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_REPORT_DIR = PROJECT_ROOT / "laporan"
 DEFAULT_SITE_DIR = PROJECT_ROOT / "site"
+DEFAULT_APPROVALS_DIR = PROJECT_ROOT / "approvals"
 PROGRESS_MIN_BYTES = 5 << 20
 
 
@@ -116,7 +117,161 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Pratinjau langsung situs buku di http://127.0.0.1:8000 (tanpa PDF).")
     common_options(serve)
     serve.add_argument("--alamat", default="127.0.0.1:8000", metavar="HOST:PORT", help="alamat server pratinjau")
+
+    diff = commands.add_parser("diff", help="perubahan angka edisi dibanding sebuah ref git (Markdown, untuk PR)",
+                               description="Bandingkan edisi data/<periode>/ pada sebuah ref git (mis. origin/main) "
+                                           "dengan folder kerja atau ref lain: sel tabel yang berubah (terbesar "
+                                           "dulu), indikator utama, dan analisa.md, sebagai Markdown untuk "
+                                           "tinjauan pull request.")
+    common_options(diff)
+    diff.add_argument("--period", required=True, metavar="PERIODE", help="periode, mis. 2025-S1")
+    diff.add_argument("--base", required=True, metavar="REF", help="ref git pembanding, mis. origin/main")
+    diff.add_argument("--head", metavar="REF", help="ref git yang dibandingkan (bawaan: folder kerja)")
+    diff.add_argument("--output", type=Path, metavar="BERKAS", help="tulis Markdown ke berkas ini (bawaan: layar)")
+    diff.add_argument("--batas", type=int, default=50, metavar="N", help="paling banyak N sel per tabel (bawaan: 50)")
+    diff.add_argument("--maks-karakter", type=int, metavar="N",
+                      help="potong bagian yang tidak muat dalam N karakter (mis. 60000 untuk komentar PR)")
+    diff.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
+    _approval_commands(commands, common_options)
+    _officials_commands(commands, common_options)
     return parser
+
+
+def _officials_commands(commands, common_options) -> None:
+    """officials init/add/list/end-role/revoke-key: the root-signed registry (agregat.officials)."""
+    officials = commands.add_parser(
+        "officials", help="registri pejabat penanda tangan dan kunci SSH-nya (ditandatangani kunci akar)",
+        description="Kelola approvals/pejabat.yml: pejabat, peran, dan kunci SSH Ed25519 mereka. Setiap "
+                    "perubahan ditandatangani kunci akar (sidik jarinya disematkan di kabupaten.yml) dan "
+                    "approvals/allowed_signers dibuat ulang.")
+    common_options(officials)
+    actions = officials.add_subparsers(dest="officials_command", metavar="TINDAKAN", required=True,
+                                       parser_class=type(officials))
+
+    def options(action: argparse.ArgumentParser, root_key: bool = True) -> None:
+        common_options(action)
+        action.add_argument("--approvals-dir", type=Path, default=None, metavar="FOLDER",
+                            help="folder pengesahan (bawaan: approvals)")
+        if root_key:
+            action.add_argument("--root-key", required=True, type=Path, metavar="KUNCI",
+                                help="kunci privat akar (atau KUNCI.pub bila kunci ada di ssh-agent)")
+
+    init = actions.add_parser("init", help="siapkan registri kosong, kebijakan SOP bawaan, dan sematkan kunci akar",
+                              description="Buat approvals/pejabat.yml (kosong) dan approvals/policy.yml (SOP "
+                                          "delapan langkah), tandatangani keduanya dengan kunci akar, tulis "
+                                          "approvals/allowed_signers, dan sematkan sidik jari kunci akar di "
+                                          "kabupaten.yml.")
+    options(init, root_key=False)
+    init.add_argument("--root-pubkey", required=True, type=Path, metavar="KUNCI.pub",
+                      help="kunci publik akar (biasanya kunci Kepala Dinas)")
+    init.add_argument("--root-key", type=Path, metavar="KUNCI",
+                      help="kunci privat akar untuk menandatangani (bawaan: pasangan --root-pubkey atau ssh-agent)")
+    init.add_argument("--force", action="store_true", help="timpa registri dan kebijakan yang sudah ada")
+
+    add = actions.add_parser("add", help="tambah pejabat, atau peran/kunci baru untuk NIP yang sudah ada",
+                             description="Tambah pejabat ke registri, atau tambahkan peran (mis. Plt.) atau "
+                                         "kunci baru untuk NIP yang sudah terdaftar. Tanggal dalam WITA dan "
+                                         "inklusif.")
+    options(add)
+    add.add_argument("--nip", required=True, metavar="NIP", help="NIP 18 angka")
+    add.add_argument("--name", metavar="NAMA", help="nama lengkap dengan gelar (wajib untuk pejabat baru)")
+    add.add_argument("--jabatan", metavar="JABATAN", help="jabatan (wajib untuk pejabat baru)")
+    add.add_argument("--role", metavar="PERAN", choices=("admin", "kasi", "kabid", "sekretaris", "kadis"),
+                     help="peran: admin, kasi, kabid, sekretaris atau kadis")
+    add.add_argument("--from", dest="dari", metavar="TANGGAL", help="awal peran, TTTT-BB-HH (bawaan: hari ini)")
+    add.add_argument("--to", dest="sampai", metavar="TANGGAL", help="akhir peran, inklusif (bawaan: tanpa akhir)")
+    add.add_argument("--keterangan", default="", metavar="TEKS", help="mis. Plt. atau Plh.")
+    add.add_argument("--pubkey", type=Path, metavar="KUNCI.pub", help="kunci publik SSH Ed25519 pejabat")
+    add.add_argument("--key-from", metavar="TANGGAL", help="awal berlaku kunci (bawaan: --from atau hari ini)")
+    add.add_argument("--key-to", metavar="TANGGAL", help="akhir berlaku kunci, inklusif (bawaan: tanpa akhir)")
+
+    listing = actions.add_parser("list", help="tampilkan registri pejabat (setelah tanda tangannya diperiksa)",
+                                 description="Periksa tanda tangan registri dan kebijakan dengan kunci akar, "
+                                             "lalu tampilkan pejabat, peran, dan kunci mereka.")
+    options(listing, root_key=False)
+    listing.add_argument("--tulis-allowed-signers", action="store_true",
+                         help="tulis ulang approvals/allowed_signers dari registri yang sah")
+
+    end_role = actions.add_parser("end-role", help="akhiri peran seorang pejabat (tidak dihapus)",
+                                  description="Isi tanggal akhir peran yang masih berjalan; riwayatnya tetap.")
+    options(end_role)
+    end_role.add_argument("--nip", required=True, metavar="NIP", help="NIP 18 angka")
+    end_role.add_argument("--role", required=True, metavar="PERAN",
+                          choices=("admin", "kasi", "kabid", "sekretaris", "kadis"), help="peran yang diakhiri")
+    end_role.add_argument("--to", required=True, dest="sampai", metavar="TANGGAL",
+                          help="hari terakhir memegang peran, TTTT-BB-HH (inklusif)")
+
+    revoke = actions.add_parser("revoke-key", help="akhiri masa berlaku sebuah kunci (mis. hilang atau bocor)",
+                                description="Isi tanggal akhir berlaku kunci; tanda tangan sesudah tanggal itu "
+                                            "tidak sah. Masa berlaku hanya dapat diperpendek.")
+    options(revoke)
+    revoke.add_argument("--nip", required=True, metavar="NIP", help="NIP 18 angka")
+    revoke.add_argument("--pubkey", required=True, type=Path, metavar="KUNCI.pub", help="kunci publik yang diakhiri")
+    revoke.add_argument("--to", dest="sampai", metavar="TANGGAL",
+                        help="hari terakhir kunci berlaku, inklusif (bawaan: kemarin, WITA)")
+
+
+def _approval_commands(commands, common_options) -> None:
+    """verify, status, approve, register: the signed SOP chain in git (agregat.pengesahan)."""
+
+    def chain_options(command: argparse.ArgumentParser) -> None:
+        common_options(command)
+        command.add_argument("--period", required=True, metavar="PERIODE", help="periode edisi, mis. 2025-S1")
+        command.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER",
+                             help="folder edisi di dalam repositori git (bawaan: data)")
+
+    def signing_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--key", required=True, type=Path, metavar="KUNCI",
+                             help="kunci privat SSH Ed25519 Anda (atau KUNCI.pub bila kunci ada di ssh-agent)")
+        command.add_argument("--waktu", metavar="WAKTU", help="waktu tindakan bila dicatat belakangan, ISO 8601 "
+                             "dengan zona, mis. 2025-07-10T09:15:00+08:00 (bawaan: sekarang)")
+        command.add_argument("--no-commit", action="store_true",
+                             help="tulis pernyataan tanpa commit git (commit sendiri sesudahnya)")
+
+    verify = commands.add_parser("verify", help="periksa rantai pengesahan edisi dari riwayat git",
+                                 description="Periksa rantai pengesahan satu edisi dari objek git yang sudah "
+                                             "di-commit: registri dan kebijakan bertanda tangan kunci akar, "
+                                             "tanda tangan setiap pernyataan, peran, urutan, rantai hash, "
+                                             "riwayat git, dan digest data yang dihitung ulang.")
+    chain_options(verify)
+    verify.add_argument("--ref", default="HEAD", help="commit/cabang yang diperiksa (bawaan: HEAD)")
+    verify.add_argument("--pdf", type=Path, metavar="BERKAS",
+                        help="PDF final yang diperiksa terhadap sha256 di langkah final (bawaan: dibuat ulang "
+                             "dari data yang disetujui, memakai cache)")
+    verify.add_argument("--no-pdf", action="store_true", help="lewati pemeriksaan PDF final")
+
+    status = commands.add_parser("status", help="posisi edisi dalam SOP: siapa menandatangani apa dan kapan",
+                                 description="Tampilkan setiap langkah SOP edisi ini: penanda tangan, waktu, "
+                                             "selang waktu terhadap standar SOP, dan langkah berikutnya.")
+    chain_options(status)
+
+    approve = commands.add_parser("approve", help="tandatangani langkah SOP berikutnya",
+                                  description="Tandatangani langkah SOP berikutnya untuk edisi ini (pernyataan "
+                                              "YAML + tanda tangan SSH), lalu commit ke git.")
+    chain_options(approve)
+    approve.add_argument("--step", required=True, metavar="LANGKAH",
+                         help="draf, analisa, koreksi, paraf-sekretaris, paraf-kadis, arahan atau final")
+    approve.add_argument("--decision", metavar="KEPUTUSAN", help="untuk koreksi: setuju atau tolak")
+    approve.add_argument("--notes", default="", metavar="TEKS", help="catatan (wajib bila tolak)")
+    approve.add_argument("--arahan", default="", metavar="TEKS", help="arahan Kepala Dinas (langkah paraf-kadis)")
+    approve.add_argument("--copies", type=int, metavar="N", help="jumlah eksemplar dicetak (langkah final)")
+    approve.add_argument("--ukuran", choices=("A4", "F4"), default="A4", help="ukuran kertas PDF final (bawaan: A4)")
+    signing_options(approve)
+
+    register = commands.add_parser("register", help="registrasi buku final dan surat pengantar per penerima",
+                                   description="Catat registrasi buku (nomor, tanggal, penerima) sebagai langkah "
+                                               "terakhir SOP, lalu buat daftar distribusi dan surat pengantar PDF "
+                                               "untuk setiap penerima di distribusi/<periode>/.")
+    chain_options(register)
+    register.add_argument("--number", required=True, metavar="NOMOR", help="nomor surat/registrasi")
+    register.add_argument("--date", required=True, metavar="TANGGAL", help="tanggal registrasi, YYYY-MM-DD")
+    register.add_argument("--copies", required=True, type=int, metavar="N", help="eksemplar untuk setiap penerima")
+    register.add_argument("--to", required=True, action="append", metavar="PENERIMA",
+                          help="penerima (ulangi --to untuk setiap penerima)")
+    register.add_argument("--out-dir", type=Path, metavar="FOLDER",
+                          help="folder daftar distribusi dan surat pengantar (bawaan: distribusi/<periode>)")
+    signing_options(register)
+
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,7 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         args.no_pdf = False
     try:
         handler = {"aggregate": cmd_aggregate, "validate": cmd_validate, "digest": cmd_digest, "demo": cmd_demo,
-                   "build": cmd_build, "serve": cmd_serve}
+                   "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff,
+                   "verify": cmd_verify, "status": cmd_status, "approve": cmd_approve, "register": cmd_register,
+                   "officials": cmd_officials}
         return handler[command](args)
     except AgregatError as exc:
         if args.debug:
@@ -201,17 +358,30 @@ def cmd_build(args) -> int:
     from .periode import Periode
 
     periods = [str(Periode.parse(args.period))] if args.period else None
-    return _build(args.data_dir, final=args.final, pdf=not args.no_pdf, ukuran=args.ukuran, periods=periods)
+    pengesahan = None
+    if args.final:
+        from .pengesahan import final_gate
+
+        if not args.period or args.no_pdf:
+            raise UsageError("--final perlu --period PERIODE (satu edisi yang sudah disahkan) dan tidak bisa "
+                             "bersama --no-pdf.")
+        root, data_dir, config, periode = _chain_context(args)
+        pengesahan = {periode: final_gate(root, data_dir, periode, config.sidik_jari_akar)}
+    return _build(args.data_dir, final=False, pdf=not args.no_pdf, ukuran=args.ukuran, periods=periods,
+                  pengesahan=pengesahan, config_path=args.config)
 
 
-def _build(data_dir: Path, final: bool, pdf: bool, ukuran: str = "A4", periods=None) -> int:
+def _build(data_dir: Path, final: bool, pdf: bool, ukuran: str = "A4", periods=None, pengesahan=None,
+           config_path: Path = DEFAULT_CONFIG) -> int:
     import time
 
     from .book import build_book
 
     started = time.perf_counter()
+    if pengesahan is None and pdf:
+        pengesahan = _final_editions(data_dir, config_path)
     result = build_book(data_dir=data_dir, site_dir=DEFAULT_SITE_DIR, final=final, pdf=pdf, ukuran=ukuran,
-                        periods=periods)
+                        periods=periods, pengesahan=pengesahan)
     for periode in result.analisa_written:
         print(f"Draf Bab VII Analisa ditulis ke {_shown(Path(data_dir) / periode / 'analisa.md')} "
               "(untuk disunting Kasi; tidak akan ditimpa).")
@@ -221,7 +391,7 @@ def _build(data_dir: Path, final: bool, pdf: bool, ukuran: str = "A4", periods=N
         print(f"Situs ditulis ke {_shown(result.site_dir)} ({time.perf_counter() - started:.1f} s); "
               f"buka {_shown(result.site_dir / 'index.html')}.")
     for periode, path in result.pdfs.items():
-        print(f"PDF {'final' if final else 'draf'} {periode}: {_shown(path)}")
+        print(f"PDF {'final' if final or periode in (pengesahan or {}) else 'draf'} {periode}: {_shown(path)}")
     return EXIT_OK
 
 
@@ -233,6 +403,218 @@ def cmd_serve(args) -> int:
     ensure_analisa(DEFAULT_DATA_DIR)
     print(f"Pratinjau di http://{args.alamat}/ (Ctrl+C untuk berhenti). PDF tidak dibuat di pratinjau.")
     serve(config_file=str(PROJECT_ROOT / "mkdocs.yml"), dev_addr=args.alamat, livereload=True)
+    return EXIT_OK
+
+
+def cmd_diff(args) -> int:
+    from .selisih import diff_edition
+
+    markdown = diff_edition(args.data_dir, args.period, args.base, args.head, limit=args.batas,
+                            max_chars=args.maks_karakter)
+    if args.output is None:
+        sys.stdout.write(markdown)
+        return EXIT_OK
+    from .output import write_atomic
+
+    write_atomic(args.output, markdown)
+    print(f"Perbedaan edisi {args.period} ditulis ke {_shown(args.output)}.")
+    return EXIT_OK
+
+
+def _final_editions(data_dir: Path, config_path: Path) -> dict[str, list[dict]]:
+    """Editions whose committed chain already holds a valid `final` step: their PDF is always the final one
+    (with the lembar pengesahan filled), so a later draft build never replaces the printed book."""
+    from .config import load_config
+    from .pengesahan import lembar_pengesahan, periksa
+
+    approved = Path(data_dir).resolve().parent / "approvals"
+    candidates = sorted(p.name for p in approved.glob("*-S[12]") if p.is_dir()) if approved.is_dir() else []
+    if not candidates:
+        return {}
+    found = {}
+    try:
+        pin = load_config(config_path).sidik_jari_akar
+        for periode in candidates:
+            rantai = periksa(data_dir.parent, data_dir, periode, pin)
+            if rantai.sah and rantai.langkah("final"):
+                found[periode] = lembar_pengesahan(rantai)
+            elif not rantai.sah:
+                print(f"Peringatan: rantai pengesahan {periode} tidak sah; PDF-nya dibangun sebagai draf "
+                      f"(lihat `python build.py verify --period {periode}`).", file=sys.stderr)
+    except AgregatError as exc:
+        print(f"Peringatan: pengesahan tidak dapat dibaca ({exc}); semua PDF dibangun sebagai draf.", file=sys.stderr)
+        return {}
+    return found
+
+
+def _chain_context(args):
+    """(repo root, data dir, root fingerprint, period) for the approval commands."""
+    from .config import load_config
+    from .errors import RegistryError
+    from .periode import Periode
+    from .verifikasi import open_repo
+
+    periode = str(Periode.parse(args.period))
+    config = load_config(args.config)
+    if not config.sidik_jari_akar:
+        raise RegistryError(f"Sidik jari kunci akar belum dipasang di {_shown(args.config)} "
+                            "(pengesahan.sidik_jari_akar). Jalankan dulu `python build.py officials init "
+                            "--root-pubkey KUNCI_AKAR.pub`.")
+    data_dir = Path(args.data_dir).resolve()
+    root = Path(open_repo(data_dir if data_dir.exists() else Path.cwd()).working_tree_dir).resolve()
+    if not data_dir.is_relative_to(root):
+        raise UsageError(f"Folder edisi {_shown(data_dir)} tidak berada di dalam repositori git {_shown(root)}.")
+    return root, data_dir, config, periode
+
+
+def _waktu(text: str | None):
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None:
+        raise UsageError(f"--waktu '{text}' bukan waktu ISO 8601 dengan zona, mis. 2025-07-10T09:15:00+08:00.")
+    return when
+
+
+def cmd_verify(args) -> int:
+    from . import verifikasi
+    from .pengesahan import laporan_status, periksa_pdf
+
+    root, data_dir, config, periode = _chain_context(args)
+    rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar, ref=args.ref,
+                                data_prefix=data_dir.relative_to(root).as_posix())
+    if rantai.sah and rantai.langkah("final") and not args.no_pdf:
+        rantai.temuan += periksa_pdf(rantai, root, data_dir, args.pdf)
+    print(laporan_status(rantai))
+    if rantai.sah:
+        print(f"Rantai pengesahan {periode} sah sejauh ini ({len(rantai.tertanda)} pernyataan diperiksa).")
+        return EXIT_OK
+    print(f"Rantai pengesahan {periode} TIDAK SAH ({len(rantai.temuan)} masalah):", file=sys.stderr)
+    for temuan in rantai.temuan:
+        print(f"  [{temuan.kode}] {temuan}", file=sys.stderr)
+    return rantai.kode_keluar
+
+
+def cmd_status(args) -> int:
+    from . import verifikasi
+    from .pengesahan import laporan_status
+
+    root, data_dir, config, periode = _chain_context(args)
+    rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar,
+                                data_prefix=data_dir.relative_to(root).as_posix())
+    print(laporan_status(rantai))
+    for temuan in rantai.temuan:
+        print(f"  Masalah [{temuan.kode}]: {temuan}", file=sys.stderr)
+    return rantai.kode_keluar
+
+
+def cmd_approve(args) -> int:
+    from .pengesahan import Tindakan, approve, rincian_final
+
+    root, data_dir, config, periode = _chain_context(args)
+    rincian = None
+    if args.step == "registrasi":
+        raise UsageError(f"Registrasi dicatat dengan `python build.py register --period {periode} --number … "
+                         "--date … --copies N --to … --key KUNCI`.")
+    if args.step == "final":
+        if args.copies is None or args.copies < 1:
+            raise UsageError("Langkah final perlu --copies N: jumlah eksemplar yang dicetak (≥ 1).")
+        print(f"Menyiapkan PDF final {periode} untuk dicatat sha256-nya (dari cache bila sudah dibangun) …")
+        rincian = rincian_final(root, data_dir, periode, config.sidik_jari_akar, args.ukuran, args.copies)
+    tindakan = Tindakan(args.step, args.decision, args.notes, args.arahan, rincian)
+    statement, path = approve(root, data_dir, periode, tindakan, args.key, config.sidik_jari_akar,
+                              _waktu(args.waktu), commit=not args.no_commit)
+    print(f"Langkah {statement.nomor_langkah} '{statement.langkah}' ({statement.keputusan}) ditandatangani "
+          f"{statement.principal}: {_shown(path)}" + ("" if args.no_commit else " (di-commit)"))
+    return EXIT_OK
+
+
+def cmd_register(args) -> int:
+    import datetime as dt
+
+    from .pengesahan import distribusi, register
+
+    root, data_dir, config, periode = _chain_context(args)
+    try:
+        tanggal = dt.date.fromisoformat(args.date)
+    except ValueError:
+        raise UsageError(f"--date '{args.date}' bukan tanggal YYYY-MM-DD.") from None
+    statement, rantai = register(root, data_dir, periode, args.number, tanggal, args.copies, args.to, args.key,
+                                 config.sidik_jari_akar, _waktu(args.waktu), commit=not args.no_commit)
+    out_dir = args.out_dir or root / "distribusi" / periode
+    written = distribusi(rantai, config, out_dir) if not args.no_commit else []
+    print(f"Registrasi {periode} nomor {statement.rincian['nomor_surat']} ditandatangani {statement.principal}.")
+    for path in written:
+        print(f"  ditulis: {_shown(path)}")
+    return EXIT_OK
+
+
+def cmd_officials(args) -> int:
+    from datetime import timedelta
+
+    from . import officials, pejabat
+    from .sshsig import fingerprint, read_public_key
+
+    approvals_dir = Path(args.approvals_dir or DEFAULT_APPROVALS_DIR)
+    action = args.officials_command
+    if action == "init":
+        result = officials.init(args.config, approvals_dir, args.root_pubkey, args.root_key, force=args.force)
+        print(f"Registri pejabat (kosong) dan kebijakan SOP ditandatangani kunci akar {result.fingerprint}; "
+              f"sidik jarinya disematkan di {_shown(args.config)}.")
+        print(f"Ditulis: {', '.join(_shown(p) for p in result.written)}. Tambahkan pejabat dengan "
+              "`python build.py officials add`, lalu commit folder approvals/ dan berkas konfigurasi.")
+        return EXIT_OK
+    if action == "list":
+        pin, registri, kebijakan = officials.load(args.config, approvals_dir)
+        print(officials.describe(registri, kebijakan, pin))
+        if args.tulis_allowed_signers:
+            officials.write_signers(approvals_dir, registri)
+            print(f"{_shown(approvals_dir / 'allowed_signers')} ditulis ulang dari registri.")
+        elif officials.signers_stale(approvals_dir, registri):
+            print(f"Peringatan: {_shown(approvals_dir / 'allowed_signers')} tidak sesuai registri. Berkas itu "
+                  "dibuat dari registri: jalankan `python build.py officials list --tulis-allowed-signers` lalu commit.",
+                  file=sys.stderr)
+        return EXIT_OK
+    principal = f"nip-{args.nip}"
+    if action == "add":
+        if args.role is None and args.pubkey is None:
+            raise UsageError("Berikan --role, --pubkey, atau keduanya: tidak ada yang ditambahkan.")
+        dari = officials.parse_day(args.dari, "--from") if args.dari else officials.today()
+        peran = None if args.role is None else pejabat.Peran(
+            args.role, dari, officials.parse_day(args.sampai, "--to") if args.sampai else None,
+            " ".join(args.keterangan.split()))
+        kunci = None if args.pubkey is None else pejabat.Kunci(
+            read_public_key(args.pubkey), officials.parse_day(args.key_from, "--key-from") if args.key_from else dari,
+            officials.parse_day(args.key_to, "--key-to") if args.key_to else None)
+        changes: list[str] = []
+
+        def edit(registri):
+            new, found = pejabat.with_official(registri, nip=args.nip, nama=args.name, jabatan=args.jabatan,
+                                               peran=peran, kunci=kunci)
+            changes.extend(found)
+            return new
+
+        officials.change(args.config, approvals_dir, args.root_key, edit)
+        print(f"Registri pejabat diperbarui untuk {principal}: {'; '.join(changes)}.")
+    elif action == "end-role":
+        sampai = officials.parse_day(args.sampai, "--to")
+        officials.change(args.config, approvals_dir, args.root_key,
+                         lambda registri: pejabat.with_role_ended(registri, principal, args.role, sampai))
+        print(f"Peran {args.role} {principal} diakhiri pada {sampai.isoformat()} (inklusif).")
+    else:
+        sampai = officials.parse_day(args.sampai, "--to") if args.sampai else officials.today() - timedelta(days=1)
+        publik = read_public_key(args.pubkey)
+        officials.change(args.config, approvals_dir, args.root_key,
+                         lambda registri: pejabat.with_key_ended(registri, principal, publik, sampai))
+        print(f"Kunci {fingerprint(publik)} milik {principal} berlaku sampai "
+              f"{sampai.isoformat()} (inklusif).")
+    print(f"Registri ditandatangani ulang; {_shown(approvals_dir / 'allowed_signers')} dibuat ulang. "
+          "Commit folder approvals/.")
     return EXIT_OK
 
 

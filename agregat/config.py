@@ -17,6 +17,8 @@ REQUIRED_COLUMNS = (
 OPTIONAL_COLUMNS = ("PNYDNG_CCT", "AKTA_LHR")
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
+ROOT_FINGERPRINT = re.compile(r"SHA256:[A-Za-z0-9+/]{43}")
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "kabupaten.yml"
 
@@ -36,6 +38,7 @@ class Config:
     akta_ada: frozenset[str] = frozenset({"2"})
     akta_tidak_ada: frozenset[str] = frozenset({"1"})
     kolom: dict[str, str] = field(default_factory=dict)
+    sidik_jari_akar: str = ""   # "SHA256:…" of the root key that signs approvals/pejabat.yml; "" = not set up
     path: Path | None = None
 
 
@@ -107,6 +110,23 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
                                 f"({', '.join(KNOWN_COLUMNS)})")
             kolom[normalize_header(source)] = target_name
 
+    pengesahan = raw.get("pengesahan") or {}
+    sidik_jari_akar = ""
+    if not isinstance(pengesahan, dict):
+        problems.append("kunci 'pengesahan' harus berupa pemetaan, mis. {sidik_jari_akar: \"SHA256:…\"}")
+    else:
+        for key in pengesahan:
+            if key != "sidik_jari_akar":
+                problems.append(f"kunci 'pengesahan.{key}' tidak dikenal (yang dikenal: sidik_jari_akar)")
+        value = pengesahan.get("sidik_jari_akar")
+        if value is not None and not isinstance(value, str):
+            problems.append("kunci 'pengesahan.sidik_jari_akar' harus teks dalam tanda kutip")
+        elif value and not ROOT_FINGERPRINT.fullmatch(value.strip()):
+            problems.append("kunci 'pengesahan.sidik_jari_akar' harus sidik jari seperti \"SHA256:…\" "
+                            "(43 karakter base64, keluaran 'ssh-keygen -lf KUNCI.pub'), atau kosong")
+        else:
+            sidik_jari_akar = (value or "").strip()
+
     if problems:
         raise ConfigError(f"Konfigurasi {path} belum benar: " + "; ".join(problems) + ". Perbaiki lalu jalankan lagi.")
     return Config(
@@ -121,5 +141,30 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
         akta_ada=flags["ada"],
         akta_tidak_ada=flags["tidak_ada"],
         kolom=kolom,
+        sidik_jari_akar=sidik_jari_akar,
         path=path,
     )
+
+
+_PIN_LINE = re.compile(r"^(?P<indent>[ \t]+)sidik_jari_akar:[ \t]*(?:\"[^\"\n]*\"|'[^'\n]*'|[^#\n]*?)"
+                       r"(?P<rest>[ \t]*(?:#[^\n]*)?)$", re.MULTILINE)
+_PIN_BLOCK = re.compile(r"^pengesahan:[ \t]*(?:#[^\n]*)?$", re.MULTILINE)
+
+
+def with_root_fingerprint(text: str, fingerprint: str) -> str:
+    """`kabupaten.yml` text with `pengesahan.sidik_jari_akar` set to `fingerprint`; other lines and comments
+    are kept. Raises ConfigError when the file has a shape this targeted edit does not understand."""
+    if not ROOT_FINGERPRINT.fullmatch(fingerprint):
+        raise ValueError(fingerprint)
+    block = _PIN_BLOCK.search(text)
+    pins = list(_PIN_LINE.finditer(text))
+    if block is None and not pins and not re.search(r"^pengesahan\b", text, re.MULTILINE):
+        return text + ("" if text.endswith("\n") or not text else "\n") + \
+            f'\npengesahan:\n  sidik_jari_akar: "{fingerprint}"\n'
+    if block is not None and len(pins) == 1 and pins[0].start() > block.end():
+        pin = pins[0]
+        return f'{text[:pin.start()]}{pin["indent"]}sidik_jari_akar: "{fingerprint}"{pin["rest"]}{text[pin.end():]}'
+    if block is not None and not pins:
+        return f'{text[:block.end()]}\n  sidik_jari_akar: "{fingerprint}"{text[block.end():]}'
+    raise ConfigError("Bagian 'pengesahan' di berkas konfigurasi tidak dapat diubah otomatis. Tulis sendiri:\n"
+                      f'pengesahan:\n  sidik_jari_akar: "{fingerprint}"')

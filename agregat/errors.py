@@ -10,6 +10,15 @@ EXIT_USAGE = 2
 EXIT_CONFIG = 3
 EXIT_INPUT = 4
 EXIT_DATA = 5
+# approvals (signed statements in git, `verify`, `approve`, `officials`)
+EXIT_DATA_CHANGED = 20
+EXIT_BAD_SIGNATURE = 21
+EXIT_NOT_AUTHORISED = 22
+EXIT_HISTORY = 23
+EXIT_REGISTRY = 24
+EXIT_CHAIN = 25
+EXIT_PDF_MISMATCH = 26
+EXIT_REFUSED = 27
 EXIT_INTERNAL = 70
 
 
@@ -41,3 +50,70 @@ class DataError(AgregatError):
     """The register was read but its content cannot make an edition (no valid row, --strict)."""
 
     exit_code = EXIT_DATA
+
+
+class YamlError(AgregatError):
+    """A YAML file the tool wrote (registry, policy, statement) breaks the strict reading rules
+    (duplicate key, CR byte, not UTF-8, not one mapping). Callers usually re-raise it as the error of
+    the document kind (RegistryError, ChainError)."""
+
+    exit_code = EXIT_CONFIG
+
+
+class SignatureError(AgregatError):
+    """A signature could not be made: the key file is missing or unreadable, not Ed25519, the passphrase
+    is wrong, or the private key is neither on disk nor in ssh-agent. Nothing was written."""
+
+    exit_code = EXIT_USAGE
+
+
+class DataChangedError(AgregatError):
+    """The edition in data/<period>/ no longer has the digest the statements approved."""
+
+    exit_code = EXIT_DATA_CHANGED
+
+
+class BadSignature(AgregatError):
+    """An SSHSIG signature does not verify (wrong bytes, namespace, key, validity time, CR in the file)."""
+
+    exit_code = EXIT_BAD_SIGNATURE
+
+
+class NotAuthorised(AgregatError):
+    """The signer did not hold the step's role, or the key was not valid for them, at the statement's time."""
+
+    exit_code = EXIT_NOT_AUTHORISED
+
+
+class HistoryError(AgregatError):
+    """The git history of approvals/ breaks the rules: a statement modified, renamed or deleted after it
+    was added (merge commits included)."""
+
+    exit_code = EXIT_HISTORY
+
+
+class RegistryError(AgregatError):
+    """The officials registry or the policy (approvals/pejabat.yml, approvals/policy.yml) is missing,
+    malformed, not signed by the pinned root key, or the pin itself is missing."""
+
+    exit_code = EXIT_REGISTRY
+
+
+class ChainError(AgregatError):
+    """The chain of statements is invalid: wrong order, broken hash chain, mixed digests, a malformed
+    statement."""
+
+    exit_code = EXIT_CHAIN
+
+
+class PdfMismatch(AgregatError):
+    """The final PDF is not the one whose sha256 the `final` statement recorded."""
+
+    exit_code = EXIT_PDF_MISMATCH
+
+
+class RefusedError(AgregatError):
+    """`approve` (or a related command) refuses an act: a step out of order, a key not holding the role,
+    a stale digest. Usage-like: nothing was written."""
+
+    exit_code = EXIT_REFUSED

@@ -69,3 +69,23 @@ def project_copy(tmp_path) -> Path:
     shutil.copy(ROOT / "kabupaten.yml", target / "kabupaten.yml")
     shutil.copytree(ROOT / "agregat" / "referensi", target / "agregat" / "referensi")
     return target
+
+
+@pytest.fixture
+def ssh_key(tmp_path):
+    """Factory of SSH key pairs made by the real ssh-keygen in tmp_path: `ssh_key("kabid")` returns the
+    private key's path (the public key is beside it, `<path>.pub`); `passphrase=` protects it,
+    `kind="rsa"` makes a key the project must refuse."""
+    import subprocess
+
+    folder = tmp_path / "kunci"
+
+    def make(name: str, passphrase: str = "", kind: str = "ed25519") -> Path:
+        folder.mkdir(exist_ok=True)
+        path = folder / name
+        command = ["ssh-keygen", "-q", "-t", kind, "-N", passphrase, "-C", f"{name}@tes", "-f", str(path)]
+        subprocess.run(command + (["-b", "2048"] if kind == "rsa" else []), check=True,
+                       stdin=subprocess.DEVNULL, capture_output=True)
+        return path
+
+    return make

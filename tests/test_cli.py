@@ -9,7 +9,14 @@ import pytest
 from agregat import cli, jobs
 from conftest import FIXTURES, ROOT
 
-COMMANDS = ("aggregate", "validate", "digest", "demo", "build", "serve")
+COMMANDS = ("aggregate", "validate", "digest", "demo", "build", "serve", "diff", "verify", "status", "approve",
+            "register", "officials")
+
+
+def test_commands_list_is_the_parsers():
+    parser = cli.build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    assert tuple(subparsers.choices) == COMMANDS
 ENGLISH = re.compile(r"usage:|positional arguments|options:|show this help|required:|invalid choice")
 
 

@@ -1,0 +1,404 @@
+"""The SOP acts: sign the next step (approve), say where an edition stands (status), gate the final build,
+and register the printed book.
+
+Every act starts from the chain as committed at HEAD (`verifikasi.periksa`), refuses anything the verifier
+would reject (step out of order, key not holding the role, data changed since the draft), then writes the
+statement and its signature atomically and commits both (the audit trail is git).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import pejabat as pejabat_mod
+from . import pernyataan, sshsig, verifikasi
+from .digest import edition_digest, file_sha256
+from .errors import EXIT_DATA_CHANGED, EXIT_PDF_MISMATCH, RefusedError, UsageError
+from .output import write_atomic
+
+#: The rows of the lembar pengesahan (macros.cetak.PEJABAT, in that order) per role.
+ROLE_ROW = {"admin": 0, "kasi": 1, "kabid": 2, "sekretaris": 3, "kadis": 4}
+ROLE_NAME = {"admin": "Administrator Database", "kasi": "Kasi Pengolahan dan Penyajian Data",
+             "kabid": "Kabid PIAK", "sekretaris": "Sekretaris", "kadis": "Kepala Dinas"}
+#: The last step before the final build.
+BEFORE_FINAL = "arahan"
+
+
+@dataclass(frozen=True)
+class Tindakan:
+    """What a signer asks for: the step and its content."""
+
+    langkah: str
+    keputusan: str | None = None
+    catatan: str = ""
+    arahan: str = ""
+    rincian: dict | None = None
+
+
+def periksa(repo_dir: Path, data_dir: Path, periode: str, sidik_jari_akar: str) -> verifikasi.Rantai:
+    """The chain at HEAD, with the edition folder `data_dir` taken relative to the repository."""
+    root = Path(verifikasi.open_repo(repo_dir).working_tree_dir).resolve()
+    return verifikasi.periksa(root, periode, sidik_jari_akar,
+                              data_prefix=Path(data_dir).resolve().relative_to(root).as_posix())
+
+
+# ---- approve --------------------------------------------------------------------------------------
+
+def approve(repo_dir: Path, data_dir: Path, periode: str, tindakan: Tindakan, key: Path, sidik_jari_akar: str,
+            waktu: dt.datetime | None = None, commit: bool = True) -> tuple[pernyataan.Pernyataan, Path]:
+    """Sign the next step of `periode`'s chain with `key`; return the statement and its file."""
+    repo = verifikasi.open_repo(repo_dir)
+    root = Path(repo.working_tree_dir)
+    rantai = periksa(root, data_dir, periode, sidik_jari_akar)
+    if not rantai.sah:
+        raise RefusedError("Rantai pengesahan yang sudah di-commit belum sah, jadi langkah baru tidak dapat "
+                           "ditambahkan: " + "; ".join(map(str, rantai.temuan[:3]))
+                           + f". Jalankan `python build.py verify --period {periode}` untuk rinciannya.")
+    _refuse_uncommitted(repo, periode, data_dir, root)
+    step = _check_step(rantai, tindakan)
+    waktu = (waktu or verifikasi.now()).astimezone(sshsig.WITA)
+    public = sshsig.read_public_key(_public_key_path(key))
+    official = _check_signer(rantai, step, public, waktu)
+    keputusan = _check_content(step, tindakan)
+    digest = _check_digest(rantai, data_dir / periode, step)
+    statement = pernyataan.Pernyataan(
+        periode=periode, revisi=rantai.revisi, langkah=step.nama, nomor_langkah=step.nomor, keputusan=keputusan,
+        principal=official.principal, peran=step.peran, digest_edisi=digest,
+        sebelumnya=rantai.tertanda[-1].sha256 if rantai.tertanda else "", waktu=waktu,
+        catatan=tindakan.catatan.strip(), arahan=tindakan.arahan.strip(), rincian=dict(tindakan.rincian or {}))
+    data = pernyataan.dump(statement)
+    signature = sshsig.sign(data, key, sshsig.NAMESPACE_PERNYATAAN)
+    sshsig.verify(data, signature, pejabat_mod.allowed_signers(rantai.registri), official.principal,
+                  sshsig.NAMESPACE_PERNYATAAN, waktu)
+    target = root / statement.path
+    write_atomic(target.with_name(target.name + pernyataan.SIG_SUFFIX), signature.decode("ascii"))
+    write_atomic(target, data.decode("utf-8"))
+    if commit:
+        paths = [statement.path, statement.path + pernyataan.SIG_SUFFIX]
+        repo.git.add("--", *paths)
+        repo.git.commit("-m", commit_message(statement, official), "--", *paths)
+    return statement, target
+
+
+def commit_message(statement: pernyataan.Pernyataan, official: pejabat_mod.Pejabat) -> str:
+    return (f"Pengesahan {statement.periode} r{statement.revisi} {statement.nomor_langkah:02d}-{statement.langkah}: "
+            f"{statement.keputusan} ({official.nama}, {statement.principal})")
+
+
+def _refuse_uncommitted(repo, periode: str, data_dir: Path, root: Path) -> None:
+    prefixes = [f"approvals/{periode}/"]
+    dirty = [path for path in repo.untracked_files if path.startswith(prefixes[0])]
+    dirty += [item.a_path for item in repo.index.diff(None) if item.a_path.startswith(prefixes[0])]
+    dirty += [item.a_path for item in repo.index.diff("HEAD") if item.a_path.startswith(prefixes[0])]
+    if dirty:
+        raise RefusedError(f"Ada berkas pengesahan {periode} yang belum di-commit ({', '.join(sorted(set(dirty)))}). "
+                           "Commit atau buang dulu, lalu ulangi.")
+
+
+def _check_step(rantai: verifikasi.Rantai, tindakan: Tindakan) -> pejabat_mod.Langkah:
+    step = rantai.berikutnya
+    if step is None:
+        raise RefusedError(f"Buku {rantai.periode} sudah teregistrasi; tidak ada langkah SOP lagi.")
+    if tindakan.langkah != step.nama:
+        if rantai.kebijakan.step(tindakan.langkah) is None:
+            names = ", ".join(s.nama for s in rantai.kebijakan.langkah)
+            raise RefusedError(f"Langkah '{tindakan.langkah}' tidak ada di SOP. Langkah yang ada: {names}.")
+        raise RefusedError(f"Langkah '{tindakan.langkah}' belum dapat ditandatangani: {menunggu(rantai)}")
+    return step
+
+
+def _check_signer(rantai, step, public: str, waktu: dt.datetime) -> pejabat_mod.Pejabat:
+    owners = [p for p in rantai.registri.pejabat if any(k.publik == public for k in p.kunci)]
+    if not owners:
+        raise RefusedError(f"Kunci {sshsig.fingerprint(public)} tidak terdaftar di registri pejabat "
+                           "(approvals/pejabat.yml). Minta pemegang kunci akar menambahkannya dengan "
+                           "`python build.py officials add`.")
+    official = owners[0]
+    if official.key_valid(public, waktu) is None:
+        raise RefusedError(f"Kunci {official.nama} ({sshsig.fingerprint(public)}) tidak berlaku pada "
+                           f"{pernyataan.waktu_text(waktu)}. Minta pemegang kunci akar mendaftarkan kunci baru.")
+    if official.holds(step.peran, waktu) is None:
+        raise RefusedError(f"{official.nama} ({official.principal}) tidak memegang peran '{step.peran}' pada "
+                           f"{pernyataan.waktu_text(waktu)}; langkah '{step.nama}' hanya untuk peran itu. "
+                           f"Yang berwenang: {_holders(rantai, step, waktu)}.")
+    earlier = [t.pernyataan.langkah for t in rantai.revisi_ini if t.pernyataan.principal == official.principal]
+    for other in earlier:
+        if not rantai.kebijakan.may_combine(other, step.nama):
+            raise RefusedError(f"{official.nama} sudah menandatangani langkah '{other}' di revisi ini; langkah "
+                               f"'{step.nama}' harus ditandatangani orang lain.")
+    return official
+
+
+def _check_content(step: pejabat_mod.Langkah, tindakan: Tindakan) -> str:
+    keputusan = tindakan.keputusan or (step.keputusan[0] if len(step.keputusan) == 1 else None)
+    if keputusan is None:
+        raise RefusedError(f"Langkah '{step.nama}' perlu --decision: {' atau '.join(step.keputusan)}.")
+    if keputusan not in step.keputusan:
+        raise RefusedError(f"Keputusan '{keputusan}' tidak berlaku untuk langkah '{step.nama}' "
+                           f"(yang berlaku: {', '.join(step.keputusan)}).")
+    if keputusan == "tolak" and not tindakan.catatan.strip():
+        raise RefusedError("Penolakan perlu --notes: tulis apa yang harus diperbaiki Kasi.")
+    if step.nama == "paraf-kadis" and not tindakan.arahan.strip():
+        raise RefusedError("Paraf Kepala Dinas perlu --arahan: arahan untuk Kasi (boleh singkat).")
+    needed = pernyataan.STEP_FIELDS.get(step.nama, ())
+    missing = [name for name in needed if name not in (tindakan.rincian or {})]
+    if missing:
+        raise RefusedError(f"Langkah '{step.nama}' perlu: {', '.join(missing)}.")
+    return keputusan
+
+
+def _check_digest(rantai: verifikasi.Rantai, edition_dir: Path, step: pejabat_mod.Langkah) -> str:
+    if not (edition_dir / "manifest.yml").is_file():
+        raise RefusedError(f"Edisi {edition_dir} tidak ada. Bangun dulu dengan `python build.py aggregate`.")
+    digest = edition_digest(edition_dir)
+    if digest != rantai.digest_data:
+        raise RefusedError(f"Isi {edition_dir} berbeda dari yang di-commit (digest {digest}). Pengesahan "
+                           "menandatangani data yang di-commit: commit perubahan data dulu (atau kembalikan), "
+                           "lalu ulangi.")
+    approved = rantai.digest_disetujui
+    if approved is not None and digest != approved:
+        raise RefusedError(f"Data {rantai.periode} berubah sejak draf ditandatangani (digest {approved}, sekarang "
+                           f"{digest}). Kembalikan data yang disetujui, atau Kabid menolak (tolak) agar revisi "
+                           "baru dimulai dari draf.")
+    return digest
+
+
+def _public_key_path(key: Path) -> Path:
+    key = Path(key)
+    if key.suffix == ".pub":
+        return key
+    public = key.with_name(key.name + ".pub")
+    if not public.is_file():
+        raise RefusedError(f"Kunci publik {public} tidak ditemukan. Letakkan berkas .pub di samping kunci "
+                           "privat (ssh-keygen membuat keduanya), atau beri --key KUNCI.pub bila kunci ada di ssh-agent.")
+    return public
+
+
+def _holders(rantai: verifikasi.Rantai, step: pejabat_mod.Langkah, when: dt.datetime) -> str:
+    people = rantai.registri.holders(step.peran, when) if rantai.registri else []
+    return ", ".join(f"{p.nama} ({p.principal})" for p in people) or "belum ada yang terdaftar untuk peran ini"
+
+
+def menunggu(rantai: verifikasi.Rantai, when: dt.datetime | None = None) -> str:
+    """`menunggu paraf Sekretaris (langkah 4, revisi 1); yang berwenang: …`."""
+    step = rantai.berikutnya
+    if step is None:
+        return "buku sudah teregistrasi dan didistribusikan; semua langkah SOP selesai."
+    return (f"menunggu {step.judul[0].lower() + step.judul[1:]} (langkah {step.nomor} '{step.nama}', "
+            f"revisi {rantai.revisi}); yang berwenang: {_holders(rantai, step, when or verifikasi.now())}.")
+
+
+# ---- final build ----------------------------------------------------------------------------------
+
+def lembar_pengesahan(rantai: verifikasi.Rantai) -> list[dict]:
+    """The signers of the revision in progress for the lembar pengesahan (macros.cetak), through `arahan`."""
+    from macros.cetak import PEJABAT
+
+    rows: dict[str, dict] = {}
+    for item in rantai.revisi_ini:
+        statement, official = item.pernyataan, item.pejabat
+        if statement.langkah not in _through(rantai, BEFORE_FINAL):
+            continue
+        role = official.holds(statement.peran, statement.waktu)
+        keterangan = f" ({role.keterangan})" if role and role.keterangan else ""
+        row = rows.setdefault(statement.peran, {
+            "jabatan": PEJABAT[ROLE_ROW[statement.peran]], "nama": official.nama + keterangan,
+            "nip": official.nip, "keputusan": [], "tanggal": statement.waktu})
+        decision = statement.keputusan.capitalize()
+        row["keputusan"].append(f"{decision} ({statement.langkah})" if statement.peran == "kasi" else decision)
+        if statement.arahan:
+            row["keputusan"].append(f"arahan: {statement.arahan}")
+        row["tanggal"] = max(row["tanggal"], statement.waktu)
+    return [{**row, "keputusan": "; ".join(row["keputusan"]), "tanggal": row["tanggal"].date()}
+            for _, row in sorted(rows.items(), key=lambda kv: ROLE_ROW[kv[0]])]
+
+
+def rincian_final(repo_dir: Path, data_dir: Path, periode: str, sidik_jari_akar: str, ukuran: str,
+                  eksemplar: int) -> dict:
+    """The `final` step's fields: the sha256 of the final PDF (built, or taken from the cache), paper, copies."""
+    from .book import PROJECT_ROOT as BOOK_ROOT
+    from .book import cached_pdf
+
+    rows = final_gate(repo_dir, data_dir, periode, sidik_jari_akar)
+    path = cached_pdf(BOOK_ROOT, Path(data_dir), periode, True, ukuran, rows)
+    return {"pdf_sha256": file_sha256(path), "ukuran": ukuran, "eksemplar": eksemplar}
+
+
+def periksa_pdf(rantai: verifikasi.Rantai, repo_dir: Path, data_dir: Path, pdf: Path | None) -> list:
+    """Compare the final PDF (`pdf`, or the one rebuilt from the approved data) with the `final` statement."""
+    from .book import PROJECT_ROOT as BOOK_ROOT
+    from .book import cached_pdf
+
+    item = rantai.langkah("final")
+    expected = item.pernyataan.rincian["pdf_sha256"]
+    if pdf is None:
+        edition = Path(data_dir) / rantai.periode
+        if not (edition / "manifest.yml").is_file() or edition_digest(edition) != rantai.digest_disetujui:
+            return [verifikasi.Temuan(EXIT_DATA_CHANGED, f"data/{rantai.periode}/", "isi folder kerja bukan data "
+                                      "yang disetujui, jadi PDF final tidak dapat dibuat ulang untuk diperiksa. "
+                                      "Kembalikan data (git checkout -- data/) atau beri --pdf BERKAS.")]
+        pdf = cached_pdf(BOOK_ROOT, Path(data_dir), rantai.periode, True, item.pernyataan.rincian["ukuran"],
+                         lembar_pengesahan(rantai))
+    try:
+        actual = file_sha256(Path(pdf))
+    except OSError:
+        raise UsageError(f"PDF {pdf} tidak dapat dibaca. Periksa jalurnya.") from None
+    if actual != expected:
+        return [verifikasi.Temuan(EXIT_PDF_MISMATCH, str(pdf), f"sha256 {actual} bukan PDF final yang dicatat di "
+                                  f"{item.pernyataan.path} ({expected}). Jangan cetak/bagikan berkas ini.")]
+    return []
+
+
+def _through(rantai: verifikasi.Rantai, last: str) -> set[str]:
+    names = [s.nama for s in rantai.kebijakan.langkah]
+    return set(names[:names.index(last) + 1])
+
+
+def final_gate(repo_dir: Path, data_dir: Path, periode: str, sidik_jari_akar: str) -> list[dict]:
+    """Refuse a final build until the chain at HEAD is valid through `arahan` and the working-tree edition
+    is the approved one; return the lembar pengesahan rows."""
+    rantai = periksa(repo_dir, data_dir, periode, sidik_jari_akar)
+    if not rantai.sah:
+        raise RefusedError(f"PDF final {periode} belum dapat dibuat: rantai pengesahan tidak sah — "
+                           + "; ".join(map(str, rantai.temuan[:3]))
+                           + f". Jalankan `python build.py verify --period {periode}`.")
+    if not rantai.sampai(BEFORE_FINAL):
+        raise RefusedError(f"PDF final {periode} belum dapat dibuat: pengesahan belum sampai arahan Kepala Dinas "
+                           f"diteruskan Kasi (langkah 6); {menunggu(rantai)}")
+    digest = edition_digest(Path(data_dir) / periode)
+    if digest != rantai.digest_disetujui:
+        raise RefusedError(f"PDF final {periode} belum dapat dibuat: isi data/{periode}/ (digest {digest}) bukan "
+                           f"yang disetujui ({rantai.digest_disetujui}). Kembalikan data yang disetujui "
+                           "(git checkout -- data/).")
+    return lembar_pengesahan(rantai)
+
+
+# ---- status ---------------------------------------------------------------------------------------
+
+def durasi(minutes: float) -> str:
+    """`25 menit`, `1 jam 5 menit`, `3 hari 2 jam`, `2 minggu`."""
+    minutes = int(max(minutes, 0))
+    if minutes and minutes % (7 * 1440) == 0:
+        return f"{minutes // (7 * 1440)} minggu"
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} hari" if days else "", f"{hours} jam" if hours else "", f"{mins} menit" if mins and not days else ""]
+    return " ".join(p for p in parts if p) or "0 menit"
+
+
+def _against(step: pejabat_mod.Langkah, minutes: float) -> str:
+    if step.standar_menit is None:
+        return f"selang {durasi(minutes)}"
+    verdict = "melewati" if minutes > step.standar_menit else "dalam"
+    return f"selang {durasi(minutes)}, {verdict} standar {durasi(step.standar_menit)}"
+
+
+def laporan_status(rantai: verifikasi.Rantai, when: dt.datetime | None = None) -> str:
+    """Each SOP step of the revision in progress: who signed and when, elapsed time against the SOP's time
+    standard, then what is next and who may sign it. Earlier revisions closed by `tolak` are summarised."""
+    when = when or verifikasi.now()
+    lines = [f"Pengesahan Buku Data Agregat {rantai.periode}, revisi {rantai.revisi} (dibaca dari git {rantai.ref}):"]
+    for item in rantai.tertanda:
+        s = item.pernyataan
+        if s.keputusan == "tolak":
+            lines.append(f"  Revisi {s.revisi} ditolak oleh {item.pejabat.nama} pada {_jam(s.waktu)}: {s.catatan}")
+    signed = {t.pernyataan.langkah: t for t in rantai.revisi_ini}
+    previous = _before_revision(rantai)
+    if rantai.kebijakan is None:
+        return "\n".join(lines)
+    for step in rantai.kebijakan.langkah:
+        item = signed.get(step.nama)
+        head = f"  {step.nomor}. {step.judul} ({ROLE_NAME.get(step.peran, step.peran)})"
+        if item is None:
+            pending = step is rantai.berikutnya and previous is not None
+            tail = f"belum — {_against(step, (when - previous).total_seconds() / 60)} sejak langkah sebelumnya" \
+                if pending else "belum"
+            lines.append(f"{head}: {tail}")
+            continue
+        s = item.pernyataan
+        elapsed = _against(step, (s.waktu - previous).total_seconds() / 60) if previous else "langkah pertama"
+        extra = "".join(f"; {label}: {value}" for label, value in
+                        (("catatan", s.catatan), ("arahan", s.arahan)) if value)
+        lines.append(f"{head}: {s.keputusan} — {item.pejabat.nama} (NIP {item.pejabat.nip}), {_jam(s.waktu)} "
+                     f"({elapsed}){extra}")
+        previous = s.waktu
+    lines.append("Status: " + menunggu(rantai, when))
+    return "\n".join(lines)
+
+
+def _before_revision(rantai: verifikasi.Rantai) -> dt.datetime | None:
+    earlier = [t for t in rantai.tertanda if t.pernyataan.revisi < rantai.revisi]
+    return earlier[-1].pernyataan.waktu if earlier else None
+
+
+def _jam(when: dt.datetime) -> str:
+    from macros.edisi import tanggal_panjang
+
+    local = when.astimezone(sshsig.WITA)
+    return f"{tanggal_panjang(local.date())} {local:%H.%M} WITA"
+
+
+# ---- registration and distribution ------------------------------------------------------------------
+
+def register(repo_dir: Path, data_dir: Path, periode: str, nomor: str, tanggal: dt.date, eksemplar: int,
+             penerima: list[str], key: Path, sidik_jari_akar: str, waktu: dt.datetime | None = None,
+             commit: bool = True) -> tuple[pernyataan.Pernyataan, verifikasi.Rantai]:
+    """Sign the `registrasi` step (number, date, copies per recipient, recipients)."""
+    penerima = [name.strip() for name in penerima if name.strip()]
+    if not nomor.strip() or not penerima or eksemplar < 1:
+        raise RefusedError("Registrasi perlu --number (nomor surat), --copies (≥ 1 per penerima) dan sedikitnya "
+                           "satu --to (penerima).")
+    if len(set(penerima)) != len(penerima):
+        raise RefusedError("Ada penerima yang disebut dua kali di --to; sebut setiap penerima sekali.")
+    rantai = periksa(repo_dir, data_dir, periode, sidik_jari_akar)
+    final = rantai.langkah("final") if rantai.sah else None
+    if final is not None and eksemplar * len(penerima) > final.pernyataan.rincian["eksemplar"]:
+        raise RefusedError(f"{eksemplar} eksemplar × {len(penerima)} penerima melebihi "
+                           f"{final.pernyataan.rincian['eksemplar']} eksemplar yang dicetak (langkah final).")
+    tindakan = Tindakan("registrasi", rincian={"nomor_surat": nomor.strip(), "tanggal_surat": tanggal.isoformat(),
+                                               "eksemplar": eksemplar, "penerima": penerima})
+    statement, _ = approve(repo_dir, data_dir, periode, tindakan, key, sidik_jari_akar, waktu, commit)
+    return statement, periksa(repo_dir, data_dir, periode, sidik_jari_akar)
+
+
+def distribusi(rantai: verifikasi.Rantai, config, out_dir: Path) -> list[Path]:
+    """The distribution list (Markdown) and one surat pengantar PDF per recipient of the `registrasi`
+    statement, written to `out_dir`; returns the files written."""
+    from macros.surat import Surat, buat_surat_pdf
+
+    from .periode import Periode
+
+    item = rantai.langkah("registrasi")
+    if item is None:
+        raise RefusedError(f"Buku {rantai.periode} belum diregistrasi (`python build.py register`).")
+    rincian = item.pernyataan.rincian
+    tanggal = dt.date.fromisoformat(rincian["tanggal_surat"])
+    when = dt.datetime.combine(tanggal, dt.time(12), sshsig.WITA)
+    kadis = rantai.registri.holders("kadis", when)
+    signer = kadis[0] if kadis else item.pejabat
+    role = signer.holds("kadis", when)
+    acting = f"{role.keterangan} " if role and role.keterangan else ""
+    jabatan = f"{acting}Kepala Dinas" if kadis else signer.jabatan
+    judul = f"Buku Data Agregat Kependudukan Kabupaten {config.nama} {Periode.parse(rantai.periode).judul}"
+    written, rows = [], []
+    for number, name in enumerate(rincian["penerima"], start=1):
+        path = Path(out_dir) / f"surat-pengantar-{number:02d}.pdf"
+        buat_surat_pdf(Surat(dinas=config.dinas, kabupaten=config.nama, ibu_kota=config.ibu_kota, judul_buku=judul,
+                             nomor=rincian["nomor_surat"], tanggal=tanggal, penerima=name,
+                             eksemplar=rincian["eksemplar"], penanda_tangan=signer.nama, nip=signer.nip,
+                             jabatan=jabatan), path)
+        written.append(path)
+        rows.append(f"| {number} | {_md(name)} | {rincian['eksemplar']} | {path.name} |")
+    listing = Path(out_dir) / "daftar-distribusi.md"
+    write_atomic(listing, "\n".join([
+        f"# Daftar distribusi {judul}", "",
+        (f"Nomor registrasi: {_md(rincian['nomor_surat'])}; tanggal: {tanggal.isoformat()}; "
+         f"dicatat di {item.pernyataan.path} (sha256 {item.sha256})."), "",
+        "| No. | Penerima | Eksemplar | Surat pengantar |", "|---:|---|---:|---|", *rows, ""]))
+    return [listing, *written]
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

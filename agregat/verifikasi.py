@@ -1,0 +1,349 @@
+"""Verification of an edition's approval chain, from committed git objects only (never the working tree).
+
+    rantai = periksa(repo_dir, "2025-S1", sidik_jari_akar, ref="HEAD")
+    rantai.temuan        # every problem found, each with its exit code, file and what to do
+    rantai.berikutnya    # the next SOP step (or None when the book is registered)
+
+What is checked, in order: the registry and the policy are signed by the pinned root key and
+`approvals/allowed_signers` matches the registry; the git history of `approvals/<periode>/` (every statement
+file added once, never modified, deleted or renamed — merge commits included); every statement's form, place
+in the SOP order, hash chain, signature (namespace, key of the claimed principal, valid at the statement's
+time), the signer's role at that time and the separation of duties; one digest per revision; and the digest
+recomputed from the committed `data/<periode>/` against the approved one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import pejabat as pejabat_mod
+from . import pernyataan, sshsig
+from .digest import digest_of_contents
+from .errors import (
+    EXIT_BAD_SIGNATURE,
+    EXIT_CHAIN,
+    EXIT_DATA_CHANGED,
+    EXIT_HISTORY,
+    EXIT_NOT_AUTHORISED,
+    EXIT_REGISTRY,
+    AgregatError,
+    UsageError,
+)
+
+REGISTRY_FILES = ("approvals/pejabat.yml", "approvals/pejabat.yml.sig", "approvals/policy.yml",
+                  "approvals/policy.yml.sig")
+ALLOWED_SIGNERS = "approvals/allowed_signers"
+
+
+@dataclass(frozen=True)
+class Temuan:
+    """One problem: the exit code it stands for, the file it is about, and what to do."""
+
+    kode: int
+    berkas: str
+    pesan: str
+
+    def __str__(self) -> str:
+        return f"{self.berkas}: {self.pesan}" if self.berkas else self.pesan
+
+
+@dataclass(frozen=True)
+class Tertanda:
+    """A statement that passed every check, with the official who signed it."""
+
+    pernyataan: pernyataan.Pernyataan
+    pejabat: pejabat_mod.Pejabat
+    sha256: str
+
+
+@dataclass
+class Rantai:
+    """The approval chain of one edition as far as it goes."""
+
+    periode: str
+    ref: str
+    registri: pejabat_mod.Registri | None = None
+    kebijakan: pejabat_mod.Kebijakan | None = None
+    tertanda: list[Tertanda] = field(default_factory=list)
+    temuan: list[Temuan] = field(default_factory=list)
+    digest_data: str | None = None      # recomputed from the committed data/<periode>/
+
+    @property
+    def sah(self) -> bool:
+        return not self.temuan
+
+    @property
+    def kode_keluar(self) -> int:
+        """The exit code of the first problem (0 when none)."""
+        return self.temuan[0].kode if self.temuan else 0
+
+    @property
+    def revisi(self) -> int:
+        """The revision in progress: the last one, or the next after a `tolak`."""
+        if not self.tertanda:
+            return 1
+        last = self.tertanda[-1].pernyataan
+        return last.revisi + 1 if last.keputusan == "tolak" else last.revisi
+
+    @property
+    def revisi_ini(self) -> list[Tertanda]:
+        """Signed statements of the revision in progress."""
+        return [t for t in self.tertanda if t.pernyataan.revisi == self.revisi]
+
+    @property
+    def digest_disetujui(self) -> str | None:
+        current = self.revisi_ini
+        return current[0].pernyataan.digest_edisi if current else None
+
+    @property
+    def berikutnya(self) -> pejabat_mod.Langkah | None:
+        """The next SOP step to sign, None when the last step is done (or there is no policy)."""
+        if self.kebijakan is None:
+            return None
+        current = self.revisi_ini
+        if not current:
+            return self.kebijakan.langkah[0]
+        return self.kebijakan.next_after(current[-1].pernyataan.langkah)
+
+    def sampai(self, langkah: str) -> bool:
+        """True when the revision in progress is validly signed through `langkah`."""
+        return self.sah and any(t.pernyataan.langkah == langkah for t in self.revisi_ini)
+
+    def langkah(self, nama: str) -> Tertanda | None:
+        return next((t for t in self.revisi_ini if t.pernyataan.langkah == nama), None)
+
+
+# ---- reading git ----------------------------------------------------------------------------------
+
+def open_repo(repo_dir: Path):
+    import git
+
+    try:
+        return git.Repo(repo_dir, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise UsageError(f"{repo_dir} bukan repositori git. Pengesahan dibaca dari riwayat git: jalankan "
+                         "perintah ini di dalam salinan (clone) repositori buku.") from None
+
+
+def resolve(repo, ref: str):
+    import git
+
+    try:
+        return repo.commit(ref)
+    except (git.BadName, ValueError, git.GitCommandError):
+        raise UsageError(f"Ref git '{ref}' tidak dikenal. Pakai nama cabang, tag atau hash commit "
+                         "(mis. HEAD, main, origin/main).") from None
+
+
+def tree_files(commit, prefix: str) -> dict[str, bytes]:
+    """{path: bytes} of every blob under `prefix` in a commit (empty when the folder is absent)."""
+    try:
+        tree = commit.tree / prefix
+    except KeyError:
+        return {}
+    if tree.type == "blob":
+        return {tree.path: tree.data_stream.read()}
+    return {item.path: item.data_stream.read() for item in tree.traverse() if item.type == "blob"}
+
+
+def history_findings(repo, ref: str, periode: str, tip_files: dict[str, bytes]) -> list[Temuan]:
+    """Every statement file under approvals/<periode>/ was added once and never modified, deleted or
+    renamed, in every commit reachable from `ref` (merge commits compared with their first parent)."""
+    import git
+
+    prefix = f"{pernyataan.ROOT}/{periode}/"
+    try:
+        log = repo.git.log(ref, "--no-renames", "--full-history", "--diff-merges=first-parent", "--raw",
+                           "--no-abbrev", "--format=commit %H", "--", prefix)
+    except git.GitCommandError:
+        raise UsageError(f"Riwayat git untuk {prefix} tidak dapat dibaca dari ref '{ref}'.") from None
+    findings: list[Temuan] = []
+    added: dict[str, set[str]] = {}
+    commit = ""
+    for line in log.splitlines():
+        if line.startswith("commit "):
+            commit = line.split()[1][:12]
+        elif line.startswith(":"):
+            meta, path = line.split("\t", 1)
+            _, _, _, blob, status = meta.split()
+            if status == "A":
+                added.setdefault(path, set()).add(blob)
+                continue
+            action = {"M": "diubah", "D": "dihapus", "T": "diganti jenisnya"}.get(status[0], "diubah")
+            findings.append(Temuan(EXIT_HISTORY, path, f"{action} di commit {commit}. Pernyataan yang sudah "
+                                   "di-commit tidak boleh diubah, dipindah atau dihapus; kembalikan berkas "
+                                   "aslinya (git revert) dan buat pernyataan baru bila perlu."))
+    for path, blobs in sorted(added.items()):
+        if len(blobs) > 1:
+            findings.append(Temuan(EXIT_HISTORY, path, "ditambahkan lebih dari sekali dengan isi berbeda. "
+                                   "Pernyataan tidak boleh diganti; kembalikan isi aslinya."))
+        elif path not in tip_files:
+            findings.append(Temuan(EXIT_HISTORY, path, f"pernah di-commit tetapi tidak ada di '{ref}' "
+                                   "(dihapus, dipindah atau dibuang saat merge). Kembalikan berkasnya."))
+    return findings
+
+
+# ---- checking -------------------------------------------------------------------------------------
+
+def periksa(repo_dir: Path, periode: str, sidik_jari_akar: str, ref: str = "HEAD",
+            data_prefix: str = "data") -> Rantai:
+    """Verify the approval chain of `periode` as committed at `ref`."""
+    repo = open_repo(repo_dir)
+    commit = resolve(repo, ref)
+    rantai = Rantai(periode=periode, ref=ref)
+    approvals = tree_files(commit, "approvals")
+    try:
+        rantai.registri, rantai.kebijakan = pejabat_mod.load_trusted(
+            {name: approvals[name] for name in REGISTRY_FILES if name in approvals}, sidik_jari_akar)
+    except AgregatError as exc:
+        rantai.temuan.append(Temuan(EXIT_REGISTRY, "approvals/pejabat.yml", str(exc)))
+        return rantai
+    expected = pejabat_mod.allowed_signers(rantai.registri)
+    if approvals.get(ALLOWED_SIGNERS) != expected:
+        rantai.temuan.append(Temuan(EXIT_REGISTRY, ALLOWED_SIGNERS, "tidak sesuai dengan registri pejabat. "
+                                    "Buat ulang dengan `python build.py officials list --tulis-allowed-signers` "
+                                    "lalu commit."))
+    statements = {path: data for path, data in approvals.items() if path.startswith(f"approvals/{periode}/")}
+    rantai.temuan += history_findings(repo, commit.hexsha, periode, statements)
+    data = tree_files(commit, f"{data_prefix}/{periode}")
+    if data:
+        rantai.digest_data = digest_of_contents({path.split(f"{data_prefix}/{periode}/", 1)[1]: content
+                                                 for path, content in data.items()})
+    check_chain(rantai, statements)
+    return rantai
+
+
+def check_chain(rantai: Rantai, files: dict[str, bytes]) -> None:
+    """Check the statements of one period (files under approvals/<periode>/) and append to `rantai`."""
+    parsed: list[tuple[pernyataan.Pernyataan, bytes, bytes]] = []
+    for path in sorted(files):
+        if path.endswith(pernyataan.SIG_SUFFIX):
+            if path[:-len(pernyataan.SIG_SUFFIX)] not in files:
+                rantai.temuan.append(Temuan(EXIT_CHAIN, path, "tanda tangan tanpa pernyataan di sampingnya."))
+            continue
+        where = pernyataan.parse_path(path)
+        if where is None or where[0] != rantai.periode:
+            rantai.temuan.append(Temuan(EXIT_CHAIN, path, "bukan berkas pernyataan yang dikenal "
+                                        "(approvals/<periode>/r<revisi>/<NN>-<langkah>.yml). Hapus berkas ini "
+                                        "dari folder pengesahan."))
+            continue
+        signature = files.get(path + pernyataan.SIG_SUFFIX)
+        if signature is None:
+            rantai.temuan.append(Temuan(EXIT_BAD_SIGNATURE, path, "tidak ada tanda tangan (.sig) di sampingnya."))
+            continue
+        try:
+            statement = pernyataan.parse(files[path], path)
+        except AgregatError as exc:
+            rantai.temuan.append(Temuan(EXIT_CHAIN, path, str(exc).removeprefix(f"{path}: ")))
+            continue
+        if (statement.periode, statement.revisi, statement.nomor_langkah, statement.langkah) != where:
+            rantai.temuan.append(Temuan(EXIT_CHAIN, path, "isi pernyataan (periode, revisi, langkah) tidak "
+                                        "sesuai dengan nama dan letak berkasnya."))
+            continue
+        parsed.append((statement, files[path], signature))
+    parsed.sort(key=lambda item: (item[0].revisi, item[0].nomor_langkah))
+    _walk(rantai, parsed)
+
+
+def _walk(rantai: Rantai, parsed: list[tuple[pernyataan.Pernyataan, bytes, bytes]]) -> None:
+    kebijakan, registri = rantai.kebijakan, rantai.registri
+    allowed = pejabat_mod.allowed_signers(registri)
+    previous_sha, previous_time, revision, position, closed = "", None, 1, 0, False
+    signers: dict[str, list[str]] = {}
+    digest = None
+    for statement, data, signature in parsed:
+        path = statement.path
+        if statement.revisi != revision:
+            if statement.revisi != revision + 1 or not closed or statement.nomor_langkah != 1:
+                rantai.temuan.append(Temuan(EXIT_CHAIN, path, f"revisi {statement.revisi} tidak boleh dimulai: "
+                                            f"revisi {revision} belum ditolak (tolak) oleh Kabid."))
+                return
+            revision, position, closed, signers, digest = statement.revisi, 0, False, {}, None
+        if closed:
+            rantai.temuan.append(Temuan(EXIT_CHAIN, path, f"revisi {revision} sudah ditutup dengan 'tolak'; "
+                                        f"langkah berikutnya dimulai di revisi {revision + 1} dari 'draf'."))
+            return
+        step = kebijakan.langkah[position] if position < len(kebijakan.langkah) else None
+        if step is None or (statement.nomor_langkah, statement.langkah) != (step.nomor, step.nama):
+            wanted = f"{step.nomor:02d}-{step.nama}" if step else "tidak ada (buku sudah teregistrasi)"
+            rantai.temuan.append(Temuan(EXIT_CHAIN, path, f"langkah di luar urutan SOP: yang seharusnya "
+                                        f"berikutnya {wanted}."))
+            return
+        problems = _statement_findings(statement, data, signature, step, registri, allowed, previous_sha,
+                                       previous_time, digest, signers, kebijakan)
+        if problems:
+            rantai.temuan += problems
+            return
+        official = registri.find(statement.principal)
+        rantai.tertanda.append(Tertanda(statement, official, pernyataan.sha256(data)))
+        signers.setdefault(statement.principal, []).append(step.nama)
+        previous_sha, previous_time, digest = pernyataan.sha256(data), statement.waktu, statement.digest_edisi
+        position += 1
+        closed = statement.keputusan == "tolak"
+    if rantai.tertanda and not closed and rantai.digest_data != digest:
+        last = rantai.tertanda[-1].pernyataan
+        rantai.temuan.append(Temuan(EXIT_DATA_CHANGED, f"data/{rantai.periode}/",
+                                    f"berubah setelah disetujui: digest sekarang {rantai.digest_data or '(tidak ada)'}, "
+                                    f"yang ditandatangani di {last.path} {digest}. Kembalikan data yang disetujui, "
+                                    "atau minta Kabid menolak (tolak) agar revisi baru dimulai."))
+
+
+def _statement_findings(statement, data, signature, step, registri, allowed, previous_sha, previous_time,
+                        digest, signers, kebijakan) -> list[Temuan]:
+    path = statement.path
+    found: list[Temuan] = []
+    if statement.sebelumnya != previous_sha:
+        found.append(Temuan(EXIT_CHAIN, path, "rantai hash putus: 'sebelumnya' bukan sha256 pernyataan sebelumnya."))
+    if previous_time is not None and statement.waktu < previous_time:
+        found.append(Temuan(EXIT_CHAIN, path, "waktunya lebih awal daripada pernyataan sebelumnya."))
+    if digest is not None and statement.digest_edisi != digest:
+        found.append(Temuan(EXIT_CHAIN, path, f"digest edisi berbeda dari langkah sebelumnya di revisi yang sama "
+                            f"({digest}); satu revisi menyetujui satu isi data."))
+    if statement.keputusan not in step.keputusan:
+        found.append(Temuan(EXIT_CHAIN, path, f"keputusan '{statement.keputusan}' tidak berlaku untuk langkah "
+                            f"'{step.nama}' (yang berlaku: {', '.join(step.keputusan)})."))
+    if found:
+        return found
+    found += _signer_findings(statement, data, signature, step, registri, allowed)
+    if found:
+        return found
+    for other in signers.get(statement.principal, []):
+        if not kebijakan.may_combine(other, step.nama):
+            found.append(Temuan(EXIT_NOT_AUTHORISED, path, f"{statement.principal} sudah menandatangani langkah "
+                                f"'{other}' di revisi ini; satu orang tidak boleh menandatangani '{other}' dan "
+                                f"'{step.nama}' sekaligus."))
+    return found
+
+
+def _signer_findings(statement, data, signature, step, registri, allowed) -> list[Temuan]:
+    path = statement.path
+    when = statement.waktu
+    official = registri.find(statement.principal)
+    if official is None:
+        return [Temuan(EXIT_NOT_AUTHORISED, path, f"penanda tangan {statement.principal} tidak ada di registri "
+                       "pejabat (approvals/pejabat.yml).")]
+    try:
+        key = sshsig.public_key_of(signature)
+    except AgregatError as exc:
+        return [Temuan(EXIT_BAD_SIGNATURE, path + pernyataan.SIG_SUFFIX, str(exc))]
+    if official.key_valid(key, when) is None:
+        if any(k.publik == key for k in official.kunci):
+            return [Temuan(EXIT_NOT_AUTHORISED, path, f"kunci {official.nama} ({statement.principal}) tidak "
+                           f"berlaku pada {pernyataan.waktu_text(when)}.")]
+        return [Temuan(EXIT_BAD_SIGNATURE, path + pernyataan.SIG_SUFFIX, f"ditandatangani dengan kunci yang "
+                       f"bukan milik {statement.principal} ({sshsig.fingerprint(key)}).")]
+    if statement.peran != step.peran or official.holds(step.peran, when) is None:
+        return [Temuan(EXIT_NOT_AUTHORISED, path, f"{official.nama} ({statement.principal}) tidak memegang peran "
+                       f"'{step.peran}' pada {pernyataan.waktu_text(when)}; langkah '{step.nama}' "
+                       f"hanya boleh ditandatangani peran itu.")]
+    try:
+        sshsig.verify(data, signature, allowed, statement.principal, sshsig.NAMESPACE_PERNYATAAN, when)
+    except AgregatError as exc:
+        return [Temuan(EXIT_BAD_SIGNATURE, path + pernyataan.SIG_SUFFIX, str(exc))]
+    return []
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(sshsig.WITA).replace(microsecond=0)

@@ -1,0 +1,462 @@
+"""The SOP chain end to end in real git repositories, with real ssh-keygen keys: approve, status, verify,
+the final build gate, registration — and every attack the verifier must refuse."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from agregat import cli, pejabat, pernyataan, sshsig
+from agregat.digest import edition_digest
+from agregat.errors import (
+    EXIT_BAD_SIGNATURE,
+    EXIT_CHAIN,
+    EXIT_DATA_CHANGED,
+    EXIT_HISTORY,
+    EXIT_NOT_AUTHORISED,
+    EXIT_REFUSED,
+    EXIT_REGISTRY,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+PERIODE = "2025-S1"
+#: role → (NIP, name); the Kepala Dinas's key is also the root key.
+OFFICIALS = {
+    "admin": ("198501012010011001", "Rahmat Hidayat, S.Kom."),
+    "kasi": ("198203152006042002", "Siti Aminah, S.Si."),
+    "kabid": ("197805202003121003", "Ahmad Fauzi, S.E., M.M."),
+    "sekretaris": ("197501011998031004", "Hj. Noor Hayati, S.Sos."),
+    "kadis": ("197001011990031001", "Drs. H. Muhammad Yusuf, M.Si."),
+}
+STEPS = [  # (step, role, extra options, time)
+    ("draf", "admin", [], "2025-07-10T08:00:00+08:00"),
+    ("analisa", "kasi", [], "2025-07-10T09:00:00+08:00"),
+    ("koreksi", "kabid", ["--decision", "setuju", "--notes", "angka sudah diperiksa"], "2025-07-10T09:15:00+08:00"),
+    ("paraf-sekretaris", "sekretaris", [], "2025-07-10T09:40:00+08:00"),
+    ("paraf-kadis", "kadis", ["--arahan", "segera cetak 50 eksemplar"], "2025-07-10T10:00:00+08:00"),
+    ("arahan", "kasi", [], "2025-07-10T10:05:00+08:00"),
+]
+GIT_ENV = {"GIT_AUTHOR_NAME": "Uji", "GIT_AUTHOR_EMAIL": "uji@contoh.invalid", "GIT_COMMITTER_NAME": "Uji",
+           "GIT_COMMITTER_EMAIL": "uji@contoh.invalid"}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV}).stdout
+
+
+def keygen(path: Path) -> Path:
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", path.name, "-f", str(path)], check=True)
+    return path
+
+
+def run(repo: Path, *args: str) -> int:
+    """`python build.py …` against the project in `repo`."""
+    command, rest = args[0], list(args[1:])
+    return cli.main([command, "--config", str(repo / "kabupaten.yml"), *rest])
+
+
+def chain_args(repo: Path) -> list[str]:
+    return ["--period", PERIODE, "--data-dir", str(repo / "data")]
+
+
+def approve(repo: Path, keys: Path, step: str, role: str, extra=(), waktu="2025-07-10T11:00:00+08:00") -> int:
+    return run(repo, "approve", *chain_args(repo), "--step", step, *extra, "--key", str(keys / role),
+               "--waktu", waktu)
+
+
+@pytest.fixture(scope="module")
+def git_identity():
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in GIT_ENV.items():
+            mp.setenv(key, value)
+        yield
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("kunci")
+    for role in (*OFFICIALS, "penyusup"):
+        keygen(folder / role)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def registered(tmp_path_factory, keys, git_identity) -> Path:
+    """A repository with the demo edition 2025-S1, the officials registry and policy, committed."""
+    repo = tmp_path_factory.mktemp("repo")
+    shutil.copy(ROOT / "kabupaten.yml", repo / "kabupaten.yml")
+    wilayah = repo / "agregat" / "referensi" / "wilayah"
+    wilayah.mkdir(parents=True)
+    shutil.copy(ROOT / "agregat" / "referensi" / "wilayah" / "63.05.csv", wilayah)
+    shutil.copytree(ROOT / "data" / PERIODE, repo / "data" / PERIODE)
+    shutil.copy(ROOT / ".gitattributes", repo / ".gitattributes")
+    git(repo, "init", "-q", "-b", "main")
+    approvals = ["--approvals-dir", str(repo / "approvals")]
+    assert run(repo, "officials", "init", "--root-pubkey", str(keys / "kadis.pub"), "--root-key",
+               str(keys / "kadis"), *approvals) == 0
+    for role, (nip, nama) in OFFICIALS.items():
+        assert run(repo, "officials", "add", "--nip", nip, "--name", nama, "--jabatan", f"Jabatan {role}",
+                   "--role", role, "--from", "2024-01-01", "--pubkey", str(keys / f"{role}.pub"),
+                   "--key-from", "2024-01-01", "--root-key", str(keys / "kadis"), *approvals) == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Edisi 2025-S1 dan registri pejabat")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def through_arahan(tmp_path_factory, registered, keys) -> Path:
+    """The registered repository with steps 1–6 signed and committed."""
+    repo = tmp_path_factory.mktemp("rantai") / "repo"
+    shutil.copytree(registered, repo)
+    for step, role, extra, waktu in STEPS:
+        assert approve(repo, keys, step, role, extra, waktu) == 0, step
+    return repo
+
+
+@pytest.fixture
+def repo(tmp_path, through_arahan) -> Path:
+    """A private copy of the chain through `arahan`, to attack."""
+    copy = tmp_path / "repo"
+    shutil.copytree(through_arahan, copy)
+    return copy
+
+
+def verify(repo: Path, *extra: str) -> int:
+    return run(repo, "verify", *chain_args(repo), "--no-pdf", *extra)
+
+
+def statements(repo: Path) -> list[Path]:
+    return sorted((repo / "approvals" / PERIODE).rglob("*.yml"))
+
+
+# ---- the walk ---------------------------------------------------------------------------------------
+
+def test_six_steps_make_a_valid_chain_with_one_statement_and_signature_each(through_arahan, capsys):
+    files = statements(through_arahan)
+    assert [f.relative_to(through_arahan).as_posix() for f in files] == [
+        f"approvals/{PERIODE}/r1/0{n}-{step}.yml" for n, (step, *_rest) in enumerate(STEPS, start=1)]
+    assert all(f.with_name(f.name + ".sig").is_file() for f in files)
+    assert git(through_arahan, "status", "--porcelain") == ""
+    assert verify(through_arahan) == 0
+    out = capsys.readouterr().out
+    assert "menunggu finalisasi, cetak dan penggandaan (langkah 7 'final', revisi 1); yang berwenang: " \
+           f"{OFFICIALS['admin'][1]} (nip-{OFFICIALS['admin'][0]})" in out
+    assert f"Rantai pengesahan {PERIODE} sah sejauh ini (6 pernyataan diperiksa)." in out
+
+
+def test_statement_records_digest_hash_chain_signer_and_time(through_arahan):
+    files = statements(through_arahan)
+    parsed = [pernyataan.parse(f.read_bytes(), f.name) for f in files]
+    assert {p.digest_edisi for p in parsed} == {edition_digest(through_arahan / "data" / PERIODE)}
+    assert parsed[0].sebelumnya == ""
+    for before, after, item in zip(files, files[1:], parsed[1:]):
+        assert item.sebelumnya == pernyataan.sha256(before.read_bytes())
+    koreksi = parsed[2]
+    assert (koreksi.keputusan, koreksi.catatan, koreksi.principal, koreksi.peran) == (
+        "setuju", "angka sudah diperiksa", f"nip-{OFFICIALS['kabid'][0]}", "kabid")
+    assert koreksi.waktu.isoformat() == "2025-07-10T09:15:00+08:00"
+    assert parsed[4].arahan == "segera cetak 50 eksemplar"
+    assert b"\r" not in b"".join(f.read_bytes() for f in files)
+
+
+def test_every_signature_verifies_with_stock_ssh_keygen(through_arahan):
+    allowed = through_arahan / "approvals" / "allowed_signers"
+    for path in statements(through_arahan):
+        statement = pernyataan.parse(path.read_bytes(), path.name)
+        stamp = statement.waktu.astimezone(sshsig.WITA).strftime("%Y%m%d%H%M%S")
+        with open(path, "rb") as message:
+            done = subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(allowed), "-I", statement.principal,
+                                   "-n", sshsig.NAMESPACE_PERNYATAAN, "-s", f"{path}.sig", "-O",
+                                   f"verify-time={stamp}"], check=False, stdin=message, capture_output=True, text=True,
+                                  env={**os.environ, "TZ": "Asia/Makassar"})
+        assert done.returncode == 0, (path.name, done.stderr)
+        assert f'Good "{sshsig.NAMESPACE_PERNYATAAN}" signature for {statement.principal}' in done.stdout
+
+
+def test_status_shows_each_step_elapsed_time_against_the_standard(through_arahan, capsys):
+    assert run(through_arahan, "status", *chain_args(through_arahan)) == 0
+    out = capsys.readouterr().out
+    assert f"  3. Koreksi dan persetujuan Kabid (Kabid PIAK): setuju — {OFFICIALS['kabid'][1]} " \
+           f"(NIP {OFFICIALS['kabid'][0]}), 10 Juli 2025 09.15 WITA (selang 15 menit, dalam standar 20 menit)" \
+           "; catatan: angka sudah diperiksa" in out
+    assert "(selang 25 menit, melewati standar 10 menit)" in out            # paraf sekretaris
+    assert "  7. Finalisasi, cetak dan penggandaan (Administrator Database): belum — selang " in out
+    assert "  8. Registrasi dan distribusi (Administrator Database): belum" in out
+
+
+# ---- refusals by approve ---------------------------------------------------------------------------------
+
+def test_approve_refuses_a_step_out_of_order(registered, tmp_path, keys, capsys):
+    repo = tmp_path / "repo"
+    shutil.copytree(registered, repo)
+    assert approve(repo, keys, "koreksi", "kabid", ["--decision", "setuju"]) == EXIT_REFUSED
+    err = capsys.readouterr().err
+    assert "Langkah 'koreksi' belum dapat ditandatangani: menunggu draf buku agregat disusun (langkah 1 'draf'" in err
+    assert "Traceback" not in err
+    assert not (repo / "approvals" / PERIODE).exists()
+
+
+def test_approve_refuses_a_key_not_holding_the_role(repo, keys, capsys):
+    assert approve(repo, keys, "final", "kasi", ["--copies", "5"]) == EXIT_REFUSED
+    err = capsys.readouterr().err
+    assert f"{OFFICIALS['kasi'][1]} (nip-{OFFICIALS['kasi'][0]}) tidak memegang peran 'admin'" in err
+    assert approve(repo, keys, "final", "penyusup", ["--copies", "5"]) == EXIT_REFUSED
+    assert "tidak terdaftar di registri pejabat" in capsys.readouterr().err
+
+
+def test_approve_refuses_a_stale_or_uncommitted_digest(registered, tmp_path, keys, capsys):
+    repo = tmp_path / "repo"
+    shutil.copytree(registered, repo)
+    assert approve(repo, keys, "draf", "admin") == 0
+    table = repo / "data" / PERIODE / "agama.yml"
+    table.write_bytes(table.read_bytes().replace(b"jml: ", b"jml: 1", 1))
+    assert approve(repo, keys, "analisa", "kasi") == EXIT_REFUSED
+    assert "berbeda dari yang di-commit" in capsys.readouterr().err
+    git(repo, "commit", "-q", "-am", "ubah angka")
+    assert approve(repo, keys, "analisa", "kasi") == EXIT_REFUSED
+    assert "belum sah" in capsys.readouterr().err
+    assert verify(repo) == EXIT_DATA_CHANGED
+    assert f"data/{PERIODE}/: berubah setelah disetujui" in capsys.readouterr().err
+
+
+def test_tolak_needs_notes_then_closes_the_revision_and_a_new_one_starts_at_draf(registered, tmp_path, keys, capsys):
+    repo = tmp_path / "repo"
+    shutil.copytree(registered, repo)
+    for step, role, extra, waktu in STEPS[:2]:
+        assert approve(repo, keys, step, role, extra, waktu) == 0
+    assert approve(repo, keys, "koreksi", "kabid", ["--decision", "tolak"]) == EXIT_REFUSED
+    assert "Penolakan perlu --notes" in capsys.readouterr().err
+    assert approve(repo, keys, "koreksi", "kabid", ["--decision", "tolak", "--notes", "Desa X salah"],
+                   "2025-07-10T09:30:00+08:00") == 0
+    # the data may change now; the next revision starts again at draf, linked to the tolak by its hash
+    table = repo / "data" / PERIODE / "agama.yml"
+    table.write_bytes(table.read_bytes().replace(b"jml: ", b"jml: 1", 1))
+    git(repo, "commit", "-q", "-am", "perbaikan")
+    assert approve(repo, keys, "paraf-sekretaris", "sekretaris") == EXIT_REFUSED
+    capsys.readouterr()
+    assert approve(repo, keys, "draf", "admin", [], "2025-07-11T08:00:00+08:00") == 0
+    assert (repo / "approvals" / PERIODE / "r2" / "01-draf.yml").is_file()
+    assert verify(repo) == 0
+    out = capsys.readouterr().out
+    assert f"Revisi 1 ditolak oleh {OFFICIALS['kabid'][1]}" in out and "Desa X salah" in out
+    assert "menunggu analisa Kasi (langkah 2 'analisa', revisi 2)" in out
+
+
+def test_one_person_never_signs_two_steps_the_policy_keeps_apart(registered, tmp_path, keys, capsys):
+    repo = tmp_path / "repo"
+    shutil.copytree(registered, repo)
+    # the admin also holds the kasi role from 2025 (an acting Plh.), yet may not analyse their own draft
+    assert run(repo, "officials", "add", "--nip", OFFICIALS["admin"][0], "--role", "kasi", "--from", "2025-01-01",
+               "--keterangan", "Plh.", "--root-key", str(keys / "kadis"),
+               "--approvals-dir", str(repo / "approvals")) == 0
+    git(repo, "commit", "-q", "-am", "Plh. Kasi")
+    assert approve(repo, keys, "draf", "admin") == 0
+    assert approve(repo, keys, "analisa", "admin") == EXIT_REFUSED
+    assert "sudah menandatangani langkah 'draf' di revisi ini" in capsys.readouterr().err
+
+
+# ---- attacks the verifier refuses --------------------------------------------------------------------
+
+def forge(repo: Path, keys: Path, step: str, role: str, principal_role: str | None = None,
+          waktu="2025-07-10T11:00:00+08:00", **changes) -> Path:
+    """Write and sign the next statement by hand, bypassing `approve`'s checks (what an attacker can do)."""
+    files = statements(repo)
+    last = pernyataan.parse(files[-1].read_bytes(), files[-1].name)
+    policy = pejabat.DEFAULT_POLICY.step(step)
+    import datetime as dt
+    statement = pernyataan.Pernyataan(
+        periode=PERIODE, revisi=last.revisi, langkah=step, nomor_langkah=policy.nomor,
+        keputusan=policy.keputusan[0], principal=f"nip-{OFFICIALS[principal_role or role][0]}", peran=policy.peran,
+        digest_edisi=last.digest_edisi, sebelumnya=pernyataan.sha256(files[-1].read_bytes()),
+        waktu=dt.datetime.fromisoformat(waktu), rincian={"pdf_sha256": "0" * 64, "ukuran": "A4", "eksemplar": 5})
+    for key, value in changes.items():
+        object.__setattr__(statement, key, value)
+    data = pernyataan.dump(statement)
+    path = repo / statement.path
+    path.write_bytes(data)
+    path.with_name(path.name + ".sig").write_bytes(sshsig.sign(data, keys / role, sshsig.NAMESPACE_PERNYATAAN))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", f"{step} palsu")
+    return path
+
+
+def test_data_changed_after_approval(repo, capsys):
+    table = repo / "data" / PERIODE / "indikator.yml"
+    table.write_bytes(table.read_bytes() + b"# diubah\n")
+    git(repo, "commit", "-q", "-am", "ubah data")
+    assert verify(repo) == EXIT_DATA_CHANGED
+    assert "berubah setelah disetujui" in capsys.readouterr().err
+
+
+def test_statement_edited_in_a_later_commit_even_re_signed_by_the_same_key(repo, keys, capsys):
+    path = repo / "approvals" / PERIODE / "r1" / "03-koreksi.yml"
+    data = path.read_bytes().replace(b"angka sudah diperiksa", b"angka diperiksa ulang")
+    path.write_bytes(data)
+    path.with_name(path.name + ".sig").write_bytes(sshsig.sign(data, keys / "kabid", sshsig.NAMESPACE_PERNYATAAN))
+    git(repo, "commit", "-q", "-am", "perbaiki catatan")
+    assert verify(repo) == EXIT_HISTORY
+    err = capsys.readouterr().err
+    assert f"[23] approvals/{PERIODE}/r1/03-koreksi.yml: diubah di commit " in err
+
+
+def test_statement_edited_inside_a_merge_commit(repo, keys, capsys):
+    git(repo, "checkout", "-q", "-b", "cabang")
+    (repo / "catatan.txt").write_text("cabang\n")
+    git(repo, "add", "catatan.txt")
+    git(repo, "commit", "-q", "-m", "cabang")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "--no-ff", "--no-commit", "cabang")
+    path = repo / "approvals" / PERIODE / "r1" / "02-analisa.yml"
+    data = path.read_bytes().replace(b'catatan: ""', b'catatan: "disisipkan"')
+    path.write_bytes(data)
+    path.with_name(path.name + ".sig").write_bytes(sshsig.sign(data, keys / "kasi", sshsig.NAMESPACE_PERNYATAAN))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Merge cabang")
+    assert verify(repo) == EXIT_HISTORY
+    assert f"approvals/{PERIODE}/r1/02-analisa.yml: diubah di commit" in capsys.readouterr().err
+
+
+def test_statement_renamed(repo, capsys):
+    base = repo / "approvals" / PERIODE / "r1"
+    git(repo, "mv", str(base / "06-arahan.yml"), str(base / "06-arahan-lama.yml"))
+    git(repo, "commit", "-q", "-m", "ganti nama")
+    assert verify(repo) == EXIT_HISTORY
+    err = capsys.readouterr().err
+    assert f"approvals/{PERIODE}/r1/06-arahan.yml: dihapus di commit" in err
+
+
+def test_key_used_outside_its_validity(repo, keys, capsys):
+    assert run(repo, "officials", "add", "--nip", OFFICIALS["admin"][0], "--pubkey", str(keys / "penyusup.pub"),
+               "--key-from", "2026-01-01", "--root-key", str(keys / "kadis"),
+               "--approvals-dir", str(repo / "approvals")) == 0
+    git(repo, "commit", "-q", "-am", "kunci baru admin mulai 2026")
+    forge(repo, keys, "final", "penyusup", principal_role="admin", waktu="2025-07-11T08:00:00+08:00")
+    assert verify(repo) == EXIT_NOT_AUTHORISED
+    assert "tidak berlaku pada 2025-07-11T08:00:00+08:00" in capsys.readouterr().err
+
+
+def test_key_of_the_wrong_role(repo, keys, capsys):
+    forge(repo, keys, "final", "kasi")
+    assert verify(repo) == EXIT_NOT_AUTHORISED
+    assert "tidak memegang peran 'admin'" in capsys.readouterr().err
+
+
+def test_signature_by_someone_elses_key_is_a_bad_signature(repo, keys, capsys):
+    forge(repo, keys, "final", "kasi", principal_role="admin")
+    assert verify(repo) == EXIT_BAD_SIGNATURE
+    assert "bukan milik nip-" + OFFICIALS["admin"][0] in capsys.readouterr().err
+
+
+def test_tampered_signature(repo, capsys):
+    sig = repo / "approvals" / PERIODE / "r1" / "04-paraf-sekretaris.yml.sig"
+    lines = sig.read_text().splitlines()
+    lines[3] = lines[3][:10] + ("A" if lines[3][10] != "A" else "B") + lines[3][11:]
+    sig.write_text("\n".join(lines) + "\n")
+    git(repo, "commit", "-q", "-am", "sig rusak")
+    code = verify(repo)
+    assert code in (EXIT_BAD_SIGNATURE, EXIT_HISTORY)
+    assert "04-paraf-sekretaris.yml.sig" in capsys.readouterr().err
+
+
+def test_registry_not_signed_by_the_root(repo, keys, capsys):
+    registry = repo / "approvals" / "pejabat.yml"
+    registry.with_name("pejabat.yml.sig").write_bytes(
+        sshsig.sign(registry.read_bytes(), keys / "penyusup", sshsig.NAMESPACE_REGISTRI))
+    git(repo, "commit", "-q", "-am", "registri ditandatangani kunci lain")
+    assert verify(repo) == EXIT_REGISTRY
+    assert "approvals/pejabat.yml" in capsys.readouterr().err
+
+
+def test_crlf_in_a_statement(repo, capsys):
+    path = statements(repo)[1]
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    git(repo, "commit", "-q", "-am", "CRLF")
+    code = verify(repo)
+    assert code in (EXIT_HISTORY, EXIT_CHAIN, EXIT_BAD_SIGNATURE)
+    err = capsys.readouterr().err
+    assert path.name in err and "Traceback" not in err
+
+
+def test_chain_out_of_order_forged_by_hand(repo, keys, capsys):
+    forge(repo, keys, "registrasi", "admin", rincian={"nomor_surat": "1", "tanggal_surat": "2025-07-12",
+                                                      "eksemplar": 1, "penerima": ["Bupati Tapin"]})
+    assert verify(repo) == EXIT_CHAIN
+    assert "langkah di luar urutan SOP: yang seharusnya berikutnya 07-final" in capsys.readouterr().err
+
+
+def test_final_build_is_refused_until_arahan(registered, tmp_path, keys, capsys, monkeypatch):
+    repo = tmp_path / "repo"
+    shutil.copytree(registered, repo)
+    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
+    assert approve(repo, keys, "draf", "admin") == 0
+    assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data")) == EXIT_REFUSED
+    err = capsys.readouterr().err
+    assert "PDF final 2025-S1 belum dapat dibuat: pengesahan belum sampai arahan Kepala Dinas" in err
+    assert "menunggu analisa Kasi" in err
+    assert not (tmp_path / "site").exists()
+
+
+# ---- final, registration, distribution (one real PDF build) -------------------------------------------
+
+def pdf_pages(path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_final_pdf_then_final_step_registration_and_distribution(repo, keys, tmp_path, monkeypatch, capsys):
+    from agregat import book
+
+    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
+    monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
+    assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data")) == 0
+    assert f"PDF final {PERIODE}: " in capsys.readouterr().out
+    pdf = tmp_path / "site" / PERIODE / f"buku-data-agregat-{PERIODE}.pdf"
+    pages = pdf_pages(pdf)
+    assert not [n for n, page in enumerate(pages, 1) if "DRAF" in page]
+    lembar = next(page for page in pages if "Lembar Pengesahan" in page and "Tanda tangan" in page)
+    flat = " ".join(lembar.split())
+    for role, (nip, nama) in OFFICIALS.items():
+        assert nama in flat and nip in flat, role
+    assert "Setuju" in flat and "arahan: segera cetak 50 eksemplar" in flat and "10 Juli 2025" in flat
+
+    assert approve(repo, keys, "final", "admin", ["--copies", "50"], "2025-07-20T10:00:00+08:00") == 0
+    final = pernyataan.parse((repo / "approvals" / PERIODE / "r1" / "07-final.yml").read_bytes(), "07-final.yml")
+    assert final.rincian == {"pdf_sha256": pernyataan.sha256(pdf.read_bytes()), "ukuran": "A4", "eksemplar": 50}
+
+    out_dir = tmp_path / "distribusi"
+    recipients = ["Bupati Tapin", "Ketua DPRD Kabupaten Tapin", "Kepala Bappeda Kabupaten Tapin"]
+    too_many = ["--copies", "20", *[arg for name in recipients for arg in ("--to", name)]]
+    register = ["register", *chain_args(repo), "--number", "400.12/045/DUKCAPIL/2025", "--date", "2025-07-21",
+                "--key", str(keys / "admin"), "--waktu", "2025-07-21T09:00:00+08:00", "--out-dir", str(out_dir)]
+    assert run(repo, *register, *too_many) == EXIT_REFUSED
+    assert "20 eksemplar × 3 penerima melebihi 50 eksemplar yang dicetak" in capsys.readouterr().err
+    assert run(repo, *register, "--copies", "2", *[a for name in recipients for a in ("--to", name)]) == 0
+    letters = sorted(out_dir.glob("surat-pengantar-*.pdf"))
+    assert len(letters) == 3
+    for letter, name in zip(letters, recipients):
+        text = " ".join(" ".join(pdf_pages(letter)).split())
+        assert name in text and "Nomor: 400.12/045/DUKCAPIL/2025" in text and "2 (dua) eksemplar" in text
+        assert OFFICIALS["kadis"][1] in text and "21 Juli 2025" in text
+    listing = (out_dir / "daftar-distribusi.md").read_text()
+    assert "| 2 | Ketua DPRD Kabupaten Tapin | 2 | surat-pengantar-02.pdf |" in listing
+
+    capsys.readouterr()
+    assert run(repo, "verify", *chain_args(repo)) == 0        # the final PDF is rebuilt (cache) and compared
+    out = capsys.readouterr().out
+    assert "semua langkah SOP selesai" in out and "(8 pernyataan diperiksa)" in out
+    other = tmp_path / "lain.pdf"
+    other.write_bytes(letters[0].read_bytes())
+    assert run(repo, "verify", *chain_args(repo), "--pdf", str(other)) == 26
+    assert "bukan PDF final yang dicatat" in capsys.readouterr().err
+    # a later plain build keeps publishing the final PDF, never a draft over it
+    assert run(repo, "build", "--period", PERIODE, "--data-dir", str(repo / "data")) == 0
+    assert pernyataan.sha256(pdf.read_bytes()) == final.rincian["pdf_sha256"]
+    assert run(repo, "approve", *chain_args(repo), "--step", "final", "--copies", "1",
+               "--key", str(keys / "admin")) == EXIT_REFUSED
+    assert "sudah teregistrasi" in capsys.readouterr().err
