@@ -6,9 +6,10 @@ set -eu
 cd "$(dirname "$0")/.."
 mode="${1:-run}"
 
-# System packages: Pango and fonts for WeasyPrint (the PDF); for the tests also Chromium, its driver and
-# poppler's pdftotext. Installed only when missing, with apt-get as root or through sudo.
-need="libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-dejavu-extra"
+# System packages: Pango and fonts for WeasyPrint (the PDF), git and OpenSSH's ssh-keygen (the signed
+# approvals); for the tests also Chromium, its driver and poppler's pdftotext. Installed only when missing,
+# with apt-get as root or through sudo.
+need="libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-dejavu-extra git openssh-client"
 [ "$mode" = dev ] && need="$need chromium chromium-driver poppler-utils"
 missing=""
 for pkg in $need; do
