@@ -456,6 +456,50 @@ def load_trusted(files: Mapping[str, bytes], root_fingerprint: str) -> tuple[Reg
     return registri, parse_kebijakan(files[KEBIJAKAN_FILE], KEBIJAKAN_FILE)
 
 
+def trusted_or_none(data: bytes | None, sig: bytes | None, root_fingerprint: str) -> Registri | None:
+    """An earlier version of the registry if the pinned root signed it, else None (never raises)."""
+    if data is None or sig is None:
+        return None
+    try:
+        akar = sshsig.public_key_of(sig)
+        verify_signed(data, sig, root_fingerprint, akar, REGISTRI_FILE)
+        registri = parse_registri(data, REGISTRI_FILE)
+    except (RegistryError, BadSignature, SignatureError):
+        return None
+    return registri if _same_key(registri.akar, akar) else None
+
+
+def widened_since(current: Registri, older: Registri) -> list[str]:
+    """What `current` allows that the root had already taken back in `older` (a root-signed earlier version):
+    a key valid longer or earlier, or moved to someone else, or an ended role open again. The registry only
+    grows and roles/keys are only ever ended, so a difference here means an older registry was put back
+    (a rollback that would revive a revoked key or an ended role)."""
+    problems = []
+    owners = {k.publik: (p, k) for p in current.pejabat for k in p.kunci}
+    for old in older.pejabat:
+        for old_key in old.kunci:
+            official, key = owners.get(old_key.publik, (None, None))
+            if key is None:
+                continue
+            if (official.principal != old.principal or key.berlaku_dari < old_key.berlaku_dari
+                    or (old_key.berlaku_sampai is not None
+                        and (key.berlaku_sampai is None or key.berlaku_sampai > old_key.berlaku_sampai))):
+                problems.append(f"kunci {sshsig.fingerprint(old_key.publik)} ({old.principal}) sudah dibatasi/dicabut "
+                                f"menjadi {span_text(old_key.berlaku_dari, old_key.berlaku_sampai)}, tetapi di registri "
+                                f"ini berlaku {span_text(key.berlaku_dari, key.berlaku_sampai)} untuk {official.principal}")
+        now = current.find(old.principal)
+        for old_role in old.peran if now is not None else ():
+            if old_role.sampai is None:
+                continue
+            for role in now.peran:
+                if (role.peran, role.dari) == (old_role.peran, old_role.dari) and \
+                        (role.sampai is None or role.sampai > old_role.sampai):
+                    problems.append(f"peran {role.peran} {old.principal} sudah diakhiri "
+                                    f"{old_role.sampai.isoformat()}, tetapi di registri ini "
+                                    f"{span_text(role.dari, role.sampai)}")
+    return problems
+
+
 # ---- changes (the registry only grows: roles and keys are ended, never deleted) ----------------------
 
 def _clean(value: str, what: str) -> str:

@@ -40,8 +40,11 @@ class Tindakan:
 def periksa(repo_dir: Path, data_dir: Path, periode: str, sidik_jari_akar: str) -> verifikasi.Rantai:
     """The chain at HEAD, with the edition folder `data_dir` taken relative to the repository."""
     root = Path(verifikasi.open_repo(repo_dir).working_tree_dir).resolve()
-    return verifikasi.periksa(root, periode, sidik_jari_akar,
-                              data_prefix=Path(data_dir).resolve().relative_to(root).as_posix())
+    data_dir = Path(data_dir).resolve()
+    if not data_dir.is_relative_to(root):
+        raise UsageError(f"Folder edisi {data_dir} tidak berada di dalam repositori git {root}; pengesahan hanya "
+                         "menyetujui data yang di-commit di repositori ini. Beri --data-dir di dalam repositori.")
+    return verifikasi.periksa(root, periode, sidik_jari_akar, data_prefix=data_dir.relative_to(root).as_posix())
 
 
 # ---- approve --------------------------------------------------------------------------------------
@@ -59,6 +62,7 @@ def approve(repo_dir: Path, data_dir: Path, periode: str, tindakan: Tindakan, ke
     _refuse_uncommitted(repo, periode, data_dir, root)
     step = _check_step(rantai, tindakan)
     waktu = (waktu or verifikasi.now()).astimezone(sshsig.WITA)
+    _check_time(rantai, waktu)
     public = sshsig.read_public_key(_public_key_path(key))
     official = _check_signer(rantai, step, public, waktu)
     keputusan = _check_content(step, tindakan)
@@ -95,6 +99,18 @@ def _refuse_uncommitted(repo, periode: str, data_dir: Path, root: Path) -> None:
     if dirty:
         raise RefusedError(f"Ada berkas pengesahan {periode} yang belum di-commit ({', '.join(sorted(set(dirty)))}). "
                            "Commit atau buang dulu, lalu ulangi.")
+
+
+def _check_time(rantai: verifikasi.Rantai, waktu: dt.datetime) -> None:
+    """The verifier's time rules, checked before anything is written: a committed statement can never be
+    taken back, so one the verifier would reject would block the edition for good."""
+    if waktu > verifikasi.now() + verifikasi.TOLERANSI_JAM:
+        raise RefusedError(f"Waktu {pernyataan.waktu_text(waktu)} di masa depan. Beri --waktu saat tindakan "
+                           "benar-benar dilakukan (atau tanpa --waktu untuk sekarang); periksa juga jam komputer.")
+    if rantai.tertanda and waktu < rantai.tertanda[-1].pernyataan.waktu:
+        last = rantai.tertanda[-1].pernyataan
+        raise RefusedError(f"Waktu {pernyataan.waktu_text(waktu)} sebelum langkah sebelumnya ({last.path}, "
+                           f"{pernyataan.waktu_text(last.waktu)}). Beri --waktu yang sama atau sesudahnya.")
 
 
 def _check_step(rantai: verifikasi.Rantai, tindakan: Tindakan) -> pejabat_mod.Langkah:

@@ -20,10 +20,12 @@ from .periode import Periode
 
 ROOT = "approvals"
 SIG_SUFFIX = ".sig"
-_NAME = re.compile(r"(?P<nomor>\d{2})-(?P<langkah>[a-z][a-z-]*)\.yml")
+_NAME = re.compile(r"(?P<nomor>\d{2})-(?P<langkah>[a-z][a-z0-9-]*)\.yml")
 _REVISION = re.compile(r"r(?P<revisi>[1-9]\d*)")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _PRINCIPAL = re.compile(r"nip-\d{18}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NONEMPTY = re.compile(r"\S(?:.*\S)?")
 
 #: Fields every statement has, in the order they are written.
 COMMON = ("periode", "revisi", "langkah", "nomor_langkah", "keputusan", "penanda_tangan", "digest_edisi",
@@ -112,7 +114,7 @@ def parse(data: bytes, path: str) -> Pernyataan:
     doc = yamlketat.load(data, path)
     if not isinstance(doc, dict):
         raise ChainError(f"{path}: bukan pernyataan (harus berisi pasangan kunci: nilai).")
-    langkah = doc.get("langkah")
+    langkah = doc.get("langkah") if isinstance(doc.get("langkah"), str) else None
     allowed = set(COMMON) | set(STEP_FIELDS.get(langkah, ()))
     unknown = sorted(set(doc) - allowed)
     missing = [key for key in (*COMMON, *STEP_FIELDS.get(langkah, ())) if key not in doc]
@@ -149,6 +151,19 @@ def parse(data: bytes, path: str) -> Pernyataan:
     sebelumnya = text("sebelumnya")
     if sebelumnya and not _SHA256.fullmatch(sebelumnya):
         raise ChainError(f"{path}: nilai 'sebelumnya' harus sha256 berkas pernyataan sebelumnya.")
+    if langkah == "final":
+        text("pdf_sha256", _SHA256), text("ukuran", _NONEMPTY), number("eksemplar")
+    elif langkah == "registrasi":
+        text("nomor_surat", _NONEMPTY), number("eksemplar")
+        try:
+            dt.date.fromisoformat(text("tanggal_surat", _DATE))
+        except ValueError:
+            raise ChainError(f"{path}: nilai 'tanggal_surat' tidak sah.") from None
+        recipients = doc["penerima"]
+        if not isinstance(recipients, list) or not recipients:
+            raise ChainError(f"{path}: 'penerima' harus daftar sedikitnya satu penerima.")
+        for name in recipients:
+            text("penerima", _NONEMPTY, name)
     return Pernyataan(
         periode=doc["periode"], revisi=number("revisi"), langkah=text("langkah"),
         nomor_langkah=number("nomor_langkah"), keputusan=text("keputusan"),

@@ -5,16 +5,19 @@
     rantai.berikutnya    # the next SOP step (or None when the book is registered)
 
 What is checked, in order: the registry and the policy are signed by the pinned root key and
-`approvals/allowed_signers` matches the registry; the git history of `approvals/<periode>/` (every statement
-file added once, never modified, deleted or renamed — merge commits included); every statement's form, place
-in the SOP order, hash chain, signature (namespace, key of the claimed principal, valid at the statement's
-time), the signer's role at that time and the separation of duties; one digest per revision; and the digest
-recomputed from the committed `data/<periode>/` against the approved one.
+`approvals/allowed_signers` matches the registry; no earlier root-signed registry in the history had already
+ended a key or role the current one allows (an old registry put back); the git history of
+`approvals/<periode>/` (every statement file added once, never modified, deleted or renamed — merge commits
+included; a shallow clone is refused); every statement's form (a time not in the future), place in the SOP
+order, hash chain, signature (namespace, key of the claimed principal, valid at the statement's time), the
+signer's role at that time and the separation of duties; one digest per revision; and the digest recomputed
+from the committed `data/<periode>/` against the approved one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +35,8 @@ from .errors import (
     UsageError,
 )
 
+#: How far a statement's time may run ahead of this machine's clock (clocks drift a little).
+TOLERANSI_JAM = dt.timedelta(minutes=10)
 REGISTRY_FILES = ("approvals/pejabat.yml", "approvals/pejabat.yml.sig", "approvals/policy.yml",
                   "approvals/policy.yml.sig")
 ALLOWED_SIGNERS = "approvals/allowed_signers"
@@ -148,6 +153,14 @@ def tree_files(commit, prefix: str) -> dict[str, bytes]:
     return {item.path: item.data_stream.read() for item in tree.traverse() if item.type == "blob"}
 
 
+def _blob(commit, path: str) -> bytes | None:
+    try:
+        item = commit.tree / path
+    except KeyError:
+        return None
+    return item.data_stream.read() if item.type == "blob" else None
+
+
 def history_findings(repo, ref: str, periode: str, tip_files: dict[str, bytes]) -> list[Temuan]:
     """Every statement file under approvals/<periode>/ was added once and never modified, deleted or
     renamed, in every commit reachable from `ref` (merge commits compared with their first parent)."""
@@ -160,6 +173,10 @@ def history_findings(repo, ref: str, periode: str, tip_files: dict[str, bytes]) 
     except git.GitCommandError:
         raise UsageError(f"Riwayat git untuk {prefix} tidak dapat dibaca dari ref '{ref}'.") from None
     findings: list[Temuan] = []
+    if repo.git.rev_parse("--is-shallow-repository").strip() == "true":
+        findings.append(Temuan(EXIT_HISTORY, prefix, "riwayat git tidak lengkap (clone dangkal/shallow), jadi "
+                               "perubahan lama pada pernyataan tidak dapat diperiksa. Jalankan `git fetch "
+                               "--unshallow` (di CI: fetch-depth: 0 / GIT_DEPTH: \"0\"), lalu ulangi."))
     added: dict[str, set[str]] = {}
     commit = ""
     for line in log.splitlines():
@@ -185,11 +202,42 @@ def history_findings(repo, ref: str, periode: str, tip_files: dict[str, bytes]) 
     return findings
 
 
+def registry_history_findings(repo, ref: str, registri: pejabat_mod.Registri, sidik_jari_akar: str) -> list[Temuan]:
+    """The registry at `ref` must not give back what an earlier root-signed version (in any commit reachable
+    from `ref`) had already ended: otherwise anyone could restore an old, still validly signed registry and
+    revive a revoked key or an ended role."""
+    import git
+
+    name = pejabat_mod.REGISTRI_FILE
+    try:
+        commits = repo.git.log(ref, "--full-history", "--format=%H", "--", name, name + pejabat_mod.SIG_SUFFIX)
+    except git.GitCommandError:
+        raise UsageError(f"Riwayat git untuk {name} tidak dapat dibaca dari ref '{ref}'.") from None
+    seen: set[tuple[bytes, bytes]] = set()
+    for sha in commits.split():
+        tree = repo.commit(sha)
+        pair = (_blob(tree, name), _blob(tree, name + pejabat_mod.SIG_SUFFIX))
+        if pair in seen:
+            continue
+        seen.add(pair)
+        older = pejabat_mod.trusted_or_none(*pair, sidik_jari_akar)
+        problems = pejabat_mod.widened_since(registri, older) if older is not None else []
+        if problems:
+            return [Temuan(EXIT_REGISTRY, name, f"memulihkan izin yang sudah dicabut di versi commit {sha[:12]}: "
+                           + "; ".join(problems[:pejabat_mod.MAX_PROBLEMS]) + ". Registri lama dipulihkan? "
+                           "Kembalikan registri terbaru yang ditandatangani kunci akar; perubahan registri hanya "
+                           "lewat `python build.py officials` (peran dan kunci hanya dapat diakhiri).")]
+    return []
+
+
 # ---- checking -------------------------------------------------------------------------------------
 
 def periksa(repo_dir: Path, periode: str, sidik_jari_akar: str, ref: str = "HEAD",
             data_prefix: str = "data") -> Rantai:
     """Verify the approval chain of `periode` as committed at `ref`."""
+    if posixpath.isabs(data_prefix) or posixpath.normpath(data_prefix).split("/")[0] == "..":
+        raise UsageError(f"Folder edisi {data_prefix} tidak berada di dalam repositori git; pengesahan hanya "
+                         "menyetujui data yang di-commit di repositori ini. Beri --data-dir di dalam repositori.")
     repo = open_repo(repo_dir)
     commit = resolve(repo, ref)
     rantai = Rantai(periode=periode, ref=ref)
@@ -200,6 +248,7 @@ def periksa(repo_dir: Path, periode: str, sidik_jari_akar: str, ref: str = "HEAD
     except AgregatError as exc:
         rantai.temuan.append(Temuan(EXIT_REGISTRY, "approvals/pejabat.yml", str(exc)))
         return rantai
+    rantai.temuan += registry_history_findings(repo, commit.hexsha, rantai.registri, sidik_jari_akar)
     expected = pejabat_mod.allowed_signers(rantai.registri)
     if approvals.get(ALLOWED_SIGNERS) != expected:
         rantai.temuan.append(Temuan(EXIT_REGISTRY, ALLOWED_SIGNERS, "tidak sesuai dengan registri pejabat. "
@@ -207,10 +256,10 @@ def periksa(repo_dir: Path, periode: str, sidik_jari_akar: str, ref: str = "HEAD
                                     "lalu commit."))
     statements = {path: data for path, data in approvals.items() if path.startswith(f"approvals/{periode}/")}
     rantai.temuan += history_findings(repo, commit.hexsha, periode, statements)
-    data = tree_files(commit, f"{data_prefix}/{periode}")
+    edition = posixpath.normpath(f"{data_prefix}/{periode}")
+    data = tree_files(commit, edition)
     if data:
-        rantai.digest_data = digest_of_contents({path.split(f"{data_prefix}/{periode}/", 1)[1]: content
-                                                 for path, content in data.items()})
+        rantai.digest_data = digest_of_contents({path[len(edition) + 1:]: content for path, content in data.items()})
     check_chain(rantai, statements)
     return rantai
 
@@ -298,6 +347,10 @@ def _statement_findings(statement, data, signature, step, registri, allowed, pre
         found.append(Temuan(EXIT_CHAIN, path, "rantai hash putus: 'sebelumnya' bukan sha256 pernyataan sebelumnya."))
     if previous_time is not None and statement.waktu < previous_time:
         found.append(Temuan(EXIT_CHAIN, path, "waktunya lebih awal daripada pernyataan sebelumnya."))
+    if statement.waktu > now() + TOLERANSI_JAM:
+        found.append(Temuan(EXIT_CHAIN, path, f"waktunya ({pernyataan.waktu_text(statement.waktu)}) di masa depan. "
+                            "Pernyataan mencatat waktu tindakan yang sudah terjadi; buat pernyataan baru dengan "
+                            "waktu yang benar."))
     if digest is not None and statement.digest_edisi != digest:
         found.append(Temuan(EXIT_CHAIN, path, f"digest edisi berbeda dari langkah sebelumnya di revisi yang sama "
                             f"({digest}); satu revisi menyetujui satu isi data."))
@@ -331,7 +384,7 @@ def _signer_findings(statement, data, signature, step, registri, allowed) -> lis
     if official.key_valid(key, when) is None:
         if any(k.publik == key for k in official.kunci):
             return [Temuan(EXIT_NOT_AUTHORISED, path, f"kunci {official.nama} ({statement.principal}) tidak "
-                           f"berlaku pada {pernyataan.waktu_text(when)}.")]
+                           f"berlaku pada {pernyataan.waktu_text(when)} ({_wita(when)}).")]
         return [Temuan(EXIT_BAD_SIGNATURE, path + pernyataan.SIG_SUFFIX, f"ditandatangani dengan kunci yang "
                        f"bukan milik {statement.principal} ({sshsig.fingerprint(key)}).")]
     if statement.peran != step.peran or official.holds(step.peran, when) is None:
@@ -343,6 +396,10 @@ def _signer_findings(statement, data, signature, step, registri, allowed) -> lis
     except AgregatError as exc:
         return [Temuan(EXIT_BAD_SIGNATURE, path + pernyataan.SIG_SUFFIX, str(exc))]
     return []
+
+
+def _wita(when: dt.datetime) -> str:
+    return when.astimezone(sshsig.WITA).strftime("%Y-%m-%d %H:%M:%S WITA")
 
 
 def now() -> dt.datetime:

@@ -21,23 +21,52 @@ __all__ = ["YamlError", "dump", "load"]
 _INT = re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*))$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+MAX_DEPTH = 32          # the registry, the deepest file written, nests 5 levels
+MAX_INT_DIGITS = 30
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader with its own, minimal implicit resolvers and a duplicate-key check."""
+    """SafeLoader with its own, minimal implicit resolvers and a duplicate-key check.
+
+    The files it reads may be made by hand by anyone who can push a commit (a statement is parsed before
+    its signature is checked), so what the tools never write is refused here with a line number instead of
+    surfacing later as ValueError/RecursionError/TypeError: aliases, explicit tags, deep nesting, very long
+    integers and keys that are not text."""
 
     yaml_implicit_resolvers: ClassVar[dict] = {}
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, f"alias YAML (*{event.anchor}) tidak dipakai di berkas ini", event.start_mark)
+        if getattr(event, "tag", None) not in (None, "!"):
+            raise yaml.composer.ComposerError(
+                None, None, f"tag YAML eksplisit ({event.tag}) tidak dipakai di berkas ini", event.start_mark)
+        if self._depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"bersarang terlalu dalam (lebih dari {MAX_DEPTH} tingkat)", event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_int(self, node):
+        if len(node.value) > MAX_INT_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"angka terlalu panjang (lebih dari {MAX_INT_DIGITS} digit)", node.start_mark)
+        return super().construct_yaml_int(node)
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
             seen: dict = {}
             for key_node, _ in node.value:
                 key = self.construct_object(key_node, deep=True)
-                try:
-                    hash(key)
-                except TypeError:
+                if not isinstance(key, str):
                     raise yaml.constructor.ConstructorError(
-                        None, None, "kunci pemetaan harus teks atau angka", key_node.start_mark) from None
+                        None, None, "kunci pemetaan harus teks", key_node.start_mark)
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
                         None, None, f"kunci '{key}' muncul dua kali (pertama di baris {seen[key]})",
@@ -48,6 +77,10 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-+0123456789"))
 _Loader.add_implicit_resolver("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""])
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+_OWN_PROBLEMS = ("kunci ", "alias ", "tag ", "bersarang ", "angka ")
 
 
 def load(data: bytes, source: str) -> dict:
@@ -69,11 +102,12 @@ def load(data: bytes, source: str) -> dict:
         mark = exc.problem_mark or exc.context_mark
         where = f" baris {mark.line + 1}" if mark is not None else ""
         problem = exc.problem or exc.context or ""
-        if not problem.startswith("kunci "):   # PyYAML's own words, kept for the developer
+        if not problem.startswith(_OWN_PROBLEMS):   # PyYAML's own words, kept for the developer
             problem = f"YAML tidak sah ({problem})" if problem else "YAML tidak sah"
         raise YamlError(f"{source}{where}: {problem}. Berkas ini ditulis alat; pulihkan versi aslinya.") from None
-    except yaml.YAMLError as exc:
-        raise YamlError(f"{source}: YAML tidak sah ({type(exc).__name__}).") from None
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+        raise YamlError(f"{source}: YAML tidak sah ({type(exc).__name__}). Berkas ini ditulis alat; pulihkan "
+                        "versi aslinya.") from None
     if not isinstance(document, dict):
         raise YamlError(f"{source}: isi berkas harus satu pemetaan kunci: nilai.")
     return document

@@ -460,3 +460,214 @@ def test_final_pdf_then_final_step_registration_and_distribution(repo, keys, tmp
     assert run(repo, "approve", *chain_args(repo), "--step", "final", "--copies", "1",
                "--key", str(keys / "admin")) == EXIT_REFUSED
     assert "sudah teregistrasi" in capsys.readouterr().err
+
+
+# ---- review: more attacks ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("data", [
+    b"langkah: [draf]\n", b"langkah: {a: 1}\n", b"1: x\nlangkah: \"draf\"\n", b"revisi: " + b"9" * 5000 + b"\n",
+    b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n", b"penanda_tangan: [1]\n",
+])
+def test_a_hand_made_statement_is_a_chain_error_never_a_crash(data):
+    from agregat.errors import AgregatError
+
+    with pytest.raises(AgregatError):
+        pernyataan.parse(data, "approvals/2025-S1/r1/07-final.yml")
+
+
+def test_an_unsigned_junk_statement_pushed_to_the_repository_gives_the_chain_exit_code(repo, capsys):
+    path = repo / "approvals" / PERIODE / "r1" / "07-final.yml"
+    path.write_bytes(b"langkah: [final]\n")
+    path.with_name(path.name + ".sig").write_bytes(b"-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "sampah")
+    assert verify(repo) == EXIT_CHAIN
+    err = capsys.readouterr().err
+    assert "07-final.yml" in err and "Kesalahan internal" not in err
+
+
+def test_approve_refuses_a_time_before_the_previous_statement_instead_of_breaking_the_chain(registered, tmp_path,
+                                                                                            keys, capsys):
+    """A statement, once committed, can never be removed; so `approve` must not write one the verifier
+    rejects (a mistyped --waktu would otherwise block the edition for good)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(registered, repo)
+    assert approve(repo, keys, "draf", "admin", waktu="2025-07-10T08:00:00+08:00") == 0
+    assert approve(repo, keys, "analisa", "kasi", waktu="2025-07-10T07:59:59+08:00") == EXIT_REFUSED
+    assert "sebelum langkah sebelumnya" in capsys.readouterr().err
+    assert not (repo / "approvals" / PERIODE / "r1" / "02-analisa.yml").exists()
+    assert verify(repo) == 0
+
+
+def test_approve_refuses_a_time_in_the_future(registered, tmp_path, keys, capsys):
+    repo = tmp_path / "repo"
+    shutil.copytree(registered, repo)
+    assert approve(repo, keys, "draf", "admin", waktu="2099-07-10T08:00:00+08:00") == EXIT_REFUSED
+    assert "masa depan" in capsys.readouterr().err
+    assert not (repo / "approvals" / PERIODE / "r1").exists()
+
+
+def test_a_statement_dated_in_the_future_is_refused(repo, keys, capsys):
+    """A future time would let someone sign under a role or key that starts only later, and would block
+    every honest next step (times must not go backwards)."""
+    forge(repo, keys, "final", "admin", waktu="2099-01-01T08:00:00+08:00")
+    assert verify(repo) == EXIT_CHAIN
+    assert "masa depan" in capsys.readouterr().err
+
+
+def test_an_older_root_signed_registry_put_back_does_not_revive_a_revoked_key(repo, keys, capsys):
+    """Rollback: every earlier registry is root-signed too. Putting back the version from before a key was
+    revoked (and its allowed_signers) must not make that key good again."""
+    approvals = ["--approvals-dir", str(repo / "approvals")]
+    assert run(repo, "officials", "revoke-key", "--nip", OFFICIALS["admin"][0], "--pubkey", str(keys / "admin.pub"),
+               "--to", "2025-07-15", "--root-key", str(keys / "kadis"), *approvals) == 0
+    git(repo, "commit", "-q", "-am", "kunci admin bocor: dicabut")
+    for name in ("pejabat.yml", "pejabat.yml.sig", "allowed_signers"):
+        git(repo, "checkout", "HEAD~1", "--", f"approvals/{name}")
+    git(repo, "commit", "-q", "-m", "registri lama dipulihkan")
+    forge(repo, keys, "final", "admin", waktu="2025-07-20T08:00:00+08:00")
+    capsys.readouterr()
+    assert verify(repo) == EXIT_REGISTRY
+    err = capsys.readouterr().err
+    assert "approvals/pejabat.yml" in err and "dicabut" in err
+
+
+def test_a_revoked_role_stays_ended_when_an_older_registry_is_put_back(repo, keys, capsys):
+    approvals = ["--approvals-dir", str(repo / "approvals")]
+    assert run(repo, "officials", "end-role", "--nip", OFFICIALS["admin"][0], "--role", "admin",
+               "--to", "2025-07-15", "--root-key", str(keys / "kadis"), *approvals) == 0
+    git(repo, "commit", "-q", "-am", "admin pindah tugas")
+    for name in ("pejabat.yml", "pejabat.yml.sig", "allowed_signers"):
+        git(repo, "checkout", "HEAD~1", "--", f"approvals/{name}")
+    git(repo, "commit", "-q", "-m", "registri lama dipulihkan")
+    assert verify(repo) == EXIT_REGISTRY
+
+
+def test_a_registry_that_only_grows_and_ends_things_passes_the_rollback_check(repo, keys, capsys):
+    approvals = ["--approvals-dir", str(repo / "approvals")]
+    assert run(repo, "officials", "revoke-key", "--nip", OFFICIALS["admin"][0], "--pubkey", str(keys / "admin.pub"),
+               "--to", "2025-07-15", "--root-key", str(keys / "kadis"), *approvals) == 0
+    git(repo, "commit", "-q", "-am", "kunci admin dicabut")
+    assert run(repo, "officials", "revoke-key", "--nip", OFFICIALS["admin"][0], "--pubkey", str(keys / "admin.pub"),
+               "--to", "2025-07-12", "--root-key", str(keys / "kadis"), *approvals) == 0
+    assert run(repo, "officials", "add", "--nip", OFFICIALS["admin"][0], "--pubkey", str(keys / "penyusup.pub"),
+               "--key-from", "2025-07-13", "--root-key", str(keys / "kadis"), *approvals) == 0
+    git(repo, "commit", "-q", "-am", "kunci admin baru")
+    assert verify(repo) == 0
+
+
+@pytest.mark.parametrize(("langkah", "rincian"), [
+    ("final", {"pdf_sha256": "", "ukuran": "A4", "eksemplar": 50}),
+    ("final", {"pdf_sha256": "0" * 64, "ukuran": "A4", "eksemplar": "50"}),
+    ("final", {"pdf_sha256": "0" * 64, "ukuran": "A4", "eksemplar": 0}),
+    ("registrasi", {"nomor_surat": "1", "tanggal_surat": "21 Juli 2025", "eksemplar": 1, "penerima": ["Bupati"]}),
+    ("registrasi", {"nomor_surat": "1", "tanggal_surat": "2025-07-21", "eksemplar": 1, "penerima": "Bupati"}),
+    ("registrasi", {"nomor_surat": "", "tanggal_surat": "2025-07-21", "eksemplar": 1, "penerima": ["Bupati"]}),
+    ("registrasi", {"nomor_surat": "1", "tanggal_surat": "2025-07-21", "eksemplar": 1, "penerima": []}),
+])
+def test_the_fields_of_final_and_registrasi_are_checked_when_read(langkah, rincian):
+    """`verify --no-pdf` and `register`/distribution read these fields; a malformed one must be a chain
+    error, not an accepted statement or a crash later (int × str, date.fromisoformat)."""
+    import datetime as dt
+
+    from agregat.errors import ChainError
+
+    statement = pernyataan.Pernyataan(
+        periode=PERIODE, revisi=1, langkah=langkah, nomor_langkah=7 if langkah == "final" else 8,
+        keputusan="final", principal="nip-" + OFFICIALS["admin"][0], peran="admin", digest_edisi="0" * 64,
+        sebelumnya="1" * 64, waktu=dt.datetime.fromisoformat("2025-07-20T10:00:00+08:00"), rincian=rincian)
+    with pytest.raises(ChainError):
+        pernyataan.parse(pernyataan.dump(statement), statement.path)
+
+
+def test_a_shallow_clone_cannot_vouch_for_the_history(repo, keys, tmp_path, capsys):
+    """In a shallow clone the first commit seems to add every statement: an edit made earlier is invisible."""
+    path = repo / "approvals" / PERIODE / "r1" / "06-arahan.yml"
+    data = path.read_bytes().replace(b'catatan: ""', b'catatan: "disisipkan"')
+    path.write_bytes(data)
+    path.with_name(path.name + ".sig").write_bytes(sshsig.sign(data, keys / "kasi", sshsig.NAMESPACE_PERNYATAAN))
+    git(repo, "commit", "-q", "-am", "perbaiki catatan")
+    assert verify(repo) == EXIT_HISTORY
+    (repo / "lain.txt").write_text("x\n")
+    git(repo, "add", "lain.txt")
+    git(repo, "commit", "-q", "-m", "lain")
+    shallow = tmp_path / "dangkal"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
+    assert verify(shallow) == EXIT_HISTORY
+    assert "git fetch --unshallow" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("waktu", "code"), [
+    ("2025-07-15T15:59:59+00:00", 0),                     # 23:59:59 WITA, the last second of the last day
+    ("2025-07-15T16:00:00+00:00", EXIT_NOT_AUTHORISED),   # 00:00 WITA the next day
+    ("2025-07-16T07:59:59+08:00", EXIT_NOT_AUTHORISED),
+])
+def test_key_validity_ends_at_the_wita_day_boundary_whatever_the_offset_written(repo, keys, capsys, waktu, code):
+    assert run(repo, "officials", "revoke-key", "--nip", OFFICIALS["admin"][0], "--pubkey", str(keys / "admin.pub"),
+               "--to", "2025-07-15", "--root-key", str(keys / "kadis"),
+               "--approvals-dir", str(repo / "approvals")) == 0
+    git(repo, "commit", "-q", "-am", "kunci admin berakhir 15 Juli")
+    path = forge(repo, keys, "final", "admin", waktu=waktu)
+    assert verify(repo) == code
+    # stock ssh-keygen with the committed allowed_signers agrees at the same instant
+    import datetime as dt
+    when = sshsig.ssh_time(dt.datetime.fromisoformat(waktu))
+    stock = subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(repo / "approvals" / "allowed_signers"),
+                            "-I", "nip-" + OFFICIALS["admin"][0], "-n", sshsig.NAMESPACE_PERNYATAAN,
+                            "-s", f"{path}.sig", "-O", f"verify-time={when}"],
+                           check=False, input=path.read_bytes(), capture_output=True)
+    assert (stock.returncode == 0) == (code == 0)
+
+
+def test_statement_added_on_a_side_branch_then_changed_before_the_merge(repo, keys, capsys):
+    git(repo, "checkout", "-q", "-b", "cabang")
+    path = forge(repo, keys, "final", "admin")
+    data = path.read_bytes().replace(b"eksemplar: 5", b"eksemplar: 500")
+    path.write_bytes(data)
+    path.with_name(path.name + ".sig").write_bytes(sshsig.sign(data, keys / "admin", sshsig.NAMESPACE_PERNYATAAN))
+    git(repo, "commit", "-q", "-am", "ubah jumlah")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge cabang", "cabang")
+    assert verify(repo) == EXIT_HISTORY
+    assert f"approvals/{PERIODE}/r1/07-final.yml: diubah di commit" in capsys.readouterr().err
+
+
+def test_statement_deleted_then_added_again_with_the_same_bytes(repo, capsys):
+    path = repo / "approvals" / PERIODE / "r1" / "06-arahan.yml"
+    saved = {p: p.read_bytes() for p in (path, path.with_name(path.name + ".sig"))}
+    git(repo, "rm", "-q", str(path), f"{path}.sig")
+    git(repo, "commit", "-q", "-m", "hapus")
+    for p, data in saved.items():
+        p.write_bytes(data)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "kembalikan")
+    assert verify(repo) == EXIT_HISTORY
+    assert "dihapus di commit" in capsys.readouterr().err
+
+
+def test_an_edition_folder_outside_the_repository_is_a_clear_error(registered, tmp_path):
+    from agregat import pengesahan, verifikasi
+    from agregat.errors import UsageError
+
+    outside = tmp_path / "di-luar" / "data"
+    outside.mkdir(parents=True)
+    with pytest.raises(UsageError, match="tidak berada di dalam repositori"):
+        pengesahan.periksa(registered, outside, PERIODE, "SHA256:x")
+    with pytest.raises(UsageError, match="tidak berada di dalam repositori"):
+        verifikasi.periksa(registered, PERIODE, "SHA256:x", data_prefix="../di-luar/data")
+
+
+def test_the_edition_digest_is_read_with_a_dot_or_slashes_in_the_data_prefix(registered, keys):
+    from agregat import verifikasi
+
+    pin = sshsig.fingerprint(sshsig.read_public_key(keys / "kadis.pub"))
+    want = edition_digest(registered / "data" / PERIODE)
+    for prefix in ("data", "./data", "data/", "data//"):
+        assert verifikasi.periksa(registered, PERIODE, pin, data_prefix=prefix).digest_data == want, prefix
+
+
+def test_every_step_name_the_policy_accepts_has_a_statement_path():
+    """The policy allows digits in step names ([a-z][a-z0-9-]*); their statement files must be recognised."""
+    assert pernyataan.parse_path("approvals/2025-S1/r1/09-paraf2.yml") == ("2025-S1", 1, 9, "paraf2")
+    assert pernyataan.parse_path(pernyataan.statement_path("2025-S1", 2, 4, "paraf-sekretaris")) == \
+        ("2025-S1", 2, 4, "paraf-sekretaris")

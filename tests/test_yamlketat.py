@@ -32,7 +32,7 @@ def test_plain_decimal_integers_and_null_are_resolved():
     (b"a: [1,\n", "x.yml baris 2: YAML tidak sah"),
     (b"a: \"\xff\"\n", "x.yml baris 1: bukan teks UTF-8"),
     (b"\xef\xbb\xbfa: 1\n", "x.yml baris 1: diawali penanda BOM"),
-    (b"a: !!python/object:os.system \"ls\"\n", "x.yml baris 1: YAML tidak sah"),
+    (b"a: !!python/object:os.system \"ls\"\n", "x.yml baris 1: tag YAML eksplisit"),
 ])
 def test_refusals_name_the_file_and_line(data, message):
     with pytest.raises(YamlError) as info:
@@ -77,3 +77,20 @@ def test_dump_then_load_gives_the_same_document(document):
     assert b"\r" not in data and data.endswith(b"\n")
     assert yamlketat.load(data, "p") == document
     assert yamlketat.dump(yamlketat.load(data, "p")) == data
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"a: " + b"1" * 5000 + b"\n", "x.yml baris 1: angka terlalu panjang"),
+    (b"a: " + b"[" * 3000 + b"]" * 3000 + b"\n", "x.yml baris 1: bersarang terlalu dalam"),
+    (b"a: &x [1]\nb: *x\n", "x.yml baris 2: alias YAML (*x) tidak dipakai"),
+    (b"a: !!binary aGVsbG8=\n", "x.yml baris 1: tag YAML eksplisit"),
+    (b"a: !!bool \"yes\"\n", "x.yml baris 1: tag YAML eksplisit"),
+    (b"1: x\nfoo: y\n", "x.yml baris 1: kunci pemetaan harus teks"),
+    (b"~: x\n", "x.yml baris 1: kunci pemetaan harus teks"),
+])
+def test_yaml_tricks_in_a_hand_made_file_are_refused_not_crashed_on(data, message):
+    """A statement file reaches the parser before its signature is checked, so anyone who can push a
+    commit controls these bytes: every trick must end as a YamlError, never ValueError/RecursionError."""
+    with pytest.raises(YamlError) as info:
+        yamlketat.load(data, "x.yml")
+    assert str(info.value).startswith(message)
