@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import PROJECT_ROOT
-from .errors import AgregatError
+from .errors import EXIT_BOOK, AgregatError
 from .output import write_atomic
 
 CACHE_DIR = PROJECT_ROOT / ".cache"
@@ -25,7 +25,7 @@ INPUT_GLOBS = ("docs/**/*", "macros/**/*.py", "macros/**/*.css", "mkdocs.yml", "
 class BookError(AgregatError):
     """The website or the PDF could not be built (a broken page, a missing number)."""
 
-    exit_code = 6
+    exit_code = EXIT_BOOK
 
 
 @dataclass

@@ -75,11 +75,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     def register_options(command: argparse.ArgumentParser) -> None:
         common_options(command)
-        command.add_argument("--input", required=True, type=Path, metavar="BERKAS", help="ekstrak register (CSV, XLSX atau Parquet)")
+        command.add_argument("--input", required=True, type=Path, metavar="BERKAS",
+                             help="ekstrak register (CSV, XLSX atau Parquet), atau folder berisi partisi CSV "
+                                  "atau Parquet (dibaca sebagai satu register, berkas diurutkan menurut nama)")
         command.add_argument("--period", required=True, metavar="PERIODE", help="periode, mis. 2025-S1 (per 30 Juni) atau 2025-S2")
         command.add_argument("--strict", action="store_true", help="gagal bila ada satu saja baris yang dikecualikan")
         command.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR, metavar="FOLDER",
                              help="folder laporan validasi per baris (internal, tidak masuk git; bawaan: laporan)")
+        command.add_argument("--engine", choices=("memori", "stream", "dask"), default="stream",
+                             help="mesin agregasi: memori (register kecil sekaligus), stream (per potongan, "
+                                  "memori terbatas; bawaan) atau dask (partisi di klaster Dask); hasilnya sama")
+        command.add_argument("--scheduler", metavar="ALAMAT",
+                             help="dengan --engine dask: alamat penjadwal klaster yang sudah berjalan, "
+                                  "mis. tcp://10.0.0.5:8786 (bawaan: klaster lokal baru)")
+        command.add_argument("--workers", type=int, metavar="N",
+                             help="dengan --engine dask tanpa --scheduler: jumlah worker klaster lokal "
+                                  "(bawaan: jumlah inti CPU)")
 
     aggregate = commands.add_parser("aggregate", help="validasi dan agregasi satu ekstrak register",
                                     description="Validasi lalu agregasi satu ekstrak register menjadi data/<periode>/.")
@@ -239,6 +250,12 @@ def _approval_commands(commands, common_options) -> None:
                         help="PDF final yang diperiksa terhadap sha256 di langkah final (bawaan: dibuat ulang "
                              "dari data yang disetujui, memakai cache)")
     verify.add_argument("--no-pdf", action="store_true", help="lewati pemeriksaan PDF final")
+    verify.add_argument("--pdf-ttd", type=Path, metavar="BERKAS",
+                        help="PDF final bertanda tangan elektronik (PAdES) yang diperiksa: tanda tangannya sah, "
+                             "berantai ke akar tepercaya, dan berkasnya perpanjangan PDF final yang disahkan")
+    verify.add_argument("--trust-root", type=Path, action="append", metavar="AKAR.pem",
+                        help="sertifikat akar tepercaya untuk --pdf-ttd, mis. akar BSrE (dapat diulang; bawaan: "
+                             "pengesahan.akar_tte di kabupaten.yml)")
 
     status = commands.add_parser("status", help="posisi edisi dalam SOP: siapa menandatangani apa dan kapan",
                                  description="Tampilkan setiap langkah SOP edisi ini: penanda tangan, waktu, "
@@ -272,6 +289,24 @@ def _approval_commands(commands, common_options) -> None:
                           help="folder daftar distribusi dan surat pengantar (bawaan: distribusi/<periode>)")
     signing_options(register)
 
+    tte = commands.add_parser("tte", help="tandatangani PDF final secara elektronik (PAdES, sertifikat .p12)",
+                              description="Tandatangani PDF final yang sudah dicatat di langkah final dengan "
+                                          "sertifikat elektronik PKCS#12 (.p12/.pfx, mis. dari BSrE) sebagai "
+                                          "PAdES B-B: pembaruan inkremental, jadi PDF final tetap utuh di awal "
+                                          "berkas. Ditolak bila rantai pengesahan belum sah sampai langkah final "
+                                          "atau sha256 PDF bukan yang dicatat.")
+    chain_options(tte)
+    tte.add_argument("--p12", required=True, type=Path, metavar="BERKAS",
+                     help="berkas sertifikat dan kunci privat PKCS#12 (.p12/.pfx)")
+    tte.add_argument("--pdf", type=Path, metavar="BERKAS",
+                     help="PDF final yang ditandatangani (bawaan: site/<periode>/buku-data-agregat-<periode>.pdf)")
+    tte.add_argument("--out", type=Path, metavar="BERKAS",
+                     help="PDF bertanda tangan (bawaan: distribusi/<periode>/buku-data-agregat-<periode>-ttd.pdf)")
+    tte.add_argument("--passphrase-env", metavar="NAMA",
+                     help="ambil frasa sandi .p12 dari variabel lingkungan ini (bawaan: ditanyakan di terminal)")
+    tte.add_argument("--reason", metavar="TEKS", help="alasan penandatanganan (bawaan: Pengesahan Buku Data "
+                                                      "Agregat Kependudukan <nama> <periode>)")
+    tte.add_argument("--location", metavar="TEKS", help="lokasi penandatanganan (bawaan: ibu kota di kabupaten.yml)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -285,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         handler = {"aggregate": cmd_aggregate, "validate": cmd_validate, "digest": cmd_digest, "demo": cmd_demo,
                    "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff,
                    "verify": cmd_verify, "status": cmd_status, "approve": cmd_approve, "register": cmd_register,
-                   "officials": cmd_officials}
+                   "tte": cmd_tte, "officials": cmd_officials}
         return handler[command](args)
     except AgregatError as exc:
         if args.debug:
@@ -311,9 +346,10 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_aggregate(args) -> int:
     from . import jobs
 
-    with _progress_bar(args.input) as progress:
+    engine = _engine(args)
+    with _progress_bar(args.input, engine) as progress:
         result = jobs.aggregate(args.input, args.period, args.config, args.data_dir, strict=args.strict,
-                                progress=progress, report_dir=args.report_dir)
+                                progress=progress, report_dir=args.report_dir, engine=engine)
     print(_summary(result.aggregation))
     print(f"Laporan per baris: {_shown(result.report_path)}")
     print(f"Edisi {result.aggregation.periode} ditulis ke {_shown(result.edition_dir)} "
@@ -324,8 +360,9 @@ def cmd_aggregate(args) -> int:
 def cmd_validate(args) -> int:
     from . import jobs
 
-    with _progress_bar(args.input) as progress:
-        aggregation = jobs.validate(args.input, args.period, args.config, progress=progress)
+    engine = _engine(args)
+    with _progress_bar(args.input, engine) as progress:
+        aggregation = jobs.validate(args.input, args.period, args.config, progress=progress, engine=engine)
     report_path = jobs.write_report(aggregation, args.report_dir)
     print(_summary(aggregation))
     print(f"Laporan per baris: {_shown(report_path)}")
@@ -485,11 +522,16 @@ def cmd_verify(args) -> int:
     from . import verifikasi
     from .pengesahan import laporan_status, periksa_pdf
 
+    if _no_approvals_yet(args):
+        return EXIT_OK
     root, data_dir, config, periode = _chain_context(args)
     rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar, ref=args.ref,
                                 data_prefix=data_dir.relative_to(root).as_posix())
     if rantai.sah and rantai.langkah("final") and not args.no_pdf:
         rantai.temuan += periksa_pdf(rantai, root, data_dir, args.pdf)
+    if args.pdf_ttd is not None:
+        roots = args.trust_root or ([config.akar_tte] if config.akar_tte else [])
+        rantai.temuan += _signed_pdf_findings(rantai, args.pdf_ttd, roots, args.config)
     print(laporan_status(rantai))
     if rantai.sah:
         print(f"Rantai pengesahan {periode} sah sejauh ini ({len(rantai.tertanda)} pernyataan diperiksa).")
@@ -498,6 +540,96 @@ def cmd_verify(args) -> int:
     for temuan in rantai.temuan:
         print(f"  [{temuan.kode}] {temuan}", file=sys.stderr)
     return rantai.kode_keluar
+
+
+def _no_approvals_yet(args) -> bool:
+    """True (after saying so) when nothing about approvals is committed yet: no root pinned, no registry and no
+    statement of the period at the ref — a draft edition on its way, which verify accepts (CI on data PRs)."""
+    from .config import load_config
+    from .periode import Periode
+    from .verifikasi import open_repo, resolve, tree_files
+
+    if load_config(args.config).sidik_jari_akar:
+        return False
+    periode = str(Periode.parse(args.period))
+    data_dir = Path(args.data_dir).resolve()
+    repo = open_repo(data_dir if data_dir.exists() else Path.cwd())
+    committed = tree_files(resolve(repo, args.ref), "approvals")
+    if "approvals/pejabat.yml" in committed or any(p.startswith(f"approvals/{periode}/") for p in committed):
+        return False
+    print(f"Belum ada pengesahan untuk {periode}: registri pejabat belum disiapkan (`python build.py officials "
+          "init`) dan belum ada pernyataan. Tidak ada yang diperiksa; edisi ini masih draf.")
+    return True
+
+
+def _signed_pdf_findings(rantai, signed: Path, roots: list[Path], config_path: Path) -> list:
+    """`verify --pdf-ttd`: the PAdES signature and that the file extends the approved final PDF."""
+    from . import tte, verifikasi
+    from .errors import EXIT_PDF_MISMATCH
+
+    if not roots:
+        raise UsageError("--pdf-ttd perlu sertifikat akar tepercaya: beri --trust-root AKAR.pem (akar BSrE) atau "
+                         f"isi pengesahan.akar_tte di {_shown(config_path)}.")
+    if not rantai.sah:
+        return []       # the chain's own problems come first; the signed PDF is judged against a valid chain
+    final = rantai.langkah("final")
+    if final is None:
+        return [verifikasi.Temuan(EXIT_PDF_MISMATCH, _shown(signed), "belum ada langkah final yang sah di rantai "
+                                  "pengesahan, jadi tidak ada PDF final yang dapat diperpanjang dengan TTE.")]
+    problems = tte.check_signed_pdf(signed, final.pernyataan.rincian["pdf_sha256"], roots)
+    return [verifikasi.Temuan(EXIT_PDF_MISMATCH, _shown(signed), problem) for problem in problems]
+
+
+def cmd_tte(args) -> int:
+    import getpass
+
+    from . import tte, verifikasi
+    from .book import pdf_name
+    from .digest import file_sha256
+    from .errors import RefusedError
+
+    root, data_dir, config, periode = _chain_context(args)
+    rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar,
+                                data_prefix=data_dir.relative_to(root).as_posix())
+    if not rantai.sah:
+        raise RefusedError(f"PDF final {periode} belum dapat ditandatangani: rantai pengesahan tidak sah — "
+                           + "; ".join(map(str, rantai.temuan[:3]))
+                           + f". Jalankan `python build.py verify --period {periode}`.")
+    final = rantai.langkah("final")
+    if final is None:
+        raise RefusedError(f"PDF final {periode} belum dapat ditandatangani: langkah final (sha256 PDF final) "
+                           "belum ditandatangani Administrator Database. Jalankan `python build.py approve "
+                           f"--period {periode} --step final --copies N --key KUNCI` dulu.")
+    pdf = Path(args.pdf or DEFAULT_SITE_DIR / periode / pdf_name(periode))
+    try:
+        actual = file_sha256(pdf)
+    except OSError:
+        raise UsageError(f"PDF final {_shown(pdf)} tidak dapat dibaca. Bangun dengan `python build.py build "
+                         f"--period {periode}` atau beri --pdf BERKAS.") from None
+    expected = final.pernyataan.rincian["pdf_sha256"]
+    if actual != expected:
+        raise RefusedError(f"{_shown(pdf)} (sha256 {actual}) bukan PDF final yang dicatat di "
+                           f"{final.pernyataan.path} ({expected}); yang ditandatangani hanya PDF final itu.")
+    if args.passphrase_env:
+        if args.passphrase_env not in os.environ:
+            raise UsageError(f"Variabel lingkungan {args.passphrase_env} (--passphrase-env) tidak ada.")
+        passphrase = os.environ[args.passphrase_env]
+    else:
+        try:
+            passphrase = getpass.getpass(f"Frasa sandi {args.p12.name}: ")
+        except EOFError:
+            raise UsageError("Frasa sandi .p12 tidak dapat dibaca dari terminal. Jalankan di terminal, atau beri "
+                             "--passphrase-env NAMA_VARIABEL.") from None
+    # beside the distribution letters: site/ is rebuilt (and emptied) by every build
+    out = Path(args.out or Path(args.data_dir).resolve().parent / "distribusi" / periode / f"{pdf.stem}-ttd.pdf")
+    if out.resolve() == pdf.resolve():
+        raise UsageError("--out tidak boleh sama dengan PDF final: PDF final tetap disimpan apa adanya.")
+    reason = args.reason or " ".join(f"Pengesahan Buku Data Agregat Kependudukan {config.nama} {periode}".split())
+    tte.sign_pdf(pdf, args.p12, passphrase.encode("utf-8") if passphrase else None, out, reason=reason,
+                 location=args.location if args.location is not None else config.ibu_kota)
+    print(f"PDF final {periode} ditandatangani ({tte.PROFILE}): {_shown(out)}. Periksa dengan `python build.py "
+          f"verify --period {periode} --pdf-ttd {_shown(out)} --trust-root AKAR.pem`.")
+    return EXIT_OK
 
 
 def cmd_status(args) -> int:
@@ -648,14 +780,23 @@ def _summary(aggregation) -> str:
     return "\n".join(lines)
 
 
+def _engine(args):
+    from .pipeline import Engine
+
+    return Engine(args.engine, scheduler=args.scheduler, workers=args.workers)
+
+
 @contextmanager
-def _progress_bar(path: Path):
-    """A tqdm bar on stderr for long inputs on a terminal (yields its update function, or None)."""
+def _progress_bar(path: Path, engine=None):
+    """A tqdm bar on stderr for long inputs on a terminal (yields its update function, or None).
+    The Dask engine counts on the workers: no bar."""
     try:
-        size = Path(path).stat().st_size
+        path = Path(path)
+        files = [p for p in path.iterdir() if p.is_file()] if path.is_dir() else [path]
+        size = sum(p.stat().st_size for p in files)
     except OSError:
         size = 0
-    if size < PROGRESS_MIN_BYTES or not sys.stderr.isatty():
+    if size < PROGRESS_MIN_BYTES or not sys.stderr.isatty() or (engine is not None and engine.name == "dask"):
         yield None
         return
     from tqdm import tqdm

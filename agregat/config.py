@@ -1,4 +1,7 @@
-"""The kabupaten configuration (`kabupaten.yml`): typed, with every problem reported at once."""
+"""The configuration (`kabupaten.yml`, or e.g. `provinsi-63.yml`): typed, every problem reported at once.
+
+`kode` chooses the root of the book's regions: a kabupaten/kota ("63.05") or a whole provinsi ("63").
+"""
 
 from __future__ import annotations
 
@@ -25,9 +28,9 @@ DEFAULT_CONFIG = PROJECT_ROOT / "kabupaten.yml"
 
 @dataclass(frozen=True)
 class Config:
-    """What the pipeline needs to know about the kabupaten whose book it builds."""
+    """What the pipeline needs to know about the region (kabupaten/kota or provinsi) whose book it builds."""
 
-    kode: str
+    kode: str                   # "63.05" (kabupaten/kota) or "63" (provinsi): the root of the region master
     nama: str
     wilayah: Path
     luas_sumber: str
@@ -39,6 +42,7 @@ class Config:
     akta_tidak_ada: frozenset[str] = frozenset({"1"})
     kolom: dict[str, str] = field(default_factory=dict)
     sidik_jari_akar: str = ""   # "SHA256:…" of the root key that signs approvals/pejabat.yml; "" = not set up
+    akar_tte: Path | None = None   # trust root certificate (PEM/DER) for the PAdES-signed final PDF (BSrE's root)
     path: Path | None = None
 
 
@@ -75,8 +79,9 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
 
     kode = text("kode")
     nama = text("nama")
-    if kode and not re.fullmatch(r"\d{2}\.\d{2}", kode):
-        problems.append("kunci 'kode' harus kode kabupaten Kemendagri seperti \"63.05\" (dalam tanda kutip)")
+    if kode and not re.fullmatch(r"\d{2}(\.\d{2})?", kode):
+        problems.append("kunci 'kode' harus kode provinsi atau kabupaten/kota Kemendagri seperti \"63\" atau "
+                        "\"63.05\" (dalam tanda kutip)")
     wilayah = text("wilayah")
     wilayah_path = (path.parent / wilayah) if wilayah else Path()
     if wilayah and not wilayah_path.is_file():
@@ -112,12 +117,18 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
 
     pengesahan = raw.get("pengesahan") or {}
     sidik_jari_akar = ""
+    akar_tte = None
     if not isinstance(pengesahan, dict):
         problems.append("kunci 'pengesahan' harus berupa pemetaan, mis. {sidik_jari_akar: \"SHA256:…\"}")
     else:
         for key in pengesahan:
-            if key != "sidik_jari_akar":
-                problems.append(f"kunci 'pengesahan.{key}' tidak dikenal (yang dikenal: sidik_jari_akar)")
+            if key not in ("sidik_jari_akar", "akar_tte"):
+                problems.append(f"kunci 'pengesahan.{key}' tidak dikenal (yang dikenal: sidik_jari_akar, akar_tte)")
+        root_cert = pengesahan.get("akar_tte")
+        if root_cert is not None and not isinstance(root_cert, str):
+            problems.append("kunci 'pengesahan.akar_tte' harus jalur berkas sertifikat akar (teks), atau kosong")
+        elif root_cert and root_cert.strip():
+            akar_tte = path.parent / root_cert.strip()
         value = pengesahan.get("sidik_jari_akar")
         if value is not None and not isinstance(value, str):
             problems.append("kunci 'pengesahan.sidik_jari_akar' harus teks dalam tanda kutip")
@@ -142,6 +153,7 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
         akta_tidak_ada=flags["tidak_ada"],
         kolom=kolom,
         sidik_jari_akar=sidik_jari_akar,
+        akar_tte=akar_tte,
         path=path,
     )
 

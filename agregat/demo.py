@@ -7,6 +7,8 @@ names, and NIK/NO_KK are built from random dates. Nothing is derived from a real
   Semester II 2024 (202,061 valid residents: L 101,669, P 100,392), with the mess of real exports
   (labels instead of codes, three date formats, padded region codes) and a few bad rows of each kind.
 - `write_synthetic_register`: a large, clean register for benchmarks, generated and written in chunks.
+- `write_region_register`: a small clean register over every desa of any region master (a whole province
+  or one kabupaten/kota), for tests and province demos; not calibrated to any published figure.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pyarrow.csv as pacsv
 import yaml
 
 from .periode import Periode
+from .wilayah import Wilayah
 
 DEMO_PERIODS = ("2024-S2", "2025-S1")
 COLUMNS = ("NIK", "NO_KK", "NAMA_LGKP", "JENIS_KLMIN", "TMPT_LHR", "TGL_LHR", "AKTA_LHR", "GOL_DRH", "AGAMA",
@@ -584,3 +587,72 @@ def write_synthetic_register(path: Path, rows: int, seed: int = 1, period: str =
                 p[CODED[col][1]] = np.where(np.isin(np.arange(n), blank[which == j]), 0, p[CODED[col][1]])
             writer.write_table(to_table(p, h, villages))
     return path
+
+
+HOUSEHOLD_SIZE = 4   # write_region_register: members per KK (the last KK of a desa may be smaller)
+
+
+def region_residence(wilayah: Wilayah, desa: np.ndarray) -> dict[str, pa.Array]:
+    """NO_PROP, NO_KAB, NO_KEC, NO_KEL (unpadded numbers, as SIAK exports them) of each person's desa."""
+    parts = np.array([[int(x) for x in d.kode.split(".")] for d in wilayah.desa], dtype=np.int64)[desa]
+    return {column: pa.array(parts[:, i].astype(str), pa.string())
+            for i, column in enumerate(("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL"))}
+
+
+def unique_niks(region6: np.ndarray, birth: np.ndarray, female: np.ndarray) -> np.ndarray:
+    """16-digit NIKs region(6) + DDMMYY (day + 40 for women) + a serial unique within region and date."""
+    year, month, day = _ymd(birth)
+    ddmmyy = (day + 40 * female) * 10_000 + month * 100 + year % 100
+    group = region6 * 1_000_000 + ddmmyy
+    order = np.argsort(group, kind="stable")
+    ranked = group[order]
+    starts = np.r_[0, np.flatnonzero(ranked[1:] != ranked[:-1]) + 1] if len(group) else np.zeros(0, int)
+    serial = np.empty(len(group), np.int64)
+    serial[order] = np.arange(len(group)) - np.repeat(starts, np.diff(np.r_[starts, len(group)])) + 1
+    if len(serial) and serial.max() > 9999:
+        raise ValueError("lebih dari 9.999 orang dengan wilayah dan tanggal lahir yang sama")
+    return group * 10_000 + serial
+
+
+def write_region_register(path: Path, wilayah: Wilayah, persons_per_desa: int | np.ndarray, seed: int = 63,
+                          period: str = "2025-S1") -> Path:
+    """A clean register over every desa of `wilayah`: `persons_per_desa` people each (a number, or one per
+    desa), in KK of HOUSEHOLD_SIZE (the first a Kepala Keluarga), random sex, age 0-89 and codes.
+    Every row is valid and every NIK/NO_KK unique; the same arguments give the same bytes."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    counts = np.broadcast_to(np.asarray(persons_per_desa, dtype=np.int64), (len(wilayah.desa),))
+    desa = np.repeat(np.arange(len(wilayah.desa)), counts)
+    n = len(desa)
+    member = np.arange(n) - np.repeat(np.cumsum(counts) - counts, counts)   # position within the desa
+    household = np.cumsum(member % HOUSEHOLD_SIZE == 0)                    # 1, 1, 1, 1, 2, …
+    role = np.select([member % HOUSEHOLD_SIZE == 0, member % HOUSEHOLD_SIZE == 1], [1, 3], 4)
+    age = np.where(role == 4, rng.integers(0, 30, n), rng.integers(20, 90, n))
+    birth = _day(Periode.parse(period).tanggal) - age * 366 - rng.integers(0, 300, n)
+    sex = rng.integers(1, 3, n)
+    region6 = wilayah.desa_keys[desa] // 10_000
+    labels = load_labels()
+
+    def code(column: str, values: np.ndarray | None = None) -> pa.Array:
+        keys = np.array(sorted(labels[column]))
+        chosen = keys[rng.integers(0, len(keys), n)] if values is None else values
+        return pa.array(chosen.astype(str), pa.string())
+
+    columns = {
+        "NIK": pa.array(unique_niks(region6, birth, sex == 2).astype(str), pa.string()),
+        "NO_KK": pa.array((region6 * 10**10 + household).astype(str), pa.string()),
+        "NAMA_LGKP": _strings(NAMES, np.where(sex == 1, rng.integers(0, N_MALE_NAMES, n),
+                                              rng.integers(N_MALE_NAMES, len(NAMES), n))),
+        "JENIS_KLMIN": code("JENIS_KLMIN", sex),
+        "TMPT_LHR": _strings([d.nama.upper() for d in wilayah.desa], desa),
+        "TGL_LHR": pa.array(birth.astype("datetime64[D]")).cast(pa.string()),
+        "AKTA_LHR": _strings(["1", "2"], (rng.random(n) < 0.9).astype(int)),
+        "GOL_DRH": code("GOL_DRH"), "AGAMA": code("AGAMA"),
+        "STAT_KWN": code("STAT_KWN", np.where(role == 4, 1, 2)),
+        "STAT_HBKEL": code("STAT_HBKEL", role),
+        "PNYDNG_CCT": _strings(["", "1"], (rng.random(n) < 0.01).astype(int)),
+        "PDDK_AKH": code("PDDK_AKH"), "JENIS_PKRJN": code("JENIS_PKRJN"),
+        **region_residence(wilayah, desa),
+    }
+    return _write(pa.table([columns[c] for c in COLUMNS], names=list(COLUMNS)), path)

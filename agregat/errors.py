@@ -10,6 +10,8 @@ EXIT_USAGE = 2
 EXIT_CONFIG = 3
 EXIT_INPUT = 4
 EXIT_DATA = 5
+EXIT_BOOK = 6
+EXIT_CLUSTER = 7
 # approvals (signed statements in git, `verify`, `approve`, `officials`)
 EXIT_DATA_CHANGED = 20
 EXIT_BAD_SIGNATURE = 21
@@ -50,6 +52,13 @@ class DataError(AgregatError):
     """The register was read but its content cannot make an edition (no valid row, --strict)."""
 
     exit_code = EXIT_DATA
+
+
+class ClusterError(AgregatError):
+    """The Dask cluster cannot run the aggregation: the scheduler is unreachable, it has no workers, a
+    worker lacks this version of the package, or workers died while counting. Nothing was written."""
+
+    exit_code = EXIT_CLUSTER
 
 
 class YamlError(AgregatError):

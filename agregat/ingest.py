@@ -1,5 +1,8 @@
 """Reading one register extract (CSV, XLSX or Parquet) as a stream of chunks of text columns.
 
+A register is one file, or a folder of CSV or Parquet partitions read as one register: the files sorted by
+name, rows numbered on across them as if the partitions were one file with one header row.
+
 Only the columns the book needs are read (`config.KNOWN_COLUMNS`); every other column (NAMA_LGKP, …) is
 dropped by the reader itself and never reaches the rest of the pipeline. Every cell arrives as text, so
 NIK and NO_KK are never parsed through a number. Each chunk carries the row number a person would see
@@ -15,7 +18,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -55,17 +58,32 @@ class Register:
     header: dict[str, str]            # canonical name → the file's own header text
     encoding: str = ""
     delimiter: str = ""
-    malformed_rows: list[int] = field(default_factory=list)
+    malformed_rows: list[int] = field(default_factory=list)   # row numbers in this file
+    line_count: int = 0               # lines of the file, header included (CSV, Parquet; 0 for XLSX)
+    row_offset: int = 0               # added to every row number: the rows of earlier partitions
     _line_numbers: np.ndarray | None = None
     _newline_count: int = 0
+
+    is_folder = False
 
     @property
     def display_name(self) -> str:
         return self.path.name
 
+    @property
+    def parts(self) -> tuple[Register, ...]:
+        return (self,)
+
+    def malformed(self) -> np.ndarray:
+        """Row numbers of malformed CSV records, as the report numbers them (known after reading)."""
+        return np.asarray(self.malformed_rows, dtype=np.int64) + self.row_offset
+
     def chunks(self) -> Iterator[Chunk]:
         reader = {"csv": self._csv_chunks, "xlsx": self._xlsx_chunks, "parquet": self._parquet_chunks}
-        return reader[self.format]()
+        for chunk in reader[self.format]():
+            if self.row_offset:
+                chunk.rows = chunk.rows + self.row_offset
+            yield chunk
 
     # ---- CSV -------------------------------------------------------------------------------------
     def _csv_chunks(self) -> Iterator[Chunk]:
@@ -91,13 +109,13 @@ class Register:
         done = 0
         for batch in _read_batches(reader, self.display_name):
             if malformed and not precise:
-                raise RescanNeeded()
+                raise RescanNeeded(self)
             n = batch.num_rows
             rows = self._line_numbers[done:done + n] if precise else np.arange(done + 2, done + 2 + n)
             done += n
             yield Chunk({c: batch.column(self.header[c]) for c in self.columns}, rows)
         if not precise and (malformed or done + 1 != self._newline_count):
-            raise RescanNeeded()
+            raise RescanNeeded(self)
 
     # ---- XLSX ------------------------------------------------------------------------------------
     def _xlsx_chunks(self) -> Iterator[Chunk]:
@@ -144,12 +162,80 @@ class Register:
 class RescanNeeded(Exception):
     """The fast CSV path cannot number rows exactly (malformed rows, blank or multi-line records).
 
-    The caller drops what it gathered, calls `prepare_precise_scan`, and reads the chunks again.
+    The caller drops what it gathered, calls `prepare_precise_scan(exc.register)` (the file, or the
+    partition, that needs it), and reads the chunks again.
     """
 
+    def __init__(self, register: Register) -> None:
+        super().__init__(register.display_name)
+        self.register = register
 
-def open_register(path: Path, config: Config) -> Register:
-    """Open a register extract, detect its format, and check its header; raise InputError if unusable."""
+
+@dataclass
+class PartitionedRegister:
+    """A folder of CSV or Parquet partitions, read as one register.
+
+    `sha256` is that of the `sha256sum`-style listing of the partition files (`cd FOLDER && sha256sum * |
+    sha256sum`); rows are numbered on across the files in name order (`Register.row_offset`).
+    """
+
+    path: Path
+    parts: tuple[Register, ...]
+    sha256: str
+    size: int
+
+    is_folder = True
+
+    @property
+    def display_name(self) -> str:
+        return self.path.name
+
+    @property
+    def format(self) -> str:
+        return self.parts[0].format
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.parts[0].columns
+
+    @property
+    def header(self) -> dict[str, str]:
+        return self.parts[0].header
+
+    @property
+    def delimiter(self) -> str:
+        return self.parts[0].delimiter
+
+    @property
+    def encoding(self) -> str:
+        """The text encoding shared by every CSV partition ("" when they differ)."""
+        found = {part.encoding for part in self.parts}
+        return found.pop() if len(found) == 1 else ""
+
+    def chunks(self) -> Iterator[Chunk]:
+        for part in self.parts:
+            yield from part.chunks()
+
+    def malformed(self) -> np.ndarray:
+        return np.concatenate([part.malformed() for part in self.parts])
+
+
+AnyRegister = Register | PartitionedRegister
+Mapper = Callable[[Callable, list], list]
+
+
+def open_register(path: Path, config: Config, mapper: Mapper | None = None) -> AnyRegister:
+    """Open a register extract (a file, or a folder of partitions), detect its format, and check its
+    header; raise InputError if unusable. `mapper(function, items)` opens the partitions (e.g. on a
+    cluster's workers); by default one after another here."""
+    path = Path(path)
+    if path.is_dir():
+        return open_partitions(path, config, mapper)
+    return open_file(path, config)
+
+
+def open_file(path: Path, config: Config) -> Register:
+    """Open one register file; raise InputError if unusable."""
     path = Path(path)
     name = path.name
     if not path.exists():
@@ -173,6 +259,71 @@ def open_register(path: Path, config: Config) -> Register:
     if b"\x00" in head:
         raise InputError(f"Berkas {name} bukan tabel (berisi data biner). Berikan ekspor CSV, XLSX atau Parquet.")
     return _open_csv(path, config)
+
+
+def partition_files(folder: Path) -> list[Path]:
+    """The partition files of a folder, sorted by name (bytewise). Names starting with "." or "_" (hidden
+    files, `_SUCCESS`, `_metadata`) are not partitions; a subfolder is an error (nothing would read it)."""
+    entries = sorted(folder.iterdir(), key=lambda p: p.name.encode("utf-8", "surrogateescape"))
+    entries = [p for p in entries if not p.name.startswith((".", "_"))]
+    nested = [p.name for p in entries if p.is_dir()]
+    if nested:
+        raise InputError(f"Folder partisi {folder.name} berisi subfolder ({', '.join(nested[:3])}). Letakkan "
+                         "semua berkas partisi langsung di dalam satu folder.")
+    files = [p for p in entries if p.is_file()]
+    if not files:
+        raise InputError(f"Folder {folder.name} tidak berisi berkas partisi. Berikan berkas register atau "
+                         "folder berisi partisi CSV atau Parquet (--input).")
+    return files
+
+
+def open_partitions(folder: Path, config: Config, mapper: Mapper | None = None) -> PartitionedRegister:
+    """Open every partition of a folder and check that they make one register (one format, one header)."""
+    from functools import partial
+
+    from .digest import listing_of
+
+    folder = Path(folder).resolve()
+    files = partition_files(folder)
+    parts = list((mapper or _local_map)(partial(open_partition, config=config), files))
+    check_partitions(folder.name, parts)
+    offset = 0
+    for part in parts:
+        part.row_offset = offset
+        offset += part.line_count - 1
+    sha256 = hashlib.sha256(listing_of({part.path.name: part.sha256 for part in parts})).hexdigest()
+    return PartitionedRegister(folder, tuple(parts), sha256, sum(part.size for part in parts))
+
+
+def _local_map(function: Callable, items: list) -> list:
+    return [function(item) for item in items]
+
+
+def open_partition(path: Path, config: Config) -> Register:
+    """Open one partition of a folder: a CSV or Parquet file (an XLSX has no row count to number on from)."""
+    try:
+        with open(path, "rb") as handle:
+            is_xlsx = handle.read(4) == b"PK\x03\x04"
+    except OSError:
+        is_xlsx = False   # open_file reports it
+    if is_xlsx:
+        raise InputError(f"Folder partisi {path.parent.name}: berkas {path.name} berformat XLSX. Partisi harus "
+                         "CSV atau Parquet; simpan ulang sebagai CSV.")
+    return open_file(path, config)
+
+
+def check_partitions(folder_name: str, parts: list[Register]) -> None:
+    """InputError unless every partition has the first one's format, columns and header (and delimiter)."""
+    first = parts[0]
+    for part in parts[1:]:
+        if part.format != first.format:
+            raise InputError(f"Folder partisi {folder_name} mencampur format: {first.display_name} "
+                             f"{first.format.upper()}, {part.display_name} {part.format.upper()}. Semua partisi "
+                             "harus satu format.")
+        if (part.columns, part.header, part.delimiter) != (first.columns, first.header, first.delimiter):
+            raise InputError(f"Folder partisi {folder_name}: baris judul (kolom atau pemisahnya) "
+                             f"{part.display_name} berbeda dengan {first.display_name}. Semua partisi harus "
+                             "berasal dari satu ekspor dengan judul kolom yang sama.")
 
 
 def prepare_precise_scan(register: Register) -> None:
@@ -265,7 +416,8 @@ def _open_csv(path: Path, config: Config) -> Register:
                          "yang dikenal (koma, titik koma, garis tegak atau tab). Ekspor ulang sebagai CSV.")
     header = next(csv.reader([header_line], delimiter=delimiter))
     columns, mapping = _match_header(header, config, path.name)
-    register = Register(path, "csv", sha256, size, columns, mapping, encoding=encoding, delimiter=delimiter)
+    register = Register(path, "csv", sha256, size, columns, mapping, encoding=encoding, delimiter=delimiter,
+                        line_count=lines)
     register._newline_count = lines   # pyarrow strips a UTF-8 byte-order mark itself
     return register
 
@@ -298,11 +450,12 @@ def _open_parquet(path: Path, config: Config) -> Register:
 
     sha256, size = file_sha256(path), path.stat().st_size
     try:
-        schema = pq.ParquetFile(path).schema_arrow
+        parquet = pq.ParquetFile(path)
+        schema, rows = parquet.schema_arrow, parquet.metadata.num_rows
     except (pa.ArrowException, OSError):
         raise InputError(f"Berkas {path.name} tidak dapat dibaca sebagai Parquet (rusak). Ekspor ulang register.") from None
     columns, mapping = _match_header(list(schema.names), config, path.name)
-    return Register(path, "parquet", sha256, size, columns, mapping)
+    return Register(path, "parquet", sha256, size, columns, mapping, line_count=rows + 1)
 
 
 def _match_header(header: list[str], config: Config, name: str) -> tuple[tuple[str, ...], dict[str, str]]:

@@ -10,7 +10,7 @@ from .digest import edition_digest
 from .errors import DataError, InputError, UsageError
 from .output import edition_files, read_previous, write_atomic, write_edition
 from .periode import Periode
-from .pipeline import Aggregation, ProgressCallback, aggregate_register
+from .pipeline import Aggregation, Engine, ProgressCallback, aggregate_register
 
 
 @dataclass
@@ -23,19 +23,21 @@ class EditionResult:
 
 
 def validate(input_path: Path, period: str, config_path: Path,
-             progress: ProgressCallback | None = None) -> Aggregation:
-    """Read and check a register; write nothing."""
+             progress: ProgressCallback | None = None, engine: Engine = Engine()) -> Aggregation:
+    """Read and check a register (a file or a folder of partitions); write nothing."""
     periode = Periode.parse(period)
     config = load_config(config_path)
-    return aggregate_register(Path(input_path), periode, config, progress)
+    return aggregate_register(Path(input_path), periode, config, progress, engine)
 
 
 def aggregate(input_path: Path, period: str, config_path: Path, data_dir: Path, strict: bool = False,
-              progress: ProgressCallback | None = None, report_dir: Path | None = None) -> EditionResult:
-    """Validate and aggregate one register into `data_dir/<period>/`; nothing is written on failure."""
+              progress: ProgressCallback | None = None, report_dir: Path | None = None,
+              engine: Engine = Engine()) -> EditionResult:
+    """Validate and aggregate one register into `data_dir/<period>/` with the chosen engine (the files are
+    the same whichever engine runs); nothing is written on failure."""
     periode = Periode.parse(period)
     config = load_config(config_path)
-    aggregation = aggregate_register(Path(input_path), periode, config, progress)
+    aggregation = aggregate_register(Path(input_path), periode, config, progress, engine)
     report = aggregation.report
     name = aggregation.register.display_name
     if report.kept == 0:

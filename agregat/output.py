@@ -20,6 +20,7 @@ from . import __version__
 from .digest import edition_digest
 from .pipeline import Aggregation
 from .tables import roll_up
+from .wilayah import code_depth
 
 try:   # libyaml is much faster; both emit the same text for these documents
     from yaml import CSafeDumper as _BaseDumper, CSafeLoader as SafeLoader
@@ -80,12 +81,15 @@ def dump_table(document: dict) -> str:
 
 
 def region_levels(aggregation: Aggregation, desa_counts: np.ndarray) -> list[tuple[str, str, str, np.ndarray]]:
-    """(kode, NAMA, tingkat, counts[sex, category]) for the kabupaten, every kecamatan and desa, by code."""
+    """(kode, NAMA, tingkat, counts[sex, category]) of every region, root and each level down to the desa,
+    by code. Every level above the desa is a sum of its desa."""
     wilayah = aggregation.wilayah
-    kecamatan, kabupaten = roll_up(desa_counts, wilayah.desa_kecamatan, len(wilayah.kecamatan))
-    levels = [(wilayah.kabupaten.kode, wilayah.kabupaten.nama.upper(), "kabupaten", kabupaten)]
-    levels += [(r.kode, r.nama.upper(), "kecamatan", kecamatan[i]) for i, r in enumerate(wilayah.kecamatan)]
-    levels += [(r.kode, r.nama.upper(), r.tingkat, desa_counts[i]) for i, r in enumerate(wilayah.desa)]
+    counted = [(wilayah.root, desa_counts.sum(axis=0))]
+    for level, regions in enumerate(wilayah.middle):
+        sums, _ = roll_up(desa_counts, wilayah.ancestor_index(level), len(regions))
+        counted += zip(regions, sums)
+    counted += zip(wilayah.desa, desa_counts)
+    levels = [(r.kode, r.nama.upper(), r.tingkat, counts) for r, counts in counted]
     levels.sort(key=lambda level: level[0])
     return levels
 
@@ -118,8 +122,7 @@ def _ratio(numerator: float, denominator: float, scale: float = 100.0) -> float 
 
 def indikator_document(aggregation: Aggregation, tables: dict[str, dict], luas_sumber: str) -> dict:
     """Per region: luas, kepadatan, rasio jenis kelamin, rasio ketergantungan, anggota per KK, % wajib KTP."""
-    luas = {aggregation.wilayah.kabupaten.kode: aggregation.wilayah.kabupaten.luas_km2}
-    luas.update({r.kode: r.luas_km2 for r in (*aggregation.wilayah.kecamatan, *aggregation.wilayah.desa)})
+    luas = {r.kode: r.luas_km2 for r in aggregation.wilayah.all_regions()}
     wilayah = {}
     for kode, region in tables["penduduk"]["wilayah"].items():
         total = region["data"]["PENDUDUK"]
@@ -190,19 +193,28 @@ def perbandingan_document(aggregation: Aggregation, tables: dict[str, dict], pre
     return document
 
 
+def root_key(kode: str) -> str:
+    """The manifest key naming the edition's root region: `provinsi` for "63", `kabupaten` for "63.05"
+    (a kota too: the level, not the kind)."""
+    return "provinsi" if code_depth(kode) == 1 else "kabupaten"
+
+
 def manifest_document(aggregation: Aggregation, kode: str, nama: str) -> dict:
     """Where the edition came from and what validation found: counts only, never a register value."""
     register, report = aggregation.register, aggregation.report
     source = {"nama_berkas": register.path.name, "sha256": register.sha256, "format": register.format,
               "ukuran_byte": register.size}
+    if register.is_folder:   # a folder of partitions: sha256 of their sha256sum listing, total size
+        source["jumlah_berkas"] = len(register.parts)
     if register.format == "csv":
-        source["pengodean"] = register.encoding
+        if register.encoding:    # partitions in different encodings have none in common
+            source["pengodean"] = register.encoding
         source["pemisah"] = {",": "koma", ";": "titik koma", "|": "garis tegak", "\t": "tab"}[register.delimiter]
     return {
         "indikator": "manifest",
         "periode": str(aggregation.periode),
         "tanggal_data": aggregation.periode.tanggal.isoformat(),
-        "kabupaten": {"kode": kode, "nama": nama.upper()},
+        root_key(kode): {"kode": kode, "nama": nama.upper()},
         "sumber": source,
         "kolom": list(register.columns),
         "baris": {"dibaca": report.rows_read, "valid": report.kept, "dikecualikan": report.excluded_total},

@@ -1,20 +1,33 @@
 """The aggregation run: open → check every chunk → count → cross-row checks. Nothing is written here.
 
-Cross-row state (NIKs seen, KK membership) is kept as compact int64 arrays, never as per-row Python
-objects; everything else is additive counts.
+One pure function, `partial_counts`, turns the checked facts of a chunk of rows into additive partial
+results (counts per desa, the validation report, and a per-NO_KK summary); `add_partials` adds them in
+row order. Three engines run it:
+
+- `memori`: the whole register as one chunk (small registers);
+- `stream`: chunk after chunk with bounded memory (the default), NIK duplicates found on the way;
+- `dask`: every partition of a folder on a dask.distributed cluster (`engine_dask`).
+
+Cross-row rules give the same result in every engine. A row is a NIK duplicate when a *keepable* row
+(one that passes every other rule) with the same NIK comes earlier in the register; the KK checks look
+at the kept rows of each NO_KK across the whole register. Cross-row state is kept as compact int64
+arrays, never as per-row Python objects.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
+import pyarrow as pa
 
 from .config import Config
-from .ingest import Register, RescanNeeded, open_register, prepare_precise_scan
-from .kode import load_code_lists
+from .errors import UsageError
+from .ingest import AnyRegister, Chunk, RescanNeeded, open_register, prepare_precise_scan
+from .kode import CodeList, load_code_lists
 from .periode import Periode
 from .report import Report
 from .tables import KEPALA_KELUARGA, TableSpec, add_counts, count_chunk, table_specs
@@ -22,6 +35,27 @@ from .validation import CODED, NIK_DUPLICATE, REASON_CODES, Context, RowFacts, c
 from .wilayah import Wilayah, load_wilayah
 
 ProgressCallback = Callable[[int], None]
+ENGINES = ("memori", "stream", "dask")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Which engine runs the aggregation; `scheduler`/`workers` are for `dask` only."""
+
+    name: str = "stream"
+    scheduler: str | None = None
+    workers: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.name not in ENGINES:
+            raise UsageError(f"Mesin '{self.name}' tidak dikenal. Pilih salah satu: {', '.join(ENGINES)}.")
+        if self.name != "dask" and (self.scheduler or self.workers):
+            raise UsageError("--scheduler dan --workers hanya berlaku dengan --engine dask.")
+        if self.scheduler and self.workers:
+            raise UsageError("Pilih salah satu: --scheduler ALAMAT (klaster yang sudah berjalan) atau "
+                             "--workers N (klaster lokal baru).")
+        if self.workers is not None and self.workers < 1:
+            raise UsageError("--workers harus bilangan bulat ≥ 1.")
 
 
 @dataclass
@@ -29,21 +63,143 @@ class Aggregation:
     """The outcome of reading one register: counts per desa, and the validation report."""
 
     periode: Periode
-    register: Register
+    register: AnyRegister
     wilayah: Wilayah
     specs: list[TableSpec]
     counts: dict[str, np.ndarray]
     report: Report
 
 
-class _NikRegistry:
-    """NIKs already seen, as one sorted int64 array (merged per chunk in linear time)."""
+@dataclass(frozen=True)
+class Plan:
+    """What checking and counting rows needs, in a form that travels to a cluster's workers (no lambdas):
+    the table rules are rebuilt from the code lists and the register's columns."""
+
+    config: Config
+    wilayah: Wilayah
+    codes: dict[str, CodeList]
+    tanggal: dt.date
+    columns: tuple[str, ...]
+
+    def context(self) -> Context:
+        return Context(self.config, self.wilayah, self.codes, self.tanggal)
+
+    def specs(self) -> list[TableSpec]:
+        return table_specs(self.codes, self.columns)
+
+    @property
+    def n_desa(self) -> int:
+        return len(self.wilayah.desa)
+
+    @property
+    def kepala(self) -> int:
+        return self.codes["hubungan_keluarga"].index(KEPALA_KELUARGA)
+
+
+# ---- the pure, additive part ----------------------------------------------------------------------
+
+@dataclass
+class Families:
+    """Per NO_KK (ascending): how many kept members are Kepala Keluarga, and the first member's row."""
+
+    no_kk: np.ndarray
+    heads: np.ndarray
+    first_row: np.ndarray
+
+    @staticmethod
+    def of(no_kk: np.ndarray, heads: np.ndarray, rows: np.ndarray) -> Families:
+        """Grouped by NO_KK: heads summed, the smallest row kept."""
+        order = np.lexsort((rows, no_kk))
+        no_kk, heads, rows = no_kk[order], heads[order], rows[order]
+        if len(no_kk) == 0:
+            return Families(no_kk, heads.astype(np.int64), rows)
+        starts = np.flatnonzero(np.r_[True, no_kk[1:] != no_kk[:-1]])
+        return Families(no_kk[starts], np.add.reduceat(heads.astype(np.int64), starts), rows[starts])
+
+    @staticmethod
+    def merge(parts: list[Families]) -> Families:
+        return Families.of(*(np.concatenate([getattr(p, name) for p in parts] or [np.empty(0, np.int64)])
+                             for name in ("no_kk", "heads", "first_row")))
+
+    def warn(self, report: Report) -> None:
+        """kk_tanpa_kepala and kk_kepala_ganda, each listed at the first member's row."""
+        report.warn("kk_tanpa_kepala", np.sort(self.first_row[self.heads == 0]), "STAT_HBKEL")
+        report.warn("kk_kepala_ganda", np.sort(self.first_row[self.heads > 1]), "STAT_HBKEL")
+
+
+@dataclass
+class Partial:
+    """Additive results of some rows: counts per desa, the report, and NO_KK summaries (not yet judged)."""
+
+    counts: dict[str, np.ndarray]
+    report: Report
+    families: list[Families] = field(default_factory=list)
+
+
+def partial_counts(facts: RowFacts, plan: Plan, specs: list[TableSpec]) -> Partial:
+    """The pure chunk function: facts of checked rows (duplicate NIKs already marked) → additive results."""
+    report = Report()
+    _note_problems(facts, report, plan.codes)
+    kept = facts.reason == 0
+    report.warn("no_kk_tidak_valid", facts.rows[kept & (facts.no_kk < 0)], "NO_KK")
+    usable = kept & (facts.no_kk >= 0)
+    families = Families.of(facts.no_kk[usable], facts.codes["hubungan_keluarga"][usable] == plan.kepala,
+                           facts.rows[usable])
+    return Partial(count_chunk(facts, specs, plan.n_desa), report, [families])
+
+
+def malformed_partial(rows: np.ndarray, plan: Plan, specs: list[TableSpec]) -> Partial:
+    """Rows the reader could not split into the header's columns: read, excluded, counted nowhere."""
+    report = Report()
+    report.rows_read += len(rows)
+    report.exclude("baris_rusak", np.asarray(rows, dtype=np.int64))
+    return Partial(empty_counts(plan.n_desa, specs), report)
+
+
+def empty_counts(n_desa: int, specs: list[TableSpec]) -> dict[str, np.ndarray]:
+    return {spec.name: np.zeros((n_desa, 2, len(spec.kategori)), dtype=np.int64) for spec in specs}
+
+
+def add_partials(earlier: Partial, later: Partial) -> Partial:
+    """`earlier` plus the results of the rows after it (in place on `earlier`)."""
+    add_counts(earlier.counts, later.counts)
+    earlier.report.add(later.report)
+    earlier.families.extend(later.families)
+    return earlier
+
+
+def finish(total: Partial) -> Report:
+    """The report once every row is in: the KK checks need all members of each NO_KK."""
+    Families.merge(total.families).warn(total.report)
+    return total.report
+
+
+def _note_problems(facts: RowFacts, report: Report, codes: dict[str, CodeList]) -> None:
+    report.rows_read += len(facts)
+    for index, code in enumerate(REASON_CODES, start=1):
+        report.exclude(code, facts.rows[facts.reason == index])
+    kept = facts.reason == 0
+    report.kept += int(kept.sum())
+    for name in CODED:
+        report.warn("kode_tidak_dikenal", facts.rows[kept & (facts.codes[name] < 0)], codes[name].kolom)
+    for column, values in (("PNYDNG_CCT", facts.disabilitas), ("AKTA_LHR", facts.akta)):
+        if values is not None:
+            report.warn("kode_tidak_dikenal", facts.rows[kept & (values < 0)], column)
+    report.warn("nik_tgl_lahir_beda", facts.rows[kept & facts.nik_date_mismatch], "NIK")
+    report.warn("nik_jenis_kelamin_beda", facts.rows[kept & facts.nik_sex_mismatch], "NIK")
+
+
+# ---- duplicate NIKs -------------------------------------------------------------------------------
+
+class NikRegistry:
+    """NIKs of keepable rows seen so far, as one sorted int64 array (merged per chunk in linear time):
+    the duplicate rule for engines that see the rows in order."""
 
     def __init__(self) -> None:
         self.seen = np.empty(0, dtype=np.int64)
 
     def mark_duplicates(self, facts: RowFacts) -> None:
-        """Exclude every row whose NIK belongs to an earlier kept row (this chunk or before).
+        """Exclude every row whose NIK belongs to an earlier keepable row (this chunk or before).
 
         Only rows that pass every other rule register their NIK: a damaged first copy does not make the
         good copy after it a duplicate, so adding an excluded row never changes the tables.
@@ -66,6 +222,31 @@ class _NikRegistry:
         self.seen = merged
 
 
+@dataclass(frozen=True)
+class Winners:
+    """For each NIK that occurs more than once: the row of its first keepable copy (sorted by NIK).
+    Every later row with that NIK is a duplicate: the same rule as `NikRegistry`, from a global view."""
+
+    nik: np.ndarray
+    row: np.ndarray
+
+    def mark_duplicates(self, facts: RowFacts) -> RowFacts:
+        """The facts with every losing copy excluded as nik_ganda (a new `reason`; the input is untouched)."""
+        reason = facts.reason.copy()
+        if len(self.nik):
+            positions = np.flatnonzero(facts.nik >= 0)
+            where = np.searchsorted(self.nik, facts.nik[positions]).clip(0, len(self.nik) - 1)
+            loses = (self.nik[where] == facts.nik[positions]) & (self.row[where] < facts.rows[positions])
+            reason[positions[loses]] = NIK_DUPLICATE
+        return _with_reason(facts, reason)
+
+
+def _with_reason(facts: RowFacts, reason: np.ndarray) -> RowFacts:
+    from dataclasses import replace
+
+    return replace(facts, reason=reason)
+
+
 def _member(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Which `values` occur in the sorted array."""
     if len(sorted_values) == 0:
@@ -74,44 +255,24 @@ def _member(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
     return sorted_values[where] == values
 
 
-class _FamilyCheck:
-    """Kepala Keluarga per NO_KK across the whole register."""
+# ---- running an engine ----------------------------------------------------------------------------
 
-    def __init__(self, kepala: int) -> None:
-        self.kepala = kepala   # category index of KEPALA KELUARGA
-        self.kk: list[np.ndarray] = []
-        self.head: list[np.ndarray] = []
-        self.rows: list[np.ndarray] = []
-
-    def add(self, facts: RowFacts, report: Report) -> None:
-        kept = facts.reason == 0
-        report.warn("no_kk_tidak_valid", facts.rows[kept & (facts.no_kk < 0)], "NO_KK")
-        usable = kept & (facts.no_kk >= 0)
-        self.kk.append(facts.no_kk[usable])
-        self.head.append(facts.codes["hubungan_keluarga"][usable] == self.kepala)
-        self.rows.append(facts.rows[usable])
-
-    def finish(self, report: Report) -> None:
-        if not self.kk:
-            return
-        kk, head, rows = (np.concatenate(parts) for parts in (self.kk, self.head, self.rows))
-        order = np.argsort(kk, kind="stable")
-        kk, head, rows = kk[order], head[order], rows[order]
-        starts = np.flatnonzero(np.r_[True, kk[1:] != kk[:-1]]) if len(kk) else np.empty(0, dtype=np.intp)
-        heads = np.add.reduceat(head.astype(np.int64), starts) if len(kk) else np.empty(0, dtype=np.int64)
-        first_rows = rows[starts]
-        report.warn("kk_tanpa_kepala", np.sort(first_rows[heads == 0]), "STAT_HBKEL")
-        report.warn("kk_kepala_ganda", np.sort(first_rows[heads > 1]), "STAT_HBKEL")
+def make_plan(register: AnyRegister, periode: Periode, config: Config) -> Plan:
+    return Plan(config, load_wilayah(config.wilayah, config.kode), load_code_lists(), periode.tanggal,
+                register.columns)
 
 
 def aggregate_register(path: Path, periode: Periode, config: Config,
-                       progress: ProgressCallback | None = None) -> Aggregation:
-    """Read, check and count one register extract. Raises InputError for an unusable file."""
-    wilayah = load_wilayah(config.wilayah, config.kode)
-    codes = load_code_lists()
+                       progress: ProgressCallback | None = None, engine: Engine = Engine()) -> Aggregation:
+    """Read, check and count one register (a file or a folder of partitions) with the chosen engine.
+    Raises InputError for an unusable input, ClusterError when the Dask cluster fails."""
+    if engine.name == "dask":
+        from .engine_dask import aggregate_on_dask
+
+        return aggregate_on_dask(Path(path), periode, config, engine)
     register = open_register(path, config)
-    ctx = Context(config, wilayah, codes, periode.tanggal)
-    specs = table_specs(codes, register.columns)
+    plan = make_plan(register, periode, config)
+    specs = plan.specs()
     done = [0]
 
     def counted(rows: int) -> None:
@@ -119,47 +280,40 @@ def aggregate_register(path: Path, periode: Periode, config: Config,
         if progress:
             progress(rows)
 
-    try:
-        counts, report = _scan(register, ctx, specs, counted)
-    except RescanNeeded:
-        if progress:
-            progress(-done[0])   # the bar starts again with the exact scan
-        prepare_precise_scan(register)
-        counts, report = _scan(register, ctx, specs, progress)
-    return Aggregation(periode, register, wilayah, specs, counts, report)
+    while True:
+        try:
+            total = _scan(register, plan, specs, counted, whole=engine.name == "memori")
+            break
+        except RescanNeeded as rescan:
+            if progress:
+                progress(-done[0])   # the bar starts again with the exact scan
+            done[0] = 0
+            prepare_precise_scan(rescan.register)
+    return Aggregation(periode, register, plan.wilayah, specs, total.counts, finish(total))
 
 
-def _scan(register: Register, ctx: Context, specs: list[TableSpec],
-          progress: ProgressCallback | None) -> tuple[dict[str, np.ndarray], Report]:
-    report = Report()
-    niks = _NikRegistry()
-    families = _FamilyCheck(ctx.codes["hubungan_keluarga"].index(KEPALA_KELUARGA))
-    n_desa = len(ctx.wilayah.desa)
-    counts = {spec.name: np.zeros((n_desa, 2, len(spec.kategori)), dtype=np.int64) for spec in specs}
-    for chunk in register.chunks():
+def _scan(register: AnyRegister, plan: Plan, specs: list[TableSpec], progress: ProgressCallback,
+          whole: bool) -> Partial:
+    ctx = plan.context()
+    niks = NikRegistry()
+    total = Partial(empty_counts(plan.n_desa, specs), Report())
+    for chunk in (_whole(register) if whole else register.chunks()):
         facts = check_chunk(chunk, ctx)
         niks.mark_duplicates(facts)
-        _note_problems(facts, report, ctx)
-        families.add(facts, report)
-        counts = add_counts(counts, count_chunk(facts, specs, n_desa))
-        if progress:
-            progress(len(chunk))
-    families.finish(report)
-    report.rows_read += len(register.malformed_rows)
-    report.exclude("baris_rusak", np.asarray(register.malformed_rows, dtype=np.int64))
-    return counts, report
+        add_partials(total, partial_counts(facts, plan, specs))
+        progress(len(chunk))
+    return add_partials(total, malformed_partial(register.malformed(), plan, specs))
 
 
-def _note_problems(facts: RowFacts, report: Report, ctx: Context) -> None:
-    report.rows_read += len(facts)
-    for index, code in enumerate(REASON_CODES, start=1):
-        report.exclude(code, facts.rows[facts.reason == index])
-    kept = facts.reason == 0
-    report.kept += int(kept.sum())
-    for name in CODED:
-        report.warn("kode_tidak_dikenal", facts.rows[kept & (facts.codes[name] < 0)], ctx.codes[name].kolom)
-    for column, values in (("PNYDNG_CCT", facts.disabilitas), ("AKTA_LHR", facts.akta)):
-        if values is not None:
-            report.warn("kode_tidak_dikenal", facts.rows[kept & (values < 0)], column)
-    report.warn("nik_tgl_lahir_beda", facts.rows[kept & facts.nik_date_mismatch], "NIK")
-    report.warn("nik_jenis_kelamin_beda", facts.rows[kept & facts.nik_sex_mismatch], "NIK")
+def _whole(register: AnyRegister) -> Iterator[Chunk]:
+    """Every row of the register as one chunk."""
+    chunks = list(register.chunks())
+    if not chunks:
+        return
+    columns = {name: pa.concat_arrays([c for chunk in chunks for c in _arrays(chunk.columns[name])])
+               for name in chunks[0].columns}
+    yield Chunk(columns, np.concatenate([chunk.rows for chunk in chunks]))
+
+
+def _arrays(column: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    return column.chunks if isinstance(column, pa.ChunkedArray) else [column]

@@ -52,6 +52,18 @@ class Report:
             self.warnings[code] += len(rows)
         self.note(code, column, rows)
 
+    def add(self, later: Report) -> Report:
+        """Add the report of the rows that come after these (counts add; row lists follow on, capped)."""
+        self.rows_read += later.rows_read
+        self.kept += later.kept
+        self.excluded.update(later.excluded)
+        self.warnings.update(later.warnings)
+        self.unknown_codes.update(later.unknown_codes)
+        for (code, column), parts in later._listed.items():
+            for rows in parts:
+                self.note(code, column, rows)
+        return self
+
     @property
     def excluded_total(self) -> int:
         return sum(self.excluded.values())

@@ -213,11 +213,11 @@ def table_changes(before: dict | None, after: dict | None) -> list[CellChange]:
 
 
 def headline(document: dict | None) -> dict | None:
-    """The kabupaten row of indikator.yml."""
-    for region in ((document or {}).get("wilayah") or {}).values():
-        if region.get("tingkat") == "kabupaten":
-            return region
-    return None
+    """The root region's row (the kabupaten/kota, or the provinsi of a province edition): the shortest code."""
+    regions = (document or {}).get("wilayah") or {}
+    if not regions:
+        return None
+    return regions[min(regions, key=lambda kode: (str(kode).count("."), str(kode)))]
 
 
 # ---- rendering ----------------------------------------------------------------------------------------
@@ -249,10 +249,10 @@ def render_changes(changes: list[CellChange], limit: int) -> list[str]:
 
 
 def render_totals(document: dict, limit: int) -> list[str]:
-    """The kabupaten row of a table: L, P and total per category."""
+    """The root region's row of a table: L, P and total per category."""
     region = headline(document) or {}
     rows = list((region.get("data") or {}).items())
-    lines = [f"Kabupaten {_md(region.get('nama', ''))}:", "",
+    lines = [f"{str(region.get('tingkat', 'kabupaten')).capitalize()} {_md(region.get('nama', ''))}:", "",
              "| Kategori | L | P | Jumlah |", "|---|---:|---:|---:|"]
     lines += [f"| {_md(label)} | {bilangan(c['lk'])} | {bilangan(c['pr'])} | {bilangan(c['jml'])} |"
               for label, c in rows[:limit]]

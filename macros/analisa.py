@@ -126,10 +126,23 @@ def _wilayah(doc: dict, tingkat: tuple[str, ...]) -> list[tuple[str, dict]]:
 
 
 def _kabupaten(doc: dict, nama: str) -> tuple[str, dict]:
-    daftar = _wilayah(doc, ("kabupaten",))
+    """The document's root region (the kabupaten/kota, or the provinsi of a province book): shortest code."""
+    daftar = _wilayah(doc, ("provinsi", "kabupaten", "kota"))
     if not daftar:
-        raise ValueError(f"dokumen {nama} tidak memuat baris tingkat kabupaten")
-    return daftar[0]
+        raise ValueError(f"dokumen {nama} tidak memuat baris tingkat provinsi atau kabupaten/kota")
+    return min(daftar, key=lambda item: (item[0].count("."), item[0]))
+
+
+def _anak(doc: dict, induk: str) -> list[tuple[str, dict]]:
+    """The regions one level below `induk`, by code."""
+    depth = induk.count(".") + 1
+    return [(kode, isi) for kode, isi in _wilayah(doc, ("kabupaten", "kota", "kecamatan"))
+            if kode.startswith(induk + ".") and kode.count(".") == depth]
+
+
+def _nama_lengkap(isi: dict) -> str:
+    """"Kecamatan Binuang", "Kota Banjarmasin"."""
+    return f"{isi['tingkat'].capitalize()} {_label(isi['nama'])}"
 
 
 def _kategori(doc: dict, kode: str, label: str | None = None) -> str:
@@ -156,7 +169,7 @@ def _arah(nilai, satuan: str, persen) -> str:
 
 
 def _perubahan(perbandingan: dict | None, indikator: str) -> dict | None:
-    """The kabupaten's change of one indicator, or None when there is nothing to compare with."""
+    """The root's change of one indicator, or None when there is nothing to compare with."""
     if not perbandingan:
         return None
     _, isi = _kabupaten(perbandingan, "perbandingan")
@@ -194,24 +207,29 @@ def _bagian_jumlah(documents: dict, nama_kab: str, perbandingan: dict | None) ->
 def _bagian_persebaran(documents: dict, nama_kab: str) -> list[str]:
     doc, indikator = documents["penduduk"], documents["indikator"]
     label = _kategori(doc, "1", "PENDUDUK")
-    _, kab = _kabupaten(doc, "penduduk")
+    akar, kab = _kabupaten(doc, "penduduk")
     total = _jml(kab["data"], label)
-    kecamatan = [(kode, isi["nama"], _jml(isi["data"], label)) for kode, isi in _wilayah(doc, ("kecamatan",))]
+    anak = [(kode, _nama_lengkap(isi), _jml(isi["data"], label)) for kode, isi in _anak(doc, akar)]
+    kecamatan = len(_wilayah(doc, ("kecamatan",)))
     desa = len(_wilayah(doc, ("desa",)))
     kelurahan = len(_wilayah(doc, ("kelurahan",)))
+    provinsi = kab["tingkat"] == "provinsi"
+    jenis = "Kabupaten/kota" if provinsi else "Kecamatan"
     out = ["## Persebaran Penduduk", ""]
-    if not kecamatan:
-        return out + ["Data per kecamatan tidak tersedia pada edisi ini.", ""]
-    terbanyak = min(kecamatan, key=lambda k: (-k[2], k[0]))
-    tersedikit = min(kecamatan, key=lambda k: (k[2], k[0]))
-    out += [(f"Penduduk {nama_kab} tersebar di {bilangan(len(kecamatan))} kecamatan dan "
+    if not anak:
+        return out + [f"Data per {jenis.lower()} tidak tersedia pada edisi ini.", ""]
+    terbanyak = min(anak, key=lambda k: (-k[2], k[0]))
+    tersedikit = min(anak, key=lambda k: (k[2], k[0]))
+    sebaran = (f"{bilangan(len(anak))} kabupaten/kota, {bilangan(kecamatan)} kecamatan, dan " if provinsi
+               else f"{bilangan(kecamatan)} kecamatan dan ")
+    out += [(f"Penduduk {nama_kab} tersebar di {sebaran}"
              f"{bilangan(desa + kelurahan)} desa/kelurahan ({bilangan(desa)} desa dan {bilangan(kelurahan)} "
-             f"kelurahan). Kecamatan dengan penduduk terbanyak adalah Kecamatan {_label(terbanyak[1])}, yaitu "
-             f"{_jiwa(terbanyak[2])} ({_persen(_bagian(terbanyak[2], total))} dari penduduk kabupaten), "
-             f"sedangkan yang paling sedikit adalah Kecamatan {_label(tersedikit[1])}, yaitu "
+             f"kelurahan). {jenis} dengan penduduk terbanyak adalah {terbanyak[1]}, yaitu "
+             f"{_jiwa(terbanyak[2])} ({_persen(_bagian(terbanyak[2], total))} dari penduduk {kab['tingkat']}), "
+             f"sedangkan yang paling sedikit adalah {tersedikit[1]}, yaitu "
              f"{_jiwa(tersedikit[2])} ({_persen(_bagian(tersedikit[2], total))})."), ""]
     _, ind_kab = _kabupaten(indikator, "indikator")
-    padat = [(kode, isi["nama"], isi["data"]["kepadatan"]) for kode, isi in _wilayah(indikator, ("kecamatan",))
+    padat = [(kode, _nama_lengkap(isi), isi["data"]["kepadatan"]) for kode, isi in _anak(indikator, akar)
              if isi["data"].get("kepadatan") is not None]
     kalimat = []
     if ind_kab["data"].get("kepadatan") is not None:
@@ -219,12 +237,12 @@ def _bagian_persebaran(documents: dict, nama_kab: str) -> list[str]:
         awal = f"Dengan luas wilayah {_desimal(luas)} km², k" if luas is not None else "K"
         kalimat.append(f"{awal}epadatan penduduk {nama_kab} adalah {_desimal(ind_kab['data']['kepadatan'])} "
                        "jiwa per km².")
-    if padat:
+    if len(padat) > 1:
         terpadat = min(padat, key=lambda k: (-k[2], k[0]))
         terjarang = min(padat, key=lambda k: (k[2], k[0]))
-        kalimat.append(f"Kecamatan terpadat adalah Kecamatan {_label(terpadat[1])} dengan "
+        kalimat.append(f"{jenis} terpadat adalah {terpadat[1]} dengan "
                        f"{_desimal(terpadat[2])} jiwa per km², sedangkan yang paling jarang penduduknya adalah "
-                       f"Kecamatan {_label(terjarang[1])} dengan {_desimal(terjarang[2])} jiwa per km².")
+                       f"{terjarang[1]} dengan {_desimal(terjarang[2])} jiwa per km².")
     if kalimat:
         out += [" ".join(kalimat), ""]
     if ind_kab["data"].get("luas_km2") is not None and indikator.get("luas_sumber"):
@@ -434,7 +452,7 @@ def tulis_analisa(documents: dict[str, dict], ambang_persen: float = 5.0) -> str
         raise ValueError(f"dokumen {', '.join(beda)} bukan periode {periode}")
     perbandingan = documents.get("perbandingan") or None
     _, kab = _kabupaten(documents["penduduk"], "penduduk")
-    nama_kab = f"Kabupaten {_label(kab['nama'])}"
+    nama_kab = _nama_lengkap(kab)
 
     out = _bagian_jumlah(documents, nama_kab, perbandingan)
     out += _bagian_persebaran(documents, nama_kab)

@@ -102,6 +102,22 @@ class Buku:
         nama = self._doc("penduduk")["wilayah"][self._kode(kode)]["nama"]
         return teks(nama.title() if judul else nama)
 
+    def judul_wilayah(self, kode: str | None = None) -> Markup:
+        """Level and name of a region, escaped: "Kabupaten Tapin", "Kecamatan Binuang", "Provinsi …"."""
+        tingkat = self._doc("penduduk")["wilayah"][self._kode(kode)]["tingkat"]
+        return Markup(f"{tingkat.capitalize()} {self.nama_wilayah(kode, judul=True)}")
+
+    def jumlah_wilayah(self, tingkat: str | list[str] | tuple[str, ...]) -> str:
+        """How many regions of these levels the edition has, written the Indonesian way (2.016)."""
+        levels = (tingkat,) if isinstance(tingkat, str) else tuple(tingkat)
+        return angka.bilangan(len(self.edisi.wilayah(levels)))
+
+    def _per_anak(self, induk: str) -> str:
+        """"Kecamatan" (children of a kabupaten/kota), "Desa/Kelurahan" (of a kecamatan), "Kabupaten/Kota" (of a
+        provinsi), followed by " di Kecamatan X" when `induk` is not the edition's root."""
+        label = tabel.TINGKAT_ANAK[induk.count(".") + 1]
+        return label + (f" di {self.judul_wilayah(induk)}" if induk != self.edisi.kabupaten[0] else "")
+
     # ---- tables ---------------------------------------------------------------------------------
     def _tabel(self, html: Markup, judul: str, nama: str | None) -> Markup:
         links = self.unduhan(nama) if nama else Markup("")
@@ -110,8 +126,7 @@ class Buku:
     def tabel_wilayah(self, nama: str, induk: str | None = None) -> Markup:
         doc = self._doc(nama)
         induk = self._kode(induk)
-        judul = f"{doc['judul']} per {'Kecamatan' if induk.count('.') == 1 else 'Desa/Kelurahan'}"
-        judul += f" di Kecamatan {self.nama_wilayah(induk, judul=True)}" if induk.count(".") > 1 else ""
+        judul = f"{doc['judul']} per {self._per_anak(induk)}"
         return self._tabel(tabel.tabel_wilayah(doc, induk, nomor=self._nomor_tabel(judul), judul=judul), judul, nama)
 
     def tabel_kategori(self, nama: str, kode: str | None = None) -> Markup:
@@ -120,7 +135,7 @@ class Buku:
         return self._tabel(tabel.tabel_kategori(doc, self._kode(kode), nomor=self._nomor_tabel(judul), judul=judul), judul, nama)
 
     def tabel_indikator(self, kolom: list[str] | tuple[str, ...], induk: str | None = None) -> Markup:
-        judul = "Indikator Kependudukan per Kecamatan"
+        judul = f"Indikator Kependudukan per {self._per_anak(self._kode(induk))}"
         html = tabel.tabel_indikator(self._doc("indikator"), self._kode(induk), tuple(kolom),
                                      nomor=self._nomor_tabel(judul), judul=judul)
         return self._tabel(html, judul, "indikator")
@@ -188,7 +203,8 @@ class Buku:
 
     # ---- headline figures -----------------------------------------------------------------------
     def ringkasan(self) -> Markup:
-        """Headline figures of the kabupaten with the change from the previous semester."""
+        """Headline figures of the edition's root (kabupaten/kota or provinsi) with the change from the previous
+        semester."""
         kode = self.edisi.kabupaten[0]
         ind = self._doc("indikator")["wilayah"][kode]["data"]
         banding = self.edisi.dokumen.get("perbandingan", {}).get("wilayah", {}).get(kode, {}).get("data", {})
@@ -208,7 +224,7 @@ class Buku:
                 delta = "–"
             body.append(f'<tr><th scope="row">{label}</th><td class="angka">{shown}</td>'
                         f'<td class="angka">{delta}</td></tr>')
-        caption = f"Angka utama Kabupaten {self.nama_wilayah(judul=True)}, {self.edisi.semester}"
+        caption = f"Angka utama {self.judul_wilayah()}, {self.edisi.semester}"
         return Markup(f'<table class="ringkasan"><caption>{caption}</caption><thead><tr><th scope="col">Indikator</th>'
                       f'<th scope="col">Semester ini</th><th scope="col">Perubahan dari semester lalu</th></tr>'
                       f"</thead><tbody>{''.join(body)}</tbody></table>\n")

@@ -13,13 +13,20 @@ Print-only changes to the macro output (done on the HTML, never in `Buku`): the 
 tables with more than `MAKS_KATEGORI` category columns are split into several tables that repeat Kode and
 Wilayah, and tables with more than `KOLOM_LANSKAP` columns go on landscape pages (named page `lanskap`).
 
+Memory (the issue's budget is 1 GB; 68,000 appendix cells): WeasyPrint runs with a print user-agent stylesheet
+without its pseudo-element rules for every element (`_html_cetak`), table ids sit on the captions
+(`_id_ke_caption`), and the garbage collector runs less often during layout (`_gc_jarang`).
+
 Reproducible: the PDF dates come from the edition's `tanggal_data` (or SOURCE_DATE_EPOCH when set), the PDF
 /ID is a hash of the content, and nothing reads the clock, so two builds of one edition are byte-identical.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import gc
 import math
 import os
 import re
@@ -138,6 +145,7 @@ _SEL = re.compile(r"<t([hd])\b[^>]*>.*?</t\1>", re.DOTALL)
 _CAPTION = re.compile(r"<caption>(.*?)</caption>", re.DOTALL)
 _ID = re.compile(r'<table class="tabel-data" id="([^"]*)"')
 _DATA_SORT = re.compile(r' data-sort="[^"]*"')     # for the site's table sorter; a third of the HTML to parse
+_ID_TABEL = re.compile(r'<table class="tabel-data" id="([^"]*)">(\s*)<caption>')
 
 
 def _olah_tabel(html: str) -> tuple[str, bool]:
@@ -149,6 +157,7 @@ def _olah_tabel(html: str) -> tuple[str, bool]:
         nonlocal lebar
         tables = _pecah(_DATA_SORT.sub("", match.group(1)))
         kolom = max(_jumlah_kolom(t) for t in tables)
+        tables = [_id_ke_caption(t) for t in tables]
         kelas = ["tabel-bungkus"]
         if kolom > KOLOM_RAPAT:
             kelas.append("rapat")
@@ -158,6 +167,13 @@ def _olah_tabel(html: str) -> tuple[str, bool]:
         return f'<div class="{" ".join(kelas)}">' + "\n".join(tables) + "</div>"
 
     return _TABEL.sub(ganti, html), lebar
+
+
+def _id_ke_caption(table: str) -> str:
+    """Move the table's id (the target of the Daftar Tabel's links) to its caption, the same place on paper.
+    WeasyPrint keeps the box of every element with an id (a link target) for the whole layout: for a caption
+    that is one line, for a table every cell (about 50 MB of the demo book's appendix)."""
+    return _ID_TABEL.sub(r'<table class="tabel-data">\2<caption id="\1">', table, count=1)
 
 
 def _jumlah_kolom(table: str) -> int:
@@ -208,19 +224,18 @@ def _e(value) -> str:
 
 
 def _sampul(edisi: Edisi) -> str:
-    kab = edisi.kabupaten[1]
     tahun = edisi.periode[:4]
     semester = edisi.semester.split(" Tahun ")[0]
     return f"""
 <section class="sampul" id="sampul">
-<div class="logo">Logo Pemerintah Kabupaten</div>
+<div class="logo">Logo Pemerintah {_e(edisi.tingkat_akar.capitalize())}</div>
 <p class="sampul-judul">BUKU DATA AGREGAT KEPENDUDUKAN</p>
-<p class="sampul-kabupaten">KABUPATEN {_e(kab)}</p>
+<p class="sampul-kabupaten">{_e(edisi.nama_akar.upper())}</p>
 <p class="sampul-semester">{_e(semester.upper())} TAHUN {_e(tahun)}</p>
 <p class="sampul-keadaan">Keadaan per {_e(edisi.tanggal)}</p>
 <div class="sampul-bawah">
 <p>DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL</p>
-<p>KABUPATEN {_e(kab)}</p>
+<p>{_e(edisi.nama_akar.upper())}</p>
 <p>{_e(tahun)}</p>
 </div>
 </section>"""
@@ -253,7 +268,7 @@ def _pengesahan(edisi: Edisi, pengesahan: list[dict] | None) -> str:
     return f"""
 <section class="depan pengesahan" id="pengesahan">
 <h1 id="lembar-pengesahan">Lembar Pengesahan</h1>
-<p>Buku Data Agregat Kependudukan Kabupaten {_e(edisi.kabupaten[1].title())} {_e(edisi.semester)}, keadaan per
+<p>Buku Data Agregat Kependudukan {_e(edisi.nama_akar)} {_e(edisi.semester)}, keadaan per
 {_e(edisi.tanggal)}, telah disusun, diperiksa, dan disahkan sesuai Standar Operasional Prosedur Penyusunan
 Buku Data Agregat oleh:</p>
 <table class="pengesahan"><thead><tr><th scope="col">No.</th><th scope="col">Jabatan</th>
@@ -318,15 +333,14 @@ def _kolofon(edisi: Edisi, final: bool, tanggal_dok: dt.datetime) -> str:
     from agregat import __version__ as versi_alat
     from agregat.digest import edition_digest
 
-    kab = edisi.kabupaten[1].title()
     sumber = (f"Data Kependudukan Bersih (DKB) {edisi.semester}, Ditjen Dukcapil Kemendagri; diolah Dinas "
-              f"Kependudukan dan Pencatatan Sipil Kabupaten {kab}")
+              f"Kependudukan dan Pencatatan Sipil {edisi.nama_akar}")
     status = "Final (disahkan)" if final else "Draf – belum disahkan, bukan untuk dikutip"
-    rows = [("Judul", f"Buku Data Agregat Kependudukan Kabupaten {kab}"),
+    rows = [("Judul", f"Buku Data Agregat Kependudukan {edisi.nama_akar}"),
             ("Edisi", f"{edisi.semester} ({edisi.periode})"),
             ("Keadaan data", edisi.tanggal),
             ("Sumber data", sumber),
-            ("Penerbit", f"Dinas Kependudukan dan Pencatatan Sipil Kabupaten {kab}"),
+            ("Penerbit", f"Dinas Kependudukan dan Pencatatan Sipil {edisi.nama_akar}"),
             ("Status", status),
             ("Tanggal dokumen", tanggal_dok.strftime("%Y-%m-%d %H:%M %Z").strip()),
             ("Dibuat dengan", f"agregat {versi_alat} (macros.cetak), WeasyPrint {weasyprint.__version__}"),
@@ -384,9 +398,8 @@ def dokumen_cetak(edisi: Edisi, templates_dir: Path, grafik_dir: Path, final: bo
     parts = _bagian(edisi, Path(templates_dir), grafik_dir)
     ids = set(re.findall(r'\bid="([^"]+)"', "".join(p.html for p in parts)))
     tabel, gambar = _entri(parts, ids)
-    kab = edisi.kabupaten[1].title()
-    penulis = f"Dinas Kependudukan dan Pencatatan Sipil Kabupaten {kab}"
-    judul = f"Buku Data Agregat Kependudukan Kabupaten {kab} {edisi.semester}"
+    penulis = f"Dinas Kependudukan dan Pencatatan Sipil {edisi.nama_akar}"
+    judul = f"Buku Data Agregat Kependudukan {edisi.nama_akar} {edisi.semester}"
     tanggal = tanggal_dokumen(edisi)
 
     body = [_sampul(edisi), _pengesahan(edisi, pengesahan)]
@@ -413,8 +426,8 @@ def dokumen_cetak(edisi: Edisi, templates_dir: Path, grafik_dir: Path, final: bo
 <meta charset="utf-8">
 <title>{_e(judul)}</title>
 <meta name="author" content="{_e(penulis)}">
-<meta name="description" content="{_e(f"Data agregat kependudukan Kabupaten {kab} per kecamatan dan desa/kelurahan, keadaan per {edisi.tanggal}")}">
-<meta name="keywords" content="{_e(f"kependudukan, data agregat, Dukcapil, Kabupaten {kab}, {edisi.semester}, {edisi.periode}")}">
+<meta name="description" content="{_e(f"Data agregat kependudukan {edisi.nama_akar} per kecamatan dan desa/kelurahan, keadaan per {edisi.tanggal}")}">
+<meta name="keywords" content="{_e(f"kependudukan, data agregat, Dukcapil, {edisi.nama_akar}, {edisi.semester}, {edisi.periode}")}">
 <meta name="generator" content="agregat (macros.cetak)">
 <meta name="dcterms.created" content="{stamp}">
 <meta name="dcterms.modified" content="{stamp}">
@@ -462,12 +475,57 @@ def _pengambil(edisi: Edisi, grafik_dir: Path):
     return Pengambil(allowed_protocols={"data", "https"}, fail_on_errors=True)
 
 
+# WeasyPrint's user-agent stylesheet has rules for pseudo-elements of *every* element (`::marker` and the
+# footnote/note calls and markers). Each matching rule gives each element its own pseudo-element style, never
+# shared: about six style objects per table cell, half the layout memory of the appendix and a sixth of its
+# time. The book has no footnotes or notes and only `li` are list items, so print scopes `::marker` to `li`
+# and drops the note rules; the PDF comes out byte-identical.
+_UA_CATATAN = re.compile(r"(?m)^::(?:footnote|note)-[a-z]+ \{[^}]*\}\n")
+_UA_MARKER = "\n::marker {"
+
+
+def _ua_cetak(ua: str) -> str:
+    """WeasyPrint's user-agent stylesheet text `ua` without the universal pseudo-element rules (see above)."""
+    return _UA_CATATAN.sub("", ua.replace(_UA_MARKER, "\nli::marker {"))
+
+
+@functools.cache
+def _html_cetak() -> type:
+    """`weasyprint.HTML` with the print user-agent stylesheet (the plain class if this WeasyPrint's sheet
+    no longer has the rules: a slower build, never a different book)."""
+    import weasyprint
+    from weasyprint import html as wp_html
+    from weasyprint.css.counters import CounterStyle
+
+    teks = _ua_cetak(wp_html.UA)
+    if teks == wp_html.UA:
+        return weasyprint.HTML
+    # The sheet's @counter-style rules are already in the UA counter styles each document copies; parsed into
+    # those again, `disc` and `decimal` would be "redefined" (a warning): parse them into a throwaway.
+    lembar = weasyprint.CSS(string=teks, counter_style=CounterStyle())
+
+    class HTMLCetak(weasyprint.HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [lembar, wp_html.UA_FORM_STYLESHEET] if forms else [lembar]
+
+    return HTMLCetak
+
+
+@contextlib.contextmanager
+def _gc_jarang():
+    """Run Python's cyclic garbage collector less often: layout makes millions of objects that live until the
+    PDF is written, and scanning them again and again costs about a tenth of the time. Restored on exit."""
+    before = gc.get_threshold()
+    gc.set_threshold(10_000, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def render_pdf(html: str, edisi: Edisi, grafik_dir: Path):
     """Lay out the print HTML (a `weasyprint.Document`)."""
-    import weasyprint
-
-    return weasyprint.HTML(string=html, base_url=BASE_URL,
-                           url_fetcher=_pengambil(edisi, Path(grafik_dir))).render()
+    return _html_cetak()(string=html, base_url=BASE_URL, url_fetcher=_pengambil(edisi, Path(grafik_dir))).render()
 
 
 def buat_pdf(edisi: Edisi, templates_dir: Path, out_path: Path, grafik_dir: Path, final: bool = False,
@@ -475,12 +533,11 @@ def buat_pdf(edisi: Edisi, templates_dir: Path, out_path: Path, grafik_dir: Path
     """Render the book to `out_path` (written to a temporary file beside it, then renamed)."""
     out_path = Path(out_path)
     html = dokumen_cetak(edisi, templates_dir, grafik_dir, final=final, ukuran=ukuran, pengesahan=pengesahan)
-    document = render_pdf(html, edisi, grafik_dir)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            document.write_pdf(handle, pdf_identifier=True)
+        with os.fdopen(fd, "wb") as handle, _gc_jarang():
+            render_pdf(html, edisi, grafik_dir).write_pdf(handle, pdf_identifier=True)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)

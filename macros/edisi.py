@@ -51,9 +51,30 @@ class Edisi:
 
     @property
     def kabupaten(self) -> tuple[str, str]:
-        """(kode, NAMA) of the kabupaten."""
-        info = self.dokumen["manifest"]["kabupaten"]
+        """(kode, NAMA) of the edition's root region: the kabupaten/kota of a kabupaten book, the provinsi of a
+        province book (the manifest names it under `kabupaten` or `provinsi`)."""
+        manifest = self.dokumen["manifest"]
+        info = manifest["kabupaten"] if "kabupaten" in manifest else manifest["provinsi"]
         return info["kode"], info["nama"]
+
+    @property
+    def tingkat_akar(self) -> str:
+        """The root's level: `kabupaten`, `kota` or `provinsi`."""
+        return self.dokumen["penduduk"]["wilayah"][self.kabupaten[0]]["tingkat"]
+
+    @property
+    def nama_akar(self) -> str:
+        """`Kabupaten Tapin`, `Kota Banjarmasin`, `Provinsi Kalimantan Selatan`."""
+        return f"{self.tingkat_akar.capitalize()} {self.kabupaten[1].title()}"
+
+    def halaman_wilayah(self) -> list[tuple[str, str, str]]:
+        """(kode, NAMA, tingkat) of every region that gets its own page: each level between the root and the
+        desa (kabupaten/kota and kecamatan of a province; kecamatan of a kabupaten), level by level, by code."""
+        akar = self.kabupaten[0]
+        regions = self.dokumen["penduduk"]["wilayah"]
+        found = [(k, r["nama"], r["tingkat"]) for k, r in regions.items()
+                 if k.startswith(akar + ".") and r["tingkat"] not in ("desa", "kelurahan")]
+        return sorted(found, key=lambda item: (item[0].count("."), item[0]))
 
     def wilayah(self, tingkat: str | tuple[str, ...]) -> list[tuple[str, str]]:
         """(kode, NAMA) of every region of a level, by code."""

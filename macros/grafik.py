@@ -68,16 +68,28 @@ def _urut_kode(kode: str) -> tuple[int, ...]:  # urutan Kemendagri: 63.05.2 < 63
     return tuple(int(bagian) for bagian in kode.split("."))
 
 
+# the level below a root, by the root's code parts: (in a title, in running text)
+_ANAK = {1: ("Kabupaten/Kota", "kabupaten/kota"), 2: ("Kecamatan", "kecamatan")}
+
+
+def _akar(doc: dict) -> str:
+    """Kode of the document's root: the region with the shortest code (the kabupaten, or the provinsi)."""
+    return min(doc["wilayah"], key=lambda k: (k.count("."), _urut_kode(k)))
+
+
 def _kabupaten_dan_kecamatan(doc: dict) -> tuple[dict, list[tuple[str, dict]]]:
+    """The root region and the regions one level below it (kecamatan of a kabupaten, kabupaten/kota of a
+    provinsi), by Kemendagri code."""
     wilayah = doc["wilayah"]
-    kab = min((k for k, w in wilayah.items() if w["tingkat"] == "kabupaten"), key=_urut_kode)
-    kec = sorted(((k, w) for k, w in wilayah.items() if w["tingkat"] == "kecamatan" and k.startswith(kab + ".")),
-                 key=lambda kw: _urut_kode(kw[0]))
-    return wilayah[kab], kec
+    akar = _akar(doc)
+    depth = akar.count(".") + 1
+    anak = sorted(((k, w) for k, w in wilayah.items() if k.startswith(akar + ".") and k.count(".") == depth),
+                  key=lambda kw: _urut_kode(kw[0]))
+    return wilayah[akar], anak
 
 
 def _wilayah(doc: dict, kode: str | None) -> dict:
-    """`kode=None`: kabupaten dokumen itu."""
+    """`kode=None`: the document's root (kabupaten or provinsi)."""
     return doc["wilayah"][kode] if kode is not None else _kabupaten_dan_kecamatan(doc)[0]
 
 
@@ -191,7 +203,8 @@ def batang(doc: dict, kode: str | None = "63.05", id: str | None = None, maks_ka
 
 
 def per_kecamatan(doc: dict, kategori_label: str | None = None, id: str | None = None) -> Grafik:
-    """Batang per kecamatan (urut kode Kemendagri): jumlah semua kategori, atau jml satu kategori."""
+    """Batang per wilayah satu tingkat di bawah akar (kecamatan; kabupaten/kota untuk buku provinsi), urut kode
+    Kemendagri: jumlah semua kategori, atau jml satu kategori."""
     if kategori_label is not None and kategori_label not in {k["label"] for k in doc["kategori"]}:
         raise ValueError(f"kategori {kategori_label!r} tidak ada di tabel {doc['indikator']}")
     kab, kec = _kabupaten_dan_kecamatan(doc)
@@ -205,19 +218,21 @@ def per_kecamatan(doc: dict, kategori_label: str | None = None, id: str | None =
     label, nilai = [w["nama"] for _, w in kec], [jumlah(w) for _, w in kec]
     apa = doc["judul"] + (f": {kategori_label}" if kategori_label else "")
     nama, periode = _nama(kab), _periode(doc["periode"])
-    judul = f"{apa} per Kecamatan, {nama}, {periode}"
-    alt = f"{apa} per kecamatan, {nama} {periode}: " + "; ".join(
+    per_judul, per_teks = _ANAK[_akar(doc).count(".") + 1]
+    judul = f"{apa} per {per_judul}, {nama}, {periode}"
+    alt = f"{apa} per {per_teks}, {nama} {periode}: " + "; ".join(
         f"{t} {angka(v)}" for t, v in zip(label, nilai)) + "."
     if nilai:
         terbanyak, tersedikit = nilai.index(max(nilai)), nilai.index(min(nilai))
         alt += (f" Terbanyak {label[terbanyak]} ({angka(nilai[terbanyak])}), tersedikit {label[tersedikit]} "
-                f"({angka(nilai[tersedikit])}); jumlah {len(nilai)} kecamatan {angka(sum(nilai))}.")
+                f"({angka(nilai[tersedikit])}); jumlah {len(nilai)} {per_teks} {angka(sum(nilai))}.")
     slug = f"grafik-{doc['indikator']}-kecamatan" + (f"-{kategori_label}" if kategori_label else "")
     return _gambar(_id(id, slug), judul, alt, lambda ax: _batang_mendatar(ax, label, nilai, BIRU))
 
 
 def perbandingan(perbandingan_doc: dict, indikator: str = "penduduk", id: str | None = None) -> Grafik:
-    """Per kecamatan dua batang: semester lalu (abu-abu) dan semester ini (biru), dengan selisihnya.
+    """Per wilayah di bawah akar (kecamatan, atau kabupaten/kota) dua batang: semester lalu (abu-abu) dan
+    semester ini (biru), dengan selisihnya.
 
     Kecamatan tanpa angka semester lalu (`sebelumnya: null`) hanya mendapat batang semester ini.
     """
@@ -234,8 +249,9 @@ def perbandingan(perbandingan_doc: dict, indikator: str = "penduduk", id: str | 
         selisih = d["sekarang"] - d["sebelumnya"] if d["selisih"] is None else d["selisih"]
         return f"{angka(d['sebelumnya'])} menjadi {angka(d['sekarang'])} ({angka(selisih, tanda=True)}{persen})"
 
-    judul = f"{apa} per Kecamatan, {lalu} dan {kini}"
-    alt = (f"{apa} per kecamatan, {lalu} dibandingkan {kini}. {_nama(kab)}: {ubah(kab['data'][indikator])}. "
+    per_judul, per_teks = _ANAK[_akar(doc).count(".") + 1]
+    judul = f"{apa} per {per_judul}, {lalu} dan {kini}"
+    alt = (f"{apa} per {per_teks}, {lalu} dibandingkan {kini}. {_nama(kab)}: {ubah(kab['data'][indikator])}. "
            + "; ".join(f"{t}: {ubah(d)}" for t, d in baris) + ".")
 
     def lukis(ax):

@@ -1,4 +1,5 @@
-"""Which pages an edition has: chapter templates × edition, one page per kecamatan, one per appendix table."""
+"""Which pages an edition has: chapter templates × edition, one page per region between the root and the desa
+(kecamatan; for a province also kabupaten/kota), one per appendix table."""
 
 from __future__ import annotations
 
@@ -45,6 +46,33 @@ def templates(folder: Path) -> list[tuple[str, dict, str]]:
     return sorted(found, key=lambda t: (t[1].get("urutan", 99), t[0]))
 
 
+# folder, navigation section, and title word of a region page, by level
+REGION_PAGES = {"kabupaten": ("kabupaten", "Kabupaten/Kota", "Kabupaten"),
+                "kota": ("kabupaten", "Kabupaten/Kota", "Kota"),
+                "kecamatan": ("kecamatan", "Kecamatan", "Kecamatan")}
+
+
+def region_pages(edisi: Edisi, base: dict, body: str) -> list[Halaman]:
+    """One page per region of `edisi.halaman_wilayah()` from the region template (`jenis: kecamatan`).
+
+    Pages live in `<periode>/<folder>/<slug of the name>.md`, or `<slug of the code>.md` when the name is
+    taken; `bab` (table and figure numbers) is "K" + the code below the root: K01 in a kabupaten book,
+    K05 and K05.01 in a province book.
+    """
+    akar = edisi.kabupaten[0]
+    pages = []
+    used: set[tuple[str, str]] = set()
+    for kode, nama, tingkat in edisi.halaman_wilayah():
+        folder, bagian, word = REGION_PAGES[tingkat]
+        page_slug = slug(nama) if (folder, slug(nama)) not in used else slug(kode)
+        used.add((folder, page_slug))
+        bab = "K" + kode[len(akar) + 1:]
+        pages.append(_page(f"{edisi.periode}/{folder}/{page_slug}.md",
+                           {**base, "kode": kode, "title": f"{word} {nama.title()}", "bab": bab},
+                           body, nama.title(), bagian))
+    return pages
+
+
 def halaman_edisi(edisi: Edisi, folder: Path) -> list[Halaman]:
     """Every page of one edition, in reading order."""
     pages = []
@@ -53,14 +81,7 @@ def halaman_edisi(edisi: Edisi, folder: Path) -> list[Halaman]:
         jenis = meta.get("jenis", "bab")
         judul = meta.get("judul", name)
         if jenis == "kecamatan":
-            used: set[str] = set()
-            for kode, nama in edisi.wilayah("kecamatan"):
-                page_slug = slug(nama) if slug(nama) not in used else slug(kode)
-                used.add(page_slug)
-                title = f"Kecamatan {nama.title()}"
-                pages.append(_page(f"{edisi.periode}/kecamatan/{page_slug}.md",
-                                   {**base, "kode": kode, "title": title, "bab": f"K{kode[-2:]}"},
-                                   body, nama.title(), "Kecamatan"))
+            pages += region_pages(edisi, base, body)
         elif jenis == "lampiran":
             for number, tabel in enumerate(edisi.tabel, start=1):
                 title = f"Lampiran {number}. {LABEL_TABEL[tabel]} per Desa/Kelurahan"

@@ -1,7 +1,8 @@
 """MkDocs hooks: the book's many near-identical pages are generated from the data, not written by hand.
 
 For every edition in data/: the chapter templates of docs/templates/buku/ become `<periode>/<page>.md`,
-one page per kecamatan and one appendix page per table; the newest edition is the one in the navigation,
+one page per region between the root and the desa (kecamatan; kabupaten/kota too in a province book) and
+one appendix page per table; the newest edition is the one in the navigation,
 the others are reached from the archive. After the build each edition gets its downloads (CSV, XLSX,
 datapackage.json).
 """
@@ -68,7 +69,7 @@ def on_post_build(config):
 
 def sumber_data(edisi) -> str:
     return (f"Data Kependudukan Bersih (DKB) {edisi.semester}, Ditjen Dukcapil Kemendagri; diolah Dinas "
-            f"Kependudukan dan Pencatatan Sipil Kabupaten {edisi.kabupaten[1].title()}")
+            f"Kependudukan dan Pencatatan Sipil {edisi.tingkat_akar.capitalize()} {edisi.kabupaten[1].title()}")
 
 
 

@@ -16,8 +16,8 @@ from markupsafe import Markup, escape
 
 from . import angka
 
-__all__ = ["LABEL_INDIKATOR", "LABEL_PERBANDINGAN", "KOLOM_INDIKATOR", "judul_tabel", "tabel_wilayah",
-           "tabel_kategori", "tabel_indikator", "tabel_perbandingan"]
+__all__ = ["LABEL_INDIKATOR", "LABEL_PERBANDINGAN", "KOLOM_INDIKATOR", "TINGKAT_ANAK", "judul_tabel",
+           "tabel_wilayah", "tabel_kategori", "tabel_indikator", "tabel_perbandingan"]
 
 LABEL_INDIKATOR = {
     "penduduk": "Jumlah Penduduk",
@@ -41,7 +41,7 @@ LABEL_PERBANDINGAN = {
     "kartu_keluarga": "Jumlah Kartu Keluarga",
     "wajib_ktp": "Jumlah Penduduk Wajib KTP-el",
 }
-_TINGKAT_ANAK = {1: "Kabupaten/Kota", 2: "Kecamatan", 3: "Desa/Kelurahan"}
+TINGKAT_ANAK = {1: "Kabupaten/Kota", 2: "Kecamatan", 3: "Desa/Kelurahan"}   # by the parent's code parts
 
 
 # --- potongan HTML ---------------------------------------------------------------------------
@@ -110,7 +110,7 @@ def _anak(doc: dict, induk: str) -> list[str]:
 
 
 def _label_anak(doc: dict, induk: str) -> str:
-    label = _TINGKAT_ANAK.get(induk.count(".") + 1)
+    label = TINGKAT_ANAK.get(induk.count(".") + 1)
     if label is None:
         raise ValueError(f"wilayah {induk} tidak mempunyai wilayah bawahan")
     w = _wilayah(doc, induk)

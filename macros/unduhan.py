@@ -53,9 +53,9 @@ LISENSI = {
 
 NAMA_TABEL = re.compile(r"[a-z0-9_]+")
 # Table Schema `pattern` is an XML Schema regex: implicitly anchored, `^`/`$` would be literal characters.
-KODE_WILAYAH = r"[0-9]{2}\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?"
+KODE_WILAYAH = r"[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?"   # provinsi … desa/kelurahan
 PERIODE = re.compile(r"(\d{4})-S([12])")
-TINGKAT = ["provinsi", "kabupaten", "kecamatan", "desa", "kelurahan"]
+TINGKAT = ["provinsi", "kabupaten", "kota", "kecamatan", "desa", "kelurahan"]
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
          "November", "Desember")
 
@@ -129,8 +129,8 @@ class _Tabel:
 def _kolom_wilayah() -> list[dict]:
     return [
         {"name": "kode_wilayah", "title": "Kode wilayah", "type": "string",
-         "description": "Kode wilayah administrasi Kemendagri: kabupaten (2 bagian), kecamatan (3 bagian), "
-                        "desa/kelurahan (4 bagian), mis. 63.05.01.1001",
+         "description": "Kode wilayah administrasi Kemendagri: provinsi (1 bagian), kabupaten/kota (2 bagian), "
+                        "kecamatan (3 bagian), desa/kelurahan (4 bagian), mis. 63.05.01.1001",
          "constraints": {"required": True, "unique": True, "pattern": KODE_WILAYAH}},
         {"name": "nama_wilayah", "title": "Nama wilayah", "type": "string", "constraints": {"required": True}},
         {"name": "tingkat", "title": "Tingkat wilayah", "type": "string",

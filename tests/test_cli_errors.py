@@ -183,10 +183,11 @@ def test_unusable_register_is_fatal(case, command, world, capsys):
     world.assert_nothing_written()
 
 
-def test_input_is_a_folder(world, capsys):
+def test_input_is_an_empty_folder(world, capsys):
+    """A folder is read as a register in partitions (tests/test_engines.py); an empty one has none."""
     folder = world.inputs / "ekspor"
     folder.mkdir()
-    assert_fatal(run(capsys, world.aggregate(folder)), EXIT_INPUT, "ekspor", "bukan berkas")
+    assert_fatal(run(capsys, world.aggregate(folder)), EXIT_INPUT, "ekspor", "tidak berisi berkas partisi")
     world.assert_nothing_written()
 
 

@@ -103,7 +103,7 @@ def buku(tmp_path_factory, edisi):
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = SimpleNamespace(dir=tmp, draf=tmp / "draf.pdf", final=tmp / "final.pdf", final_2=tmp / "final-2.pdf",
                              draf_text=_pages_text(tmp / "draf.pdf"), final_text=_pages_text(tmp / "final.pdf"),
-                             log=[f"{r.levelname}: {r.getMessage()}" for r in records], log_anak=err)
+                             log=[f"{r.levelname}: {r.getMessage()}" for r in records], log_anak=err, anak=out)
     n = len(result.draf_text)
     print(f"\n[cetak] {PERIODE}: {n} halaman, {result.draf.stat().st_size / 1e6:.1f} MB")
     for name, (wall, cpu) in timings.items():
@@ -235,6 +235,35 @@ def test_bookmark_bab_dan_metadata(buku, edisi):
         assert info["/CreationDate"].startswith("D:20250630000000+08'00")
 
 
+def test_bookmark_lampiran_per_tabel_dan_kecamatan(buku, edisi):
+    """Under "Lampiran": one bookmark per appendix table, each with one per kecamatan, on the page where its
+    heading is printed (landscape pages included)."""
+    reader = pypdf.PdfReader(buku.final)
+    top = reader.outline
+    i = next(j for j, item in enumerate(top) if not isinstance(item, list) and item.title == "Lampiran")
+    children = top[i + 1]
+    tables = [x for x in children if not isinstance(x, list)]
+    kecamatan = [x for x in children if isinstance(x, list)]
+    assert [t.title for t in tables] == [f"Lampiran {n}. {cetak.LABEL_TABEL[tabel]} per Desa/Kelurahan"
+                                         for n, tabel in enumerate(edisi.tabel, start=1)]
+    names = [f"KECAMATAN {nama.upper()}" for _, nama in edisi.wilayah("kecamatan")]
+    assert len(kecamatan) == len(tables) and all([k.title.upper() for k in ks] == names for ks in kecamatan)
+    for item in [*tables, *(k for ks in kecamatan for k in ks)]:
+        page = reader.get_destination_page_number(item)
+        assert item.title in _lines(buku.final_text[page]), (item.title, page + 1)
+    starts = [reader.get_destination_page_number(t) for t in tables]
+    assert starts == sorted(starts) and starts[0] > reader.get_destination_page_number(top[i - 1] if not
+                                                                                       isinstance(top[i - 1], list)
+                                                                                       else top[i - 2])
+
+
+def test_memori_puncak_di_bawah_1_gb(buku):
+    """The issue's budget for the PDF build (a fresh process building the final book): 1 GB. It measured
+    1,376 MB before the print user-agent stylesheet and the table ids on captions, about 840 MB after."""
+    child = json.loads(buku.anak.strip().splitlines()[-1])
+    assert child["maxrss_mb"] <= 1024, child
+
+
 def test_weasyprint_tanpa_peringatan(buku):
     """No CSS WeasyPrint ignores, no missing anchor or chart, no fetch of anything outside the book."""
     assert buku.log == []
@@ -339,7 +368,9 @@ def test_tabel_lebar_dipecah_dan_lanskap():
     heads = [re.findall(r'<th scope="col">(.*?)</th>', t) for t in tables]
     assert all(h[:2] == ["Kode", "Wilayah"] and len(h) - 2 <= cetak.MAKS_KATEGORI + 1 for h in heads)
     assert [k for h in heads for k in h[2:]] == [f"K{i}" for i in range(45)] + ["Jumlah"]
-    assert [re.search(r'id="([^"]+)"', t).group(1) for t in tables] == ["tabel-l4-1", "tabel-l4-1-2", "tabel-l4-1-3"]
+    assert [re.search(r'<caption id="([^"]+)"', t).group(1) for t in tables] == ["tabel-l4-1", "tabel-l4-1-2",
+                                                                                "tabel-l4-1-3"]
+    assert not any(re.search(r"<table[^>]* id=", t) for t in tables)     # the id is on the caption only
     assert "(bagian 3 dari 3)" in tables[2] and all("<tfoot>" in t and "DESA 2" in t for t in tables)
 
     narrow, lebar = cetak._olah_tabel(_tabel(3))
@@ -355,3 +386,35 @@ def test_pengesahan_kosong_dan_terisi(edisi):
                                         "keputusan": "Diperiksa"}, {"jabatan": "Auditor", "nama": "C"}])
     assert "A &lt;B&gt;" in filled and "Diperiksa" in filled
     assert '<td class="no">6.</td><th scope="row">Auditor</th>' in filled
+
+
+def test_lembar_gaya_ua_cetak():
+    """The print user-agent stylesheet: WeasyPrint's, without the pseudo-element rules that match every element
+    (half the appendix's layout memory), and `::marker` kept for list items, so lists keep their bullets."""
+    from weasyprint import html as wp_html
+
+    ua = cetak._ua_cetak(wp_html.UA)
+    assert "::footnote-call" in wp_html.UA and "\n::marker {" in wp_html.UA    # the pinned WeasyPrint has them
+    assert not re.search(r"(?m)^::", ua) and "\nli::marker {" in ua
+    assert len(ua.splitlines()) == len(wp_html.UA.splitlines()) - 5
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(level=logging.WARNING)
+    handler.emit = records.append
+    logging.getLogger("weasyprint").addHandler(handler)
+    try:
+        cetak._html_cetak.cache_clear()
+        assert cetak._html_cetak() is not weasyprint.HTML
+    finally:
+        logging.getLogger("weasyprint").removeHandler(handler)
+    assert [r.getMessage() for r in records] == []
+
+
+def test_lembar_gaya_ua_cetak_tidak_mengubah_hasil():
+    """Lists (markers), headings and a table come out byte-identical with the print user-agent stylesheet."""
+    html = ('<!DOCTYPE html><html lang="id"><body><h1>Judul</h1><ul><li>satu</li><li>dua</li></ul>'
+            '<ol><li>tiga</li></ol><table><caption id="t">Tabel</caption><tr><th>a</th><td>1</td></tr></table>'
+            '</body></html>')
+    cetak_pdf = cetak._html_cetak()(string=html).render().write_pdf()
+    assert cetak_pdf == weasyprint.HTML(string=html).render().write_pdf()
+    text = pypdf.PdfReader(__import__("io").BytesIO(cetak_pdf)).pages[0].extract_text()
+    assert text.count("•") == 2 and "1." in text

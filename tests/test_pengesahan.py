@@ -671,3 +671,23 @@ def test_every_step_name_the_policy_accepts_has_a_statement_path():
     assert pernyataan.parse_path("approvals/2025-S1/r1/09-paraf2.yml") == ("2025-S1", 1, 9, "paraf2")
     assert pernyataan.parse_path(pernyataan.statement_path("2025-S1", 2, 4, "paraf-sekretaris")) == \
         ("2025-S1", 2, 4, "paraf-sekretaris")
+
+
+def test_verify_accepts_a_draft_edition_before_any_approval_exists(tmp_path, git_identity, capsys):
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "data" / PERIODE, repo / "data" / PERIODE)
+    shutil.copy(ROOT / "kabupaten.yml", repo / "kabupaten.yml")
+    wilayah = repo / "agregat" / "referensi" / "wilayah"
+    wilayah.mkdir(parents=True)
+    shutil.copy(ROOT / "agregat" / "referensi" / "wilayah" / "63.05.csv", wilayah)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "draf")
+    assert run(repo, "verify", *chain_args(repo)) == 0
+    assert "Belum ada pengesahan untuk 2025-S1" in capsys.readouterr().out
+    (repo / "approvals" / PERIODE / "r1").mkdir(parents=True)
+    (repo / "approvals" / PERIODE / "r1" / "01-draf.yml").write_text("periode: \"2025-S1\"\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "pernyataan tanpa registri")
+    assert run(repo, "verify", *chain_args(repo)) == EXIT_REGISTRY
+    assert "Sidik jari kunci akar belum dipasang" in capsys.readouterr().err
