@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .config import PROJECT_ROOT
 from .errors import EXIT_BOOK, AgregatError
-from .output import write_atomic
+from .atomik import write_atomic
 
 CACHE_DIR = PROJECT_ROOT / ".cache"
 KEY_FILE = ".kunci-build"

@@ -451,7 +451,7 @@ def cmd_diff(args) -> int:
     if args.output is None:
         sys.stdout.write(markdown)
         return EXIT_OK
-    from .output import write_atomic
+    from .atomik import write_atomic
 
     write_atomic(args.output, markdown)
     print(f"Perbedaan edisi {args.period} ditulis ke {_shown(args.output)}.")
@@ -488,8 +488,8 @@ def _chain_context(args):
     """(repo root, data dir, root fingerprint, period) for the approval commands."""
     from .config import load_config
     from .errors import RegistryError
+    from .gitobjek import open_repo
     from .periode import Periode
-    from .verifikasi import open_repo
 
     periode = str(Periode.parse(args.period))
     config = load_config(args.config)
@@ -546,15 +546,15 @@ def _no_approvals_yet(args) -> bool:
     """True (after saying so) when nothing about approvals is committed yet: no root pinned, no registry and no
     statement of the period at the ref — a draft edition on its way, which verify accepts (CI on data PRs)."""
     from .config import load_config
+    from .gitobjek import open_repo, resolve, tree_files
     from .periode import Periode
-    from .verifikasi import open_repo, resolve, tree_files
 
     if load_config(args.config).sidik_jari_akar:
         return False
     periode = str(Periode.parse(args.period))
     data_dir = Path(args.data_dir).resolve()
     repo = open_repo(data_dir if data_dir.exists() else Path.cwd())
-    committed = tree_files(resolve(repo, args.ref), "approvals")
+    committed = tree_files(resolve(repo, args.ref), "approvals") or {}
     if "approvals/pejabat.yml" in committed or any(p.startswith(f"approvals/{periode}/") for p in committed):
         return False
     print(f"Belum ada pengesahan untuk {periode}: registri pejabat belum disiapkan (`python build.py officials "

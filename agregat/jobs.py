@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomik import write_atomic
 from .config import load_config
 from .digest import edition_digest
 from .errors import DataError, InputError, UsageError
-from .output import edition_files, read_previous, write_atomic, write_edition
+from .output import edition_files, read_previous, write_edition
 from .periode import Periode
 from .pipeline import Aggregation, Engine, ProgressCallback, aggregate_register
 

@@ -68,7 +68,7 @@ def _sign_as_root(data: bytes, key: Path, akar: str) -> bytes:
 
 
 def _write(approvals_dir: Path, files: dict[str, bytes]) -> None:
-    from .output import write_atomic
+    from .atomik import write_atomic
 
     for name, data in files.items():
         write_atomic(_local(approvals_dir, name), data.decode("utf-8"))
@@ -109,7 +109,7 @@ def init(config_path: Path, approvals_dir: Path, root_pubkey: Path, root_key: Pa
     trusted, _ = pejabat.load_trusted(files, fp)
     files[SIGNERS_FILE] = pejabat.allowed_signers(trusted)
     _write(approvals_dir, files)
-    from .output import write_atomic
+    from .atomik import write_atomic
 
     if new_config != config_path.read_text(encoding="utf-8"):
         write_atomic(config_path, new_config)

@@ -23,9 +23,11 @@ from .tables import roll_up
 from .wilayah import code_depth
 
 try:   # libyaml is much faster; both emit the same text for these documents
-    from yaml import CSafeDumper as _BaseDumper, CSafeLoader as SafeLoader
+    from yaml import CSafeDumper as _BaseDumper
+    from yaml import CSafeLoader as SafeLoader
 except ImportError:  # pragma: no cover - wheels ship libyaml on the platforms we support
-    from yaml import SafeDumper as _BaseDumper, SafeLoader
+    from yaml import SafeDumper as _BaseDumper
+    from yaml import SafeLoader
 
 POSSIBLE_TABLES = (
     "penduduk", "kartu_keluarga", "kelompok_umur", "umur_tunggal", "struktur_umur", "agama", "pendidikan",
@@ -234,21 +236,6 @@ def edition_files(aggregation: Aggregation, config, previous: PreviousEdition | 
         files["perbandingan.yml"] = dump_yaml(perbandingan_document(aggregation, tables, previous))
     files["manifest.yml"] = dump_yaml(manifest_document(aggregation, config.kode, config.nama))
     return files
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so that readers see the old content or the new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_edition(edition_dir: Path, files: dict[str, str]) -> None:

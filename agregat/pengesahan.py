@@ -14,9 +14,10 @@ from pathlib import Path
 
 from . import pejabat as pejabat_mod
 from . import pernyataan, sshsig, verifikasi
+from .atomik import write_atomic
 from .digest import edition_digest, file_sha256
 from .errors import EXIT_DATA_CHANGED, EXIT_PDF_MISMATCH, RefusedError, UsageError
-from .output import write_atomic
+from .gitobjek import open_repo, path_in_repo
 
 #: The rows of the lembar pengesahan (macros.cetak.PEJABAT, in that order) per role.
 ROLE_ROW = {"admin": 0, "kasi": 1, "kabid": 2, "sekretaris": 3, "kadis": 4}
@@ -39,12 +40,9 @@ class Tindakan:
 
 def periksa(repo_dir: Path, data_dir: Path, periode: str, sidik_jari_akar: str) -> verifikasi.Rantai:
     """The chain at HEAD, with the edition folder `data_dir` taken relative to the repository."""
-    root = Path(verifikasi.open_repo(repo_dir).working_tree_dir).resolve()
-    data_dir = Path(data_dir).resolve()
-    if not data_dir.is_relative_to(root):
-        raise UsageError(f"Folder edisi {data_dir} tidak berada di dalam repositori git {root}; pengesahan hanya "
-                         "menyetujui data yang di-commit di repositori ini. Beri --data-dir di dalam repositori.")
-    return verifikasi.periksa(root, periode, sidik_jari_akar, data_prefix=data_dir.relative_to(root).as_posix())
+    repo = open_repo(repo_dir)
+    return verifikasi.periksa(Path(repo.working_tree_dir), periode, sidik_jari_akar,
+                              data_prefix=path_in_repo(repo, data_dir))
 
 
 # ---- approve --------------------------------------------------------------------------------------
@@ -52,7 +50,7 @@ def periksa(repo_dir: Path, data_dir: Path, periode: str, sidik_jari_akar: str) 
 def approve(repo_dir: Path, data_dir: Path, periode: str, tindakan: Tindakan, key: Path, sidik_jari_akar: str,
             waktu: dt.datetime | None = None, commit: bool = True) -> tuple[pernyataan.Pernyataan, Path]:
     """Sign the next step of `periode`'s chain with `key`; return the statement and its file."""
-    repo = verifikasi.open_repo(repo_dir)
+    repo = open_repo(repo_dir)
     root = Path(repo.working_tree_dir)
     rantai = periksa(root, data_dir, periode, sidik_jari_akar)
     if not rantai.sah:

@@ -9,8 +9,6 @@ as bytes, everything after that is a pure function of those bytes.
 from __future__ import annotations
 
 import difflib
-import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +17,9 @@ import yaml
 
 from macros.angka import KOSONG, bilangan, selisih
 
+from .digest import digest_of_contents
 from .errors import InputError, UsageError
+from .gitobjek import open_repo, path_in_repo, resolve, tree_files
 from .periode import Periode
 
 try:
@@ -67,65 +67,18 @@ def snapshot_from_folder(edition_dir: Path, label: str) -> Snapshot:
     return Snapshot(label, files)
 
 
-def open_repo(path: Path):
-    """The git repository holding `path`."""
-    import git
-
-    try:
-        return git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise UsageError(f"Folder {path} tidak berada di dalam repositori git, jadi tidak ada yang dapat "
-                         "dibandingkan. Jalankan perintah ini di salinan (clone) repositori proyek.") from None
-
-
-def resolve_commit(repo, ref: str):
-    """The commit a ref names, or a UsageError saying how to name one."""
-    from gitdb.exc import BadName, BadObject
-
-    try:
-        return repo.commit(ref)
-    except (BadName, BadObject, ValueError):
-        raise UsageError(f"Ref git '{ref}' tidak ditemukan (atau bukan commit) di {repo.working_tree_dir}. "
-                         "Periksa namanya dengan 'git log --oneline' atau 'git branch -a' (mis. main, "
-                         "origin/main, sebuah hash commit); di CI ambil seluruh riwayat (fetch-depth: 0).") from None
-
-
 def snapshot_from_git(repo, ref: str, edition_path: str) -> Snapshot:
     """The files of the edition folder `edition_path` (relative to the repository root) in commit `ref`,
     read from git objects (never the checkout)."""
-    commit = resolve_commit(repo, ref)
+    commit = resolve(repo, ref)
     label = f"{ref} ({commit.hexsha[:12]})"
-    try:
-        tree = commit.tree / edition_path
-    except KeyError:
+    files = tree_files(commit, edition_path)
+    if files is None:
         return Snapshot(label, None)
-    if tree.type != "tree":
-        return Snapshot(label, None)
-    prefix = len(tree.path) + 1
-    files = {item.path[prefix:]: item.data_stream.read() for item in tree.traverse()
-             if item.type == "blob" and item.mode != 0o120000}   # symlinks are not part of the digest
-    return Snapshot(label, files)
-
-
-def edition_path_in_repo(repo, data_dir: Path, periode: str) -> str:
-    """`data/2025-S1`: where the edition folder lives inside the repository."""
-    root = os.path.realpath(repo.working_tree_dir)
-    folder = os.path.realpath(Path(data_dir) / periode)
-    relative = os.path.relpath(folder, root)
-    if relative == ".." or relative.startswith(".." + os.sep):
-        raise UsageError(f"Folder data {data_dir} berada di luar repositori git {root}. Pakai --data-dir "
-                         "yang berada di dalam repositori.")
-    return Path(relative).as_posix()
+    return Snapshot(label, {path[len(edition_path) + 1:]: data for path, data in files.items()})
 
 
 # ---- comparing ----------------------------------------------------------------------------------------
-
-def digest_of(files: dict[str, bytes]) -> str:
-    """The edition digest (agregat.digest.edition_digest) of files given as bytes."""
-    listing = b"".join(hashlib.sha256(files[name]).hexdigest().encode() + b"  " + name.encode("utf-8") + b"\n"
-                       for name in sorted(files, key=lambda n: n.encode("utf-8")))
-    return hashlib.sha256(listing).hexdigest()
-
 
 @dataclass(frozen=True)
 class FileChanges:
@@ -322,7 +275,7 @@ def render_new_edition(periode: str, base: Snapshot, head: Snapshot, limit: int)
     tables = [n for n in _ordered_tables(set(documents), documents.get("manifest.yml")) if is_table(n, documents[n])]
     sections = [[f"## Edisi {periode}: edisi baru", "",
                  (f"Edisi {periode} belum ada di {base.label}; ini edisi baru ({head.label}). "
-                  f"Digest: `{digest_of(files)}` · {bilangan(len(files))} berkas.")]]
+                  f"Digest: `{digest_of_contents(files)}` · {bilangan(len(files))} berkas.")]]
     if "indikator.yml" in documents:
         sections.append(render_headline(None, documents["indikator.yml"]))
     for name in tables:
@@ -340,12 +293,12 @@ def render_sections(periode: str, base: Snapshot, head: Snapshot, limit: int = D
         return render_new_edition(periode, base, head, limit)
     if head.files is None:
         return [[f"## Edisi {periode}: dihapus", "",
-                 (f"Edisi {periode} ada di {base.label} (digest `{digest_of(base.files)}`) tetapi tidak ada "
+                 (f"Edisi {periode} ada di {base.label} (digest `{digest_of_contents(base.files)}`) tetapi tidak ada "
                   f"di {head.label}.")]]
     before, after = base.files, head.files
     files = file_changes(before, after)
     summary = [f"## Perubahan edisi {periode}: {base.label} → {head.label}", "",
-               (f"Digest: `{digest_of(before)}` → `{digest_of(after)}` · berkas: {bilangan(len(files.added))} "
+               (f"Digest: `{digest_of_contents(before)}` → `{digest_of_contents(after)}` · berkas: {bilangan(len(files.added))} "
                 f"ditambah, {bilangan(len(files.removed))} dihapus, {bilangan(len(files.changed))} berubah.")]
     for word, names in (("Ditambah", files.added), ("Dihapus", files.removed), ("Berubah", files.changed)):
         if names:
@@ -412,7 +365,7 @@ def diff_edition(data_dir: Path, period: str, base_ref: str, head_ref: str | Non
     if limit < 1:
         raise UsageError(f"--batas harus paling sedikit 1, bukan {limit}.")
     repo = open_repo(Path(data_dir) if Path(data_dir).exists() else Path(data_dir).parent)
-    edition_path = edition_path_in_repo(repo, data_dir, periode)
+    edition_path = path_in_repo(repo, Path(data_dir) / periode)
     base = snapshot_from_git(repo, base_ref, edition_path)
     if head_ref is None:
         head = snapshot_from_folder(Path(data_dir) / periode, f"folder kerja ({edition_path})")

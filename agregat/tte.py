@@ -27,10 +27,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 from pathlib import Path
 
+from .atomik import write_atomic_bytes
 from .errors import SignatureError, UsageError
 
 #: The PAdES subfilter (ETSI EN 319 142-1); the older adbe.pkcs7.detached is not PAdES.
@@ -92,24 +91,8 @@ def sign_pdf(pdf: Path, p12: Path, passphrase: bytes | None, out: Path,
     problems = signed_pdf_problems(signed, hashlib.sha256(original).hexdigest(), None)
     if problems:
         raise SignatureError("PDF bertanda tangan tidak lolos pemeriksaan, tidak ditulis: " + "; ".join(problems))
-    write_bytes_atomic(out, signed)
+    write_atomic_bytes(out, signed)
     return out
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never half of it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # ---- checking ---------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from .errors import (
     AgregatError,
     UsageError,
 )
+from .gitobjek import open_repo, resolve, tree_files
 
 #: How far a statement's time may run ahead of this machine's clock (clocks drift a little).
 TOLERANSI_JAM = dt.timedelta(minutes=10)
@@ -121,37 +122,6 @@ class Rantai:
 
 
 # ---- reading git ----------------------------------------------------------------------------------
-
-def open_repo(repo_dir: Path):
-    import git
-
-    try:
-        return git.Repo(repo_dir, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise UsageError(f"{repo_dir} bukan repositori git. Pengesahan dibaca dari riwayat git: jalankan "
-                         "perintah ini di dalam salinan (clone) repositori buku.") from None
-
-
-def resolve(repo, ref: str):
-    import git
-
-    try:
-        return repo.commit(ref)
-    except (git.BadName, ValueError, git.GitCommandError):
-        raise UsageError(f"Ref git '{ref}' tidak dikenal. Pakai nama cabang, tag atau hash commit "
-                         "(mis. HEAD, main, origin/main).") from None
-
-
-def tree_files(commit, prefix: str) -> dict[str, bytes]:
-    """{path: bytes} of every blob under `prefix` in a commit (empty when the folder is absent)."""
-    try:
-        tree = commit.tree / prefix
-    except KeyError:
-        return {}
-    if tree.type == "blob":
-        return {tree.path: tree.data_stream.read()}
-    return {item.path: item.data_stream.read() for item in tree.traverse() if item.type == "blob"}
-
 
 def _blob(commit, path: str) -> bytes | None:
     try:
@@ -241,7 +211,7 @@ def periksa(repo_dir: Path, periode: str, sidik_jari_akar: str, ref: str = "HEAD
     repo = open_repo(repo_dir)
     commit = resolve(repo, ref)
     rantai = Rantai(periode=periode, ref=ref)
-    approvals = tree_files(commit, "approvals")
+    approvals = tree_files(commit, "approvals") or {}
     try:
         rantai.registri, rantai.kebijakan = pejabat_mod.load_trusted(
             {name: approvals[name] for name in REGISTRY_FILES if name in approvals}, sidik_jari_akar)

@@ -30,7 +30,6 @@ import gc
 import math
 import os
 import re
-import tempfile
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +39,8 @@ import jinja2
 import markdown
 from markdown.extensions.toc import slugify as _slugify
 from markupsafe import escape
+
+from agregat.atomik import atomic_file
 
 from . import MACROS
 from .buku import CACHE_GRAFIK, LABEL_TABEL, Buku
@@ -533,16 +534,6 @@ def buat_pdf(edisi: Edisi, templates_dir: Path, out_path: Path, grafik_dir: Path
     """Render the book to `out_path` (written to a temporary file beside it, then renamed)."""
     out_path = Path(out_path)
     html = dokumen_cetak(edisi, templates_dir, grafik_dir, final=final, ukuran=ukuran, pengesahan=pengesahan)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle, _gc_jarang():
-            render_pdf(html, edisi, grafik_dir).write_pdf(handle, pdf_identifier=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(out_path, mode=0o644) as handle, _gc_jarang():
+        render_pdf(html, edisi, grafik_dir).write_pdf(handle, pdf_identifier=True)
     return out_path

@@ -9,10 +9,10 @@ Reads nothing but the `Surat` it is given (no register, no edition files).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from agregat.atomik import atomic_file
 
 from .edisi import tanggal_panjang
 from .tabel import _teks as _e
@@ -84,14 +84,6 @@ def buat_surat_pdf(surat: Surat, out_path: Path) -> Path:
     import weasyprint
 
     out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            weasyprint.HTML(string=surat_pengantar(surat)).write_pdf(handle, pdf_identifier=True)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(out_path, mode=0o644) as handle:
+        weasyprint.HTML(string=surat_pengantar(surat)).write_pdf(handle, pdf_identifier=True)
     return out_path

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 
 from agregat import cli, selisih
-from agregat.digest import edition_digest
+from agregat.digest import digest_of_contents, edition_digest
 
 PERIOD = "2025-S1"
 ENGLISH = re.compile(r"usage:|positional arguments|options:|show this help|required:|invalid choice")
@@ -171,7 +171,7 @@ def test_an_edition_removed_at_head(repo):
 
 def test_digest_of_bytes_is_the_edition_digest():
     snapshot = selisih.snapshot_from_folder(ROOT / "data" / PERIOD, "x")
-    assert selisih.digest_of(snapshot.files) == edition_digest(ROOT / "data" / PERIOD)
+    assert digest_of_contents(snapshot.files) == edition_digest(ROOT / "data" / PERIOD)
 
 
 def test_fit_leaves_out_whole_sections_and_names_them():
@@ -227,7 +227,7 @@ def test_cli_prints_to_stdout_with_the_default_data_dir(repo, monkeypatch, capsy
 @pytest.mark.parametrize("argv, code, message", [
     (["--base", "origin/tidak-ada"], 2,
      ("Kesalahan: Ref git 'origin/tidak-ada' tidak ditemukan (atau bukan commit) di {repo}. Periksa namanya "
-      "dengan 'git log --oneline' atau 'git branch -a' (mis. main, origin/main, sebuah hash commit); di CI ambil "
+      "dengan 'git log --oneline' atau 'git branch -a' (mis. HEAD, main, origin/main, sebuah hash commit); di CI ambil "
       "seluruh riwayat (fetch-depth: 0).\n")),
     (["--base", "HEAD~5"], 2, None),
     (["--base", "HEAD^{tree}"], 2, None),
@@ -252,8 +252,8 @@ def test_cli_outside_a_git_repository(tmp_path, capsys):
     shutil.copytree(ROOT / "data" / PERIOD, tmp_path / "data" / PERIOD)
     assert cli.main(["diff", "--period", PERIOD, "--base", "main", "--data-dir", str(tmp_path / "data")]) == 2
     assert capsys.readouterr().err == (
-        f"Kesalahan: Folder {tmp_path / 'data'} tidak berada di dalam repositori git, jadi tidak ada yang dapat "
-        "dibandingkan. Jalankan perintah ini di salinan (clone) repositori proyek.\n")
+        f"Kesalahan: Folder {tmp_path / 'data'} tidak berada di dalam repositori git; pengesahan dan perbandingan "
+        "dibaca dari riwayat git. Jalankan perintah ini di salinan (clone) repositori proyek.\n")
 
 
 def test_diff_help_is_indonesian(capsys):

@@ -1,0 +1,60 @@
+"""Reading committed git objects (never the checkout): the repository, a commit by ref, the files of a folder.
+
+Shared by `verify` (approvals and the edition as committed) and `diff` (an edition at a ref).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import UsageError
+
+SYMLINK_MODE = 0o120000
+
+
+def open_repo(path: Path):
+    """The git repository holding `path` (a folder inside it or its root)."""
+    import git
+
+    try:
+        return git.Repo(path, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise UsageError(f"Folder {path} tidak berada di dalam repositori git; pengesahan dan perbandingan dibaca "
+                         "dari riwayat git. Jalankan perintah ini di salinan (clone) repositori proyek.") from None
+
+
+def resolve(repo, ref: str):
+    """The commit a ref names, or a UsageError saying how to name one."""
+    import git
+    from gitdb.exc import BadName, BadObject
+
+    try:
+        return repo.commit(ref)
+    except (BadName, BadObject, ValueError, git.GitCommandError):
+        raise UsageError(f"Ref git '{ref}' tidak ditemukan (atau bukan commit) di {repo.working_tree_dir}. "
+                         "Periksa namanya dengan 'git log --oneline' atau 'git branch -a' (mis. HEAD, main, "
+                         "origin/main, sebuah hash commit); di CI ambil seluruh riwayat (fetch-depth: 0).") from None
+
+
+def tree_files(commit, prefix: str) -> dict[str, bytes] | None:
+    """{path in the repository: bytes} of every regular file under the folder `prefix` in a commit; None when
+    the folder is absent. Symlinks are left out, as the edition digest leaves them out on disk."""
+    try:
+        tree = commit.tree / prefix
+    except KeyError:
+        return None
+    if tree.type != "tree":
+        return None
+    return {item.path: item.data_stream.read() for item in tree.traverse()
+            if item.type == "blob" and item.mode != SYMLINK_MODE}
+
+
+def path_in_repo(repo, path: Path) -> str:
+    """`data/2025-S1`: where `path` lives inside the repository (POSIX); UsageError when outside it."""
+    root = os.path.realpath(repo.working_tree_dir)
+    relative = os.path.relpath(os.path.realpath(path), root)
+    if relative == ".." or relative.startswith(".." + os.sep):
+        raise UsageError(f"Folder {path} tidak berada di dalam repositori git {root}; hanya yang di-commit di "
+                         "repositori ini yang dibaca. Pakai --data-dir yang berada di dalam repositori.")
+    return Path(relative).as_posix()
