@@ -84,8 +84,10 @@ def base_url(site_dir) -> str:
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium for this module. Module scope, not session: Playwright's sync API keeps an asyncio loop
+    running in this thread until it stops, and later tests (pyHanko, Dask) need `asyncio.run`."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
