@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,9 +44,10 @@ FAMILIES_META = pd.DataFrame({"no_kk": pd.Series(dtype="int64"), "kepala": pd.Se
 
 def aggregate_on_dask(path: Path, periode: Periode, config: Config, engine: Engine) -> Aggregation:
     """`pipeline.aggregate_register` on a Dask cluster: the same Aggregation, byte for byte."""
+    path = Path(path).resolve()   # the workers may run elsewhere: never a path relative to this folder
     with dask_client(engine.scheduler, engine.workers) as client:
         register = open_register(path, config, mapper=lambda function, items: _gather(
-            client, client.map(function, items, pure=False)))
+            client, client.map(on_worker, items, function=function, pure=False)))
         plan = make_plan(register, periode, config)
         total = _run(client, list(register.parts), plan)
     return Aggregation(periode, register, plan.wilayah, plan.specs(), total.counts, total.report)
@@ -59,6 +61,16 @@ class PartitionFacts:
 
     facts: list[RowFacts]
     malformed: np.ndarray
+
+
+def on_worker(item: Path | Register, function, **kwargs):
+    """`function(item, **kwargs)` on a worker, which must see the register file where the client saw it."""
+    path = item.path if isinstance(item, Register) else Path(item)
+    if not path.is_file():
+        raise ClusterError(f"Worker Dask di {socket.gethostname()} tidak menemukan berkas register {path}. "
+                           "Semua worker harus melihat register di jalur yang sama dengan mesin yang menjalankan "
+                           "build.py (mis. penyimpanan bersama); tidak ada yang ditulis.")
+    return function(item, **kwargs)
 
 
 def read_partition(part: Register, plan: Plan) -> PartitionFacts:
@@ -153,7 +165,7 @@ def _run(client, parts: list[Register], plan: Plan) -> Partial:
     import dask.dataframe as dd
 
     plan_future = client.scatter(plan, broadcast=True)
-    facts = client.map(read_partition, parts, plan=plan_future, pure=False)
+    facts = client.map(on_worker, parts, function=read_partition, plan=plan_future, pure=False)
     pairs = client.map(nik_rows, facts, pure=False)
     found = _gather(client, client.compute(duplicate_winners(dd.from_delayed(pairs, meta=PAIRS_META,
                                                                              verify_meta=False))))
@@ -227,8 +239,10 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator:
                 client.close()
         else:
             n = workers or os.cpu_count() or 1
+            # CRITICAL: a task that raises (an InputError on a partition) is logged by its worker with a
+            # traceback on this console; the client reports it in one line
             with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
-                              silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+                              silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
                 yield client
     finally:
         quiet()

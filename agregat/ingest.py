@@ -96,16 +96,21 @@ class Register:
             malformed.append(0)
             return "skip"
 
-        reader = pv.open_csv(
-            self.path,
-            read_options=pv.ReadOptions(encoding=self.encoding, block_size=CSV_BLOCK_SIZE),
-            parse_options=pv.ParseOptions(delimiter=self.delimiter, newlines_in_values=precise,
-                                          invalid_row_handler=on_invalid_row),
-            convert_options=pv.ConvertOptions(
-                include_columns=[self.header[c] for c in self.columns],
-                column_types={self.header[c]: pa.string() for c in self.columns},
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
+        if self.line_count <= 1:   # the header alone (pyarrow cannot open one without its newline)
+            return
+        try:
+            reader = pv.open_csv(
+                self.path,
+                read_options=pv.ReadOptions(encoding=self.encoding, block_size=CSV_BLOCK_SIZE),
+                parse_options=pv.ParseOptions(delimiter=self.delimiter, newlines_in_values=precise,
+                                              invalid_row_handler=on_invalid_row),
+                convert_options=pv.ConvertOptions(
+                    include_columns=[self.header[c] for c in self.columns],
+                    column_types={self.header[c]: pa.string() for c in self.columns},
+                    strings_can_be_null=False, quoted_strings_can_be_null=False),
+            )
+        except (UnicodeDecodeError, pa.ArrowInvalid) as exc:   # open_csv already reads the first block
+            raise _unreadable_csv(self.display_name, exc) from None
         done = 0
         for batch in _read_batches(reader, self.display_name):
             if malformed and not precise:
@@ -152,7 +157,8 @@ class Register:
         done = 0
         parquet = pq.ParquetFile(self.path)
         names = [self.header[c] for c in self.columns]
-        for batch in parquet.iter_batches(batch_size=PARQUET_CHUNK_ROWS, columns=names):
+        for batch in _parquet_batches(parquet.iter_batches(batch_size=PARQUET_CHUNK_ROWS, columns=names),
+                                      self.display_name):
             n = batch.num_rows
             columns = {c: _arrow_text(batch.column(self.header[c])) for c in self.columns}
             yield Chunk(columns, np.arange(done + 2, done + 2 + n))   # numbered as if row 1 were a header
@@ -508,15 +514,32 @@ def _read_batches(reader, name: str):
             batch = reader.read_next_batch()
         except StopIteration:
             return
-        except UnicodeDecodeError:
-            raise InputError(f"Berkas register {name} tidak dapat dibaca: pengodean karakter rusak. "
-                             "Ekspor ulang register sebagai CSV UTF-8.") from None
-        except pa.ArrowInvalid as exc:
-            # Arrow quotes the offending row in its message: never show it (it may hold personal data).
-            kind = "pengodean karakter" if "UTF8" in str(exc) or "decode" in str(exc) else "format CSV"
-            raise InputError(f"Berkas register {name} tidak dapat dibaca: {kind} rusak. "
-                             "Ekspor ulang register sebagai CSV UTF-8.") from None
+        except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
+            raise _unreadable_csv(name, exc) from None
         yield batch
+
+
+def _parquet_batches(batches, name: str):
+    """The batches of a Parquet file; a damaged page (the footer read fine) is an InputError."""
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except (pa.ArrowException, OSError):
+            raise InputError(f"Berkas {name} tidak dapat dibaca sebagai Parquet (rusak). "
+                             "Ekspor ulang register.") from None
+        yield batch
+
+
+def _unreadable_csv(name: str, exc: Exception) -> InputError:
+    # Arrow quotes the offending row in its message: never show it (it may hold personal data).
+    if isinstance(exc, UnicodeDecodeError) or "UTF8" in str(exc) or "decode" in str(exc):
+        kind = "pengodean karakter"
+    else:
+        kind = "format CSV"
+    return InputError(f"Berkas register {name} tidak dapat dibaca: {kind} rusak. "
+                      "Ekspor ulang register sebagai CSV UTF-8.")
 
 
 def _cell_text(value, column: str) -> str:

@@ -26,7 +26,7 @@ EXCLUSIONS: dict[str, tuple[str, str]] = {
     "jenis_kelamin_tidak_valid": ("JENIS_KLMIN", "jenis kelamin bukan laki-laki atau perempuan"),
     "tgl_lahir_tidak_valid": ("TGL_LHR", "tanggal lahir kosong, bukan tanggal yang sah, sesudah tanggal data, "
                                          "atau umur lebih dari 130 tahun"),
-    "wilayah_tidak_valid": ("NO_PROP/NO_KAB/NO_KEC/NO_KEL", "tempat tinggal bukan desa/kelurahan kabupaten ini"),
+    "wilayah_tidak_valid": ("NO_PROP/NO_KAB/NO_KEC/NO_KEL", "tempat tinggal bukan desa/kelurahan wilayah buku ini"),
     "baris_rusak": ("-", "jumlah kolom baris ini tidak sama dengan baris judul"),
 }
 REASON_CODES = tuple(EXCLUSIONS)           # index + 1 = value in RowFacts.reason

@@ -29,7 +29,7 @@ ALASAN = {
     "nik_ganda": "NIK ganda",
     "jenis_kelamin_tidak_valid": "jenis kelamin tidak valid",
     "tgl_lahir_tidak_valid": "tanggal lahir tidak valid",
-    "wilayah_tidak_valid": "tempat tinggal bukan desa/kelurahan kabupaten ini",
+    "wilayah_tidak_valid": "tempat tinggal bukan desa/kelurahan wilayah buku ini",
     "baris_rusak": "baris rusak (jumlah kolom tidak sesuai judul)",
 }
 # Warnings (manifest.yml `peringatan`): the rows stay counted. Value: (label, unit).

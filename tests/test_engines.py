@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 from agregat import demo, engine_dask, jobs
 from agregat.cli import main
 from agregat.config import load_config
-from agregat.errors import EXIT_CLUSTER, EXIT_INPUT, EXIT_USAGE
+from agregat.errors import EXIT_CLUSTER, EXIT_INPUT, EXIT_USAGE, ClusterError
 from agregat.ingest import open_register
 from agregat.pipeline import Engine, NikRegistry, Winners
 from agregat.validation import NIK_DUPLICATE
@@ -388,45 +389,56 @@ def test_validate_takes_the_engine_too(cluster, tmp_path, capsys):
     assert out.startswith("Register ekspor (2025-S1, per 30-06-2025): 3 baris dibaca, 3 valid, 0 dikecualikan.")
 
 
-@pytest.fixture
-def foreign_scheduler(tmp_path):
-    """A real `dask scheduler` started outside the project (no PYTHONPATH: it cannot import agregat);
-    yields (address, start_worker). Every process is stopped afterwards."""
+def outside_cluster(folder, pythonpath: str | None):
+    """A real `dask scheduler` started in `folder` (outside the project); yields (address, start_worker).
+    Without `pythonpath` it cannot import agregat. Every process is stopped afterwards."""
     import os
     import socket
     import subprocess
     import time
+    from contextlib import contextmanager
 
     from distributed import Client
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    address = f"tcp://127.0.0.1:{port}"
-    dask = str(ROOT / ".venv" / "bin" / "dask") if (ROOT / ".venv" / "bin" / "dask").exists() else "dask"
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    elsewhere = tmp_path / "di-luar-proyek"
-    elsewhere.mkdir()
-    started = []
+    @contextmanager
+    def running():
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        address = f"tcp://127.0.0.1:{port}"
+        dask = str(ROOT / ".venv" / "bin" / "dask") if (ROOT / ".venv" / "bin" / "dask").exists() else "dask"
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | (
+            {"PYTHONPATH": pythonpath} if pythonpath else {})
+        folder.mkdir(exist_ok=True)
+        started = []
 
-    def start(*argv):
-        started.append(subprocess.Popen([dask, *argv], cwd=elsewhere, env=env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL))
+        def start(*argv):
+            started.append(subprocess.Popen([dask, *argv], cwd=folder, env=env, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL))
 
-    start("scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", ":0")
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+        start("scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", ":0")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                Client(address, timeout="1s").close()
+                break
+            except OSError:
+                time.sleep(0.3)
         try:
-            Client(address, timeout="1s").close()
-            break
-        except OSError:
-            time.sleep(0.3)
-    try:
-        yield address, lambda: start("worker", address, "--nworkers", "1", "--nthreads", "1")
-    finally:
-        for process in reversed(started):
-            process.terminate()
-            process.wait(timeout=30)
+            yield address, lambda: start("worker", address, "--nworkers", "1", "--nthreads", "1")
+        finally:
+            for process in reversed(started):
+                process.terminate()
+                process.wait(timeout=30)
+
+    return running()
+
+
+@pytest.fixture
+def foreign_scheduler(tmp_path):
+    """A scheduler started outside the project without PYTHONPATH (it cannot import agregat)."""
+    with outside_cluster(tmp_path / "di-luar-proyek", None) as started:
+        yield started
 
 
 def test_a_cluster_without_workers_or_without_the_package_is_refused(foreign_scheduler, tmp_path, capsys,
@@ -440,3 +452,158 @@ def test_a_cluster_without_workers_or_without_the_package_is_refused(foreign_sch
     monkeypatch.setattr(engine_dask, "WORKER_TIMEOUT", 30)
     assert_refused(cli(capsys, aggregate_argv(tmp_path, folder, "--engine", "dask", "--scheduler", address)),
                    EXIT_CLUSTER, f"Penjadwal atau worker Dask di {address} tidak memuat paket agregat versi", tmp_path)
+
+
+# ---- stress: header-only partitions, rows outside the region, CSV = Parquet, a province config --------------
+
+PROVINCE_CONFIG = ROOT / "provinsi-63.yml"
+OUTSIDE = "63.06.01.2001"     # Hulu Sungai Selatan: outside Tapin, inside the province
+
+
+def stress_partitions() -> list[list[dict] | None]:
+    """Partitions (None = header only) where every cross-row case spans files. Copies of one NIK differ in
+    desa, so which copy wins shows in the tables. CSV rows: 2-4 | - | 5-9 | - | 10-12."""
+    x_outside = person(1, kk=1, desa=OUTSIDE)                       # first copy: outside Tapin (kept in 63)
+    x_tapin = dict(x_outside, NO_PROP="63", NO_KAB="5", NO_KEC="1", NO_KEL="1001")
+    y = person(2, kk=7, desa=OUTSIDE, STAT_HBKEL=4)                   # a member without a head (other NO_KK)
+    head7 = person(3, kk=7, desa="63.05.08.2001")                     # head of a KK whose member is 2 files on
+    damaged = person(4, kk=8, JENIS_KLMIN="X")
+    good = dict(damaged, JENIS_KLMIN="1", NO_KEL="1001")
+    unknown = person(5, kk=9, AGAMA="77", PDDK_AKH="")
+    return [
+        [x_outside, y, damaged],
+        None,
+        [x_tapin, good, head7, dict(y, NO_KEL="2002"), unknown],
+        None,
+        [dict(good, NO_KEL="2003"), dict(x_tapin, NO_KEL="2003"), person(6, kk=7, desa="63.05.08.2001",
+                                                                        STAT_HBKEL=4)],
+    ]
+
+
+def write_stress(folder, fmt: str) -> None:
+    folder.mkdir(parents=True)
+    for i, rows in enumerate(stress_partitions()):
+        path = write_register(folder / f"p{i}.csv", rows or [])
+        if fmt == "parquet":
+            table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in COLUMNS}))
+            pq.write_table(table, folder / f"p{i}.parquet")   # a header-only CSV: a Parquet file of 0 rows
+            path.unlink()
+        elif rows is None and i == 3:       # a header without its newline
+            path.write_bytes(path.read_bytes().rstrip(b"\n"))
+
+
+def flagged_rows(files: dict[str, bytes]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for line in files["validasi.csv"].decode().splitlines()[1:]:
+        row, _, code = line.split(",")[:3]
+        found.setdefault(code, []).append(int(row))
+    return found
+
+
+@pytest.fixture(scope="module")
+def stress_results(cluster, tmp_path_factory):
+    """{(config, format): results of every engine} on the stress partitions."""
+    out = tmp_path_factory.mktemp("stress")
+    results = {}
+    for config_name, config in (("tapin", GOLDEN_CONFIG), ("provinsi", PROVINCE_CONFIG)):
+        for fmt in ("csv", "parquet"):
+            folder = out / f"{config_name}-{fmt}" / "ekspor"
+            write_stress(folder, fmt)
+            results[config_name, fmt] = run_engines(folder, config, out / f"{config_name}-{fmt}" / "out", cluster)
+    return results
+
+
+@pytest.mark.parametrize("config_name", ["tapin", "provinsi"])
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_engines_agree_on_header_only_partitions_and_rows_outside_the_region(stress_results, config_name, fmt):
+    results = stress_results[config_name, fmt]
+    assert_identical(results)
+    found = manifest(results["stream"])
+    assert found["baris"]["dibaca"] == 11 and found["sumber"]["jumlah_berkas"] == 5
+    flagged = flagged_rows(results["dask"])
+    assert flagged["jenis_kelamin_tidak_valid"] == [4]
+    assert flagged["kode_tidak_dikenal"] == [9, 9]
+    penduduk = yaml.safe_load(results["dask"]["penduduk.yml"])["wilayah"]
+    if config_name == "tapin":
+        # x_outside and y are outside Tapin: x_tapin (row 5) is the first kept copy, y's copy is outside too
+        assert flagged["wilayah_tidak_valid"] == [2, 3, 8]
+        assert flagged["nik_ganda"] == [10, 11]
+        assert found["peringatan"]["kk_tanpa_kepala"] == 0 and found["peringatan"]["kk_kepala_ganda"] == 0
+        assert penduduk["63.05.01.1001"]["data"]["PENDUDUK"]["jml"] == 2            # x_tapin and good
+        assert penduduk["63.05"]["data"]["PENDUDUK"]["jml"] == 5
+    else:
+        # the whole province: x_outside (row 2) and y (row 3) win; later copies of them and of good are duplicates
+        assert "wilayah_tidak_valid" not in flagged
+        assert flagged["nik_ganda"] == [5, 8, 10, 11]
+        assert penduduk["63"]["data"]["PENDUDUK"]["jml"] == 6
+        assert penduduk["63.06"]["data"]["PENDUDUK"]["jml"] == 2
+        assert penduduk["63.06.01"]["data"]["PENDUDUK"]["jml"] == 2
+        assert penduduk[OUTSIDE]["data"]["PENDUDUK"]["jml"] == 2
+        assert penduduk["63.05"]["data"]["PENDUDUK"]["jml"] == 4
+        assert penduduk["63.05.08"]["data"]["PENDUDUK"]["jml"] == 2
+        assert penduduk["63.05.01.1001"]["data"]["PENDUDUK"]["jml"] == 1            # good only
+        assert found["provinsi"] == {"kode": "63", "nama": "KALIMANTAN SELATAN"}
+        assert flagged["kk_tanpa_kepala"] == [3]          # y's family (63.06.01): now kept, and headless
+        assert found["peringatan"]["kk_kepala_ganda"] == 0
+
+
+@pytest.mark.parametrize("config_name", ["tapin", "provinsi"])
+def test_csv_and_parquet_partitions_of_the_same_rows_give_the_same_edition(stress_results, config_name):
+    """Only the manifest's `sumber` (format, digest, size, CSV details) tells the two apart."""
+    csv_files, parquet_files = (stress_results[config_name, fmt]["dask"] for fmt in ("csv", "parquet"))
+    assert [f for f in csv_files if csv_files[f] != parquet_files[f]] == ["manifest.yml"]
+    csv_manifest, parquet_manifest = manifest(csv_files), manifest(parquet_files)
+    csv_manifest.pop("sumber"), parquet_manifest.pop("sumber")
+    assert csv_manifest == parquet_manifest
+
+
+def test_a_relative_input_reaches_workers_that_run_in_another_folder(tmp_path, capsys, monkeypatch):
+    """Workers started elsewhere (another working folder) get absolute paths, and a register file a
+    worker cannot see is a cluster problem in one Indonesian line, not a lost connection."""
+    with outside_cluster(tmp_path / "di-tempat-lain", str(ROOT)) as (address, start_worker):
+        start_worker()
+        monkeypatch.chdir(FIXTURES / "golden")
+        code, out, err = cli(capsys, aggregate_argv(tmp_path, "register.csv", "--engine", "dask",
+                                                    "--scheduler", address))
+        assert code == 0, err
+        assert out.startswith("Register register.csv (2025-S1, per 30-06-2025): 20 baris dibaca, 14 valid")
+    with pytest.raises(ClusterError, match=r"^Worker Dask di .* tidak menemukan berkas register /tidak/ada.csv"):
+        engine_dask.on_worker(Path("/tidak/ada.csv"), function=engine_dask.read_partition)
+
+
+def damaged_parquet_folder(folder):
+    """Two Parquet partitions; the second has a sound footer but damaged data pages."""
+    folder.mkdir(parents=True)
+    for i in range(2):
+        source = write_register(folder.parent / f"bron-{i}.csv", [person(j + 100 * i) for j in range(1, 50)])
+        pq.write_table(pacsv.read_csv(source, convert_options=pacsv.ConvertOptions(
+            column_types={c: pa.string() for c in COLUMNS})), folder / f"p{i}.parquet")
+    damaged = bytearray((folder / "p1.parquet").read_bytes())
+    damaged[8:800] = b"\xff" * 792
+    (folder / "p1.parquet").write_bytes(bytes(damaged))
+    return folder
+
+
+@pytest.mark.parametrize("engine", ["stream", "dask"])
+def test_a_parquet_partition_with_damaged_pages_is_refused(engine, cluster, tmp_path, capsys):
+    folder = damaged_parquet_folder(tmp_path / "masukan" / "ekspor")
+    extra = ["--engine", "dask", "--scheduler", cluster] if engine == "dask" else []
+    assert_refused(cli(capsys, aggregate_argv(tmp_path, folder, *extra)), EXIT_INPUT,
+                   "Berkas p1.parquet tidak dapat dibaca sebagai Parquet (rusak).", tmp_path)
+
+
+def test_a_local_cluster_prints_no_worker_traceback(tmp_path):
+    """The workers of the engine's own LocalCluster write to this console: a partition refused on a worker
+    gives the one Indonesian line, not the worker's 'Compute Failed' log with its traceback."""
+    import subprocess
+    import sys
+
+    folder = good_partitions(tmp_path / "masukan" / "ekspor")
+    (folder / "3.csv").write_bytes(b"")
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), *aggregate_argv(tmp_path, folder, "--engine",
+                                                                                   "dask", "--workers", "1")],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == EXIT_INPUT, done.stderr
+    assert done.stderr.splitlines() == ["Kesalahan: Berkas register 3.csv kosong. Ekspor ulang register dari SIAK."]
+    assert not (tmp_path / "data").exists() and not (tmp_path / "laporan").exists()
