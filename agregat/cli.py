@@ -12,6 +12,7 @@ import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import cli_pengesahan
 from .config import DEFAULT_CONFIG, PROJECT_ROOT
 from .errors import EXIT_INTERNAL, EXIT_OK, AgregatError, DataError, UsageError
 
@@ -143,170 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--maks-karakter", type=int, metavar="N",
                       help="potong bagian yang tidak muat dalam N karakter (mis. 60000 untuk komentar PR)")
     diff.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
-    _approval_commands(commands, common_options)
-    _officials_commands(commands, common_options)
+    cli_pengesahan.approval_commands(commands, common_options)
+    cli_pengesahan.officials_commands(commands, common_options)
     return parser
-
-
-def _officials_commands(commands, common_options) -> None:
-    """officials init/add/list/end-role/revoke-key: the root-signed registry (agregat.officials)."""
-    officials = commands.add_parser(
-        "officials", help="registri pejabat penanda tangan dan kunci SSH-nya (ditandatangani kunci akar)",
-        description="Kelola approvals/pejabat.yml: pejabat, peran, dan kunci SSH Ed25519 mereka. Setiap "
-                    "perubahan ditandatangani kunci akar (sidik jarinya disematkan di kabupaten.yml) dan "
-                    "approvals/allowed_signers dibuat ulang.")
-    common_options(officials)
-    actions = officials.add_subparsers(dest="officials_command", metavar="TINDAKAN", required=True,
-                                       parser_class=type(officials))
-
-    def options(action: argparse.ArgumentParser, root_key: bool = True) -> None:
-        common_options(action)
-        action.add_argument("--approvals-dir", type=Path, default=None, metavar="FOLDER",
-                            help="folder pengesahan (bawaan: approvals)")
-        if root_key:
-            action.add_argument("--root-key", required=True, type=Path, metavar="KUNCI",
-                                help="kunci privat akar (atau KUNCI.pub bila kunci ada di ssh-agent)")
-
-    init = actions.add_parser("init", help="siapkan registri kosong, kebijakan SOP bawaan, dan sematkan kunci akar",
-                              description="Buat approvals/pejabat.yml (kosong) dan approvals/policy.yml (SOP "
-                                          "delapan langkah), tandatangani keduanya dengan kunci akar, tulis "
-                                          "approvals/allowed_signers, dan sematkan sidik jari kunci akar di "
-                                          "kabupaten.yml.")
-    options(init, root_key=False)
-    init.add_argument("--root-pubkey", required=True, type=Path, metavar="KUNCI.pub",
-                      help="kunci publik akar (biasanya kunci Kepala Dinas)")
-    init.add_argument("--root-key", type=Path, metavar="KUNCI",
-                      help="kunci privat akar untuk menandatangani (bawaan: pasangan --root-pubkey atau ssh-agent)")
-    init.add_argument("--force", action="store_true", help="timpa registri dan kebijakan yang sudah ada")
-
-    add = actions.add_parser("add", help="tambah pejabat, atau peran/kunci baru untuk NIP yang sudah ada",
-                             description="Tambah pejabat ke registri, atau tambahkan peran (mis. Plt.) atau "
-                                         "kunci baru untuk NIP yang sudah terdaftar. Tanggal dalam WITA dan "
-                                         "inklusif.")
-    options(add)
-    add.add_argument("--nip", required=True, metavar="NIP", help="NIP 18 angka")
-    add.add_argument("--name", metavar="NAMA", help="nama lengkap dengan gelar (wajib untuk pejabat baru)")
-    add.add_argument("--jabatan", metavar="JABATAN", help="jabatan (wajib untuk pejabat baru)")
-    add.add_argument("--role", metavar="PERAN", choices=("admin", "kasi", "kabid", "sekretaris", "kadis"),
-                     help="peran: admin, kasi, kabid, sekretaris atau kadis")
-    add.add_argument("--from", dest="dari", metavar="TANGGAL", help="awal peran, TTTT-BB-HH (bawaan: hari ini)")
-    add.add_argument("--to", dest="sampai", metavar="TANGGAL", help="akhir peran, inklusif (bawaan: tanpa akhir)")
-    add.add_argument("--keterangan", default="", metavar="TEKS", help="mis. Plt. atau Plh.")
-    add.add_argument("--pubkey", type=Path, metavar="KUNCI.pub", help="kunci publik SSH Ed25519 pejabat")
-    add.add_argument("--key-from", metavar="TANGGAL", help="awal berlaku kunci (bawaan: --from atau hari ini)")
-    add.add_argument("--key-to", metavar="TANGGAL", help="akhir berlaku kunci, inklusif (bawaan: tanpa akhir)")
-
-    listing = actions.add_parser("list", help="tampilkan registri pejabat (setelah tanda tangannya diperiksa)",
-                                 description="Periksa tanda tangan registri dan kebijakan dengan kunci akar, "
-                                             "lalu tampilkan pejabat, peran, dan kunci mereka.")
-    options(listing, root_key=False)
-    listing.add_argument("--tulis-allowed-signers", action="store_true",
-                         help="tulis ulang approvals/allowed_signers dari registri yang sah")
-
-    end_role = actions.add_parser("end-role", help="akhiri peran seorang pejabat (tidak dihapus)",
-                                  description="Isi tanggal akhir peran yang masih berjalan; riwayatnya tetap.")
-    options(end_role)
-    end_role.add_argument("--nip", required=True, metavar="NIP", help="NIP 18 angka")
-    end_role.add_argument("--role", required=True, metavar="PERAN",
-                          choices=("admin", "kasi", "kabid", "sekretaris", "kadis"), help="peran yang diakhiri")
-    end_role.add_argument("--to", required=True, dest="sampai", metavar="TANGGAL",
-                          help="hari terakhir memegang peran, TTTT-BB-HH (inklusif)")
-
-    revoke = actions.add_parser("revoke-key", help="akhiri masa berlaku sebuah kunci (mis. hilang atau bocor)",
-                                description="Isi tanggal akhir berlaku kunci; tanda tangan sesudah tanggal itu "
-                                            "tidak sah. Masa berlaku hanya dapat diperpendek.")
-    options(revoke)
-    revoke.add_argument("--nip", required=True, metavar="NIP", help="NIP 18 angka")
-    revoke.add_argument("--pubkey", required=True, type=Path, metavar="KUNCI.pub", help="kunci publik yang diakhiri")
-    revoke.add_argument("--to", dest="sampai", metavar="TANGGAL",
-                        help="hari terakhir kunci berlaku, inklusif (bawaan: kemarin, WITA)")
-
-
-def _approval_commands(commands, common_options) -> None:
-    """verify, status, approve, register: the signed SOP chain in git (agregat.pengesahan)."""
-
-    def chain_options(command: argparse.ArgumentParser) -> None:
-        common_options(command)
-        command.add_argument("--period", required=True, metavar="PERIODE", help="periode edisi, mis. 2025-S1")
-        command.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER",
-                             help="folder edisi di dalam repositori git (bawaan: data)")
-
-    def signing_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--key", required=True, type=Path, metavar="KUNCI",
-                             help="kunci privat SSH Ed25519 Anda (atau KUNCI.pub bila kunci ada di ssh-agent)")
-        command.add_argument("--waktu", metavar="WAKTU", help="waktu tindakan bila dicatat belakangan, ISO 8601 "
-                             "dengan zona, mis. 2025-07-10T09:15:00+08:00 (bawaan: sekarang)")
-        command.add_argument("--no-commit", action="store_true",
-                             help="tulis pernyataan tanpa commit git (commit sendiri sesudahnya)")
-
-    verify = commands.add_parser("verify", help="periksa rantai pengesahan edisi dari riwayat git",
-                                 description="Periksa rantai pengesahan satu edisi dari objek git yang sudah "
-                                             "di-commit: registri dan kebijakan bertanda tangan kunci akar, "
-                                             "tanda tangan setiap pernyataan, peran, urutan, rantai hash, "
-                                             "riwayat git, dan digest data yang dihitung ulang.")
-    chain_options(verify)
-    verify.add_argument("--ref", default="HEAD", help="commit/cabang yang diperiksa (bawaan: HEAD)")
-    verify.add_argument("--pdf", type=Path, metavar="BERKAS",
-                        help="PDF final yang diperiksa terhadap sha256 di langkah final (bawaan: dibuat ulang "
-                             "dari data yang disetujui, memakai cache)")
-    verify.add_argument("--no-pdf", action="store_true", help="lewati pemeriksaan PDF final")
-    verify.add_argument("--pdf-ttd", type=Path, metavar="BERKAS",
-                        help="PDF final bertanda tangan elektronik (PAdES) yang diperiksa: tanda tangannya sah, "
-                             "berantai ke akar tepercaya, dan berkasnya perpanjangan PDF final yang disahkan")
-    verify.add_argument("--trust-root", type=Path, action="append", metavar="AKAR.pem",
-                        help="sertifikat akar tepercaya untuk --pdf-ttd, mis. akar BSrE (dapat diulang; bawaan: "
-                             "pengesahan.akar_tte di kabupaten.yml)")
-
-    status = commands.add_parser("status", help="posisi edisi dalam SOP: siapa menandatangani apa dan kapan",
-                                 description="Tampilkan setiap langkah SOP edisi ini: penanda tangan, waktu, "
-                                             "selang waktu terhadap standar SOP, dan langkah berikutnya.")
-    chain_options(status)
-
-    approve = commands.add_parser("approve", help="tandatangani langkah SOP berikutnya",
-                                  description="Tandatangani langkah SOP berikutnya untuk edisi ini (pernyataan "
-                                              "YAML + tanda tangan SSH), lalu commit ke git.")
-    chain_options(approve)
-    approve.add_argument("--step", required=True, metavar="LANGKAH",
-                         help="draf, analisa, koreksi, paraf-sekretaris, paraf-kadis, arahan atau final")
-    approve.add_argument("--decision", metavar="KEPUTUSAN", help="untuk koreksi: setuju atau tolak")
-    approve.add_argument("--notes", default="", metavar="TEKS", help="catatan (wajib bila tolak)")
-    approve.add_argument("--arahan", default="", metavar="TEKS", help="arahan Kepala Dinas (langkah paraf-kadis)")
-    approve.add_argument("--copies", type=int, metavar="N", help="jumlah eksemplar dicetak (langkah final)")
-    approve.add_argument("--ukuran", choices=("A4", "F4"), default="A4", help="ukuran kertas PDF final (bawaan: A4)")
-    signing_options(approve)
-
-    register = commands.add_parser("register", help="registrasi buku final dan surat pengantar per penerima",
-                                   description="Catat registrasi buku (nomor, tanggal, penerima) sebagai langkah "
-                                               "terakhir SOP, lalu buat daftar distribusi dan surat pengantar PDF "
-                                               "untuk setiap penerima di distribusi/<periode>/.")
-    chain_options(register)
-    register.add_argument("--number", required=True, metavar="NOMOR", help="nomor surat/registrasi")
-    register.add_argument("--date", required=True, metavar="TANGGAL", help="tanggal registrasi, YYYY-MM-DD")
-    register.add_argument("--copies", required=True, type=int, metavar="N", help="eksemplar untuk setiap penerima")
-    register.add_argument("--to", required=True, action="append", metavar="PENERIMA",
-                          help="penerima (ulangi --to untuk setiap penerima)")
-    register.add_argument("--out-dir", type=Path, metavar="FOLDER",
-                          help="folder daftar distribusi dan surat pengantar (bawaan: distribusi/<periode>)")
-    signing_options(register)
-
-    tte = commands.add_parser("tte", help="tandatangani PDF final secara elektronik (PAdES, sertifikat .p12)",
-                              description="Tandatangani PDF final yang sudah dicatat di langkah final dengan "
-                                          "sertifikat elektronik PKCS#12 (.p12/.pfx, mis. dari BSrE) sebagai "
-                                          "PAdES B-B: pembaruan inkremental, jadi PDF final tetap utuh di awal "
-                                          "berkas. Ditolak bila rantai pengesahan belum sah sampai langkah final "
-                                          "atau sha256 PDF bukan yang dicatat.")
-    chain_options(tte)
-    tte.add_argument("--p12", required=True, type=Path, metavar="BERKAS",
-                     help="berkas sertifikat dan kunci privat PKCS#12 (.p12/.pfx)")
-    tte.add_argument("--pdf", type=Path, metavar="BERKAS",
-                     help="PDF final yang ditandatangani (bawaan: site/<periode>/buku-data-agregat-<periode>.pdf)")
-    tte.add_argument("--out", type=Path, metavar="BERKAS",
-                     help="PDF bertanda tangan (bawaan: distribusi/<periode>/buku-data-agregat-<periode>-ttd.pdf)")
-    tte.add_argument("--passphrase-env", metavar="NAMA",
-                     help="ambil frasa sandi .p12 dari variabel lingkungan ini (bawaan: ditanyakan di terminal)")
-    tte.add_argument("--reason", metavar="TEKS", help="alasan penandatanganan (bawaan: Pengesahan Buku Data "
-                                                      "Agregat Kependudukan <nama> <periode>)")
-    tte.add_argument("--location", metavar="TEKS", help="lokasi penandatanganan (bawaan: ibu kota di kabupaten.yml)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -319,8 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         handler = {"aggregate": cmd_aggregate, "validate": cmd_validate, "digest": cmd_digest, "demo": cmd_demo,
                    "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff,
-                   "verify": cmd_verify, "status": cmd_status, "approve": cmd_approve, "register": cmd_register,
-                   "tte": cmd_tte, "officials": cmd_officials}
+                   "verify": cli_pengesahan.cmd_verify, "status": cli_pengesahan.cmd_status,
+                   "approve": cli_pengesahan.cmd_approve, "register": cli_pengesahan.cmd_register,
+                   "tte": cli_pengesahan.cmd_tte, "officials": cli_pengesahan.cmd_officials}
         return handler[command](args)
     except AgregatError as exc:
         if args.debug:
@@ -351,8 +192,8 @@ def cmd_aggregate(args) -> int:
         result = jobs.aggregate(args.input, args.period, args.config, args.data_dir, strict=args.strict,
                                 progress=progress, report_dir=args.report_dir, engine=engine)
     print(_summary(result.aggregation))
-    print(f"Laporan per baris: {_shown(result.report_path)}")
-    print(f"Edisi {result.aggregation.periode} ditulis ke {_shown(result.edition_dir)} "
+    print(f"Laporan per baris: {shown(result.report_path)}")
+    print(f"Edisi {result.aggregation.periode} ditulis ke {shown(result.edition_dir)} "
           f"({len(result.files)} berkas). Digest: {result.digest}")
     return EXIT_OK
 
@@ -365,10 +206,10 @@ def cmd_validate(args) -> int:
         aggregation = jobs.validate(args.input, args.period, args.config, progress=progress, engine=engine)
     report_path = jobs.write_report(aggregation, args.report_dir)
     print(_summary(aggregation))
-    print(f"Laporan per baris: {_shown(report_path)}")
+    print(f"Laporan per baris: {shown(report_path)}")
     if args.strict and aggregation.report.excluded_total:
         raise DataError(f"Mode --strict: {number(aggregation.report.excluded_total)} baris dikecualikan. "
-                        f"Perbaiki baris yang tercantum di {_shown(report_path)}.")
+                        f"Perbaiki baris yang tercantum di {shown(report_path)}.")
     return EXIT_OK
 
 
@@ -386,7 +227,7 @@ def cmd_demo(args) -> int:
         if result is None:
             continue
         print(_summary(result.aggregation))
-        print(f"Edisi {result.aggregation.periode} ditulis ke {_shown(result.edition_dir)} "
+        print(f"Edisi {result.aggregation.periode} ditulis ke {shown(result.edition_dir)} "
               f"({len(result.files)} berkas). Digest: {result.digest}\n")
     return _build(args.data_dir, final=False, pdf=not args.no_pdf)
 
@@ -402,7 +243,7 @@ def cmd_build(args) -> int:
         if not args.period or args.no_pdf:
             raise UsageError("--final perlu --period PERIODE (satu edisi yang sudah disahkan) dan tidak bisa "
                              "bersama --no-pdf.")
-        root, data_dir, config, periode = _chain_context(args)
+        root, data_dir, config, periode = cli_pengesahan.chain_context(args)
         pengesahan = {periode: final_gate(root, data_dir, periode, config.sidik_jari_akar)}
     return _build(args.data_dir, final=False, pdf=not args.no_pdf, ukuran=args.ukuran, periods=periods,
                   pengesahan=pengesahan, config_path=args.config)
@@ -420,15 +261,15 @@ def _build(data_dir: Path, final: bool, pdf: bool, ukuran: str = "A4", periods=N
     result = build_book(data_dir=data_dir, site_dir=DEFAULT_SITE_DIR, final=final, pdf=pdf, ukuran=ukuran,
                         periods=periods, pengesahan=pengesahan)
     for periode in result.analisa_written:
-        print(f"Draf Bab VII Analisa ditulis ke {_shown(Path(data_dir) / periode / 'analisa.md')} "
+        print(f"Draf Bab VII Analisa ditulis ke {shown(Path(data_dir) / periode / 'analisa.md')} "
               "(untuk disunting Kasi; tidak akan ditimpa).")
     if result.skipped:
-        print(f"Situs dan PDF sudah mutakhir (masukan tidak berubah): {_shown(result.site_dir)}")
+        print(f"Situs dan PDF sudah mutakhir (masukan tidak berubah): {shown(result.site_dir)}")
     else:
-        print(f"Situs ditulis ke {_shown(result.site_dir)} ({time.perf_counter() - started:.1f} s); "
-              f"buka {_shown(result.site_dir / 'index.html')}.")
+        print(f"Situs ditulis ke {shown(result.site_dir)} ({time.perf_counter() - started:.1f} s); "
+              f"buka {shown(result.site_dir / 'index.html')}.")
     for periode, path in result.pdfs.items():
-        print(f"PDF {'final' if final or periode in (pengesahan or {}) else 'draf'} {periode}: {_shown(path)}")
+        print(f"PDF {'final' if final or periode in (pengesahan or {}) else 'draf'} {periode}: {shown(path)}")
     return EXIT_OK
 
 
@@ -454,7 +295,7 @@ def cmd_diff(args) -> int:
     from .atomik import write_atomic
 
     write_atomic(args.output, markdown)
-    print(f"Perbedaan edisi {args.period} ditulis ke {_shown(args.output)}.")
+    print(f"Perbedaan edisi {args.period} ditulis ke {shown(args.output)}.")
     return EXIT_OK
 
 
@@ -484,275 +325,10 @@ def _final_editions(data_dir: Path, config_path: Path) -> dict[str, list[dict]]:
     return found
 
 
-def _chain_context(args):
-    """(repo root, data dir, root fingerprint, period) for the approval commands."""
-    from .config import load_config
-    from .errors import RegistryError
-    from .gitobjek import open_repo
-    from .periode import Periode
-
-    periode = str(Periode.parse(args.period))
-    config = load_config(args.config)
-    if not config.sidik_jari_akar:
-        raise RegistryError(f"Sidik jari kunci akar belum dipasang di {_shown(args.config)} "
-                            "(pengesahan.sidik_jari_akar). Jalankan dulu `python build.py officials init "
-                            "--root-pubkey KUNCI_AKAR.pub`.")
-    data_dir = Path(args.data_dir).resolve()
-    root = Path(open_repo(data_dir if data_dir.exists() else Path.cwd()).working_tree_dir).resolve()
-    if not data_dir.is_relative_to(root):
-        raise UsageError(f"Folder edisi {_shown(data_dir)} tidak berada di dalam repositori git {_shown(root)}.")
-    return root, data_dir, config, periode
-
-
-def _waktu(text: str | None):
-    import datetime as dt
-
-    if text is None:
-        return None
-    try:
-        when = dt.datetime.fromisoformat(text)
-    except ValueError:
-        when = None
-    if when is None or when.tzinfo is None:
-        raise UsageError(f"--waktu '{text}' bukan waktu ISO 8601 dengan zona, mis. 2025-07-10T09:15:00+08:00.")
-    return when
-
-
-def cmd_verify(args) -> int:
-    from . import verifikasi
-    from .pengesahan import laporan_status, periksa_pdf
-
-    if _no_approvals_yet(args):
-        return EXIT_OK
-    root, data_dir, config, periode = _chain_context(args)
-    rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar, ref=args.ref,
-                                data_prefix=data_dir.relative_to(root).as_posix())
-    if rantai.sah and rantai.langkah("final") and not args.no_pdf:
-        rantai.temuan += periksa_pdf(rantai, root, data_dir, args.pdf)
-    if args.pdf_ttd is not None:
-        roots = args.trust_root or ([config.akar_tte] if config.akar_tte else [])
-        rantai.temuan += _signed_pdf_findings(rantai, args.pdf_ttd, roots, args.config)
-    print(laporan_status(rantai))
-    if rantai.sah:
-        print(f"Rantai pengesahan {periode} sah sejauh ini ({len(rantai.tertanda)} pernyataan diperiksa).")
-        return EXIT_OK
-    print(f"Rantai pengesahan {periode} TIDAK SAH ({len(rantai.temuan)} masalah):", file=sys.stderr)
-    for temuan in rantai.temuan:
-        print(f"  [{temuan.kode}] {temuan}", file=sys.stderr)
-    return rantai.kode_keluar
-
-
-def _no_approvals_yet(args) -> bool:
-    """True (after saying so) when nothing about approvals is committed yet: no root pinned, no registry and no
-    statement of the period at the ref — a draft edition on its way, which verify accepts (CI on data PRs)."""
-    from .config import load_config
-    from .gitobjek import open_repo, resolve, tree_files
-    from .periode import Periode
-
-    if load_config(args.config).sidik_jari_akar:
-        return False
-    periode = str(Periode.parse(args.period))
-    data_dir = Path(args.data_dir).resolve()
-    repo = open_repo(data_dir if data_dir.exists() else Path.cwd())
-    committed = tree_files(resolve(repo, args.ref), "approvals") or {}
-    if "approvals/pejabat.yml" in committed or any(p.startswith(f"approvals/{periode}/") for p in committed):
-        return False
-    print(f"Belum ada pengesahan untuk {periode}: registri pejabat belum disiapkan (`python build.py officials "
-          "init`) dan belum ada pernyataan. Tidak ada yang diperiksa; edisi ini masih draf.")
-    return True
-
-
-def _signed_pdf_findings(rantai, signed: Path, roots: list[Path], config_path: Path) -> list:
-    """`verify --pdf-ttd`: the PAdES signature and that the file extends the approved final PDF."""
-    from . import tte, verifikasi
-    from .errors import EXIT_PDF_MISMATCH
-
-    if not roots:
-        raise UsageError("--pdf-ttd perlu sertifikat akar tepercaya: beri --trust-root AKAR.pem (akar BSrE) atau "
-                         f"isi pengesahan.akar_tte di {_shown(config_path)}.")
-    if not rantai.sah:
-        return []       # the chain's own problems come first; the signed PDF is judged against a valid chain
-    final = rantai.langkah("final")
-    if final is None:
-        return [verifikasi.Temuan(EXIT_PDF_MISMATCH, _shown(signed), "belum ada langkah final yang sah di rantai "
-                                  "pengesahan, jadi tidak ada PDF final yang dapat diperpanjang dengan TTE.")]
-    problems = tte.check_signed_pdf(signed, final.pernyataan.rincian["pdf_sha256"], roots)
-    return [verifikasi.Temuan(EXIT_PDF_MISMATCH, _shown(signed), problem) for problem in problems]
-
-
-def cmd_tte(args) -> int:
-    import getpass
-
-    from . import tte, verifikasi
-    from .book import pdf_name
-    from .digest import file_sha256
-    from .errors import RefusedError
-
-    root, data_dir, config, periode = _chain_context(args)
-    rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar,
-                                data_prefix=data_dir.relative_to(root).as_posix())
-    if not rantai.sah:
-        raise RefusedError(f"PDF final {periode} belum dapat ditandatangani: rantai pengesahan tidak sah — "
-                           + "; ".join(map(str, rantai.temuan[:3]))
-                           + f". Jalankan `python build.py verify --period {periode}`.")
-    final = rantai.langkah("final")
-    if final is None:
-        raise RefusedError(f"PDF final {periode} belum dapat ditandatangani: langkah final (sha256 PDF final) "
-                           "belum ditandatangani Administrator Database. Jalankan `python build.py approve "
-                           f"--period {periode} --step final --copies N --key KUNCI` dulu.")
-    pdf = Path(args.pdf or DEFAULT_SITE_DIR / periode / pdf_name(periode))
-    try:
-        actual = file_sha256(pdf)
-    except OSError:
-        raise UsageError(f"PDF final {_shown(pdf)} tidak dapat dibaca. Bangun dengan `python build.py build "
-                         f"--period {periode}` atau beri --pdf BERKAS.") from None
-    expected = final.pernyataan.rincian["pdf_sha256"]
-    if actual != expected:
-        raise RefusedError(f"{_shown(pdf)} (sha256 {actual}) bukan PDF final yang dicatat di "
-                           f"{final.pernyataan.path} ({expected}); yang ditandatangani hanya PDF final itu.")
-    if args.passphrase_env:
-        if args.passphrase_env not in os.environ:
-            raise UsageError(f"Variabel lingkungan {args.passphrase_env} (--passphrase-env) tidak ada.")
-        passphrase = os.environ[args.passphrase_env]
-    else:
-        try:
-            passphrase = getpass.getpass(f"Frasa sandi {args.p12.name}: ")
-        except EOFError:
-            raise UsageError("Frasa sandi .p12 tidak dapat dibaca dari terminal. Jalankan di terminal, atau beri "
-                             "--passphrase-env NAMA_VARIABEL.") from None
-    # beside the distribution letters: site/ is rebuilt (and emptied) by every build
-    out = Path(args.out or Path(args.data_dir).resolve().parent / "distribusi" / periode / f"{pdf.stem}-ttd.pdf")
-    if out.resolve() == pdf.resolve():
-        raise UsageError("--out tidak boleh sama dengan PDF final: PDF final tetap disimpan apa adanya.")
-    reason = args.reason or " ".join(f"Pengesahan Buku Data Agregat Kependudukan {config.nama} {periode}".split())
-    tte.sign_pdf(pdf, args.p12, passphrase.encode("utf-8") if passphrase else None, out, reason=reason,
-                 location=args.location if args.location is not None else config.ibu_kota)
-    print(f"PDF final {periode} ditandatangani ({tte.PROFILE}): {_shown(out)}. Periksa dengan `python build.py "
-          f"verify --period {periode} --pdf-ttd {_shown(out)} --trust-root AKAR.pem`.")
-    return EXIT_OK
-
-
-def cmd_status(args) -> int:
-    from . import verifikasi
-    from .pengesahan import laporan_status
-
-    root, data_dir, config, periode = _chain_context(args)
-    rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar,
-                                data_prefix=data_dir.relative_to(root).as_posix())
-    print(laporan_status(rantai))
-    for temuan in rantai.temuan:
-        print(f"  Masalah [{temuan.kode}]: {temuan}", file=sys.stderr)
-    return rantai.kode_keluar
-
-
-def cmd_approve(args) -> int:
-    from .pengesahan import Tindakan, approve, rincian_final
-
-    root, data_dir, config, periode = _chain_context(args)
-    rincian = None
-    if args.step == "registrasi":
-        raise UsageError(f"Registrasi dicatat dengan `python build.py register --period {periode} --number … "
-                         "--date … --copies N --to … --key KUNCI`.")
-    if args.step == "final":
-        if args.copies is None or args.copies < 1:
-            raise UsageError("Langkah final perlu --copies N: jumlah eksemplar yang dicetak (≥ 1).")
-        print(f"Menyiapkan PDF final {periode} untuk dicatat sha256-nya (dari cache bila sudah dibangun) …")
-        rincian = rincian_final(root, data_dir, periode, config.sidik_jari_akar, args.ukuran, args.copies)
-    tindakan = Tindakan(args.step, args.decision, args.notes, args.arahan, rincian)
-    statement, path = approve(root, data_dir, periode, tindakan, args.key, config.sidik_jari_akar,
-                              _waktu(args.waktu), commit=not args.no_commit)
-    print(f"Langkah {statement.nomor_langkah} '{statement.langkah}' ({statement.keputusan}) ditandatangani "
-          f"{statement.principal}: {_shown(path)}" + ("" if args.no_commit else " (di-commit)"))
-    return EXIT_OK
-
-
-def cmd_register(args) -> int:
-    import datetime as dt
-
-    from .pengesahan import distribusi, register
-
-    root, data_dir, config, periode = _chain_context(args)
-    try:
-        tanggal = dt.date.fromisoformat(args.date)
-    except ValueError:
-        raise UsageError(f"--date '{args.date}' bukan tanggal YYYY-MM-DD.") from None
-    statement, rantai = register(root, data_dir, periode, args.number, tanggal, args.copies, args.to, args.key,
-                                 config.sidik_jari_akar, _waktu(args.waktu), commit=not args.no_commit)
-    out_dir = args.out_dir or root / "distribusi" / periode
-    written = distribusi(rantai, config, out_dir) if not args.no_commit else []
-    print(f"Registrasi {periode} nomor {statement.rincian['nomor_surat']} ditandatangani {statement.principal}.")
-    for path in written:
-        print(f"  ditulis: {_shown(path)}")
-    return EXIT_OK
-
-
-def cmd_officials(args) -> int:
-    from datetime import timedelta
-
-    from . import officials, pejabat
-    from .sshsig import fingerprint, read_public_key
-
-    approvals_dir = Path(args.approvals_dir or DEFAULT_APPROVALS_DIR)
-    action = args.officials_command
-    if action == "init":
-        result = officials.init(args.config, approvals_dir, args.root_pubkey, args.root_key, force=args.force)
-        print(f"Registri pejabat (kosong) dan kebijakan SOP ditandatangani kunci akar {result.fingerprint}; "
-              f"sidik jarinya disematkan di {_shown(args.config)}.")
-        print(f"Ditulis: {', '.join(_shown(p) for p in result.written)}. Tambahkan pejabat dengan "
-              "`python build.py officials add`, lalu commit folder approvals/ dan berkas konfigurasi.")
-        return EXIT_OK
-    if action == "list":
-        pin, registri, kebijakan = officials.load(args.config, approvals_dir)
-        print(officials.describe(registri, kebijakan, pin))
-        if args.tulis_allowed_signers:
-            officials.write_signers(approvals_dir, registri)
-            print(f"{_shown(approvals_dir / 'allowed_signers')} ditulis ulang dari registri.")
-        elif officials.signers_stale(approvals_dir, registri):
-            print(f"Peringatan: {_shown(approvals_dir / 'allowed_signers')} tidak sesuai registri. Berkas itu "
-                  "dibuat dari registri: jalankan `python build.py officials list --tulis-allowed-signers` lalu commit.",
-                  file=sys.stderr)
-        return EXIT_OK
-    principal = f"nip-{args.nip}"
-    if action == "add":
-        if args.role is None and args.pubkey is None:
-            raise UsageError("Berikan --role, --pubkey, atau keduanya: tidak ada yang ditambahkan.")
-        dari = officials.parse_day(args.dari, "--from") if args.dari else officials.today()
-        peran = None if args.role is None else pejabat.Peran(
-            args.role, dari, officials.parse_day(args.sampai, "--to") if args.sampai else None,
-            " ".join(args.keterangan.split()))
-        kunci = None if args.pubkey is None else pejabat.Kunci(
-            read_public_key(args.pubkey), officials.parse_day(args.key_from, "--key-from") if args.key_from else dari,
-            officials.parse_day(args.key_to, "--key-to") if args.key_to else None)
-        changes: list[str] = []
-
-        def edit(registri):
-            new, found = pejabat.with_official(registri, nip=args.nip, nama=args.name, jabatan=args.jabatan,
-                                               peran=peran, kunci=kunci)
-            changes.extend(found)
-            return new
-
-        officials.change(args.config, approvals_dir, args.root_key, edit)
-        print(f"Registri pejabat diperbarui untuk {principal}: {'; '.join(changes)}.")
-    elif action == "end-role":
-        sampai = officials.parse_day(args.sampai, "--to")
-        officials.change(args.config, approvals_dir, args.root_key,
-                         lambda registri: pejabat.with_role_ended(registri, principal, args.role, sampai))
-        print(f"Peran {args.role} {principal} diakhiri pada {sampai.isoformat()} (inklusif).")
-    else:
-        sampai = officials.parse_day(args.sampai, "--to") if args.sampai else officials.today() - timedelta(days=1)
-        publik = read_public_key(args.pubkey)
-        officials.change(args.config, approvals_dir, args.root_key,
-                         lambda registri: pejabat.with_key_ended(registri, principal, publik, sampai))
-        print(f"Kunci {fingerprint(publik)} milik {principal} berlaku sampai "
-              f"{sampai.isoformat()} (inklusif).")
-    print(f"Registri ditandatangani ulang; {_shown(approvals_dir / 'allowed_signers')} dibuat ulang. "
-          "Commit folder approvals/.")
-    return EXIT_OK
-
-
 # ---- presentation ---------------------------------------------------------------------------------
 
-def _shown(path: Path) -> str:
+def shown(path: Path) -> str:
+    """A path as the user typed it: relative to the working directory when inside it."""
     path = Path(path).resolve()
     try:
         return str(path.relative_to(Path.cwd()))

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from . import pejabat, sshsig
+from .cli import shown
 from .config import load_config, with_root_fingerprint
 from .errors import ConfigError, SignatureError, UsageError
 from .pejabat import KEBIJAKAN_FILE, REGISTRI_FILE, SIG_SUFFIX, SIGNERS_FILE, Registri
@@ -24,15 +25,6 @@ SIGNED_FILES = (REGISTRI_FILE, REGISTRI_FILE + SIG_SUFFIX, KEBIJAKAN_FILE, KEBIJ
 def _local(approvals_dir: Path, name: str) -> Path:
     """Where "approvals/<file>" lives in the working tree for this approvals folder."""
     return Path(approvals_dir) / name.split("/", 1)[1]
-
-
-def _shown(path: Path) -> str:
-    """A path as the user typed it: relative to the working directory when inside it."""
-    path = Path(path).resolve()
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def read_approvals(approvals_dir: Path) -> dict[str, bytes]:
@@ -90,16 +82,16 @@ def init(config_path: Path, approvals_dir: Path, root_pubkey: Path, root_key: Pa
     existing = [path for path in (_local(approvals_dir, REGISTRI_FILE), _local(approvals_dir, KEBIJAKAN_FILE))
                 if path.exists()]
     if existing and not force:
-        raise UsageError(f"Registri sudah ada ({', '.join(map(_shown, existing))}); init tidak menimpanya. Untuk "
+        raise UsageError(f"Registri sudah ada ({', '.join(map(shown, existing))}); init tidak menimpanya. Untuk "
                          "menambah pejabat pakai `officials add`; untuk memulai dari awal (semua pejabat "
                          "terhapus) tambahkan --force.")
     if config.sidik_jari_akar and config.sidik_jari_akar != fp and not force:
-        raise UsageError(f"{_shown(config_path)} sudah menyematkan kunci akar lain ({config.sidik_jari_akar}). Tambahkan "
+        raise UsageError(f"{shown(config_path)} sudah menyematkan kunci akar lain ({config.sidik_jari_akar}). Tambahkan "
                          "--force untuk mengganti kunci akar.")
     new_config = with_root_fingerprint(config_path.read_text(encoding="utf-8"), fp)
     pinned = (yaml.safe_load(new_config).get("pengesahan") or {}).get("sidik_jari_akar")
     if pinned != fp:   # the targeted edit must give exactly the pin, or nothing is written
-        raise ConfigError(f"Sidik jari kunci akar tidak dapat ditulis ke {_shown(config_path)}. Tulis sendiri:\n"
+        raise ConfigError(f"Sidik jari kunci akar tidak dapat ditulis ke {shown(config_path)}. Tulis sendiri:\n"
                           f'pengesahan:\n  sidik_jari_akar: "{fp}"')
     registri = pejabat.dump_registri(Registri(akar))
     kebijakan = pejabat.dump_kebijakan(pejabat.DEFAULT_POLICY)

@@ -210,7 +210,7 @@ def test_cli_writes_the_markdown_atomically_to_output(repo, tmp_path, capsys):
     out = tmp_path / "keluaran" / "diff.md"
     argv = ["diff", "--period", PERIOD, "--base", "main", "--data-dir", str(repo / "data"), "--output", str(out)]
     assert cli.main(argv) == 0
-    assert capsys.readouterr().out == f"Perbedaan edisi {PERIOD} ditulis ke {cli._shown(out)}.\n"
+    assert capsys.readouterr().out == f"Perbedaan edisi {PERIOD} ditulis ke {cli.shown(out)}.\n"
     assert out.read_text(encoding="utf-8") == selisih.diff_edition(repo / "data", PERIOD, "main")
     assert [p.name for p in out.parent.iterdir()] == ["diff.md"]   # no temporary file left behind
 
