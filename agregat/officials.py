@@ -17,7 +17,8 @@ from .cli import shown
 from .config import load_config, with_root_fingerprint
 from .errors import ConfigError, SignatureError, UsageError
 from .pejabat import KEBIJAKAN_FILE, REGISTRI_FILE, SIG_SUFFIX, SIGNERS_FILE, Registri
-from .sshsig import NAMESPACE_REGISTRI, WITA
+from .periode import WITA
+from .sshsig import NAMESPACE_REGISTRI
 
 SIGNED_FILES = (REGISTRI_FILE, REGISTRI_FILE + SIG_SUFFIX, KEBIJAKAN_FILE, KEBIJAKAN_FILE + SIG_SUFFIX)
 

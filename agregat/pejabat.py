@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime, time
 
 from . import sshsig, yamlketat
 from .errors import BadSignature, RegistryError, SignatureError, UsageError, YamlError
-from .sshsig import NAMESPACE_PERNYATAAN, NAMESPACE_REGISTRI, WITA
+from .periode import WITA
+from .sshsig import NAMESPACE_PERNYATAAN, NAMESPACE_REGISTRI
 
 REGISTRI_FILE = "approvals/pejabat.yml"
 KEBIJAKAN_FILE = "approvals/policy.yml"

@@ -18,6 +18,7 @@ from .atomik import write_atomic
 from .digest import edition_digest, file_sha256
 from .errors import EXIT_DATA_CHANGED, EXIT_PDF_MISMATCH, RefusedError, UsageError
 from .gitobjek import open_repo, path_in_repo
+from .periode import WITA
 
 #: The rows of the lembar pengesahan (macros.cetak.PEJABAT, in that order) per role.
 ROLE_ROW = {"admin": 0, "kasi": 1, "kabid": 2, "sekretaris": 3, "kadis": 4}
@@ -59,7 +60,7 @@ def approve(repo_dir: Path, data_dir: Path, periode: str, tindakan: Tindakan, ke
                            + f". Jalankan `python build.py verify --period {periode}` untuk rinciannya.")
     _refuse_uncommitted(repo, periode, data_dir, root)
     step = _check_step(rantai, tindakan)
-    waktu = (waktu or verifikasi.now()).astimezone(sshsig.WITA)
+    waktu = (waktu or verifikasi.now()).astimezone(WITA)
     _check_time(rantai, waktu)
     public = sshsig.read_public_key(_public_key_path(key))
     official = _check_signer(rantai, step, public, waktu)
@@ -350,7 +351,7 @@ def _before_revision(rantai: verifikasi.Rantai) -> dt.datetime | None:
 def _jam(when: dt.datetime) -> str:
     from macros.edisi import tanggal_panjang
 
-    local = when.astimezone(sshsig.WITA)
+    local = when.astimezone(WITA)
     return f"{tanggal_panjang(local.date())} {local:%H.%M} WITA"
 
 
@@ -389,7 +390,7 @@ def distribusi(rantai: verifikasi.Rantai, config, out_dir: Path) -> list[Path]:
         raise RefusedError(f"Buku {rantai.periode} belum diregistrasi (`python build.py register`).")
     rincian = item.pernyataan.rincian
     tanggal = dt.date.fromisoformat(rincian["tanggal_surat"])
-    when = dt.datetime.combine(tanggal, dt.time(12), sshsig.WITA)
+    when = dt.datetime.combine(tanggal, dt.time(12), WITA)
     kadis = rantai.registri.holders("kadis", when)
     signer = kadis[0] if kadis else item.pejabat
     role = signer.holds("kadis", when)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from .errors import UsageError
 
 _PATTERN = re.compile(r"(\d{4})-S([12])")
+#: Kabupaten Tapin's time zone (Waktu Indonesia Tengah, UTC+8): the dates of editions and approvals.
+WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
 
 
 @dataclass(frozen=True, order=True)

@@ -17,14 +17,14 @@ import shutil
 import struct
 import subprocess
 import tempfile
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import BadSignature, SignatureError
+from .periode import WITA
 
 NAMESPACE_PERNYATAAN = "buku-agregat-pengesahan@dukcapil"   # statements
 NAMESPACE_REGISTRI = "buku-agregat-registri@dukcapil"       # pejabat.yml and policy.yml, root key only
-WITA = timezone(timedelta(hours=8), "WITA")
 
 SSH_KEYGEN = "ssh-keygen"
 KEY_TYPE = "ssh-ed25519"

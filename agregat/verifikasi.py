@@ -35,6 +35,7 @@ from .errors import (
     UsageError,
 )
 from .gitobjek import open_repo, resolve, tree_files
+from .periode import WITA
 
 #: How far a statement's time may run ahead of this machine's clock (clocks drift a little).
 TOLERANSI_JAM = dt.timedelta(minutes=10)
@@ -369,8 +370,8 @@ def _signer_findings(statement, data, signature, step, registri, allowed) -> lis
 
 
 def _wita(when: dt.datetime) -> str:
-    return when.astimezone(sshsig.WITA).strftime("%Y-%m-%d %H:%M:%S WITA")
+    return when.astimezone(WITA).strftime("%Y-%m-%d %H:%M:%S WITA")
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(sshsig.WITA).replace(microsecond=0)
+    return dt.datetime.now(WITA).replace(microsecond=0)

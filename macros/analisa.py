@@ -15,12 +15,11 @@ import math
 import re
 
 from .angka import bilangan, selisih
+from .edisi import tanggal_panjang
 
 __all__ = ["WAJIB", "nama_wilayah", "teks", "tulis_analisa"]
 
 WAJIB = ("penduduk", "kartu_keluarga", "struktur_umur", "indikator", "wajib_ktp", "agama", "manifest")
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-         "November", "Desember")
 MAKS_DESA = 10
 
 # Excluded rows, in the order the validation checks them (manifest.yml `dikecualikan`).
@@ -102,8 +101,7 @@ def _tanggal(value) -> dt.date:
 
 
 def _tanggal_teks(value) -> str:
-    tanggal = _tanggal(value)
-    return f"{tanggal.day} {BULAN[tanggal.month - 1]} {tanggal.year}"
+    return tanggal_panjang(_tanggal(value))
 
 
 def _semester(periode) -> str:

@@ -41,6 +41,7 @@ from markdown.extensions.toc import slugify as _slugify
 from markupsafe import escape
 
 from agregat.atomik import atomic_file
+from agregat.periode import WITA
 
 from . import MACROS
 from .buku import CACHE_GRAFIK, LABEL_TABEL, Buku
@@ -63,7 +64,6 @@ PEJABAT = ("Administrator Database",
 MAKS_KATEGORI = 20   # category columns per printed table; wider tables are split
 KOLOM_LANSKAP = 14   # a table with more columns than this goes on a landscape page
 KOLOM_RAPAT = 8      # a table with more columns than this is set in a smaller font
-WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
 MARKDOWN_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "toc", "tables")
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agregat.atomik import atomic_file
+from agregat.periode import WITA
 
 from .edisi import tanggal_panjang
 from .tabel import _teks as _e
@@ -59,7 +60,7 @@ def terbilang(number: int) -> str:
 
 def surat_pengantar(surat: Surat) -> str:
     created = dt.datetime(surat.tanggal.year, surat.tanggal.month, surat.tanggal.day,
-                          tzinfo=dt.timezone(dt.timedelta(hours=8))).isoformat()
+                          tzinfo=WITA).isoformat()
     return f"""<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8"><title>Surat Pengantar {_e(surat.nomor)}</title>
 <meta name="author" content="{_e(surat.dinas)}"><meta name="dcterms.created" content="{created}">

@@ -39,6 +39,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from .edisi import tanggal_panjang
+
 __all__ = ["LISENSI", "slug_kolom", "tulis_unduhan"]
 
 PROFIL_PAKET = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -56,8 +58,6 @@ NAMA_TABEL = re.compile(r"[a-z0-9_]+")
 KODE_WILAYAH = r"[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?"   # provinsi … desa/kelurahan
 PERIODE = re.compile(r"(\d{4})-S([12])")
 TINGKAT = ["provinsi", "kabupaten", "kota", "kecamatan", "desa", "kelurahan"]
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-         "November", "Desember")
 
 JENIS_KELAMIN = (("lk", "laki-laki"), ("pr", "perempuan"), ("jml", "jumlah"))
 
@@ -143,8 +143,7 @@ def _awal_baris(kode, wilayah: dict) -> list:
 
 
 def _tanggal(tanggal_data: str) -> str:
-    date = dt.date.fromisoformat(str(tanggal_data))
-    return f"{date.day} {BULAN[date.month - 1]} {date.year}"
+    return tanggal_panjang(dt.date.fromisoformat(str(tanggal_data)))
 
 
 def _semester(periode: str) -> str:

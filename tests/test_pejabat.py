@@ -27,7 +27,8 @@ from agregat.pejabat import (
     parse_registri,
     verify_signed,
 )
-from agregat.sshsig import NAMESPACE_PERNYATAAN, NAMESPACE_REGISTRI, WITA
+from agregat.periode import WITA
+from agregat.sshsig import NAMESPACE_PERNYATAAN, NAMESPACE_REGISTRI
 
 NIP_KADIS, NIP_KABID = "197001011990031001", "198002022005011002"
 

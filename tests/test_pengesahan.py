@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from agregat import cli, pejabat, pernyataan, sshsig
+from agregat.periode import WITA
 from agregat.digest import edition_digest
 from agregat.errors import (
     EXIT_BAD_SIGNATURE,
@@ -168,7 +169,7 @@ def test_every_signature_verifies_with_stock_ssh_keygen(through_arahan):
     allowed = through_arahan / "approvals" / "allowed_signers"
     for path in statements(through_arahan):
         statement = pernyataan.parse(path.read_bytes(), path.name)
-        stamp = statement.waktu.astimezone(sshsig.WITA).strftime("%Y%m%d%H%M%S")
+        stamp = statement.waktu.astimezone(WITA).strftime("%Y%m%d%H%M%S")
         with open(path, "rb") as message:
             done = subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(allowed), "-I", statement.principal,
                                    "-n", sshsig.NAMESPACE_PERNYATAAN, "-s", f"{path}.sig", "-O",

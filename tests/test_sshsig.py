@@ -15,7 +15,8 @@ import pytest
 
 from agregat import sshsig
 from agregat.errors import EXIT_BAD_SIGNATURE, EXIT_USAGE, BadSignature, SignatureError
-from agregat.sshsig import NAMESPACE_PERNYATAAN, NAMESPACE_REGISTRI, WITA
+from agregat.periode import WITA
+from agregat.sshsig import NAMESPACE_PERNYATAAN, NAMESPACE_REGISTRI
 
 MESSAGE = b"periode: \"2025-S1\"\nlangkah: \"koreksi\"\nkeputusan: \"setuju\"\n"
 NOW = datetime(2025, 7, 10, 9, 15, tzinfo=WITA)
