@@ -62,6 +62,10 @@ def officials_commands(commands, common_options) -> None:
     add.add_argument("--pubkey", type=Path, metavar="KUNCI.pub", help="kunci publik SSH Ed25519 pejabat")
     add.add_argument("--key-from", metavar="TANGGAL", help="awal berlaku kunci (bawaan: --from atau hari ini)")
     add.add_argument("--key-to", metavar="TANGGAL", help="akhir berlaku kunci, inklusif (bawaan: tanpa akhir)")
+    add.add_argument("--sertifikat-tte", type=Path, metavar="SERTIFIKAT.pem",
+                     help="sertifikat TTE (X.509, PEM/DER, tanpa kunci privat) pejabat; sidik jari SHA-256-nya "
+                          "dicatat. Hanya sertifikat Kepala Dinas yang menjabat yang diterima `tte` dan "
+                          "`verify --pdf-ttd`")
 
     listing = actions.add_parser("list", help="tampilkan registri pejabat (setelah tanda tangannya diperiksa)",
                                  description="Periksa tanda tangan registri dan kebijakan dengan kunci akar, "
@@ -119,7 +123,9 @@ def approval_commands(commands, common_options) -> None:
     verify.add_argument("--no-pdf", action="store_true", help="lewati pemeriksaan PDF final")
     verify.add_argument("--pdf-ttd", type=Path, metavar="BERKAS",
                         help="PDF final bertanda tangan elektronik (PAdES) yang diperiksa: tanda tangannya sah, "
-                             "berantai ke akar tepercaya, dan berkasnya perpanjangan PDF final yang disahkan")
+                             "berantai ke akar tepercaya, dengan sertifikat TTE Kepala Dinas yang tercatat di "
+                             "registri, dan berkasnya perpanjangan PDF final yang disahkan (hanya tanda tangan "
+                             "tak terlihat yang ditambahkan)")
     verify.add_argument("--trust-root", type=Path, action="append", metavar="AKAR.pem",
                         help="sertifikat akar tepercaya untuk --pdf-ttd, mis. akar BSrE (dapat diulang; bawaan: "
                              "pengesahan.akar_tte di kabupaten.yml)")
@@ -160,8 +166,9 @@ def approval_commands(commands, common_options) -> None:
                               description="Tandatangani PDF final yang sudah dicatat di langkah final dengan "
                                           "sertifikat elektronik PKCS#12 (.p12/.pfx, mis. dari BSrE) sebagai "
                                           "PAdES B-B: pembaruan inkremental, jadi PDF final tetap utuh di awal "
-                                          "berkas. Ditolak bila rantai pengesahan belum sah sampai langkah final "
-                                          "atau sha256 PDF bukan yang dicatat.")
+                                          "berkas. Ditolak bila rantai pengesahan belum sah sampai langkah final, "
+                                          "sha256 PDF bukan yang dicatat, atau sertifikatnya bukan sertifikat TTE "
+                                          "Kepala Dinas yang tercatat di registri pejabat.")
     chain_options(tte)
     tte.add_argument("--p12", required=True, type=Path, metavar="BERKAS",
                      help="berkas sertifikat dan kunci privat PKCS#12 (.p12/.pfx)")
@@ -255,7 +262,8 @@ def _no_approvals_yet(args) -> bool:
 
 
 def _signed_pdf_findings(rantai, signed: Path, roots: list[Path], config_path: Path) -> list:
-    """`verify --pdf-ttd`: the PAdES signature and that the file extends the approved final PDF."""
+    """`verify --pdf-ttd`: the PAdES signature, by the Kepala Dinas's certificate recorded in the registry,
+    and that the file extends the approved final PDF with nothing but an invisible signature."""
     from . import tte, verifikasi
     from .errors import EXIT_PDF_MISMATCH
 
@@ -268,7 +276,8 @@ def _signed_pdf_findings(rantai, signed: Path, roots: list[Path], config_path: P
     if final is None:
         return [verifikasi.Temuan(EXIT_PDF_MISMATCH, cli.shown(signed), "belum ada langkah final yang sah di rantai "
                                   "pengesahan, jadi tidak ada PDF final yang dapat diperpanjang dengan TTE.")]
-    problems = tte.check_signed_pdf(signed, final.pernyataan.rincian["pdf_sha256"], roots)
+    problems = tte.check_signed_pdf(signed, final.pernyataan.rincian["pdf_sha256"], roots,
+                                    tte.kadis_certificate(rantai.registri, final.pernyataan.waktu))
     return [verifikasi.Temuan(EXIT_PDF_MISMATCH, cli.shown(signed), problem) for problem in problems]
 
 
@@ -318,7 +327,8 @@ def cmd_tte(args) -> int:
         raise UsageError("--out tidak boleh sama dengan PDF final: PDF final tetap disimpan apa adanya.")
     reason = args.reason or " ".join(f"Pengesahan Buku Data Agregat Kependudukan {config.nama} {periode}".split())
     tte.sign_pdf(pdf, args.p12, passphrase.encode("utf-8") if passphrase else None, out, reason=reason,
-                 location=args.location if args.location is not None else config.ibu_kota)
+                 location=args.location if args.location is not None else config.ibu_kota,
+                 signer_check=tte.kadis_certificate(rantai.registri, final.pernyataan.waktu))
     print(f"PDF final {periode} ditandatangani ({tte.PROFILE}): {cli.shown(out)}. Periksa dengan `python build.py "
           f"verify --period {periode} --pdf-ttd {cli.shown(out)} --trust-root AKAR.pem`.")
     return EXIT_OK
@@ -406,8 +416,8 @@ def cmd_officials(args) -> int:
         return EXIT_OK
     principal = f"nip-{args.nip}"
     if action == "add":
-        if args.role is None and args.pubkey is None:
-            raise UsageError("Berikan --role, --pubkey, atau keduanya: tidak ada yang ditambahkan.")
+        if args.role is None and args.pubkey is None and args.sertifikat_tte is None:
+            raise UsageError("Berikan --role, --pubkey dan/atau --sertifikat-tte: tidak ada yang ditambahkan.")
         dari = officials.parse_day(args.dari, "--from") if args.dari else officials.today()
         peran = None if args.role is None else pejabat.Peran(
             args.role, dari, officials.parse_day(args.sampai, "--to") if args.sampai else None,
@@ -415,11 +425,18 @@ def cmd_officials(args) -> int:
         kunci = None if args.pubkey is None else pejabat.Kunci(
             read_public_key(args.pubkey), officials.parse_day(args.key_from, "--key-from") if args.key_from else dari,
             officials.parse_day(args.key_to, "--key-to") if args.key_to else None)
+        sertifikat = None
+        if args.sertifikat_tte is not None:
+            from .tte import certificate_fingerprint, load_certificate
+
+            sertifikat = certificate_fingerprint(load_certificate(
+                args.sertifikat_tte, "Sertifikat TTE", "Ekspor sertifikat (tanpa kunci privat) dari berkas .p12: "
+                "`openssl pkcs12 -in KADIS.p12 -clcerts -nokeys -out kadis.pem`."))
         changes: list[str] = []
 
         def edit(registri):
             new, found = pejabat.with_official(registri, nip=args.nip, nama=args.name, jabatan=args.jabatan,
-                                               peran=peran, kunci=kunci)
+                                               peran=peran, kunci=kunci, sertifikat_tte=sertifikat)
             changes.extend(found)
             return new
 

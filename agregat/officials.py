@@ -153,6 +153,8 @@ def describe(registri: Registri, kebijakan: pejabat.Kebijakan, pin: str) -> str:
         for key in official.kunci:
             end = key.berlaku_sampai.isoformat() if key.berlaku_sampai else "seterusnya"
             lines.append(f"  kunci {sshsig.fingerprint(key.publik)}: {key.berlaku_dari.isoformat()} s.d. {end}")
+        for fingerprint in official.sertifikat_tte:
+            lines.append(f"  sertifikat TTE sha256 {fingerprint}")
     steps = " → ".join(f"{s.nomor}. {s.nama} ({s.peran})" for s in kebijakan.langkah)
     lines.append(f"Kebijakan sah: {len(kebijakan.langkah)} langkah: {steps}.")
     return "\n".join(lines)

@@ -27,6 +27,8 @@ ROOT_PRINCIPAL = "akar"
 ROLES = {"admin": "Administrator Database", "kasi": "Kasi", "kabid": "Kabid", "sekretaris": "Sekretaris",
          "kadis": "Kepala Dinas"}
 VERSION = 1
+#: The role whose holder signs the final PDF electronically (TTE, `python build.py tte`): the Kepala Dinas.
+TTE_ROLE = "kadis"
 MAX_PROBLEMS = 12
 
 REGISTRI_HEADER = ("# Daftar pejabat penanda tangan. Dibuat oleh `python build.py officials`; "
@@ -81,6 +83,9 @@ class Pejabat:
     jabatan: str
     peran: tuple[Peran, ...] = ()
     kunci: tuple[Kunci, ...] = ()
+    #: SHA-256 fingerprints (64 lower-case hex digits, over the DER bytes) of the official's X.509 TTE
+    #: certificates; optional in the file (`sertifikat_tte`), written only when there is one.
+    sertifikat_tte: tuple[str, ...] = ()
 
     def holds(self, peran: str, when: datetime) -> Peran | None:
         """The role entry giving this official `peran` at `when`, or None."""
@@ -107,6 +112,12 @@ class Registri:
         day = wita_day(when)
         return [p for p in self.pejabat if p.holds(peran, when)
                 and any(_within(day, k.berlaku_dari, k.berlaku_sampai) for k in p.kunci)]
+
+    def tte_signer(self, fingerprint: str, when: datetime) -> Pejabat | None:
+        """The official who held TTE_ROLE (Kepala Dinas, also Plt./Plh.) at `when` and for whom the TTE
+        certificate with SHA-256 `fingerprint` is recorded, or None: the only one whose TTE is accepted."""
+        return next((p for p in self.pejabat if fingerprint in p.sertifikat_tte and p.holds(TTE_ROLE, when)),
+                    None)
 
 
 # ---- the policy ---------------------------------------------------------------------------------------
@@ -171,12 +182,12 @@ class _Checks:
     def add(self, where: str, text: str) -> None:
         self.problems.append(f"{where}: {text}")
 
-    def mapping(self, value, where: str, keys: tuple[str, ...]) -> dict | None:
+    def mapping(self, value, where: str, keys: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict | None:
         if not isinstance(value, dict):
             self.add(where, "harus berupa pemetaan kunci: nilai")
             return None
         missing = [k for k in keys if k not in value]
-        unknown = [str(k) for k in value if k not in keys]
+        unknown = [str(k) for k in value if k not in keys + optional]
         if missing:
             self.add(where, f"kunci wajib tidak ada: {', '.join(missing)}")
         if unknown:
@@ -252,10 +263,11 @@ def parse_registri(data: bytes, source: str) -> Registri:
     if not isinstance(entries, list):
         checks.add("pejabat", "harus berupa daftar (boleh kosong: [])")
         entries = []
-    officials, key_owner = [], {}
+    officials, key_owner, cert_owner = [], {}, {}
     for i, entry in enumerate(entries, 1):
         at = f"pejabat[{i}]"
-        entry = checks.mapping(entry, at, ("principal", "nama", "nip", "jabatan", "peran", "kunci"))
+        entry = checks.mapping(entry, at, ("principal", "nama", "nip", "jabatan", "peran", "kunci"),
+                               optional=("sertifikat_tte",))
         if entry is None:
             continue
         nip = checks.text(entry["nip"], f"{at}.nip", pattern=r"\d{18}")
@@ -292,10 +304,25 @@ def parse_registri(data: bytes, source: str) -> Registri:
             end = checks.day(key["berlaku_sampai"], f"{where}.berlaku_sampai", empty=True)
             _span(checks, start, end, where)
             keys.append(Kunci(publik, start, end))
+        certificates = []
+        for j, fingerprint in enumerate(_list(checks, entry["sertifikat_tte"], f"{at}.sertifikat_tte")
+                                        if "sertifikat_tte" in entry else (), 1):
+            where = f"{at}.sertifikat_tte[{j}]"
+            fingerprint = checks.text(fingerprint, where, pattern=CERT_FINGERPRINT)
+            if fingerprint in certificates:
+                checks.add(where, "sertifikat yang sama tercatat dua kali")
+            elif fingerprint and cert_owner.setdefault(fingerprint, principal) != principal:
+                checks.add(where, f"sertifikat ini sudah milik {cert_owner[fingerprint]}; satu sertifikat satu orang")
+            certificates.append(fingerprint)
         officials.append(Pejabat(principal, checks.text(entry["nama"], f"{at}.nama"), nip,
-                                 checks.text(entry["jabatan"], f"{at}.jabatan"), tuple(roles), tuple(keys)))
+                                 checks.text(entry["jabatan"], f"{at}.jabatan"), tuple(roles), tuple(keys),
+                                 tuple(certificates)))
     checks.done()
     return Registri(akar, tuple(officials))
+
+
+#: How a TTE certificate is recorded: the SHA-256 of its DER bytes, lower-case hex.
+CERT_FINGERPRINT = r"[0-9a-f]{64}"
 
 
 def _list(checks: _Checks, value, where: str) -> list:
@@ -367,7 +394,8 @@ def dump_registri(registri: Registri) -> bytes:
          "peran": [{"peran": r.peran, "dari": _iso(r.dari), "sampai": _iso(r.sampai), "keterangan": r.keterangan}
                    for r in p.peran],
          "kunci": [{"publik": k.publik, "berlaku_dari": _iso(k.berlaku_dari),
-                    "berlaku_sampai": _iso(k.berlaku_sampai)} for k in p.kunci]}
+                    "berlaku_sampai": _iso(k.berlaku_sampai)} for k in p.kunci],
+         **({"sertifikat_tte": list(p.sertifikat_tte)} if p.sertifikat_tte else {})}
         for p in registri.pejabat]}
     return REGISTRI_HEADER.encode() + yamlketat.dump(document)
 
@@ -511,8 +539,10 @@ def _clean(value: str, what: str) -> str:
 
 
 def with_official(registri: Registri, *, nip: str, nama: str | None = None, jabatan: str | None = None,
-                  peran: Peran | None = None, kunci: Kunci | None = None) -> tuple[Registri, list[str]]:
-    """The registry with an official added, or an existing one extended by a role and/or a key.
+                  peran: Peran | None = None, kunci: Kunci | None = None,
+                  sertifikat_tte: str | None = None) -> tuple[Registri, list[str]]:
+    """The registry with an official added, or an existing one extended by a role, a key and/or a TTE
+    certificate (its SHA-256 fingerprint; one certificate belongs to one official).
 
     Returns the new registry and what changed (Indonesian lines); UsageError when the change is refused."""
     if not re.fullmatch(r"\d{18}", nip or ""):
@@ -553,8 +583,17 @@ def with_official(registri: Registri, *, nip: str, nama: str | None = None, jaba
         current = replace(current, kunci=current.kunci + (kunci,))
         changes.append(f"kunci {sshsig.fingerprint(kunci.publik)} berlaku "
                        f"{span_text(kunci.berlaku_dari, kunci.berlaku_sampai)}")
+    if sertifikat_tte is not None and sertifikat_tte not in current.sertifikat_tte:
+        if not re.fullmatch(CERT_FINGERPRINT, sertifikat_tte):
+            raise UsageError(f"Sidik jari sertifikat TTE {sertifikat_tte!r} tidak sah: harus SHA-256, 64 angka heksadesimal.")
+        for other in registri.pejabat:
+            if other.principal != principal and sertifikat_tte in other.sertifikat_tte:
+                raise UsageError(f"Sertifikat TTE sha256 {sertifikat_tte} sudah terdaftar untuk {other.principal}; "
+                                 "setiap pejabat memakai sertifikatnya sendiri.")
+        current = replace(current, sertifikat_tte=current.sertifikat_tte + (sertifikat_tte,))
+        changes.append(f"sertifikat TTE sha256 {sertifikat_tte}")
     if not changes:
-        raise UsageError(f"Tidak ada yang berubah untuk {principal}: peran dan kunci itu sudah tercatat.")
+        raise UsageError(f"Tidak ada yang berubah untuk {principal}: peran, kunci dan sertifikat itu sudah tercatat.")
     return _put(registri, current), changes
 
 

@@ -278,3 +278,37 @@ def test_the_pin_is_a_targeted_edit_and_checked_when_read(tmp_path, project):
         load_config(config)
     config.write_text(text.replace('sidik_jari_akar: ""', f'sidik_jari_akar: "{pin}"'))
     assert load_config(config).sidik_jari_akar == pin
+
+
+def test_add_records_a_tte_certificate_root_signed(project, ssh_key, capsys, tmp_path):
+    """`officials add --sertifikat-tte` records the SHA-256 of the certificate (as openssl prints it), signed by
+    the root like the rest; a file that is not a certificate is refused and nothing is written."""
+    root, kadis = ssh_key("akar"), ssh_key("kadis")
+    assert init(capsys, root)[0] == 0
+    assert run(capsys, "officials", "add", "--nip", NIP_KADIS, "--name", "Drs. H. Contoh, M.Si.", "--jabatan",
+               "Kepala Dinas", "--role", "kadis", "--from", "2024-01-01", "--pubkey", f"{kadis}.pub",
+               "--root-key", str(root))[0] == 0
+    cert = tmp_path / "kadis.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", str(tmp_path / "kadis.key"), "-out", str(cert), "-subj", "/C=ID/CN=Kepala Dinas Uji",
+                    "-days", "30"], check=True, capture_output=True)
+    printed = subprocess.run(["openssl", "x509", "-in", str(cert), "-noout", "-fingerprint", "-sha256"],
+                             check=True, capture_output=True, text=True).stdout
+    sha = printed.split("=", 1)[1].strip().replace(":", "").lower()
+
+    before = snapshot(project)
+    code, out, err = run(capsys, "officials", "add", "--nip", NIP_KADIS, "--sertifikat-tte",
+                         str(tmp_path / "kadis.key"), "--root-key", str(root))
+    assert (code, out) == (2, "") and "bukan sertifikat X.509 (PEM atau DER)" in err and not ENGLISH.search(err)
+    assert snapshot(project) == before
+
+    code, out, err = run(capsys, "officials", "add", "--nip", NIP_KADIS, "--sertifikat-tte", str(cert),
+                         "--root-key", str(root))
+    assert (code, err) == (0, "")
+    assert out.startswith(f"Registri pejabat diperbarui untuk nip-{NIP_KADIS}: sertifikat TTE sha256 {sha}.\n")
+    registri, _ = pejabat.load_trusted(officials.read_approvals(project / "approvals"), fp(root))
+    assert registri.find(f"nip-{NIP_KADIS}").sertifikat_tte == (sha,)
+    assert f"  sertifikat TTE sha256 {sha}\n" in run(capsys, "officials", "list")[1]
+    code, _, err = run(capsys, "officials", "add", "--nip", NIP_KADIS, "--sertifikat-tte", str(cert),
+                       "--root-key", str(root))
+    assert code == 2 and "sudah tercatat" in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -348,3 +349,62 @@ def test_officials_are_added_and_extended_never_deleted(keys, ssh_key):
     assert revoked.pejabat[0].holds("kabid", wita(2025, 6, 30, 12)) is not None
     assert revoked.pejabat[0].key_valid(public(keys["kabid"]), wita(2025, 6, 1)) is None
     assert revoked.pejabat[0].key_valid(public(keys["kabid"]), wita(2025, 5, 31) + timedelta(hours=23)) is not None
+
+
+# ---- the Kepala Dinas's TTE certificate (`sertifikat_tte`, optional) ---------------------------------------
+
+CERT_A, CERT_B = "a" * 64, "0123456789abcdef" * 4
+
+
+def test_tte_certificates_are_optional_and_round_trip(keys):
+    registri = sample(keys)
+    plain = dump_registri(registri)
+    assert b"sertifikat_tte" not in plain            # a registry without certificates keeps its bytes
+    kadis = registri.pejabat[0]
+    with_cert = Registri(registri.akar, (replace(kadis, sertifikat_tte=(CERT_A,)), registri.pejabat[1]))
+    data = dump_registri(with_cert)
+    assert f'    sertifikat_tte:\n      - "{CERT_A}"\n'.encode() in data
+    assert parse_registri(data, REGISTRI_FILE) == with_cert
+    assert data.replace(f'    sertifikat_tte:\n      - "{CERT_A}"\n'.encode(), b"") == plain
+
+
+@pytest.mark.parametrize(("entry", "said"), [
+    ('    sertifikat_tte:\n      - "AB:CD"\n', r"pejabat\[1\].sertifikat_tte\[1\]: bentuknya salah"),
+    ('    sertifikat_tte: []\n', r"pejabat\[1\].sertifikat_tte: harus daftar yang berisi sedikitnya satu entri"),
+    (f'    sertifikat_tte:\n      - "{CERT_A}"\n      - "{CERT_A}"\n',
+     r"pejabat\[1\].sertifikat_tte\[2\]: sertifikat yang sama tercatat dua kali"),
+])
+def test_bad_tte_certificate_entries_are_refused(keys, entry, said):
+    data = dump_registri(sample(keys)).decode()
+    marker = '        berlaku_sampai: "2027-12-31"\n'
+    assert data.count(marker) == 1
+    with pytest.raises(RegistryError, match=said):
+        parse_registri(data.replace(marker, marker + entry).encode(), REGISTRI_FILE)
+
+
+def test_one_tte_certificate_belongs_to_one_official(keys):
+    registri = sample(keys)
+    both = Registri(registri.akar, tuple(replace(p, sertifikat_tte=(CERT_A,)) for p in registri.pejabat))
+    said = rf"pejabat\[2\].sertifikat_tte\[1\]: sertifikat ini sudah milik nip-{NIP_KADIS}"
+    with pytest.raises(RegistryError, match=said):
+        parse_registri(dump_registri(both), REGISTRI_FILE)
+    first, changes = pejabat.with_official(registri, nip=NIP_KADIS, sertifikat_tte=CERT_A)
+    assert changes == [f"sertifikat TTE sha256 {CERT_A}"] and first.find(f"nip-{NIP_KADIS}").sertifikat_tte == (CERT_A,)
+    with pytest.raises(UsageError, match=f"sudah terdaftar untuk nip-{NIP_KADIS}"):
+        pejabat.with_official(first, nip=NIP_KABID, sertifikat_tte=CERT_A)
+    with pytest.raises(UsageError, match="sudah tercatat"):
+        pejabat.with_official(first, nip=NIP_KADIS, sertifikat_tte=CERT_A)
+    with pytest.raises(UsageError, match="harus SHA-256"):
+        pejabat.with_official(first, nip=NIP_KADIS, sertifikat_tte="AB:CD")
+
+
+def test_the_tte_signer_is_the_kepala_dinas_of_that_day_with_that_certificate(keys):
+    registri = sample(keys)
+    kadis, kabid = registri.pejabat
+    registri = Registri(registri.akar, (replace(kadis, peran=(Peran("kadis", date(2024, 1, 1), date(2025, 7, 31)),),
+                                                sertifikat_tte=(CERT_A,)),
+                                        replace(kabid, sertifikat_tte=(CERT_B,))))
+    assert registri.tte_signer(CERT_A, wita(2025, 7, 31, 23, 59)).principal == f"nip-{NIP_KADIS}"
+    assert registri.tte_signer(CERT_A, wita(2025, 8, 1, 0, 0)) is None       # no longer Kepala Dinas
+    assert registri.tte_signer(CERT_B, wita(2025, 3, 15, 12, 0)) is None     # the Kabid's certificate
+    assert registri.tte_signer("f" * 64, wita(2025, 3, 15, 12, 0)) is None
