@@ -218,13 +218,18 @@ def cmd_verify(args) -> int:
         return EXIT_OK
     root, data_dir, config, periode = chain_context(args)
     rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar, ref=args.ref,
-                                data_prefix=data_dir.relative_to(root).as_posix())
+                                data_prefix=data_dir.relative_to(root).as_posix(),
+                                config_path=config_in_repo(root, args.config))
     if rantai.sah and rantai.langkah("final") and not args.no_pdf:
         rantai.temuan += periksa_pdf(rantai, root, data_dir, args.pdf)
     if args.pdf_ttd is not None:
         roots = args.trust_root or ([config.akar_tte] if config.akar_tte else [])
+        if not args.trust_root and config.akar_tte:
+            rantai.temuan += _tte_root_findings(rantai, config, args.config)
         rantai.temuan += _signed_pdf_findings(rantai, args.pdf_ttd, roots, args.config)
     print(laporan_status(rantai))
+    for line in trust_report(rantai):
+        print(line)
     if rantai.sah:
         print(f"Rantai pengesahan {periode} sah sejauh ini ({len(rantai.tertanda)} pernyataan diperiksa).")
         return EXIT_OK
@@ -232,6 +237,44 @@ def cmd_verify(args) -> int:
     for temuan in rantai.temuan:
         print(f"  [{temuan.kode}] {temuan}", file=sys.stderr)
     return rantai.kode_keluar
+
+
+def config_in_repo(root: Path, config_path: Path) -> str | None:
+    """The configuration's path inside the repository at `root` (POSIX), None when it lies outside."""
+    relative = os.path.relpath(os.path.realpath(config_path), os.path.realpath(root))
+    return None if relative == ".." or relative.startswith(".." + os.sep) else Path(relative).as_posix()
+
+
+def trust_report(rantai) -> list[str]:
+    """What `verify` says about the trust it used: the root and the commit that set it, changes of the root
+    that were not authorised but are no longer in force, and every registry change made while a revision
+    was open (agregat.akar, agregat.riwayat_registri)."""
+    jangkar = rantai.jangkar
+    if jangkar is None or not jangkar.setelan.sidik_jari:
+        return []
+    rotations = f"; {len(jangkar.rotasi)} rotasi ditandatangani akar sebelumnya" if jangkar.rotasi else ""
+    lines = [f"Kunci akar tepercaya: {jangkar.setelan.sidik_jari}, disematkan di commit {jangkar.commit[:12]} "
+             f"(jangkar pertama: commit {jangkar.jangkar_commit[:12]}{rotations})."]
+    lines += [f"Peringatan: {text}" for text in jangkar.peringatan]
+    changes = rantai.perubahan_registri()
+    if changes:
+        lines.append("Perhatian: registri pejabat diubah selama revisi masih berjalan (periksa bahwa perubahan "
+                     "ini disengaja):")
+        lines += [f"  {line}" for line in changes]
+    return lines
+
+
+def _tte_root_findings(rantai, config, config_path: Path) -> list:
+    """`pengesahan.akar_tte` is used only as committed and anchored (agregat.akar)."""
+    from . import akar, verifikasi
+    from .errors import EXIT_REGISTRY
+
+    if rantai.jangkar is None or akar.setelan_kerja(config).akar_tte == rantai.jangkar.setelan.akar_tte:
+        return []
+    return [verifikasi.Temuan(EXIT_REGISTRY, cli.shown(config_path), "pengesahan.akar_tte di folder kerja bukan "
+                              "sertifikat akar TTE yang di-commit dan disahkan di riwayat. Akar TTE hanya diganti "
+                              "dengan `python build.py officials rotate-root` (ditandatangani kunci akar), lalu "
+                              "commit sertifikat, konfigurasi dan approvals/akar/ bersama.")]
 
 
 def _no_approvals_yet(args) -> bool:
@@ -282,7 +325,8 @@ def cmd_tte(args) -> int:
 
     root, data_dir, config, periode = chain_context(args)
     rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar,
-                                data_prefix=data_dir.relative_to(root).as_posix())
+                                data_prefix=data_dir.relative_to(root).as_posix(),
+                                config_path=config_in_repo(root, args.config))
     if not rantai.sah:
         raise RefusedError(f"PDF final {periode} belum dapat ditandatangani: rantai pengesahan tidak sah — "
                            + "; ".join(map(str, rantai.temuan[:3]))
@@ -330,7 +374,8 @@ def cmd_status(args) -> int:
 
     root, data_dir, config, periode = chain_context(args)
     rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar,
-                                data_prefix=data_dir.relative_to(root).as_posix())
+                                data_prefix=data_dir.relative_to(root).as_posix(),
+                                config_path=config_in_repo(root, args.config))
     print(laporan_status(rantai))
     for temuan in rantai.temuan:
         print(f"  Masalah [{temuan.kode}]: {temuan}", file=sys.stderr)
