@@ -121,18 +121,18 @@ def baca_setelan(data: bytes | None) -> tuple[str, str]:
     return ("", "") if problems else (pin, tte)
 
 
-def setelan_riwayat(repo, riwayat: urutan.Riwayat, config_path: str) -> dict[str, Setelan]:
-    """The setting of every commit in `riwayat`."""
-    ids = urutan.blob_ids(repo, riwayat.topo, config_path)
+def setelan_riwayat(repo, commits: list[str], config_path: str) -> dict[str, Setelan]:
+    """The setting of every commit in `commits` (full shas)."""
+    ids = urutan.blob_ids(repo, commits, config_path)
     written = {blob_id: baca_setelan(urutan.blob(repo, blob_id)) for blob_id in set(ids.values())}
     tte_ids: dict[str, dict[str, str | None]] = {}
     for tte in {tte for _, tte in written.values() if tte}:
         path = tte_path(config_path, tte)
-        commits = [sha for sha in riwayat.topo if written[ids[sha]][1] == tte]
-        tte_ids[tte] = urutan.blob_ids(repo, commits, path) if path else dict.fromkeys(commits)
+        having = [sha for sha in commits if written[ids[sha]][1] == tte]
+        tte_ids[tte] = urutan.blob_ids(repo, having, path) if path else dict.fromkeys(having)
     digests: dict[str, str] = {}
     found = {}
-    for sha in riwayat.topo:
+    for sha in commits:
         pin, tte = written[ids[sha]]
         if not tte:
             found[sha] = Setelan(pin, "")
@@ -264,7 +264,7 @@ def _authorised(states: list[Setelan], old: Setelan, new: Setelan) -> bool:
 
 def periksa(repo, riwayat: urutan.Riwayat, config_path: str) -> Jangkar:
     """The trust root at `riwayat.ujung`, checked across the whole history of `config_path`."""
-    settings = setelan_riwayat(repo, riwayat, config_path)
+    settings = setelan_riwayat(repo, riwayat.topo, config_path)
     anchor: tuple[str, Setelan] | None = None
     chains: dict[str, list[Setelan]] = {}
     unauthorised: list[tuple[str, Setelan, Setelan]] = []

@@ -79,6 +79,20 @@ def officials_commands(commands, common_options) -> None:
     end_role.add_argument("--to", required=True, dest="sampai", metavar="TANGGAL",
                           help="hari terakhir memegang peran, TTTT-BB-HH (inklusif)")
 
+    rotate = actions.add_parser(
+        "rotate-root", help="ganti kunci akar dan/atau sertifikat akar TTE (ditandatangani kunci akar lama)",
+        description="Tulis rotasi approvals/akar/NNNN.yml yang menyebut setelan akar yang di-commit (sidik jari "
+                    "kunci akar, sha256 sertifikat pengesahan.akar_tte) dan setelan baru, ditandatangani kunci akar "
+                    "LAMA. Dengan --new-root-pubkey registri dan kebijakan ditandatangani ulang dengan kunci baru "
+                    "(pejabat tetap) dan sidik jarinya disematkan di kabupaten.yml. Untuk mengganti akar TTE, ubah "
+                    "dulu pengesahan.akar_tte. Commit approvals/ dan konfigurasi (serta sertifikatnya) bersama.")
+    options(rotate)
+    rotate.add_argument("--new-root-pubkey", type=Path, metavar="BARU.pub",
+                        help="kunci publik akar baru (bawaan: kunci akar tetap, hanya akar TTE yang diganti)")
+    rotate.add_argument("--new-root-key", type=Path, metavar="KUNCI_BARU",
+                        help="kunci privat akar baru untuk menandatangani ulang registri (bawaan: pasangan "
+                             "--new-root-pubkey atau ssh-agent)")
+
     revoke = actions.add_parser("revoke-key", help="akhiri masa berlaku sebuah kunci (mis. hilang atau bocor)",
                                 description="Isi tanggal akhir berlaku kunci; tanda tangan sesudah tanggal itu "
                                             "tidak sah. Masa berlaku hanya dapat diperpendek.")
@@ -437,6 +451,22 @@ def cmd_officials(args) -> int:
               f"sidik jarinya disematkan di {cli.shown(args.config)}.")
         print(f"Ditulis: {', '.join(cli.shown(p) for p in result.written)}. Tambahkan pejabat dengan "
               "`python build.py officials add`, lalu commit folder approvals/ dan berkas konfigurasi.")
+        if result.replaced:
+            print(f"Peringatan: kunci akar {result.replaced} diganti tanpa rotasi yang ditandatangani kunci akar "
+                  "lama. Bila sematan lama sudah di-commit, `verify` menolak riwayat ini; ganti kunci akar dengan "
+                  "`python build.py officials rotate-root --root-key KUNCI_LAMA --new-root-pubkey BARU.pub`.",
+                  file=sys.stderr)
+        return EXIT_OK
+    if action == "rotate-root":
+        if args.new_root_key is not None and args.new_root_pubkey is None:
+            raise UsageError("--new-root-key perlu --new-root-pubkey (kunci publik akar baru).")
+        result = officials.rotate_root(args.config, approvals_dir, args.root_key, args.new_root_pubkey,
+                                       args.new_root_key)
+        rotasi = result.rotasi
+        print(f"Rotasi akar {rotasi.nomor} ditandatangani kunci akar lama {rotasi.lama.sidik_jari}: "
+              f"{rotasi.lama.teks()} → {rotasi.baru.teks()}.")
+        print(f"Ditulis: {', '.join(cli.shown(p) for p in result.written)}. Commit approvals/ dan berkas "
+              "konfigurasi (serta sertifikat akar TTE bila diganti) dalam satu commit.")
         return EXIT_OK
     if action == "list":
         pin, registri, kebijakan = officials.load(args.config, approvals_dir)
