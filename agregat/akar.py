@@ -58,8 +58,9 @@ class Setelan:
     akar_tte: str = ""
 
     def teks(self) -> str:
+        missing = self.akar_tte.startswith("hilang:")
         tte = ("tanpa akar TTE" if not self.akar_tte else
-               f"akar TTE {self.akar_tte.removeprefix('hilang:')} tidak di-commit" if self.akar_tte.startswith("hilang:")
+               f"akar TTE {self.akar_tte.removeprefix('hilang:')} tidak di-commit" if missing
                else f"akar TTE sha256 {self.akar_tte[:16]}…")
         return f"kunci akar {self.sidik_jari or '(tidak disematkan)'}, {tte}"
 
@@ -221,7 +222,8 @@ def verify_rotasi(data: bytes, signature: bytes, rotasi: Rotasi, path: str) -> N
         raise RegistryError(f"{path}{SIG_SUFFIX}: {exc}") from None
 
 
-def rantai_rotasi(files: dict[str, bytes], anchor: Setelan) -> tuple[list[Setelan], list[Rotasi], list[tuple[int, str, str]]]:
+def rantai_rotasi(files: dict[str, bytes],
+                  anchor: Setelan) -> tuple[list[Setelan], list[Rotasi], list[tuple[int, str, str]]]:
     """The settings the rotations in one tree authorise, in order (the anchor first), the rotations, and the
     problems; the chain stops at the first rotation that is not valid."""
     states, rotations, problems = [anchor], [], []

@@ -168,7 +168,8 @@ def rotate_root(config_path: Path, approvals_dir: Path, root_key: Path, new_root
     signature = akar.sign_rotasi(data, Path(root_key))
     if sshsig.fingerprint(sshsig.public_key_of(signature)) != lama.sidik_jari:
         raise SignatureError(f"Kunci {root_key} bukan kunci akar yang sekarang disematkan ({lama.sidik_jari}). "
-                             "Penggantian akar ditandatangani pemegang kunci akar lama; berikan kunci itu di --root-key.")
+                             "Penggantian akar ditandatangani pemegang kunci akar lama; berikan kunci itu di "
+                             "--root-key.")
     akar.verify_rotasi(data, signature, rotasi, rotasi.path)
     files = {rotasi.path: data, rotasi.path + SIG_SUFFIX: signature}
     new_config = None
@@ -176,7 +177,8 @@ def rotate_root(config_path: Path, approvals_dir: Path, root_key: Path, new_root
         key = Path(new_root_key) if new_root_key else Path(new_root_pubkey)
         registri_data = pejabat.dump_registri(replace(registri, akar=new_public))
         kebijakan_data = pejabat.dump_kebijakan(kebijakan)
-        files |= {REGISTRI_FILE: registri_data, REGISTRI_FILE + SIG_SUFFIX: _sign_as_root(registri_data, key, new_public),
+        files |= {REGISTRI_FILE: registri_data,
+                  REGISTRI_FILE + SIG_SUFFIX: _sign_as_root(registri_data, key, new_public),
                   KEBIJAKAN_FILE: kebijakan_data,
                   KEBIJAKAN_FILE + SIG_SUFFIX: _sign_as_root(kebijakan_data, key, new_public)}
         trusted, _ = pejabat.load_trusted(files, baru.sidik_jari)

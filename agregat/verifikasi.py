@@ -5,8 +5,8 @@
     rantai.berikutnya    # the next SOP step (or None when the book is registered)
 
 What is checked, in order: the trust root as anchored in the history of the configuration (agregat.akar:
-the first pin is the anchor, every later change signed by the previous root); the registry and the policy are signed by the pinned root key and
-`approvals/allowed_signers` matches the registry; no earlier root-signed registry in the history had already
+the first pin is the anchor, every later change signed by the previous root); the registry and the policy
+are signed by the pinned root key and `approvals/allowed_signers` matches the registry; no earlier root-signed registry in the history had already
 ended a key or role the current one allows (an old registry put back); the git history of
 `approvals/<periode>/` (every statement file added once, never modified, deleted or renamed — merge commits
 included; a shallow clone is refused); every statement's form (a time not in the future), place in the SOP

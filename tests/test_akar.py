@@ -9,7 +9,8 @@ import shutil
 
 import test_pengesahan as chain
 from conftest import snapshot
-from test_pengesahan import OFFICIALS, PERIODE, forge, git, git_identity, keys, registered, repo, run, through_arahan  # noqa: F401
+from test_pengesahan import (OFFICIALS, forge, git, git_identity, keys, registered,  # noqa: F401 - fixtures
+                             repo, run, through_arahan)
 
 from agregat import akar, sshsig
 from agregat.periode import WITA
