@@ -83,6 +83,20 @@ def officials_commands(commands, common_options) -> None:
     end_role.add_argument("--to", required=True, dest="sampai", metavar="TANGGAL",
                           help="hari terakhir memegang peran, TTTT-BB-HH (inklusif)")
 
+    rotate = actions.add_parser(
+        "rotate-root", help="ganti kunci akar dan/atau sertifikat akar TTE (ditandatangani kunci akar lama)",
+        description="Tulis rotasi approvals/akar/NNNN.yml yang menyebut setelan akar yang di-commit (sidik jari "
+                    "kunci akar, sha256 sertifikat pengesahan.akar_tte) dan setelan baru, ditandatangani kunci akar "
+                    "LAMA. Dengan --new-root-pubkey registri dan kebijakan ditandatangani ulang dengan kunci baru "
+                    "(pejabat tetap) dan sidik jarinya disematkan di kabupaten.yml. Untuk mengganti akar TTE, ubah "
+                    "dulu pengesahan.akar_tte. Commit approvals/ dan konfigurasi (serta sertifikatnya) bersama.")
+    options(rotate)
+    rotate.add_argument("--new-root-pubkey", type=Path, metavar="BARU.pub",
+                        help="kunci publik akar baru (bawaan: kunci akar tetap, hanya akar TTE yang diganti)")
+    rotate.add_argument("--new-root-key", type=Path, metavar="KUNCI_BARU",
+                        help="kunci privat akar baru untuk menandatangani ulang registri (bawaan: pasangan "
+                             "--new-root-pubkey atau ssh-agent)")
+
     revoke = actions.add_parser("revoke-key", help="akhiri masa berlaku sebuah kunci (mis. hilang atau bocor)",
                                 description="Isi tanggal akhir berlaku kunci; tanda tangan sesudah tanggal itu "
                                             "tidak sah. Masa berlaku hanya dapat diperpendek.")
@@ -225,13 +239,18 @@ def cmd_verify(args) -> int:
         return EXIT_OK
     root, data_dir, config, periode = chain_context(args)
     rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar, ref=args.ref,
-                                data_prefix=data_dir.relative_to(root).as_posix())
+                                data_prefix=data_dir.relative_to(root).as_posix(),
+                                config_path=config_in_repo(root, args.config))
     if rantai.sah and rantai.langkah("final") and not args.no_pdf:
         rantai.temuan += periksa_pdf(rantai, root, data_dir, args.pdf)
     if args.pdf_ttd is not None:
         roots = args.trust_root or ([config.akar_tte] if config.akar_tte else [])
+        if not args.trust_root and config.akar_tte:
+            rantai.temuan += _tte_root_findings(rantai, config, args.config)
         rantai.temuan += _signed_pdf_findings(rantai, args.pdf_ttd, roots, args.config)
     print(laporan_status(rantai))
+    for line in trust_report(rantai):
+        print(line)
     if rantai.sah:
         print(f"Rantai pengesahan {periode} sah sejauh ini ({len(rantai.tertanda)} pernyataan diperiksa).")
         return EXIT_OK
@@ -239,6 +258,44 @@ def cmd_verify(args) -> int:
     for temuan in rantai.temuan:
         print(f"  [{temuan.kode}] {temuan}", file=sys.stderr)
     return rantai.kode_keluar
+
+
+def config_in_repo(root: Path, config_path: Path) -> str | None:
+    """The configuration's path inside the repository at `root` (POSIX), None when it lies outside."""
+    relative = os.path.relpath(os.path.realpath(config_path), os.path.realpath(root))
+    return None if relative == ".." or relative.startswith(".." + os.sep) else Path(relative).as_posix()
+
+
+def trust_report(rantai) -> list[str]:
+    """What `verify` says about the trust it used: the root and the commit that set it, changes of the root
+    that were not authorised but are no longer in force, and every registry change made while a revision
+    was open (agregat.akar, agregat.riwayat_registri)."""
+    jangkar = rantai.jangkar
+    if jangkar is None or not jangkar.setelan.sidik_jari:
+        return []
+    rotations = f"; {len(jangkar.rotasi)} rotasi ditandatangani akar sebelumnya" if jangkar.rotasi else ""
+    lines = [f"Kunci akar tepercaya: {jangkar.setelan.sidik_jari}, disematkan di commit {jangkar.commit[:12]} "
+             f"(jangkar pertama: commit {jangkar.jangkar_commit[:12]}{rotations})."]
+    lines += [f"Peringatan: {text}" for text in jangkar.peringatan]
+    changes = rantai.perubahan_registri()
+    if changes:
+        lines.append("Perhatian: registri pejabat diubah selama revisi masih berjalan (periksa bahwa perubahan "
+                     "ini disengaja):")
+        lines += [f"  {line}" for line in changes]
+    return lines
+
+
+def _tte_root_findings(rantai, config, config_path: Path) -> list:
+    """`pengesahan.akar_tte` is used only as committed and anchored (agregat.akar)."""
+    from . import akar, verifikasi
+    from .errors import EXIT_REGISTRY
+
+    if rantai.jangkar is None or akar.setelan_kerja(config).akar_tte == rantai.jangkar.setelan.akar_tte:
+        return []
+    return [verifikasi.Temuan(EXIT_REGISTRY, cli.shown(config_path), "pengesahan.akar_tte di folder kerja bukan "
+                              "sertifikat akar TTE yang di-commit dan disahkan di riwayat. Akar TTE hanya diganti "
+                              "dengan `python build.py officials rotate-root` (ditandatangani kunci akar), lalu "
+                              "commit sertifikat, konfigurasi dan approvals/akar/ bersama.")]
 
 
 def _no_approvals_yet(args) -> bool:
@@ -291,7 +348,8 @@ def cmd_tte(args) -> int:
 
     root, data_dir, config, periode = chain_context(args)
     rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar,
-                                data_prefix=data_dir.relative_to(root).as_posix())
+                                data_prefix=data_dir.relative_to(root).as_posix(),
+                                config_path=config_in_repo(root, args.config))
     if not rantai.sah:
         raise RefusedError(f"PDF final {periode} belum dapat ditandatangani: rantai pengesahan tidak sah — "
                            + "; ".join(map(str, rantai.temuan[:3]))
@@ -340,7 +398,8 @@ def cmd_status(args) -> int:
 
     root, data_dir, config, periode = chain_context(args)
     rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar,
-                                data_prefix=data_dir.relative_to(root).as_posix())
+                                data_prefix=data_dir.relative_to(root).as_posix(),
+                                config_path=config_in_repo(root, args.config))
     print(laporan_status(rantai))
     for temuan in rantai.temuan:
         print(f"  Masalah [{temuan.kode}]: {temuan}", file=sys.stderr)
@@ -402,6 +461,22 @@ def cmd_officials(args) -> int:
               f"sidik jarinya disematkan di {cli.shown(args.config)}.")
         print(f"Ditulis: {', '.join(cli.shown(p) for p in result.written)}. Tambahkan pejabat dengan "
               "`python build.py officials add`, lalu commit folder approvals/ dan berkas konfigurasi.")
+        if result.replaced:
+            print(f"Peringatan: kunci akar {result.replaced} diganti tanpa rotasi yang ditandatangani kunci akar "
+                  "lama. Bila sematan lama sudah di-commit, `verify` menolak riwayat ini; ganti kunci akar dengan "
+                  "`python build.py officials rotate-root --root-key KUNCI_LAMA --new-root-pubkey BARU.pub`.",
+                  file=sys.stderr)
+        return EXIT_OK
+    if action == "rotate-root":
+        if args.new_root_key is not None and args.new_root_pubkey is None:
+            raise UsageError("--new-root-key perlu --new-root-pubkey (kunci publik akar baru).")
+        result = officials.rotate_root(args.config, approvals_dir, args.root_key, args.new_root_pubkey,
+                                       args.new_root_key)
+        rotasi = result.rotasi
+        print(f"Rotasi akar {rotasi.nomor} ditandatangani kunci akar lama {rotasi.lama.sidik_jari}: "
+              f"{rotasi.lama.teks()} → {rotasi.baru.teks()}.")
+        print(f"Ditulis: {', '.join(cli.shown(p) for p in result.written)}. Commit approvals/ dan berkas "
+              "konfigurasi (serta sertifikat akar TTE bila diganti) dalam satu commit.")
         return EXIT_OK
     if action == "list":
         pin, registri, kebijakan = officials.load(args.config, approvals_dir)

@@ -115,28 +115,9 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
                                 f"({', '.join(KNOWN_COLUMNS)})")
             kolom[normalize_header(source)] = target_name
 
-    pengesahan = raw.get("pengesahan") or {}
-    sidik_jari_akar = ""
-    akar_tte = None
-    if not isinstance(pengesahan, dict):
-        problems.append("kunci 'pengesahan' harus berupa pemetaan, mis. {sidik_jari_akar: \"SHA256:…\"}")
-    else:
-        for key in pengesahan:
-            if key not in ("sidik_jari_akar", "akar_tte"):
-                problems.append(f"kunci 'pengesahan.{key}' tidak dikenal (yang dikenal: sidik_jari_akar, akar_tte)")
-        root_cert = pengesahan.get("akar_tte")
-        if root_cert is not None and not isinstance(root_cert, str):
-            problems.append("kunci 'pengesahan.akar_tte' harus jalur berkas sertifikat akar (teks), atau kosong")
-        elif root_cert and root_cert.strip():
-            akar_tte = path.parent / root_cert.strip()
-        value = pengesahan.get("sidik_jari_akar")
-        if value is not None and not isinstance(value, str):
-            problems.append("kunci 'pengesahan.sidik_jari_akar' harus teks dalam tanda kutip")
-        elif value and not ROOT_FINGERPRINT.fullmatch(value.strip()):
-            problems.append("kunci 'pengesahan.sidik_jari_akar' harus sidik jari seperti \"SHA256:…\" "
-                            "(43 karakter base64, keluaran 'ssh-keygen -lf KUNCI.pub'), atau kosong")
-        else:
-            sidik_jari_akar = (value or "").strip()
+    sidik_jari_akar, root_cert, found = read_pengesahan(raw.get("pengesahan"))
+    problems += found
+    akar_tte = path.parent / root_cert if root_cert else None
 
     if problems:
         raise ConfigError(f"Konfigurasi {path} belum benar: " + "; ".join(problems) + ". Perbaiki lalu jalankan lagi.")
@@ -157,6 +138,34 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
         path=path,
     )
 
+
+
+def read_pengesahan(pengesahan) -> tuple[str, str, list[str]]:
+    """(root fingerprint, akar_tte as written, problems) of the `pengesahan:` section; "" when not set.
+
+    The one reading of these two settings: `load_config` uses it on the working tree and agregat.akar on
+    every committed version of the configuration."""
+    pengesahan = pengesahan or {}
+    sidik_jari_akar, akar_tte, problems = "", "", []
+    if not isinstance(pengesahan, dict):
+        return "", "", ["kunci 'pengesahan' harus berupa pemetaan, mis. {sidik_jari_akar: \"SHA256:…\"}"]
+    for key in pengesahan:
+        if key not in ("sidik_jari_akar", "akar_tte"):
+            problems.append(f"kunci 'pengesahan.{key}' tidak dikenal (yang dikenal: sidik_jari_akar, akar_tte)")
+    root_cert = pengesahan.get("akar_tte")
+    if root_cert is not None and not isinstance(root_cert, str):
+        problems.append("kunci 'pengesahan.akar_tte' harus jalur berkas sertifikat akar (teks), atau kosong")
+    elif root_cert and root_cert.strip():
+        akar_tte = root_cert.strip()
+    value = pengesahan.get("sidik_jari_akar")
+    if value is not None and not isinstance(value, str):
+        problems.append("kunci 'pengesahan.sidik_jari_akar' harus teks dalam tanda kutip")
+    elif value and not ROOT_FINGERPRINT.fullmatch(value.strip()):
+        problems.append("kunci 'pengesahan.sidik_jari_akar' harus sidik jari seperti \"SHA256:…\" "
+                        "(43 karakter base64, keluaran 'ssh-keygen -lf KUNCI.pub'), atau kosong")
+    else:
+        sidik_jari_akar = (value or "").strip()
+    return sidik_jari_akar, akar_tte, problems
 
 _PIN_LINE = re.compile(r"^(?P<indent>[ \t]+)sidik_jari_akar:[ \t]*(?:\"[^\"\n]*\"|'[^'\n]*'|[^#\n]*?)"
                        r"(?P<rest>[ \t]*(?:#[^\n]*)?)$", re.MULTILINE)

@@ -6,13 +6,13 @@ signature over it) and only then writes, each file atomically.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 import yaml
 
-from . import pejabat, sshsig
+from . import akar, pejabat, sshsig
 from .cli import shown
 from .config import load_config, with_root_fingerprint
 from .errors import ConfigError, SignatureError, UsageError
@@ -71,6 +71,7 @@ def _write(approvals_dir: Path, files: dict[str, bytes]) -> None:
 class InitResult:
     fingerprint: str
     written: tuple[Path, ...]
+    replaced: str = ""      # the root pinned before, when --force replaced it (no signed rotation)
 
 
 def init(config_path: Path, approvals_dir: Path, root_pubkey: Path, root_key: Path | None = None,
@@ -106,7 +107,8 @@ def init(config_path: Path, approvals_dir: Path, root_pubkey: Path, root_key: Pa
 
     if new_config != config_path.read_text(encoding="utf-8"):
         write_atomic(config_path, new_config)
-    return InitResult(fp, tuple(_local(approvals_dir, n) for n in files) + (config_path,))
+    return InitResult(fp, tuple(_local(approvals_dir, n) for n in files) + (config_path,),
+                      config.sidik_jari_akar if config.sidik_jari_akar not in ("", fp) else "")
 
 
 def load(config_path: Path, approvals_dir: Path) -> tuple[str, Registri, pejabat.Kebijakan]:
@@ -127,6 +129,71 @@ def change(config_path: Path, approvals_dir: Path, root_key: Path, edit) -> Regi
     _write(approvals_dir, {REGISTRI_FILE: data, REGISTRI_FILE + SIG_SUFFIX: signature,
                            SIGNERS_FILE: pejabat.allowed_signers(new)})
     return new
+
+
+@dataclass(frozen=True)
+class RotateResult:
+    rotasi: akar.Rotasi
+    written: tuple[Path, ...]
+
+
+def rotate_root(config_path: Path, approvals_dir: Path, root_key: Path, new_root_pubkey: Path | None = None,
+                new_root_key: Path | None = None) -> RotateResult:
+    """Replace the root key and/or the TTE root certificate (agregat.akar): a rotation statement naming the
+    setting committed at HEAD and the new one, signed by the CURRENT root key; with a new key, the registry
+    and the policy re-signed by it (same officials) and the pin rewritten. Everything is checked before
+    anything is written."""
+    from .gitobjek import open_repo, path_in_repo, resolve
+
+    config_path, approvals_dir = Path(config_path), Path(approvals_dir)
+    pin, registri, kebijakan = load(config_path, approvals_dir)
+    repo = open_repo(config_path.parent)
+    head = resolve(repo, "HEAD").hexsha
+    lama = akar.setelan_riwayat(repo, [head], path_in_repo(repo, config_path))[head]
+    if lama.sidik_jari != pin:
+        raise UsageError(f"Sematan kunci akar di {shown(config_path)} ({pin}) bukan yang di-commit di HEAD "
+                         f"({lama.sidik_jari or 'kosong'}). Commit atau pulihkan berkas itu dulu, lalu ulangi.")
+    new_public = sshsig.read_public_key(new_root_pubkey) if new_root_pubkey else registri.akar
+    baru = akar.Setelan(sshsig.fingerprint(new_public), akar.setelan_kerja(load_config(config_path)).akar_tte)
+    if baru.akar_tte.startswith("hilang:"):
+        raise UsageError(f"Sertifikat akar TTE pengesahan.akar_tte ({baru.akar_tte.removeprefix('hilang:')}) tidak "
+                         "dapat dibaca. Letakkan berkasnya di repositori, lalu ulangi.")
+    if baru == lama:
+        raise UsageError("Tidak ada yang diganti: kunci akar dan sertifikat akar TTE sama dengan yang di-commit. "
+                         "Untuk mengganti kunci beri --new-root-pubkey; untuk akar TTE ubah dulu "
+                         "pengesahan.akar_tte di konfigurasi.")
+    existing = sorted((approvals_dir / "akar").glob("*.yml")) if (approvals_dir / "akar").is_dir() else []
+    rotasi = akar.Rotasi(len(existing) + 1, lama, baru, datetime.now(WITA).replace(microsecond=0))
+    data = akar.dump_rotasi(rotasi)
+    signature = akar.sign_rotasi(data, Path(root_key))
+    if sshsig.fingerprint(sshsig.public_key_of(signature)) != lama.sidik_jari:
+        raise SignatureError(f"Kunci {root_key} bukan kunci akar yang sekarang disematkan ({lama.sidik_jari}). "
+                             "Penggantian akar ditandatangani pemegang kunci akar lama; berikan kunci itu di "
+                             "--root-key.")
+    akar.verify_rotasi(data, signature, rotasi, rotasi.path)
+    files = {rotasi.path: data, rotasi.path + SIG_SUFFIX: signature}
+    new_config = None
+    if baru.sidik_jari != lama.sidik_jari:
+        key = Path(new_root_key) if new_root_key else Path(new_root_pubkey)
+        registri_data = pejabat.dump_registri(replace(registri, akar=new_public))
+        kebijakan_data = pejabat.dump_kebijakan(kebijakan)
+        files |= {REGISTRI_FILE: registri_data,
+                  REGISTRI_FILE + SIG_SUFFIX: _sign_as_root(registri_data, key, new_public),
+                  KEBIJAKAN_FILE: kebijakan_data,
+                  KEBIJAKAN_FILE + SIG_SUFFIX: _sign_as_root(kebijakan_data, key, new_public)}
+        trusted, _ = pejabat.load_trusted(files, baru.sidik_jari)
+        files[SIGNERS_FILE] = pejabat.allowed_signers(trusted)
+        new_config = with_root_fingerprint(config_path.read_text(encoding="utf-8"), baru.sidik_jari)
+        if (yaml.safe_load(new_config).get("pengesahan") or {}).get("sidik_jari_akar") != baru.sidik_jari:
+            raise ConfigError(f"Sidik jari kunci akar tidak dapat ditulis ke {shown(config_path)}.")
+    _write(approvals_dir, files)
+    written = [_local(approvals_dir, n) for n in files]
+    if new_config is not None:
+        from .atomik import write_atomic
+
+        write_atomic(config_path, new_config)
+        written.append(config_path)
+    return RotateResult(rotasi, tuple(written))
 
 
 def write_signers(approvals_dir: Path, registri: Registri) -> None:

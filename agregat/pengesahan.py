@@ -138,6 +138,13 @@ def _check_signer(rantai, step, public: str, waktu: dt.datetime) -> pejabat_mod.
         raise RefusedError(f"{official.nama} ({official.principal}) tidak memegang peran '{step.peran}' pada "
                            f"{pernyataan.waktu_text(waktu)}; langkah '{step.nama}' hanya untuk peran itu. "
                            f"Yang berwenang: {_holders(rantai, step, waktu)}.")
+    history = rantai.riwayat_registri
+    ended = [] if history is None else history.pengakhiran(official.principal, publik=public,
+                                                           peran=official.holds(step.peran, waktu))
+    if ended:
+        raise RefusedError(f"Kunci atau peran {official.nama} sudah diakhiri di commit registri {ended[0].commit[:12]} "
+                           f"({ended[0].teks}); pernyataan yang di-commit sesudahnya tidak sah, apa pun waktu yang "
+                           f"ditulis. Yang berwenang: {_holders(rantai, step, verifikasi.now())}.")
     earlier = [t.pernyataan.langkah for t in rantai.revisi_ini if t.pernyataan.principal == official.principal]
     for other in earlier:
         if not rantai.kebijakan.may_combine(other, step.nama):

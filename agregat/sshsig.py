@@ -25,6 +25,7 @@ from .periode import WITA
 
 NAMESPACE_PERNYATAAN = "buku-agregat-pengesahan@dukcapil"   # statements
 NAMESPACE_REGISTRI = "buku-agregat-registri@dukcapil"       # pejabat.yml and policy.yml, root key only
+NAMESPACE_ROTASI = "buku-agregat-rotasi-akar@dukcapil"      # approvals/akar/NNNN.yml, the previous root key only
 
 SSH_KEYGEN = "ssh-keygen"
 KEY_TYPE = "ssh-ed25519"

@@ -4,14 +4,16 @@
     rantai.temuan        # every problem found, each with its exit code, file and what to do
     rantai.berikutnya    # the next SOP step (or None when the book is registered)
 
-What is checked, in order: the registry and the policy are signed by the pinned root key and
-`approvals/allowed_signers` matches the registry; no earlier root-signed registry in the history had already
+What is checked, in order: the trust root as anchored in the history of the configuration (agregat.akar:
+the first pin is the anchor, every later change signed by the previous root); the registry and the policy
+are signed by the pinned root key and `approvals/allowed_signers` matches the registry; no earlier root-signed registry in the history had already
 ended a key or role the current one allows (an old registry put back); the git history of
 `approvals/<periode>/` (every statement file added once, never modified, deleted or renamed — merge commits
 included; a shallow clone is refused); every statement's form (a time not in the future), place in the SOP
 order, hash chain, signature (namespace, key of the claimed principal, valid at the statement's time), the
 signer's role at that time and the separation of duties; one digest per revision; and the digest recomputed
-from the committed `data/<periode>/` against the approved one.
+from the committed `data/<periode>/` against the approved one; and the commit order of every statement
+against the registry commits that added and ended its key and role (agregat.riwayat_registri).
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import akar, pernyataan, riwayat_registri, sshsig, urutan
 from . import pejabat as pejabat_mod
-from . import pernyataan, sshsig
 from .digest import digest_of_contents
 from .errors import (
     EXIT_BAD_SIGNATURE,
@@ -42,6 +44,7 @@ TOLERANSI_JAM = dt.timedelta(minutes=10)
 REGISTRY_FILES = ("approvals/pejabat.yml", "approvals/pejabat.yml.sig", "approvals/policy.yml",
                   "approvals/policy.yml.sig")
 ALLOWED_SIGNERS = "approvals/allowed_signers"
+DEFAULT_CONFIG = "kabupaten.yml"
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,29 @@ class Rantai:
     tertanda: list[Tertanda] = field(default_factory=list)
     temuan: list[Temuan] = field(default_factory=list)
     digest_data: str | None = None      # recomputed from the committed data/<periode>/
+    jangkar: akar.Jangkar | None = None                          # the trust root and where history set it
+    riwayat_registri: riwayat_registri.RiwayatRegistri | None = None
+    ditambahkan: dict[str, list[str]] = field(default_factory=dict)   # statement path → commits that added it
+
+    def commit_tambah(self, path: str) -> str | None:
+        """The earliest commit that added `path` (in a listing order consistent with the history)."""
+        commits = self.ditambahkan.get(path)
+        if not commits or self.riwayat_registri is None:
+            return None
+        return min(commits, key=self.riwayat_registri.riwayat.posisi)
+
+    def perubahan_registri(self) -> list[str]:
+        """Every registry change made while a revision of this edition was open (agregat.riwayat_registri)."""
+        if self.riwayat_registri is None or self.kebijakan is None:
+            return []
+        spans = []
+        for number in sorted({t.pernyataan.revisi for t in self.tertanda}):
+            items = [t.pernyataan for t in self.tertanda if t.pernyataan.revisi == number]
+            closed = items[-1].keputusan == "tolak" or items[-1].langkah == self.kebijakan.langkah[-1].nama
+            start, end = self.commit_tambah(items[0].path), self.commit_tambah(items[-1].path)
+            if start is not None:
+                spans.append((number, start, end if closed else None))
+        return riwayat_registri.laporan(self.riwayat_registri, spans)
 
     @property
     def sah(self) -> bool:
@@ -132,12 +158,19 @@ def _blob(commit, path: str) -> bytes | None:
     return item.data_stream.read() if item.type == "blob" else None
 
 
-def history_findings(repo, ref: str, periode: str, tip_files: dict[str, bytes]) -> list[Temuan]:
+def history_findings(repo, ref: str, periode: str, tip_files: dict[str, bytes],
+                     added_in: dict[str, list[str]] | None = None) -> list[Temuan]:
     """Every statement file under approvals/<periode>/ was added once and never modified, deleted or
-    renamed, in every commit reachable from `ref` (merge commits compared with their first parent)."""
+    renamed, in every commit reachable from `ref` (merge commits compared with their first parent).
+    `added_in`, when given, receives {path: every commit that added it}."""
+    return folder_history_findings(repo, ref, f"{pernyataan.ROOT}/{periode}/", tip_files, added_in)
+
+
+def folder_history_findings(repo, ref: str, prefix: str, tip_files: dict[str, bytes],
+                            added_in: dict[str, list[str]] | None = None) -> list[Temuan]:
+    """The append-only rule of history_findings for any folder of signed files (statements, rotations)."""
     import git
 
-    prefix = f"{pernyataan.ROOT}/{periode}/"
     try:
         log = repo.git.log(ref, "--no-renames", "--full-history", "--diff-merges=first-parent", "--raw",
                            "--no-abbrev", "--format=commit %H", "--", prefix)
@@ -149,15 +182,18 @@ def history_findings(repo, ref: str, periode: str, tip_files: dict[str, bytes]) 
                                "perubahan lama pada pernyataan tidak dapat diperiksa. Jalankan `git fetch "
                                "--unshallow` (di CI: fetch-depth: 0 / GIT_DEPTH: \"0\"), lalu ulangi."))
     added: dict[str, set[str]] = {}
-    commit = ""
+    commit = full = ""
     for line in log.splitlines():
         if line.startswith("commit "):
-            commit = line.split()[1][:12]
+            full = line.split()[1]
+            commit = full[:12]
         elif line.startswith(":"):
             meta, path = line.split("\t", 1)
             _, _, _, blob, status = meta.split()
             if status == "A":
                 added.setdefault(path, set()).add(blob)
+                if added_in is not None:
+                    added_in.setdefault(path, []).append(full)
                 continue
             action = {"M": "diubah", "D": "dihapus", "T": "diganti jenisnya"}.get(status[0], "diubah")
             findings.append(Temuan(EXIT_HISTORY, path, f"{action} di commit {commit}. Pernyataan yang sudah "
@@ -173,7 +209,8 @@ def history_findings(repo, ref: str, periode: str, tip_files: dict[str, bytes]) 
     return findings
 
 
-def registry_history_findings(repo, ref: str, registri: pejabat_mod.Registri, sidik_jari_akar: str) -> list[Temuan]:
+def registry_history_findings(repo, ref: str, registri: pejabat_mod.Registri,
+                              sidik_jari_akar: str | tuple[str, ...]) -> list[Temuan]:
     """The registry at `ref` must not give back what an earlier root-signed version (in any commit reachable
     from `ref`) had already ended: otherwise anyone could restore an old, still validly signed registry and
     revive a revoked key or an ended role."""
@@ -184,6 +221,7 @@ def registry_history_findings(repo, ref: str, registri: pejabat_mod.Registri, si
         commits = repo.git.log(ref, "--full-history", "--format=%H", "--", name, name + pejabat_mod.SIG_SUFFIX)
     except git.GitCommandError:
         raise UsageError(f"Riwayat git untuk {name} tidak dapat dibaca dari ref '{ref}'.") from None
+    roots = (sidik_jari_akar,) if isinstance(sidik_jari_akar, str) else sidik_jari_akar
     seen: set[tuple[bytes, bytes]] = set()
     for sha in commits.split():
         tree = repo.commit(sha)
@@ -191,7 +229,7 @@ def registry_history_findings(repo, ref: str, registri: pejabat_mod.Registri, si
         if pair in seen:
             continue
         seen.add(pair)
-        older = pejabat_mod.trusted_or_none(*pair, sidik_jari_akar)
+        older = next((r for r in (pejabat_mod.trusted_or_none(*pair, fp) for fp in roots) if r is not None), None)
         problems = pejabat_mod.widened_since(registri, older) if older is not None else []
         if problems:
             return [Temuan(EXIT_REGISTRY, name, f"memulihkan izin yang sudah dicabut di versi commit {sha[:12]}: "
@@ -204,8 +242,12 @@ def registry_history_findings(repo, ref: str, registri: pejabat_mod.Registri, si
 # ---- checking -------------------------------------------------------------------------------------
 
 def periksa(repo_dir: Path, periode: str, sidik_jari_akar: str, ref: str = "HEAD",
-            data_prefix: str = "data") -> Rantai:
-    """Verify the approval chain of `periode` as committed at `ref`."""
+            data_prefix: str = "data", config_path: str | None = DEFAULT_CONFIG) -> Rantai:
+    """Verify the approval chain of `periode` as committed at `ref`.
+
+    `sidik_jari_akar` is the pin of the working-tree configuration; what is trusted is the pin anchored in
+    the history of `config_path` (the configuration's path inside the repository; None when it lies outside,
+    which is refused) at `ref`, and the two must agree."""
     if posixpath.isabs(data_prefix) or posixpath.normpath(data_prefix).split("/")[0] == "..":
         raise UsageError(f"Folder edisi {data_prefix} tidak berada di dalam repositori git; pengesahan hanya "
                          "menyetujui data yang di-commit di repositori ini. Beri --data-dir di dalam repositori.")
@@ -213,26 +255,54 @@ def periksa(repo_dir: Path, periode: str, sidik_jari_akar: str, ref: str = "HEAD
     commit = resolve(repo, ref)
     rantai = Rantai(periode=periode, ref=ref)
     approvals = tree_files(commit, "approvals") or {}
+    riwayat = urutan.baca(repo, commit.hexsha)
+    if not anchor_findings(rantai, repo, riwayat, config_path, sidik_jari_akar, approvals):
+        return rantai
+    sidik_jari_akar = rantai.jangkar.setelan.sidik_jari
     try:
         rantai.registri, rantai.kebijakan = pejabat_mod.load_trusted(
             {name: approvals[name] for name in REGISTRY_FILES if name in approvals}, sidik_jari_akar)
     except AgregatError as exc:
         rantai.temuan.append(Temuan(EXIT_REGISTRY, "approvals/pejabat.yml", str(exc)))
         return rantai
-    rantai.temuan += registry_history_findings(repo, commit.hexsha, rantai.registri, sidik_jari_akar)
+    roots = rantai.jangkar.sidik_jari_semua
+    rantai.temuan += registry_history_findings(repo, commit.hexsha, rantai.registri, roots)
+    rantai.riwayat_registri = riwayat_registri.baca(repo, riwayat, roots)
     expected = pejabat_mod.allowed_signers(rantai.registri)
     if approvals.get(ALLOWED_SIGNERS) != expected:
         rantai.temuan.append(Temuan(EXIT_REGISTRY, ALLOWED_SIGNERS, "tidak sesuai dengan registri pejabat. "
                                     "Buat ulang dengan `python build.py officials list --tulis-allowed-signers` "
                                     "lalu commit."))
     statements = {path: data for path, data in approvals.items() if path.startswith(f"approvals/{periode}/")}
-    rantai.temuan += history_findings(repo, commit.hexsha, periode, statements)
+    rantai.temuan += history_findings(repo, commit.hexsha, periode, statements, rantai.ditambahkan)
     edition = posixpath.normpath(f"{data_prefix}/{periode}")
     data = tree_files(commit, edition)
     if data:
         rantai.digest_data = digest_of_contents({path[len(edition) + 1:]: content for path, content in data.items()})
     check_chain(rantai, statements)
     return rantai
+
+
+def anchor_findings(rantai: Rantai, repo, riwayat, config_path: str | None, sidik_jari_akar: str,
+                    approvals: dict[str, bytes]) -> bool:
+    """Anchor the trust root in history (agregat.akar) into `rantai`; False when nothing can be trusted."""
+    if config_path is None:
+        rantai.temuan.append(Temuan(EXIT_REGISTRY, "kabupaten.yml", "berkas konfigurasi tidak berada di dalam "
+                                    "repositori git, jadi sematan kunci akar tidak dapat dijangkarkan di riwayat. "
+                                    "Pakai --config yang berada di repositori (dan di-commit)."))
+        return False
+    rantai.jangkar = akar.periksa(repo, riwayat, config_path)
+    rantai.temuan += [Temuan(*problem) for problem in rantai.jangkar.temuan]
+    prefix = akar.ROTASI_DIR + "/"
+    rantai.temuan += folder_history_findings(repo, riwayat.ujung, prefix,
+                                             {p: d for p, d in approvals.items() if p.startswith(prefix)})
+    pinned = rantai.jangkar.setelan.sidik_jari
+    if sidik_jari_akar and pinned and sidik_jari_akar != pinned:
+        rantai.temuan.append(Temuan(EXIT_REGISTRY, config_path, f"di folder kerja menyematkan {sidik_jari_akar}, "
+                                    f"tetapi yang di-commit di '{rantai.ref}' {pinned}. Yang dipercaya hanya sematan "
+                                    "yang di-commit; commit perubahan kunci akar (dengan rotasi yang sah) atau "
+                                    "pulihkan berkasnya (git checkout -- kabupaten.yml)."))
+    return not rantai.temuan
 
 
 def check_chain(rantai: Rantai, files: dict[str, bytes]) -> None:
@@ -292,7 +362,8 @@ def _walk(rantai: Rantai, parsed: list[tuple[pernyataan.Pernyataan, bytes, bytes
                                         f"berikutnya {wanted}."))
             return
         problems = _statement_findings(statement, data, signature, step, registri, allowed, previous_sha,
-                                       previous_time, digest, signers, kebijakan)
+                                       previous_time, digest, signers, kebijakan) or _order_findings(
+            rantai, statement, signature, step)
         if problems:
             rantai.temuan += problems
             return
@@ -339,6 +410,17 @@ def _statement_findings(statement, data, signature, step, registri, allowed, pre
                                 f"'{other}' di revisi ini; satu orang tidak boleh menandatangani '{other}' dan "
                                 f"'{step.nama}' sekaligus."))
     return found
+
+
+def _order_findings(rantai: Rantai, statement, signature: bytes, step) -> list[Temuan]:
+    """The commit order of a statement whose signature is otherwise good (agregat.riwayat_registri)."""
+    if rantai.riwayat_registri is None:
+        return []
+    official = rantai.registri.find(statement.principal)
+    role = official.holds(step.peran, statement.waktu)
+    return [Temuan(*problem) for problem in riwayat_registri.temuan(
+        rantai.riwayat_registri, statement.path, rantai.commit_tambah(statement.path), statement.principal,
+        sshsig.public_key_of(signature), role)]
 
 
 def _signer_findings(statement, data, signature, step, registri, allowed) -> list[Temuan]:

@@ -233,7 +233,7 @@ def test_end_role_and_revoke_key(project, ssh_key, capsys):
 
 def test_officials_help_is_indonesian(capsys):
     for argv in (["officials"], ["officials", "init"], ["officials", "add"], ["officials", "list"],
-                 ["officials", "end-role"], ["officials", "revoke-key"]):
+                 ["officials", "end-role"], ["officials", "revoke-key"], ["officials", "rotate-root"]):
         with pytest.raises(SystemExit) as info:
             cli.main([*argv, "--help"])
         assert info.value.code == 0

@@ -125,7 +125,44 @@ def test_changed_periods_are_taken_from_data_and_approvals(tmp_path):
     run = step(load(BUKU)["jobs"]["periksa"], "edisi")["run"]
     subprocess.run(["bash", "-e", "-c", run], cwd=repo, check=True, capture_output=True,
                    env={**os.environ, "BASE_REF": "main", "GITHUB_OUTPUT": str(output)})
-    assert output.read_text(encoding="utf-8") == "periods=2024-S2 2025-S1\n"
+    assert output.read_text(encoding="utf-8") == "periods=2024-S2 2025-S1\nverify_periods=2024-S2 2025-S1\n"
+
+
+@pytest.mark.parametrize(("changed", "verified"), [
+    ("data/2025-S1/penduduk.yml", "2025-S1"),                 # one edition changed: that edition
+    ("approvals/pejabat.yml", "2024-S2 2025-S1"),             # the registry: every edition
+    ("approvals/akar/0001.yml", "2024-S2 2025-S1"),           # a root rotation: every edition
+    ("kabupaten.yml", "2024-S2 2025-S1"),                     # the pin or akar_tte: every edition
+    ("sertifikat/akar-bsre.pem", "2024-S2 2025-S1"),          # a TTE root certificate: every edition
+])
+def test_every_edition_is_verified_when_approvals_or_the_config_change(tmp_path, changed, verified):
+    """A new root or registry can make an untouched edition's chain valid or invalid: all are verified.
+    Run with GitHub's shell (`bash -e -o pipefail`) and, for GitLab, POSIX sh."""
+    repo = tmp_path / "repo"
+    for path in ("data/2024-S2/penduduk.yml", "data/2025-S1/penduduk.yml", "approvals/2024-S2/r1/01-draf.yml",
+                 "kabupaten.yml"):
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text("a\n", encoding="utf-8")
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "awal")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    git(repo, "checkout", "-q", "-b", "pr")
+    (repo / changed).parent.mkdir(parents=True, exist_ok=True)
+    (repo / changed).write_text("b\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "perubahan")
+    output = tmp_path / "github_output"
+    run = step(load(BUKU)["jobs"]["periksa"], "edisi")["run"]
+    subprocess.run(["bash", "-e", "-o", "pipefail", "-c", run], cwd=repo, check=True, capture_output=True,
+                   env={**os.environ, "BASE_REF": "main", "GITHUB_OUTPUT": str(output)})
+    assert f"verify_periods={verified}\n" in output.read_text(encoding="utf-8")
+    items = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))["periksa-mr"]["script"]
+    first = next(i for i, item in enumerate(items) if item.startswith("PERIODS="))
+    selection = "\n".join(items[first:-1] + [items[-1].split("status=0")[0]])
+    done = subprocess.run(["sh", "-e", "-c", f'BASE=origin/main\n{selection}\necho "VERIFY=$VERIFY_PERIODS"'],
+                          cwd=repo, check=True, capture_output=True, text=True)
+    assert done.stdout.rsplit("VERIFY=", 1)[1].split() == verified.split()
 
 
 def test_gitlab_equivalent_runs_the_same_commands():

@@ -604,11 +604,13 @@ def test_a_shallow_clone_cannot_vouch_for_the_history(repo, keys, tmp_path, caps
     ("2025-07-16T07:59:59+08:00", EXIT_NOT_AUTHORISED),
 ])
 def test_key_validity_ends_at_the_wita_day_boundary_whatever_the_offset_written(repo, keys, capsys, waktu, code):
+    """The statement is committed BEFORE the revocation (after it, commit order refuses it whatever its time:
+    test_a_revoked_key_cannot_sign_by_backdating); then the time decides, to the WITA day."""
+    path = forge(repo, keys, "final", "admin", waktu=waktu)
     assert run(repo, "officials", "revoke-key", "--nip", OFFICIALS["admin"][0], "--pubkey", str(keys / "admin.pub"),
                "--to", "2025-07-15", "--root-key", str(keys / "kadis"),
                "--approvals-dir", str(repo / "approvals")) == 0
     git(repo, "commit", "-q", "-am", "kunci admin berakhir 15 Juli")
-    path = forge(repo, keys, "final", "admin", waktu=waktu)
     assert verify(repo) == code
     # stock ssh-keygen with the committed allowed_signers agrees at the same instant
     import datetime as dt

@@ -570,6 +570,12 @@ def test_tte_and_verify_pdf_ttd_on_a_real_chain(through_arahan, keys, pki, tmp_p
     config = repo / "kabupaten.yml"
     config.write_text(config.read_text().replace('akar_tte: ""', 'akar_tte: "akar-bsre.pem"'))
     assert 'akar_tte: "akar-bsre.pem"' in config.read_text()
+    assert chain.run(repo, *verify) == 24                # not committed, nor authorised by the root (agregat.akar)
+    assert "bukan sertifikat akar TTE yang di-commit dan disahkan" in capsys.readouterr().err
+    assert chain.run(repo, "officials", "rotate-root", "--root-key", str(keys / "kadis"),
+                     "--approvals-dir", str(repo / "approvals")) == 0
+    chain.git(repo, "add", "-A")
+    chain.git(repo, "commit", "-q", "-m", "akar TTE BSrE")
     assert chain.run(repo, *verify) == 0
 
     # a signed PDF over another base, and a tampered one
