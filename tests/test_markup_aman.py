@@ -44,6 +44,7 @@ WILAYAH = f"""kode,nama,tingkat,kode_induk,luas_km2,luas_sumber,nama_varian_lama
 63.05.08.2001,"=HYPERLINK(""http://x.invalid"") <svg onload=alert(3)>",desa,63.05.08,,,
 """
 SUMBER = "Uji <img src=x onerror=window.__xss=2> {{ 'zq' ~ 'qz' }} [a](javascript:alert(4))"
+NAMA = "Tapin <img src=x onerror=window.__xss=6> {{ 'zq' ~ 'qz' }}"     # the config's kabupaten name
 LABEL = "ISLAM <img src=x onerror=alert(5)> {{ 'zq' ~ 'qz' }}"
 ANALISA = """## Catatan <img src=x onerror=window.__xss=3> Kasi
 
@@ -119,6 +120,7 @@ def hostile(tmp_path_factory):
     (config_dir / "wilayah.csv").write_text(WILAYAH, encoding="utf-8")
     config = (GOLDEN / "kabupaten.yml").read_text(encoding="utf-8")
     config = re.sub(r'(?m)^  sumber: .*$', "  sumber: " + json.dumps(SUMBER), config)
+    config = re.sub(r'(?m)^nama: .*$', "nama: " + json.dumps(NAMA), config)
     (config_dir / "kabupaten.yml").write_text(config, encoding="utf-8")
     jobs.aggregate(GOLDEN / "register.csv", EDISI, config_dir / "kabupaten.yml", root / "data")
     edition = root / "data" / EDISI
@@ -235,6 +237,7 @@ def test_the_print_document_is_escaped_too(hostile, tmp_path):
     assert not live(html), live(html)
     assert not EVALUATED.search(html) and "<style>body" not in html
     assert "Uji &lt;img src=x onerror=window.__xss=2&gt;" in html
+    assert "KABUPATEN TAPIN &lt;IMG SRC=X ONERROR=WINDOW.__XSS=6&gt; &#123;&#123;" in html     # the cover
     assert "<em>sedikit</em>" in html and "__xss=4" not in html and "alert(6)" not in html
     daftar_isi = html[html.index('id="daftar-isi"'):html.index('id="daftar-tabel"')]
     assert "Penutup" in daftar_isi and "Kasi" in daftar_isi                     # the analisa's headings
