@@ -101,9 +101,9 @@ class _Atas(HTMLParser):
     def __init__(self, html: str):
         super().__init__(convert_charrefs=True)
         self.html, self.bagian, self.kedalaman, self.mulai, self.tag, self.data = html, [], 0, 0, "", []
-        awal = [0]
-        for baris in html.splitlines(keepends=True):
-            awal.append(awal[-1] + len(baris))
+        awal = [0]   # offset of each line as HTMLParser counts lines: by "\n" only
+        for baris in html.split("\n")[:-1]:
+            awal.append(awal[-1] + len(baris) + 1)
         self.awal_baris = awal
 
     def _posisi(self) -> int:

@@ -23,7 +23,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from agregat.periode import Periode
 
-from .aman import teks
+from .aman import teks as _teks
 from .angka import bilangan, selisih
 
 BIRU, JINGGA, ABU = "#1f77b4", "#d95f02", "#767676"  # aman buta warna; kontras >= 3:1 terhadap putih
@@ -119,7 +119,7 @@ def _gambar(id: str, judul: str, alt: str, lukis) -> Grafik:
     akhir_tag = svg.index(">")
     svg = (svg[:akhir_tag] + f' role="img" aria-labelledby="{id}-judul {id}-alt"'
            ' style="max-width:100%;height:auto">'
-           f'\n <title id="{id}-judul">{teks(judul)}</title>\n <desc id="{id}-alt">{teks(alt)}</desc>'
+           f'\n <title id="{id}-judul">{_teks(judul)}</title>\n <desc id="{id}-alt">{_teks(alt)}</desc>'
            + svg[akhir_tag + 1:])
     # Bila di-inline, gaya `*{...}` matplotlib berlaku ke seluruh halaman dan id kelompok tetapnya
     # (figure_1, axes_1, …) bentrok antar grafik: batasi gayanya, buang id kelompok (tidak dirujuk).

@@ -15,8 +15,8 @@ import functools
 import http.server
 import json
 import re
-import shutil
 import threading
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -255,6 +255,53 @@ def test_the_covering_letter_escapes_what_it_is_given():
     html = surat_pengantar(surat)
     assert not live(html) and "<b>X</b>" not in html and "{{" not in html
     assert "470/&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# --- the one escaping rule and the Markdown sanitiser, without MkDocs --------------------------------------
+
+@pytest.mark.parametrize("value", [IMG, SCRIPT, JINJA, SUMBER, LABEL, "A & B 'C' \"D\"", "[x](javascript:y)", 7, None])
+def test_teks_leaves_nothing_html_jinja_or_markdown_would_read(value):
+    import jinja2
+    import markdown
+
+    from macros.aman import teks
+
+    out = str(teks(value))
+    assert not re.search(r"[<>{}\[\]\"']", out) and not re.search(r"&(?!amp;|lt;|gt;|#\d+;)", out)
+    assert jinja2.Environment().from_string(out).render() == out                   # Jinja: plain text
+    assert "<a" not in markdown.markdown(out) and not live(markdown.markdown(out))  # Markdown: no link
+    assert html_unescape(out) == str(value)                                        # and it reads back the same
+    assert teks(teks(value)) == teks(value)                                         # Markup is not escaped twice
+
+
+def test_jinja_aman_escapes_what_a_template_prints():
+    import jinja2
+    from markupsafe import Markup
+
+    from macros.aman import jinja_aman
+
+    env = jinja_aman(jinja2.Environment())
+    out = env.from_string("{{ a }}|{{ b }}|{{ c }}").render(a=IMG, b=Markup("<b>makro</b>"), c="{{ 7*7 }}")
+    assert out == "&lt;img src=x onerror=alert(1)&gt;|<b>makro</b>|&#123;&#123; 7*7 &#125;&#125;"
+
+
+def test_markdown_aman_removes_raw_html_and_keeps_markdown():
+    from macros.aman import markdown_aman
+
+    text = ("## Judul <b>tebal</b> & [x](javascript:alert(1))\n\nparagraf <script>alert(2)</script> "
+            "<img src=y onerror=alert(3)> [ok](https://contoh.go.id \"t\") [jahat](JaVaScRiPt:alert(4))\n\n"
+            "> ## di dalam kutipan\n\n<div onclick=alert(5)>blok\n\n<p style=x>lagi</p></div>\n\n"
+            "para <i>tak ditutup\n\n### Akhir\u2028baris\n")
+    out = str(markdown_aman(text))
+    assert not live(out) and "<script" not in out and "style=" not in out and "alert(2)" not in out
+    assert "\n## Judul tebal &amp; x\n" in out                        # a top-level heading, as Markdown
+    assert "<h2>di dalam kutipan</h2>" in out                            # a nested one stays in its block
+    assert '<a href="https://contoh.go.id" title="t" rel="noopener noreferrer nofollow">ok</a>' in out
+    assert re.search(r"\n### Akhir.baris\n", out)
+    import markdown
+
+    page = markdown.markdown("# Bab\n" + out + "\nsesudah", extensions=["md_in_html", "toc", "attr_list"])
+    assert not live(page) and "<p>sesudah</p>" in page and page.count("<div") == page.count("</div>")
 
 
 # --- in a real browser ---------------------------------------------------------------------------------------
