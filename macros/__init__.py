@@ -2,12 +2,14 @@
 
 Pages carry `periode` (and `bab`, `kode`) in their front matter; generated pages get them from
 `macros/hooks.py`. The functions themselves live in `buku.py` and are plain Python, tested without MkDocs.
+Every page is rendered with `aman.jinja_aman`: a `{{ … }}` that prints a value from the data is escaped.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from .aman import jinja_aman
 from .buku import CACHE_GRAFIK, Buku
 from .edisi import daftar_edisi, muat_edisi
 
@@ -48,3 +50,9 @@ def define_env(env) -> None:
     def semua_edisi():
         """Every edition in data/, newest first."""
         return [muat_edisi(data_dir, p) for p in reversed(daftar_edisi(data_dir))]
+
+
+def on_pre_page_macros(env) -> None:
+    """Before each page: its Jinja environment escapes what it prints (mkdocs-macros creates the environment
+    only after `define_env`, so this is the first moment it can be set)."""
+    jinja_aman(env.env)

@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import re
 
+from .aman import teks as _aman
 from .angka import bilangan, selisih
 from .edisi import tanggal_panjang
 
@@ -47,18 +48,17 @@ KOLOM = {
     "GOL_DRH": "golongan darah", "PNYDNG_CCT": "disabilitas", "AKTA_LHR": "akta kelahiran",
 }
 
-_ESCAPE = str.maketrans({
-    "&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;",
-    "\\": "\\\\", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "`": "\\`",
-})
+_MARKDOWN = str.maketrans({"\\": "\\\\", "*": "\\*", "_": "\\_", "`": "\\`"})   # emphasis and code spans
 _KATA = re.compile(r"(?<![\w'’])[^\W\d_]+")
 _TETAP_BESAR = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "YME", "KTP", "KK"}
 _PERIODE = re.compile(r"(\d{4})-S([12])")
 
 
 def teks(value) -> str:
-    """A label from the data, safe as Markdown text, as HTML and inside a Jinja-rendered page."""
-    return " ".join(str(value).split()).translate(_ESCAPE)
+    """A label from the data, safe as Markdown text, as HTML and inside a Jinja-rendered page: on one line,
+    escaped by `aman.teks` (quotes kept: Markdown text, never an attribute), emphasis and code marks
+    backslash-escaped so the label reads as written."""
+    return str(_aman(" ".join(str(value).split()).translate(_MARKDOWN), kutip=False))
 
 
 def nama_wilayah(nama) -> str:

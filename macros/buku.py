@@ -16,11 +16,12 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import angka, grafik, tabel
+from . import aman, angka, grafik, tabel
+from .aman import markdown_aman, teks
 from .edisi import Edisi
 
 CACHE_GRAFIK = Path(__file__).resolve().parent.parent / ".cache" / "grafik"   # drawn charts, by input
-_GRAFIK_SOURCE = Path(grafik.__file__).read_bytes() + Path(angka.__file__).read_bytes()   # chart code
+_GRAFIK_SOURCE = b"".join(Path(m.__file__).read_bytes() for m in (grafik, angka, aman))   # chart code
 LABEL_TABEL = {
     "penduduk": "Jumlah Penduduk", "kartu_keluarga": "Jumlah Kepala Keluarga",
     "kelompok_umur": "Kelompok Umur", "umur_tunggal": "Umur Tunggal", "struktur_umur": "Struktur Umur",
@@ -34,11 +35,6 @@ LABEL_TABEL = {
 
 def slug_id(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
-
-
-def teks(value) -> Markup:
-    """A label from the data, safe in HTML and in a Jinja-rendered page."""
-    return Markup(tabel._teks(value))
 
 
 @dataclass
@@ -97,15 +93,23 @@ class Buku:
         value = self._doc("indikator")["wilayah"][self._kode(kode)]["data"][kunci]
         return angka.bilangan(value, desimal if isinstance(value, float) else 0)
 
+    def _nama(self, kode: str | None = None, judul: bool = False) -> str:
+        """A region's name as text (not escaped); `judul=True` in title case (BINUANG → Binuang)."""
+        nama = self._doc("penduduk")["wilayah"][self._kode(kode)]["nama"]
+        return nama.title() if judul else nama
+
+    def _judul_wilayah(self, kode: str | None = None) -> str:
+        """Level and name of a region as text (not escaped): "Kecamatan Binuang"."""
+        tingkat = self._doc("penduduk")["wilayah"][self._kode(kode)]["tingkat"]
+        return f"{tingkat.capitalize()} {self._nama(kode, judul=True)}"
+
     def nama_wilayah(self, kode: str | None = None, judul: bool = False) -> Markup:
         """A region's name, escaped; `judul=True` in title case (BINUANG → Binuang)."""
-        nama = self._doc("penduduk")["wilayah"][self._kode(kode)]["nama"]
-        return teks(nama.title() if judul else nama)
+        return teks(self._nama(kode, judul))
 
     def judul_wilayah(self, kode: str | None = None) -> Markup:
         """Level and name of a region, escaped: "Kabupaten Tapin", "Kecamatan Binuang", "Provinsi …"."""
-        tingkat = self._doc("penduduk")["wilayah"][self._kode(kode)]["tingkat"]
-        return Markup(f"{tingkat.capitalize()} {self.nama_wilayah(kode, judul=True)}")
+        return teks(self._judul_wilayah(kode))
 
     def jumlah_wilayah(self, tingkat: str | list[str] | tuple[str, ...]) -> str:
         """How many regions of these levels the edition has, written the Indonesian way (2.016)."""
@@ -114,9 +118,9 @@ class Buku:
 
     def _per_anak(self, induk: str) -> str:
         """"Kecamatan" (children of a kabupaten/kota), "Desa/Kelurahan" (of a kecamatan), "Kabupaten/Kota" (of a
-        provinsi), followed by " di Kecamatan X" when `induk` is not the edition's root."""
+        provinsi), followed by " di Kecamatan X" when `induk` is not the edition's root. Text, not escaped."""
         label = tabel.TINGKAT_ANAK[induk.count(".") + 1]
-        return label + (f" di {self.judul_wilayah(induk)}" if induk != self.edisi.kabupaten[0] else "")
+        return label + (f" di {self._judul_wilayah(induk)}" if induk != self.edisi.kabupaten[0] else "")
 
     # ---- tables ---------------------------------------------------------------------------------
     def _tabel(self, html: Markup, judul: str, nama: str | None) -> Markup:
@@ -131,7 +135,7 @@ class Buku:
 
     def tabel_kategori(self, nama: str, kode: str | None = None) -> Markup:
         doc = self._doc(nama)
-        judul = f"{doc['judul']}, {self.nama_wilayah(kode, judul=True)}"
+        judul = f"{doc['judul']}, {self._nama(kode, judul=True)}"
         return self._tabel(tabel.tabel_kategori(doc, self._kode(kode), nomor=self._nomor_tabel(judul), judul=judul), judul, nama)
 
     def tabel_indikator(self, kolom: list[str] | tuple[str, ...], induk: str | None = None) -> Markup:
@@ -230,6 +234,6 @@ class Buku:
                       f"</thead><tbody>{''.join(body)}</tbody></table>\n")
 
     def analisa(self) -> Markup:
-        """The Kasi's analysis text of the edition (data/<periode>/analisa.md), as Markdown."""
-        text = self.edisi.analisa or "Analisa edisi ini belum disusun."
-        return Markup(text.replace("{{", "&#123;&#123;").replace("{%", "&#123;%"))
+        """The Kasi's analysis text of the edition (data/<periode>/analisa.md): Markdown rendered to HTML with
+        raw HTML and unsafe links removed (`aman.markdown_aman`), never passed on as raw HTML."""
+        return markdown_aman(self.edisi.analisa or "Analisa edisi ini belum disusun.")

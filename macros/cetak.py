@@ -38,12 +38,12 @@ from types import SimpleNamespace
 import jinja2
 import markdown
 from markdown.extensions.toc import slugify as _slugify
-from markupsafe import escape
 
 from agregat.atomik import atomic_file
 from agregat.periode import WITA
 
 from . import MACROS
+from .aman import jinja_aman, teks as _e
 from .buku import CACHE_GRAFIK, LABEL_TABEL, Buku
 from .edisi import Edisi, tanggal_panjang
 from .halaman import templates
@@ -83,7 +83,7 @@ class _Bagian:
 
 
 def _jinja() -> jinja2.Environment:
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    return jinja_aman(jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True))
 
 
 def _markdown(teks: str, awalan: str) -> tuple[str, list]:
@@ -220,10 +220,6 @@ def _pecah(table: str) -> list[str]:
 
 # ---- front and back matter -----------------------------------------------------------------------
 
-def _e(value) -> str:
-    return str(escape(value))
-
-
 def _sampul(edisi: Edisi) -> str:
     tahun = edisi.periode[:4]
     semester = edisi.semester.split(" Tahun ")[0]
@@ -281,23 +277,24 @@ Buku Data Agregat oleh:</p>
 
 
 def _daftar_isi(parts: list[_Bagian]) -> str:
+    # a toc token's "name" is HTML already: the heading's text, escaped by Python-Markdown (no tags)
     items = ['<li class="romawi"><a href="#lembar-pengesahan">Lembar Pengesahan</a></li>']
     for part in parts:
         if part.jenis == "depan":
-            items += [f'<li class="romawi"><a href="#{t["id"]}">{_e(t["name"])}</a></li>' for t in part.toc]
+            items += [f'<li class="romawi"><a href="#{t["id"]}">{t["name"]}</a></li>' for t in part.toc]
     items += ['<li class="romawi"><a href="#daftar-tabel">Daftar Tabel</a></li>',
               '<li class="romawi"><a href="#daftar-gambar">Daftar Gambar</a></li>']
     for part in parts:
         if part.jenis == "bab":
             for h1 in part.toc:
-                items.append(f'<li class="tingkat-1"><a href="#{h1["id"]}">{_e(h1["name"])}</a></li>')
-                items += [f'<li class="tingkat-2"><a href="#{h2["id"]}">{_e(h2["name"])}</a></li>'
+                items.append(f'<li class="tingkat-1"><a href="#{h1["id"]}">{h1["name"]}</a></li>')
+                items += [f'<li class="tingkat-2"><a href="#{h2["id"]}">{h2["name"]}</a></li>'
                           for h2 in h1["children"]]
     lampiran = [p for p in parts if p.jenis == "lampiran"]
     if lampiran:
         items.append('<li class="tingkat-1"><a href="#lampiran">Lampiran</a></li>')
         for part in lampiran:
-            items += [f'<li class="tingkat-2"><a href="#{t["id"]}">{_e(t["name"])}</a></li>' for t in part.toc]
+            items += [f'<li class="tingkat-2"><a href="#{t["id"]}">{t["name"]}</a></li>' for t in part.toc]
     items.append('<li class="tingkat-1"><a href="#kolofon">Kolofon</a></li>')
     return ('<section class="depan daftar" id="daftar-isi-bagian"><h1 id="daftar-isi">Daftar Isi</h1>\n'
             '<ul class="daftar-isi">\n' + "\n".join(items) + "\n</ul></section>")

@@ -14,7 +14,6 @@ import io
 import re
 import textwrap
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 import matplotlib
 
@@ -24,6 +23,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from agregat.periode import Periode
 
+from .aman import teks as _teks
 from .angka import bilangan, selisih
 
 BIRU, JINGGA, ABU = "#1f77b4", "#d95f02", "#767676"  # aman buta warna; kontras >= 3:1 terhadap putih
@@ -37,6 +37,7 @@ _RC = {
     "axes.spines.top": False, "axes.spines.right": False,
     "axes.grid": True, "axes.grid.axis": "x", "axes.axisbelow": True, "grid.color": "#dddddd",
     "grid.linewidth": 0.5, "svg.fonttype": "none", "svg.image_inline": True,
+    "text.parse_math": False,   # a `$` in a name is a character, never mathtext (matplotlib escapes SVG text)
 }
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _NAMA_INDIKATOR = {"penduduk": ("Jumlah penduduk", "jiwa"), "kartu_keluarga": ("Jumlah kartu keluarga", "KK"),
@@ -118,7 +119,7 @@ def _gambar(id: str, judul: str, alt: str, lukis) -> Grafik:
     akhir_tag = svg.index(">")
     svg = (svg[:akhir_tag] + f' role="img" aria-labelledby="{id}-judul {id}-alt"'
            ' style="max-width:100%;height:auto">'
-           f'\n <title id="{id}-judul">{escape(judul)}</title>\n <desc id="{id}-alt">{escape(alt)}</desc>'
+           f'\n <title id="{id}-judul">{_teks(judul)}</title>\n <desc id="{id}-alt">{_teks(alt)}</desc>'
            + svg[akhir_tag + 1:])
     # Bila di-inline, gaya `*{...}` matplotlib berlaku ke seluruh halaman dan id kelompok tetapnya
     # (figure_1, axes_1, …) bentrok antar grafik: batasi gayanya, buang id kelompok (tidak dirujuk).

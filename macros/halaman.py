@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from .aman import teks
 from .buku import LABEL_TABEL
 from .edisi import Edisi
 
@@ -16,8 +17,8 @@ from .edisi import Edisi
 @dataclass(frozen=True)
 class Halaman:
     src_uri: str        # e.g. 2025-S1/bab-3-jumlah-dan-struktur-penduduk.md
-    judul: str          # navigation title
-    bagian: str | None  # navigation section (Kecamatan, Lampiran) or None
+    judul: str          # navigation title, HTML-escaped
+    bagian: str | None  # navigation section (Kecamatan, Lampiran) or None, HTML-escaped
     content: str        # Markdown with macros, front matter included
 
 
@@ -33,8 +34,11 @@ def split_front_matter(text: str) -> tuple[dict, str]:
 
 
 def _page(src_uri: str, meta: dict, body: str, judul: str, bagian: str | None = None) -> Halaman:
+    """A generated page. MkDocs and the theme print a page's title and navigation title as HTML, and
+    mkdocs-macros renders a title holding `{{` as Jinja: both are stored escaped (`aman.teks`)."""
+    meta = {**meta, "title": str(teks(meta["title"]))} if "title" in meta else meta
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True)
-    return Halaman(src_uri, judul, bagian, f"---\n{front}---\n{body}")
+    return Halaman(src_uri, str(teks(judul)), bagian and str(teks(bagian)), f"---\n{front}---\n{body}")
 
 
 def templates(folder: Path) -> list[tuple[str, dict, str]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.structure.files import File
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +73,14 @@ def sumber_data(edisi) -> str:
             f"Kependudukan dan Pencatatan Sipil {edisi.tingkat_akar.capitalize()} {edisi.kabupaten[1].title()}")
 
 
+
+
+def on_page_content(html, page, config, files):
+    """A page title is HTML to MkDocs and the theme (generated pages store theirs escaped, `macros.halaman`):
+    mark it as such, so the theme's `| e` (footer and toc aria-labels) does not escape it a second time."""
+    if page.title is not None:
+        page.title = Markup(page.title)
+    return html
 
 
 def on_post_page(output, page, config):

@@ -16,7 +16,7 @@ from agregat.atomik import atomic_file
 from agregat.periode import WITA
 
 from .edisi import tanggal_panjang
-from .tabel import _teks as _e
+from .aman import teks as _e
 
 ANGKA = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh",
          "sebelas")

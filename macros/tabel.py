@@ -1,8 +1,7 @@
 """Pembangun tabel HTML buku (hasilnya ``markupsafe.Markup``) dari dokumen agregat yang sudah diurai.
 
-Semua teks dari data (nama wilayah, label kategori, judul) di-escape, lalu ``{``/``}`` diganti
-``&#123;``/``&#125;`` supaya keluaran yang nanti dilewatkan lagi ke Jinja oleh mkdocs-macros tidak
-pernah menjadi kode templat. Sel angka: ``<td class="angka" data-sort="MENTAH">TERFORMAT</td>``
+Semua teks dari data (nama wilayah, label kategori, judul) lewat ``aman.teks`` (HTML, Jinja dan
+Markdown tidak pernah membacanya sebagai kode). Sel angka: ``<td class="angka" data-sort="MENTAH">TERFORMAT</td>``
 (MENTAH = angka polos untuk pengurut tabel JS). Baris total di ``<tfoot>`` memakai nilai wilayah
 induk apa adanya, bukan hasil penjumlahan ulang. Keluaran deterministik.
 """
@@ -12,9 +11,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import angka
+from .aman import teks as _teks
 
 __all__ = ["LABEL_INDIKATOR", "LABEL_PERBANDINGAN", "KOLOM_INDIKATOR", "TINGKAT_ANAK", "judul_tabel",
            "tabel_wilayah", "tabel_kategori", "tabel_indikator", "tabel_perbandingan"]
@@ -45,11 +45,6 @@ TINGKAT_ANAK = {1: "Kabupaten/Kota", 2: "Kecamatan", 3: "Desa/Kelurahan"}   # by
 
 
 # --- potongan HTML ---------------------------------------------------------------------------
-
-def _teks(value) -> str:
-    """Teks dari data, aman untuk HTML dan untuk Jinja."""
-    return str(escape(str(value))).replace("{", "&#123;").replace("}", "&#125;")
-
 
 def _mentah(value) -> str:
     """Nilai data-sort: angka polos (1234567, 12.34); kosong bila tidak tersedia."""

@@ -5,6 +5,7 @@
 - ``<tabel>.csv``: satu baris per wilayah (kabupaten, kecamatan, desa/kelurahan, urutan dokumen YAML),
   kolom ``kode_wilayah, nama_wilayah, tingkat`` lalu per kategori ``<slug>_lk, <slug>_pr, <slug>_jml``.
   UTF-8 tanpa BOM, pemisah koma, akhir baris ``\\n``, satu baris judul kolom. Sel kosong = nilai tidak ada.
+  Teks yang diawali ``=``, ``+``, ``-``, ``@``, tab atau CR diberi awalan ``'`` (tidak dibaca sebagai rumus).
   ``indikator.csv``: satu kolom per indikator; ``perbandingan.csv``: penduduk, kartu_keluarga, wajib_ktp ×
   sebelumnya/sekarang/selisih/persen. Pecahan ditulis desimal biasa dengan titik (``2174.95``).
 - ``<tabel>.xlsx``: tabel yang sama di satu lembar bernama tabel itu; judul kolom di baris 1 (tanpa baris
@@ -246,13 +247,21 @@ def _teks_angka(value) -> str:
     raise TypeError(f"bukan angka: {value!r}")
 
 
+def _sel_teks(value) -> str:
+    """A text cell of the CSV. A text that a spreadsheet would read as a formula (first character `=`, `+`,
+    `-`, `@`, tab or CR: CSV injection) gets a leading `'`, so Excel/LibreOffice show it as text; the XLSX
+    needs no such mark (its text cells are written as strings, never formulas)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _csv_bytes(tabel: _Tabel) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=",", quotechar='"', doublequote=True, lineterminator="\n",
                         quoting=csv.QUOTE_MINIMAL)
     writer.writerow([k["name"] for k in tabel.kolom])
     for row in tabel.baris:
-        writer.writerow(row[:3] + [_teks_angka(v) for v in row[3:]])
+        writer.writerow([_sel_teks(v) for v in row[:3]] + [_teks_angka(v) for v in row[3:]])
     return buffer.getvalue().encode("utf-8")
 
 

@@ -373,7 +373,7 @@ def test_labels_from_data_are_escaped(docs):
     assert not re.search(r"(?<!\\)[*_\[\]`]", text.replace("\\\\", ""))   # Markdown specials all escaped
     desa = teks(nama_wilayah(MALICIOUS))
     assert desa == ("&lt;B&gt;X&lt;/B&gt; &amp; \\*Y\\* &#123;&#123; 7\\*7 &#125;&#125; &#123;% Raw %&#125; "
-                    "\\_z\\_ \\[A\\](B) \\`C\\` \\\\")
+                    "\\_z\\_ &#91;A&#93;(B) \\`C\\` \\\\")
     assert f"Desa {desa} (Kecamatan Kec &lt;I&gt;&#123;&#123; Config &#125;&#125;&lt;/I&gt;)" in text
     assert "BPS &lt;script&gt;alert(1)&lt;/script&gt; &#123;&#123; x &#125;&#125;" in text
     assert "KOLOM\\_&lt;X&gt;&#123;y&#125; 3 baris" in text
