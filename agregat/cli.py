@@ -12,7 +12,7 @@ import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import cli_pengesahan
+from . import cli_pengesahan, cli_sumber
 from .config import DEFAULT_CONFIG, PROJECT_ROOT
 from .errors import EXIT_INTERNAL, EXIT_OK, AgregatError, DataError, UsageError
 
@@ -144,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--maks-karakter", type=int, metavar="N",
                       help="potong bagian yang tidak muat dalam N karakter (mis. 60000 untuk komentar PR)")
     diff.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
+    cli_sumber.init_command(commands)
     cli_pengesahan.approval_commands(commands, common_options)
     cli_pengesahan.officials_commands(commands, common_options)
     return parser
@@ -161,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
                    "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff,
                    "verify": cli_pengesahan.cmd_verify, "status": cli_pengesahan.cmd_status,
                    "approve": cli_pengesahan.cmd_approve, "register": cli_pengesahan.cmd_register,
-                   "tte": cli_pengesahan.cmd_tte, "officials": cli_pengesahan.cmd_officials}
+                   "tte": cli_pengesahan.cmd_tte, "officials": cli_pengesahan.cmd_officials,
+                   "init": cli_sumber.cmd_init}
         return handler[command](args)
     except AgregatError as exc:
         if args.debug:
