@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--scheduler", metavar="ALAMAT",
                              help="dengan --engine dask: alamat penjadwal klaster yang sudah berjalan, "
                                   "mis. tcp://10.0.0.5:8786 (bawaan: klaster lokal baru)")
+        cli_sumber.format_option(command)
         command.add_argument("--workers", type=int, metavar="N",
                              help="dengan --engine dask tanpa --scheduler: jumlah worker klaster lokal "
                                   "(bawaan: jumlah inti CPU)")
@@ -189,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_aggregate(args) -> int:
     from . import jobs
 
+    if cli_sumber.is_dkb(args):
+        return cli_sumber.cmd_dkb(args, write=True)
     engine = _engine(args)
     with _progress_bar(args.input, engine) as progress:
         result = jobs.aggregate(args.input, args.period, args.config, args.data_dir, strict=args.strict,
@@ -203,6 +206,8 @@ def cmd_aggregate(args) -> int:
 def cmd_validate(args) -> int:
     from . import jobs
 
+    if cli_sumber.is_dkb(args):
+        return cli_sumber.cmd_dkb(args, write=False)
     engine = _engine(args)
     with _progress_bar(args.input, engine) as progress:
         aggregation = jobs.validate(args.input, args.period, args.config, progress=progress, engine=engine)

@@ -40,3 +40,50 @@ def cmd_init(args) -> int:
     print(f"Berikutnya: python build.py --config {shown(written.config)} aggregate --input BERKAS.xlsx "
           "--period 2024-S2")
     return EXIT_OK
+
+
+def is_dkb(args) -> bool:
+    """`--format dkb`, or an .xlsx whose content is a DKB aggregate workbook (`--format otomatis`)."""
+    if args.format != "otomatis":
+        return args.format == "dkb"
+    from .dkb import looks_like_dkb
+
+    return looks_like_dkb(args.input)
+
+
+def cmd_dkb(args, write: bool) -> int:
+    """aggregate/validate of a DKB workbook: the summary, the report file, and the edition when `write`."""
+    from . import jobs
+    from .cli import number, shown
+    from .errors import UsageError
+
+    if args.engine != "stream" or args.scheduler or args.workers:
+        raise UsageError("--engine, --scheduler dan --workers hanya berlaku untuk register; buku kerja DKB "
+                         "dibaca langsung.")
+    if write:
+        result = jobs.aggregate_dkb(args.input, args.period, args.config, args.data_dir, report_dir=args.report_dir)
+        aggregation, report_path = result.aggregation, result.report_path
+    else:
+        aggregation = jobs.validate_dkb(args.input, args.period, args.config)
+        report_path = jobs.write_report(aggregation, args.report_dir)
+    laporan = aggregation.report
+    total = aggregation.counts["penduduk"].sum(axis=(0, 2))
+    print(f"Buku kerja DKB {aggregation.workbook.display_name} ({aggregation.periode}, per "
+          f"{aggregation.periode.tanggal:%d-%m-%Y}): {len(aggregation.wilayah.desa)} desa/kelurahan, penduduk "
+          f"{number(total.sum())} (L {number(total[0])}, P {number(total[1])}).")
+    for table, sheet in aggregation.sources.items():
+        print(f"  tabel {table}: lembar '{sheet}'")
+    for _, sheet, _, pesan in laporan.of("diabaikan"):
+        print(f"  diabaikan - lembar '{sheet}': {pesan}")
+    for _, sheet, _, pesan in laporan.of("peringatan"):
+        print(f"  peringatan - lembar '{sheet}': {pesan}")
+    print(f"Laporan: {shown(report_path)}")
+    if args.strict and laporan.of("peringatan"):
+        from .errors import DataError
+
+        raise DataError(f"Mode --strict: {len(laporan.of('peringatan'))} peringatan pada buku kerja DKB. "
+                        f"Lihat {shown(report_path)}.")
+    if write:
+        print(f"Edisi {aggregation.periode} ditulis ke {shown(result.edition_dir)} ({len(result.files)} berkas). "
+              f"Digest: {result.digest}")
+    return EXIT_OK
