@@ -508,9 +508,11 @@ def _counts(workbook, periode, wilayah, lembar, first_person, population, index,
             laporan.add("peringatan", sheet.name, "-", f"lembar ini juga berisi {specs[table].judul.lower()}; "
                         f"dipakai lembar '{sources[table]}'")
             return
-        counts[table], sources[table] = array, sheet.name
-        if missing[id(sheet)]:
+        if missing[id(sheet)]:   # no counts at all for those desa (not even derived ones such as TIDAK ADA)
             unavailable[table] = missing[id(sheet)]
+            array = array.copy()
+            array[[index[kode] for kode in missing[id(sheet)]]] = 0
+        counts[table], sources[table] = array, sheet.name
 
     counts["penduduk"], sources["penduduk"] = pop.copy(), first_person.name
     for sheet in lembar:
