@@ -145,9 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--maks-karakter", type=int, metavar="N",
                       help="potong bagian yang tidak muat dalam N karakter (mis. 60000 untuk komentar PR)")
     diff.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
-    cli_sumber.init_command(commands)
     cli_pengesahan.approval_commands(commands, common_options)
     cli_pengesahan.officials_commands(commands, common_options)
+    cli_sumber.init_command(commands)
     return parser
 
 
