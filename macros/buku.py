@@ -85,8 +85,13 @@ class Buku:
         return self.edisi.dokumen[nama]
 
     def tersedia(self, nama: str) -> bool:
-        """Whether the edition carries this table (an edition from a DKB workbook may not)."""
-        return nama in self.edisi.dokumen
+        """Whether the edition carries this table (an edition from a DKB workbook may not). A name that is
+        no table of the book is an error, so a misspelt name still fails the strict build."""
+        if nama in self.edisi.dokumen:
+            return True
+        if nama not in LABEL_TABEL:
+            raise KeyError(f"tabel {nama!r} tidak dikenal")
+        return False
 
     def _tidak_tersedia(self, nama: str) -> Markup:
         return Markup(f'<p class="catatan tidak-tersedia">{LABEL_TABEL.get(nama, nama)}: {TIDAK_TERSEDIA}.</p>\n')
