@@ -12,7 +12,7 @@ import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import cli_pengesahan
+from . import cli_pengesahan, cli_sumber
 from .config import DEFAULT_CONFIG, PROJECT_ROOT
 from .errors import EXIT_INTERNAL, EXIT_OK, AgregatError, DataError, UsageError
 
@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--scheduler", metavar="ALAMAT",
                              help="dengan --engine dask: alamat penjadwal klaster yang sudah berjalan, "
                                   "mis. tcp://10.0.0.5:8786 (bawaan: klaster lokal baru)")
+        cli_sumber.format_option(command)
         command.add_argument("--workers", type=int, metavar="N",
                              help="dengan --engine dask tanpa --scheduler: jumlah worker klaster lokal "
                                   "(bawaan: jumlah inti CPU)")
@@ -146,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
     cli_pengesahan.approval_commands(commands, common_options)
     cli_pengesahan.officials_commands(commands, common_options)
+    cli_sumber.init_command(commands)
     return parser
 
 
@@ -161,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
                    "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff,
                    "verify": cli_pengesahan.cmd_verify, "status": cli_pengesahan.cmd_status,
                    "approve": cli_pengesahan.cmd_approve, "register": cli_pengesahan.cmd_register,
-                   "tte": cli_pengesahan.cmd_tte, "officials": cli_pengesahan.cmd_officials}
+                   "tte": cli_pengesahan.cmd_tte, "officials": cli_pengesahan.cmd_officials,
+                   "init": cli_sumber.cmd_init}
         return handler[command](args)
     except AgregatError as exc:
         if args.debug:
@@ -187,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_aggregate(args) -> int:
     from . import jobs
 
+    if cli_sumber.is_dkb(args):
+        return cli_sumber.cmd_dkb(args, write=True)
     engine = _engine(args)
     with _progress_bar(args.input, engine) as progress:
         result = jobs.aggregate(args.input, args.period, args.config, args.data_dir, strict=args.strict,
@@ -201,6 +206,8 @@ def cmd_aggregate(args) -> int:
 def cmd_validate(args) -> int:
     from . import jobs
 
+    if cli_sumber.is_dkb(args):
+        return cli_sumber.cmd_dkb(args, write=False)
     engine = _engine(args)
     with _progress_bar(args.input, engine) as progress:
         aggregation = jobs.validate(args.input, args.period, args.config, progress=progress, engine=engine)

@@ -58,6 +58,30 @@ def aggregate(input_path: Path, period: str, config_path: Path, data_dir: Path, 
     return EditionResult(aggregation, edition_dir, files, edition_digest(edition_dir), report_path)
 
 
+def validate_dkb(input_path: Path, period: str, config_path: Path):
+    """Read and check a DKB aggregate workbook; write nothing."""
+    from .dkb import read_dkb
+
+    return read_dkb(Path(input_path), Periode.parse(period), load_config(config_path))
+
+
+def aggregate_dkb(input_path: Path, period: str, config_path: Path, data_dir: Path,
+                  report_dir: Path | None = None) -> EditionResult:
+    """A DKB aggregate workbook into `data_dir/<period>/`: the same edition files and writer as a register;
+    nothing is written on failure."""
+    from .dkb import read_dkb
+
+    periode = Periode.parse(period)
+    config = load_config(config_path)
+    aggregation = read_dkb(Path(input_path), periode, config)
+    data_dir = Path(data_dir)
+    files = edition_files(aggregation, config, read_previous(data_dir / str(periode.sebelumnya)))
+    edition_dir = data_dir / str(periode)
+    report_path = write_report(aggregation, report_dir) if report_dir is not None else None
+    write_edition(edition_dir, files)
+    return EditionResult(aggregation, edition_dir, files, edition_digest(edition_dir), report_path)
+
+
 def write_report(aggregation: Aggregation, report_dir: Path) -> Path:
     """The row-level validation report (internal: row numbers and columns, no values)."""
     path = Path(report_dir) / str(aggregation.periode) / "validasi.csv"

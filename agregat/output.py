@@ -113,9 +113,24 @@ def table_documents(aggregation: Aggregation) -> dict[str, dict]:
         document = _header(spec.name, spec.judul, aggregation)
         document["populasi"] = spec.populasi
         document["kategori"] = [{"kode": kode, "label": label} for kode, label in spec.kategori]
+        missing = getattr(aggregation, "unavailable", {}).get(spec.name)
+        if missing:   # a DKB sheet without these desa rows: they are absent, the book says tidak tersedia
+            document["tidak_tersedia"] = list(missing)
+            wilayah = {kode: region for kode, region in wilayah.items() if kode not in set(missing)}
         document["wilayah"] = wilayah
         documents[spec.name] = document
     return documents
+
+
+def _cells(tables: dict[str, dict], name: str, kode: str) -> dict | None:
+    """A region's cells of a table, or None when the source carries no such table (or not this region)."""
+    region = tables.get(name, {}).get("wilayah", {}).get(kode)
+    return region["data"] if region else None
+
+
+def _cell(tables: dict[str, dict], name: str, kode: str, label: str) -> int | None:
+    cells = _cells(tables, name, kode)
+    return cells[label]["jml"] if cells else None
 
 
 def _ratio(numerator: float, denominator: float, scale: float = 100.0) -> float | None:
@@ -128,10 +143,10 @@ def indikator_document(aggregation: Aggregation, tables: dict[str, dict], luas_s
     wilayah = {}
     for kode, region in tables["penduduk"]["wilayah"].items():
         total = region["data"]["PENDUDUK"]
-        umur = tables["struktur_umur"]["wilayah"][kode]["data"]
-        muda, produktif, tua = (umur[band]["jml"] for band in ("0-14", "15-64", "65+"))
-        kk = tables["kartu_keluarga"]["wilayah"][kode]["data"]["KEPALA KELUARGA"]["jml"]
-        wajib = tables["wajib_ktp"]["wilayah"][kode]["data"]["WAJIB KTP-EL"]["jml"]
+        umur = _cells(tables, "struktur_umur", kode)
+        muda, produktif, tua = (umur[band]["jml"] if umur else None for band in ("0-14", "15-64", "65+"))
+        kk = _cell(tables, "kartu_keluarga", kode, "KEPALA KELUARGA")
+        wajib = _cell(tables, "wajib_ktp", kode, "WAJIB KTP-EL")
         area = luas.get(kode)
         wilayah[kode] = {
             "nama": region["nama"], "tingkat": region["tingkat"],
@@ -140,11 +155,11 @@ def indikator_document(aggregation: Aggregation, tables: dict[str, dict], luas_s
                 "luas_km2": area,
                 "kepadatan": _ratio(total["jml"], area, 1.0) if area else None,
                 "rasio_jenis_kelamin": _ratio(total["lk"], total["pr"]),
-                "rasio_ketergantungan": _ratio(muda + tua, produktif),
-                "rasio_ketergantungan_muda": _ratio(muda, produktif),
-                "rasio_ketergantungan_tua": _ratio(tua, produktif),
-                "rata_rata_anggota_kk": _ratio(total["jml"], kk, 1.0),
-                "persen_wajib_ktp": _ratio(wajib, total["jml"]),
+                "rasio_ketergantungan": _ratio(muda + tua, produktif) if umur else None,
+                "rasio_ketergantungan_muda": _ratio(muda, produktif) if umur else None,
+                "rasio_ketergantungan_tua": _ratio(tua, produktif) if umur else None,
+                "rata_rata_anggota_kk": _ratio(total["jml"], kk, 1.0) if kk is not None else None,
+                "persen_wajib_ktp": _ratio(wajib, total["jml"]) if wajib is not None else None,
             },
         }
     document = _header("indikator", "Indikator Kependudukan", aggregation)
@@ -167,9 +182,10 @@ def read_previous(edition_dir: Path) -> PreviousEdition | None:
     documents = {}
     for name, _ in COMPARED:
         path = edition_dir / f"{name}.yml"
-        if not path.is_file():
-            return None
-        documents[name] = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+        if path.is_file():   # an edition from a DKB workbook may lack wajib_ktp
+            documents[name] = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+    if "penduduk" not in documents:
+        return None
     return PreviousEdition(edition_dir.name, edition_digest(edition_dir), documents)
 
 
@@ -179,7 +195,9 @@ def perbandingan_document(aggregation: Aggregation, tables: dict[str, dict], pre
     for kode, region in tables["penduduk"]["wilayah"].items():
         data = {}
         for name, label in COMPARED:
-            now = tables[name]["wilayah"][kode]["data"][label]["jml"]
+            now = _cell(tables, name, kode, label)
+            if now is None or name not in previous.tables:
+                continue   # a table one of the two editions does not carry
             before_region = previous.tables[name].get("wilayah", {}).get(kode)
             before = before_region["data"][label]["jml"] if before_region else None
             data[name] = {
@@ -234,7 +252,9 @@ def edition_files(aggregation: Aggregation, config, previous: PreviousEdition | 
     files["indikator.yml"] = dump_yaml(indikator_document(aggregation, tables, config.luas_sumber))
     if previous is not None:
         files["perbandingan.yml"] = dump_yaml(perbandingan_document(aggregation, tables, previous))
-    files["manifest.yml"] = dump_yaml(manifest_document(aggregation, config.kode, config.nama))
+    own_manifest = getattr(aggregation, "manifest_document", None)   # a DKB workbook describes itself
+    files["manifest.yml"] = dump_yaml(own_manifest(config.kode, config.nama, root_key(config.kode)) if own_manifest
+                                      else manifest_document(aggregation, config.kode, config.nama))
     return files
 
 

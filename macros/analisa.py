@@ -20,7 +20,9 @@ from .edisi import tanggal_panjang
 
 __all__ = ["WAJIB", "nama_wilayah", "teks", "tulis_analisa"]
 
-WAJIB = ("penduduk", "kartu_keluarga", "struktur_umur", "indikator", "wajib_ktp", "agama", "manifest")
+WAJIB = ("penduduk", "indikator", "manifest")
+# tables a DKB workbook may not carry: their paragraphs are left out of the draft
+TIDAK_TERSEDIA = "tidak tersedia pada sumber data edisi ini"
 MAKS_DESA = 10
 
 # Excluded rows, in the order the validation checks them (manifest.yml `dikecualikan`).
@@ -303,7 +305,15 @@ def _bagian_struktur(documents: dict) -> list[str]:
 
 
 def _bagian_keluarga(documents: dict, perbandingan: dict | None) -> list[str]:
-    indikator, kk_doc, ktp_doc = documents["indikator"], documents["kartu_keluarga"], documents["wajib_ktp"]
+    if not documents.get("kartu_keluarga"):
+        return ["## Keluarga dan Dokumen Kependudukan", "", f"Jumlah kepala keluarga {TIDAK_TERSEDIA}.", ""]
+    if not documents.get("wajib_ktp"):
+        return _keluarga(documents, perbandingan) + [f"Jumlah penduduk wajib KTP-el {TIDAK_TERSEDIA}.", ""]
+    return _keluarga(documents, perbandingan) + _wajib_ktp(documents, perbandingan)
+
+
+def _keluarga(documents: dict, perbandingan: dict | None) -> list[str]:
+    indikator, kk_doc = documents["indikator"], documents["kartu_keluarga"]
     _, kab = _kabupaten(indikator, "indikator")
     data = kab["data"]
     _, kk_kab = _kabupaten(kk_doc, "kartu_keluarga")
@@ -319,7 +329,13 @@ def _bagian_keluarga(documents: dict, perbandingan: dict | None) -> list[str]:
         kalimat += (f" Dibandingkan dengan semester sebelumnya, jumlah KK "
                     f"{_arah(ubah['selisih'], 'KK', ubah.get('persen'))}.")
     out += [kalimat, ""]
+    return out
 
+
+def _wajib_ktp(documents: dict, perbandingan: dict | None) -> list[str]:
+    ktp_doc, out = documents["wajib_ktp"], []
+    _, kab = _kabupaten(documents["indikator"], "indikator")
+    data = kab["data"]
     _, ktp_kab = _kabupaten(ktp_doc, "wajib_ktp")
     wajib = _jml(ktp_kab["data"], _kategori(ktp_doc, "1", "WAJIB KTP-EL"))
     persen_wajib = data.get("persen_wajib_ktp")
@@ -391,6 +407,14 @@ def _nama_kunci(kunci) -> str:
 
 
 def _bagian_kualitas(manifest: dict) -> list[str]:
+    if (manifest.get("sumber") or {}).get("jenis") == "dkb":
+        diabaikan = manifest.get("lembar_diabaikan") or []
+        kalimat = (f"Edisi ini disusun dari buku kerja agregat DKB {teks(manifest['sumber']['nama_berkas'])} "
+                   f"({bilangan(len(set((manifest.get('lembar') or {}).values())))} lembar dipakai"
+                   + (f", {bilangan(len(diabaikan))} lembar diabaikan" if diabaikan else "") + "). "
+                   "Tabel yang tidak dimuat buku kerja itu tidak disajikan.")
+        return ["## Catatan Kualitas Data", "", kalimat, "",
+                "Catatan ini hanya memuat hitungan; data pribadi tidak pernah dimuat dalam buku ini.", ""]
     baris = manifest.get("baris") or {}
     dibaca, valid, keluar = int(baris.get("dibaca", 0)), int(baris.get("valid", 0)), int(baris.get("dikecualikan", 0))
     out = ["## Catatan Kualitas Data", ""]

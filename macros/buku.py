@@ -33,6 +33,9 @@ LABEL_TABEL = {
 }
 
 
+TIDAK_TERSEDIA = "tidak tersedia pada sumber data edisi ini"
+
+
 def slug_id(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
 
@@ -77,6 +80,18 @@ class Buku:
     def _doc(self, nama: str) -> dict:
         return self.edisi.dokumen[nama]
 
+    def tersedia(self, nama: str) -> bool:
+        """Whether the edition carries this table (an edition from a DKB workbook may not). A name that is
+        no table of the book is an error, so a misspelt name still fails the strict build."""
+        if nama in self.edisi.dokumen:
+            return True
+        if nama not in LABEL_TABEL:
+            raise KeyError(f"tabel {nama!r} tidak dikenal")
+        return False
+
+    def _tidak_tersedia(self, nama: str) -> Markup:
+        return Markup(f'<p class="catatan tidak-tersedia">{LABEL_TABEL.get(nama, nama)}: {TIDAK_TERSEDIA}.</p>\n')
+
     def unduhan(self, nama: str) -> Markup:
         """Links to a table's CSV and XLSX."""
         base = self.url_edisi(f"unduhan/{nama}")
@@ -85,6 +100,8 @@ class Buku:
 
     # ---- numbers in running text ----------------------------------------------------------------
     def angka(self, nama: str, label: str | None = None, kode: str | None = None, kolom: str = "jml") -> str:
+        if not self.tersedia(nama):
+            return TIDAK_TERSEDIA
         data = self._doc(nama)["wilayah"][self._kode(kode)]["data"]
         label = label or next(iter(data))
         return angka.bilangan(data[label][kolom])
@@ -128,12 +145,16 @@ class Buku:
         return Markup(f'<div class="tabel-bungkus">{html}</div>\n{links}\n')
 
     def tabel_wilayah(self, nama: str, induk: str | None = None) -> Markup:
+        if not self.tersedia(nama):
+            return self._tidak_tersedia(nama)
         doc = self._doc(nama)
         induk = self._kode(induk)
         judul = f"{doc['judul']} per {self._per_anak(induk)}"
         return self._tabel(tabel.tabel_wilayah(doc, induk, nomor=self._nomor_tabel(judul), judul=judul), judul, nama)
 
     def tabel_kategori(self, nama: str, kode: str | None = None) -> Markup:
+        if not self.tersedia(nama):
+            return self._tidak_tersedia(nama)
         doc = self._doc(nama)
         judul = f"{doc['judul']}, {self._nama(kode, judul=True)}"
         return self._tabel(tabel.tabel_kategori(doc, self._kode(kode), nomor=self._nomor_tabel(judul), judul=judul), judul, nama)
@@ -148,6 +169,8 @@ class Buku:
         if "perbandingan" not in self.edisi.dokumen:
             return Markup('<p class="catatan">Edisi semester sebelumnya belum ada, jadi perbandingan belum '
                           "dapat disajikan.</p>")
+        if not self.tersedia(indikator):
+            return Markup("")
         judul = f"Perbandingan {LABEL_TABEL[indikator]} dengan Semester Sebelumnya"
         html = tabel.tabel_perbandingan(self._doc("perbandingan"), self._kode(induk), indikator,
                                         nomor=self._nomor_tabel(judul), judul=judul)
@@ -186,21 +209,27 @@ class Buku:
                       f"<figcaption>Gambar {nomor} {teks(chart.judul)}</figcaption></figure>\n")
 
     def grafik_piramida(self, kode: str | None = None) -> Markup:
+        if not self.tersedia("kelompok_umur"):
+            return Markup("")
         kode = self._kode(kode)
         id = f"piramida-{kode.replace('.', '-')}"
         return self._gambar(self._grafik(grafik.piramida, self._doc("kelompok_umur"), kode, id=id), id)
 
     def grafik_batang(self, nama: str, kode: str | None = None) -> Markup:
+        if not self.tersedia(nama):
+            return Markup("")
         kode = self._kode(kode)
         id = f"{nama}-{kode.replace('.', '-')}"
         return self._gambar(self._grafik(grafik.batang, self._doc(nama), kode, id=id), id)
 
     def grafik_per_kecamatan(self, nama: str = "penduduk", label: str | None = None) -> Markup:
+        if not self.tersedia(nama):
+            return Markup("")
         id = f"{nama}-per-kecamatan" + (f"-{slug_id(label)}" if label else "")
         return self._gambar(self._grafik(grafik.per_kecamatan, self._doc(nama), label, id=id), id)
 
     def grafik_perbandingan(self, indikator: str = "penduduk") -> Markup:
-        if "perbandingan" not in self.edisi.dokumen:
+        if "perbandingan" not in self.edisi.dokumen or not self.tersedia(indikator):
             return Markup("")
         id = f"perbandingan-{indikator}"
         return self._gambar(self._grafik(grafik.perbandingan, self._doc("perbandingan"), indikator, id=id), id)
@@ -212,7 +241,8 @@ class Buku:
         kode = self.edisi.kabupaten[0]
         ind = self._doc("indikator")["wilayah"][kode]["data"]
         banding = self.edisi.dokumen.get("perbandingan", {}).get("wilayah", {}).get(kode, {}).get("data", {})
-        wajib = self._doc("wajib_ktp")["wilayah"][kode]["data"]["WAJIB KTP-EL"]["jml"]
+        wajib = (self._doc("wajib_ktp")["wilayah"][kode]["data"]["WAJIB KTP-EL"]["jml"]
+                 if self.tersedia("wajib_ktp") else None)
         rows = [("Jumlah penduduk", ind["penduduk"], banding.get("penduduk")),
                 ("Laki-laki", ind["lk"], None), ("Perempuan", ind["pr"], None),
                 ("Kepala keluarga (KK)", ind["kk"], banding.get("kartu_keluarga")),
@@ -221,7 +251,7 @@ class Buku:
                 ("Rasio jenis kelamin (L per 100 P)", ind["rasio_jenis_kelamin"], None)]
         body = []
         for label, value, change in rows:
-            shown = angka.bilangan(value, 2 if isinstance(value, float) else 0)
+            shown = "tidak tersedia" if value is None else angka.bilangan(value, 2 if isinstance(value, float) else 0)
             if change and change.get("sebelumnya") is not None:
                 delta = f"{angka.selisih(change['selisih'])} ({angka.persen(change['persen'])} %)"
             else:

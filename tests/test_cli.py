@@ -10,7 +10,7 @@ from agregat import cli, jobs
 from conftest import FIXTURES, ROOT
 
 COMMANDS = ("aggregate", "validate", "digest", "demo", "build", "serve", "diff", "verify", "status", "approve",
-            "register", "tte", "officials")
+            "register", "tte", "officials", "init")
 
 
 def test_commands_list_is_the_parsers():

