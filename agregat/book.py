@@ -121,7 +121,7 @@ def _up_to_date(key_file: Path, key: str, site_dir: Path) -> bool:
     """True when the last build that succeeded had this key and each file it wrote is still there, same size."""
     try:
         record = json.loads(key_file.read_text(encoding="utf-8"))
-        return record["kunci"] == key and record["berkas"] and all(
+        return record["kunci"] == key and bool(record["berkas"]) and all(
             (site_dir / name).is_file() and (site_dir / name).stat().st_size == size
             for name, size in record["berkas"].items())
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
