@@ -1,25 +1,37 @@
 """Publishing: the website (MkDocs, from docs/ and macros/) and the PDF of every edition in data/.
 
-Reads only `data/<periode>/` (never a register). A build whose inputs did not change is skipped: the key
-is a hash of every input file and option, kept in `site/.kunci-build`.
+Reads only `data/<periode>/` (never a register). A build whose inputs did not change is skipped: the build
+key (agregat.kunci.build_key) and the size of every file the build wrote are kept in `site/.kunci-build`,
+removed before a build starts and written (atomically) only after it succeeded; a build is skipped only when
+the key is equal and every file listed is still there with its size.
+
+PDFs are kept in `.cache/pdf/<key>.pdf` (agregat.kunci.pdf_key: every byte of the edition, the print code,
+templates, fonts, library versions and options), with `<key>.json` beside it: the key the PDF was made for
+and its sha256. The cache is only an optimisation of publishing: an entry is used when its record names the
+key recomputed now from the inputs and the file still has the recorded sha256, else the PDF is rendered
+again. The `final` step and `verify` never take a PDF from a cache (`fresh_pdf`).
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
 import os
 import shutil
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import PROJECT_ROOT
+from .digest import file_sha256
 from .errors import EXIT_BOOK, AgregatError
 from .atomik import write_atomic
+from .kunci import build_key, pdf_key
 
 CACHE_DIR = PROJECT_ROOT / ".cache"
 KEY_FILE = ".kunci-build"
-INPUT_GLOBS = ("docs/**/*", "macros/**/*.py", "macros/**/*.css", "mkdocs.yml", "agregat/__init__.py")
+#: sha256 of the PDFs this process rendered itself, by key (trusted: made here, from the inputs hashed).
+_RENDERED: dict[str, str] = {}
 
 
 class BookError(AgregatError):
@@ -54,17 +66,6 @@ def ensure_analisa(data_dir: Path) -> list[str]:
     return written
 
 
-def input_key(root: Path, data_dir: Path, options: tuple) -> str:
-    """sha256 over every input file's path and bytes, and the options."""
-    digest = hashlib.sha256(repr(options).encode())
-    paths = {p for pattern in INPUT_GLOBS for p in root.glob(pattern) if p.is_file()}
-    paths |= {p for p in Path(data_dir).glob("*/*") if p.is_file() and p.parent.name != "raw"}
-    for path in sorted(paths):
-        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
 def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir: Path | None = None,
                final: bool = False, pdf: bool = True, ukuran: str = "A4",
                periods: list[str] | None = None, pengesahan: dict[str, list[dict]] | None = None) -> BookResult:
@@ -82,21 +83,49 @@ def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir
     periods = periods or editions
     analisa = ensure_analisa(data_dir)
     pengesahan = pengesahan or {}
-    key = input_key(root, data_dir, (final, pdf, ukuran, tuple(periods), str(site_dir), _frozen(pengesahan)))
-    pdfs = {p: site_dir / p / pdf_name(p) for p in periods} if pdf else {}
+    jobs = {p: (final or p in pengesahan, pengesahan.get(p)) for p in periods} if pdf else {}
+    key = build_key(root, data_dir, editions,
+                    {p: pdf_key(root, data_dir / p, is_final, ukuran, rows) for p, (is_final, rows) in jobs.items()},
+                    {"pdf": pdf, "ukuran": ukuran, "periode": periods, "site": str(site_dir)})
+    pdfs = {p: site_dir / p / pdf_name(p) for p in jobs}
     key_file = site_dir / KEY_FILE
-    if key_file.is_file() and key_file.read_text() == key and all(p.is_file() for p in pdfs.values()):
+    if _up_to_date(key_file, key, site_dir):
         return BookResult(site_dir, pdfs, True, analisa)
+    key_file.unlink(missing_ok=True)     # from here until success, the build is not up to date
     # The PDF (layout-bound, single-threaded) runs in its own process while MkDocs builds the site: the two
-    # cores work side by side. Its charts come from the same chart cache, drawn into a folder of its own.
+    # cores work side by side.
     with ProcessPoolExecutor(max_workers=1) as pool:
-        pending = {p: pool.submit(cached_pdf, root, data_dir, p, final or p in pengesahan, ukuran, pengesahan.get(p))
-                   for p in pdfs}
+        pending = {p: pool.submit(cached_pdf, root, data_dir, p, is_final, ukuran, rows, True)
+                   for p, (is_final, rows) in jobs.items()}
         _build_site(root, data_dir, site_dir)
         for periode, target in pdfs.items():
-            _copy(pending[periode].result(), target)
-    write_atomic(key_file, key)
+            made = pending[periode].result()
+            if made.rendered:
+                _RENDERED[made.key] = made.sha256
+            _copy(made.path, target)
+    _write_key(key_file, key, site_dir)
     return BookResult(site_dir, pdfs, False, analisa)
+
+
+def _outputs(site_dir: Path) -> dict[str, int]:
+    """{relative path: size} of every file of the site but the key file."""
+    return {p.relative_to(site_dir).as_posix(): p.stat().st_size for p in sorted(site_dir.rglob("*"))
+            if p.is_file() and p.name != KEY_FILE}
+
+
+def _write_key(key_file: Path, key: str, site_dir: Path) -> None:
+    write_atomic(key_file, json.dumps({"kunci": key, "berkas": _outputs(site_dir)}, indent=0, sort_keys=True))
+
+
+def _up_to_date(key_file: Path, key: str, site_dir: Path) -> bool:
+    """True when the last build that succeeded had this key and each file it wrote is still there, same size."""
+    try:
+        record = json.loads(key_file.read_text(encoding="utf-8"))
+        return record["kunci"] == key and bool(record["berkas"]) and all(
+            (site_dir / name).is_file() and (site_dir / name).stat().st_size == size
+            for name, size in record["berkas"].items())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
 
 
 def _build_site(root: Path, data_dir: Path, site_dir: Path) -> None:
@@ -119,26 +148,75 @@ def _build_site(root: Path, data_dir: Path, site_dir: Path) -> None:
                         "jalankan lagi dengan --debug untuk rinciannya.") from None
 
 
+@dataclass(frozen=True)
+class PdfCetak:
+    """A PDF in the cache: the key it was made for, its sha256, and whether this call rendered it."""
+
+    path: Path
+    key: str
+    sha256: str
+    rendered: bool = False
+
+
 def cached_pdf(root: Path, data_dir: Path, periode: str, final: bool, ukuran: str,
-               pengesahan: list[dict] | None = None) -> Path:
-    """The edition's PDF from the cache, rendered when its inputs changed (may run in a worker process)."""
+               pengesahan: list[dict] | None = None, detail: bool = False):
+    """The edition's PDF for publishing: the cache entry for the key recomputed now, when its record names that
+    key and the file still has the recorded sha256; else rendered (may run in a worker process). Returns the
+    path (or the `PdfCetak` with `detail`)."""
+    key = pdf_key(root, Path(data_dir) / periode, final, ukuran, pengesahan)
+    path = _cache_path(key)
+    sha = _entry_sha256(path, key)
+    made = PdfCetak(path, key, sha) if sha else _render(root, data_dir, periode, final, ukuran, pengesahan, key)
+    return made if detail else made.path
+
+
+def fresh_pdf(root: Path, data_dir: Path, periode: str, ukuran: str, pengesahan: list[dict] | None) -> PdfCetak:
+    """The final PDF of the edition as it stands, for the `final` step and `verify`: rendered now, never taken
+    from a cache (neither `.cache/pdf/` nor the chart cache: a file placed there would otherwise be signed).
+    The only reuse is of a PDF this same process rendered for the same key, while the cached file still has
+    the sha256 it had then. The render replaces the cache entry, so the next build publishes these bytes.
+    Callers take `sha256` from the result, never from the file again."""
+    key = pdf_key(root, Path(data_dir) / periode, True, ukuran, pengesahan)
+    path = _cache_path(key)
+    known = _RENDERED.get(key)
+    if known and path.is_file() and file_sha256(path) == known:
+        return PdfCetak(path, key, known)
+    return _render(root, data_dir, periode, True, ukuran, pengesahan, key)
+
+
+def _cache_path(key: str) -> Path:
+    return CACHE_DIR / "pdf" / f"{key}.pdf"
+
+
+def _entry_sha256(path: Path, key: str) -> str | None:
+    """The PDF's sha256 when `path` and its record `<key>.json` are an entry made for `key`, else None."""
+    try:
+        record = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        if record.get("kunci") == key and record.get("sha256") == file_sha256(path):
+            return record["sha256"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
+
+
+def _render(root: Path, data_dir: Path, periode: str, final: bool, ukuran: str, pengesahan: list[dict] | None,
+            key: str) -> PdfCetak:
+    """Render the PDF from the inputs alone (charts drawn again into a fresh folder, no chart cache) and store
+    it under `key`, record beside it; the sha256 is taken of the bytes written here."""
     from macros.cetak import buat_pdf
     from macros.edisi import muat_edisi
 
-    key = input_key(root, data_dir / periode, ("pdf", periode, final, ukuran, _frozen(pengesahan)))
-    cached = CACHE_DIR / "pdf" / f"{key}.pdf"
-    if not cached.is_file():
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        buat_pdf(muat_edisi(data_dir, periode), root / "docs" / "templates" / "buku", cached,
-                 CACHE_DIR / "grafik-cetak" / periode, final=final, ukuran=ukuran, pengesahan=pengesahan)
-    return cached
-
-
-def _frozen(value) -> str:
-    """A stable text of nested dicts/lists/dates, for cache keys."""
-    import json
-
-    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    path = _cache_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cetak-", dir=path.parent) as tmp:
+        made = Path(tmp) / "buku.pdf"
+        buat_pdf(muat_edisi(data_dir, periode), Path(root) / "docs" / "templates" / "buku", made, Path(tmp) / "grafik",
+                 final=final, ukuran=ukuran, pengesahan=pengesahan, grafik_cache=None)
+        sha = file_sha256(made)
+        os.replace(made, path)
+    write_atomic(path.with_suffix(".json"), json.dumps({"kunci": key, "sha256": sha}))
+    _RENDERED[key] = sha
+    return PdfCetak(path, key, sha, rendered=True)
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -133,7 +133,7 @@ def approval_commands(commands, common_options) -> None:
     verify.add_argument("--ref", default="HEAD", help="commit/cabang yang diperiksa (bawaan: HEAD)")
     verify.add_argument("--pdf", type=Path, metavar="BERKAS",
                         help="PDF final yang diperiksa terhadap sha256 di langkah final (bawaan: dibuat ulang "
-                             "dari data yang disetujui, memakai cache)")
+                             "sekarang dari data yang disetujui, tidak pernah diambil dari cache)")
     verify.add_argument("--no-pdf", action="store_true", help="lewati pemeriksaan PDF final")
     verify.add_argument("--pdf-ttd", type=Path, metavar="BERKAS",
                         help="PDF final bertanda tangan elektronik (PAdES) yang diperiksa: tanda tangannya sah, "
@@ -417,7 +417,7 @@ def cmd_approve(args) -> int:
     if args.step == "final":
         if args.copies is None or args.copies < 1:
             raise UsageError("Langkah final perlu --copies N: jumlah eksemplar yang dicetak (≥ 1).")
-        print(f"Menyiapkan PDF final {periode} untuk dicatat sha256-nya (dari cache bila sudah dibangun) …")
+        print(f"Menyiapkan PDF final {periode} untuk dicatat sha256-nya (dibuat ulang dari data yang disetujui, tidak diambil dari cache) …")
         rincian = rincian_final(root, data_dir, periode, config.sidik_jari_akar, args.ukuran, args.copies)
     tindakan = Tindakan(args.step, args.decision, args.notes, args.arahan, rincian)
     statement, path = approve(root, data_dir, periode, tindakan, args.key, config.sidik_jari_akar,

@@ -239,19 +239,19 @@ def lembar_pengesahan(rantai: verifikasi.Rantai) -> list[dict]:
 
 def rincian_final(repo_dir: Path, data_dir: Path, periode: str, sidik_jari_akar: str, ukuran: str,
                   eksemplar: int) -> dict:
-    """The `final` step's fields: the sha256 of the final PDF (built, or taken from the cache), paper, copies."""
-    from .book import PROJECT_ROOT as BOOK_ROOT
-    from .book import cached_pdf
+    """The `final` step's fields: the sha256 of the final PDF rendered now from the approved edition (never a
+    file taken from a cache: agregat.book.fresh_pdf), paper, copies."""
+    from . import book
 
     rows = final_gate(repo_dir, data_dir, periode, sidik_jari_akar)
-    path = cached_pdf(BOOK_ROOT, Path(data_dir), periode, True, ukuran, rows)
-    return {"pdf_sha256": file_sha256(path), "ukuran": ukuran, "eksemplar": eksemplar}
+    made = book.fresh_pdf(book.PROJECT_ROOT, Path(data_dir), periode, ukuran, rows)
+    return {"pdf_sha256": made.sha256, "ukuran": ukuran, "eksemplar": eksemplar}
 
 
 def periksa_pdf(rantai: verifikasi.Rantai, repo_dir: Path, data_dir: Path, pdf: Path | None) -> list:
-    """Compare the final PDF (`pdf`, or the one rebuilt from the approved data) with the `final` statement."""
-    from .book import PROJECT_ROOT as BOOK_ROOT
-    from .book import cached_pdf
+    """Compare the final PDF (`pdf`, or the one rendered now from the approved data, never taken from a cache)
+    with the `final` statement."""
+    from . import book
 
     item = rantai.langkah("final")
     expected = item.pernyataan.rincian["pdf_sha256"]
@@ -261,12 +261,14 @@ def periksa_pdf(rantai: verifikasi.Rantai, repo_dir: Path, data_dir: Path, pdf: 
             return [verifikasi.Temuan(EXIT_DATA_CHANGED, f"data/{rantai.periode}/", "isi folder kerja bukan data "
                                       "yang disetujui, jadi PDF final tidak dapat dibuat ulang untuk diperiksa. "
                                       "Kembalikan data (git checkout -- data/) atau beri --pdf BERKAS.")]
-        pdf = cached_pdf(BOOK_ROOT, Path(data_dir), rantai.periode, True, item.pernyataan.rincian["ukuran"],
-                         lembar_pengesahan(rantai))
-    try:
-        actual = file_sha256(Path(pdf))
-    except OSError:
-        raise UsageError(f"PDF {pdf} tidak dapat dibaca. Periksa jalurnya.") from None
+        made = book.fresh_pdf(book.PROJECT_ROOT, Path(data_dir), rantai.periode, item.pernyataan.rincian["ukuran"],
+                              lembar_pengesahan(rantai))
+        pdf, actual = made.path, made.sha256
+    else:
+        try:
+            actual = file_sha256(Path(pdf))
+        except OSError:
+            raise UsageError(f"PDF {pdf} tidak dapat dibaca. Periksa jalurnya.") from None
     if actual != expected:
         return [verifikasi.Temuan(EXIT_PDF_MISMATCH, str(pdf), f"sha256 {actual} bukan PDF final yang dicatat di "
                                   f"{item.pernyataan.path} ({expected}). Jangan cetak/bagikan berkas ini.")]

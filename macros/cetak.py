@@ -102,8 +102,10 @@ def _render(env: jinja2.Environment, body: str, buku: Buku, meta: dict) -> str:
     return env.from_string(body).render({**glob, **meta, "page": page})
 
 
-def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path) -> list[_Bagian]:
-    """Render every template that belongs in print, in the templates' order."""
+def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path,
+            grafik_cache: Path | None = CACHE_GRAFIK) -> list[_Bagian]:
+    """Render every template that belongs in print, in the templates' order (charts from `grafik_cache`,
+    or all drawn again when it is None)."""
     env = _jinja()
     parts: list[_Bagian] = []
     for name, meta, body in templates(templates_dir):
@@ -115,7 +117,7 @@ def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path) -> list[_Bagian
             for number, tabel in enumerate(edisi.tabel, start=1):
                 title = f"Lampiran {number}. {LABEL_TABEL[tabel]} per Desa/Kelurahan"
                 meta_l = {**meta, "periode": edisi.periode, "nama": tabel, "title": title, "bab": f"L{number}"}
-                buku = Buku(edisi, ke_akar="", bab=meta_l["bab"], grafik_dir=grafik_dir, cache_dir=CACHE_GRAFIK)
+                buku = Buku(edisi, ke_akar="", bab=meta_l["bab"], grafik_dir=grafik_dir, cache_dir=grafik_cache)
                 text = _turunkan_judul(_render(env, body, buku, meta_l))
                 html, toc = _markdown(text, f"lampiran-{number}")
                 html, lebar = _olah_tabel(html)
@@ -124,7 +126,7 @@ def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path) -> list[_Bagian
         bab = meta.get("bab")
         judul = meta.get("judul", stem)
         meta_b = {**meta, "periode": edisi.periode, "title": judul}
-        buku = Buku(edisi, ke_akar="", bab=bab, grafik_dir=grafik_dir, cache_dir=CACHE_GRAFIK)
+        buku = Buku(edisi, ke_akar="", bab=bab, grafik_dir=grafik_dir, cache_dir=grafik_cache)
         kunci = f"bab-{bab}" if bab else stem
         html, toc = _markdown(_render(env, body, buku, meta_b), kunci)
         html, _ = _olah_tabel(html)
@@ -389,11 +391,12 @@ def _css_halaman(ukuran: str, final: bool) -> str:
 
 
 def dokumen_cetak(edisi: Edisi, templates_dir: Path, grafik_dir: Path, final: bool = False, ukuran: str = "A4",
-                  pengesahan: list[dict] | None = None) -> str:
-    """The whole book as one print HTML document (charts are referenced below `BASE_URL`)."""
+                  pengesahan: list[dict] | None = None, grafik_cache: Path | None = CACHE_GRAFIK) -> str:
+    """The whole book as one print HTML document (charts are referenced below `BASE_URL`; taken from the chart
+    cache `grafik_cache`, or all drawn again when it is None)."""
     grafik_dir = Path(grafik_dir)
     css_halaman = _css_halaman(ukuran, final)
-    parts = _bagian(edisi, Path(templates_dir), grafik_dir)
+    parts = _bagian(edisi, Path(templates_dir), grafik_dir, grafik_cache)
     ids = set(re.findall(r'\bid="([^"]+)"', "".join(p.html for p in parts)))
     tabel, gambar = _entri(parts, ids)
     penulis = f"Dinas Kependudukan dan Pencatatan Sipil {edisi.nama_akar}"
@@ -527,10 +530,12 @@ def render_pdf(html: str, edisi: Edisi, grafik_dir: Path):
 
 
 def buat_pdf(edisi: Edisi, templates_dir: Path, out_path: Path, grafik_dir: Path, final: bool = False,
-             ukuran: str = "A4", pengesahan: list[dict] | None = None) -> Path:
+             ukuran: str = "A4", pengesahan: list[dict] | None = None,
+             grafik_cache: Path | None = CACHE_GRAFIK) -> Path:
     """Render the book to `out_path` (written to a temporary file beside it, then renamed)."""
     out_path = Path(out_path)
-    html = dokumen_cetak(edisi, templates_dir, grafik_dir, final=final, ukuran=ukuran, pengesahan=pengesahan)
+    html = dokumen_cetak(edisi, templates_dir, grafik_dir, final=final, ukuran=ukuran, pengesahan=pengesahan,
+                         grafik_cache=grafik_cache)
     with atomic_file(out_path, mode=0o644) as handle, _gc_jarang():
         render_pdf(html, edisi, grafik_dir).write_pdf(handle, pdf_identifier=True)
     return out_path

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
-from agregat import jobs
-from agregat.book import BookError, build_book
-from conftest import FIXTURES, ROOT
+from agregat import book, jobs, kunci
+from agregat.book import KEY_FILE, BookError, build_book
+from conftest import FIXTURES, ROOT, person, write_register
 
 GOLDEN = FIXTURES / "golden"
 
@@ -133,6 +136,143 @@ def test_labels_from_the_data_show_as_text(tmp_path):
     assert "<b>&amp;" not in page and "<b>" not in page.split("DESA ")[1][:10]
     assert "&lt;B&gt;&amp;&#123;&#123; 7*7 &#125;&#125;" in page
     assert "49" not in re.findall(r"DESA [^<]*", page)[0]
+
+
+# ---- the build key: written only after a build that succeeded (issue 9, hole 10) ----------------------
+
+def test_an_interrupted_build_is_built_again_never_reported_up_to_date(tmp_path):
+    root = project_copy(tmp_path)
+    jobs.aggregate(GOLDEN / "register.csv", "2025-S1", GOLDEN / "kabupaten.yml", root / "data")
+    site = root / "site"
+    assert not build_book(root=root, site_dir=site, pdf=False).skipped
+    # a build that stops half-way (a broken chapter): MkDocs has emptied site/ already
+    chapter = root / "docs" / "templates" / "buku" / "bab-5-keluarga.md"
+    good = chapter.read_text()
+    chapter.write_text(good + '\n{{ angka("tabel_yang_tidak_ada") }}\n')
+    with pytest.raises(BookError):
+        build_book(root=root, site_dir=site, pdf=False)
+    assert not (site / KEY_FILE).exists()
+    # back to the inputs of the last good build: built again, not "sudah mutakhir" over an empty site
+    chapter.write_text(good)
+    again = build_book(root=root, site_dir=site, pdf=False)
+    assert not again.skipped and (site / "2025-S1" / "bab-5-keluarga.html").is_file()
+    # outputs removed after a build (the key file kept): built again
+    shutil.rmtree(site / "2025-S1")
+    assert not build_book(root=root, site_dir=site, pdf=False).skipped
+    assert (site / "2025-S1" / "index.html").is_file()
+    assert build_book(root=root, site_dir=site, pdf=False).skipped
+
+
+# ---- the PDF follows the data (issue 9, hole 3) --------------------------------------------------------
+
+def pdf_text(path: Path) -> str:
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return " ".join(text.split())
+
+
+def test_the_pdf_key_covers_every_byte_of_the_edition_the_print_code_and_the_options(tmp_path, monkeypatch):
+    root = project_copy(tmp_path)
+    jobs.aggregate(GOLDEN / "register.csv", "2025-S1", GOLDEN / "kabupaten.yml", root / "data")
+    book.ensure_analisa(root / "data")
+    edition = root / "data" / "2025-S1"
+
+    def key(final=False, ukuran="A4", pengesahan=None):
+        return kunci.pdf_key(root, edition, final, ukuran, pengesahan)
+
+    seen = {key()}
+
+    def changed(**options):
+        new = key(**options)
+        assert new not in seen
+        seen.add(new)
+
+    def edit(path: Path, data: bytes):
+        before = path.read_bytes()
+        path.write_bytes(data)
+        changed()
+        path.write_bytes(before)
+        assert key() in seen
+
+    penduduk = edition / "penduduk.yml"
+    edit(penduduk, penduduk.read_bytes().replace(b"jml: 14", b"jml: 15"))
+    edit(edition / "analisa.md", b"## Analisa\n\nTeks Kasi yang baru.\n")
+    edit(root / "docs" / "templates" / "buku" / "bab-1-pendahuluan.md", b"# Bab I\n")
+    edit(root / "macros" / "cetak.css", (root / "macros" / "cetak.css").read_bytes() + b"\np { color: red; }\n")
+    edit(root / "macros" / "tabel.py", (root / "macros" / "tabel.py").read_bytes() + b"\n# ubah\n")
+    extra = edition / "catatan.txt"
+    extra.write_text("x")
+    changed()
+    extra.unlink()
+    target = tmp_path / "palsu.yml"
+    target.write_bytes(penduduk.read_bytes())
+    moved = penduduk.rename(tmp_path / "asli.yml")
+    penduduk.symlink_to(target)                           # same bytes, but a symlink: another key
+    changed()
+    penduduk.unlink()
+    moved.rename(penduduk)
+    assert key() in seen
+    changed(final=True)
+    changed(ukuran="F4")
+    changed(final=True, pengesahan=[{"jabatan": "Kepala Dinas", "nama": "A", "nip": "1", "tanggal": "2025-07-10"}])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1751241600")
+    changed()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    real = kunci.metadata.version
+    monkeypatch.setattr(kunci.metadata, "version", lambda name: "99.0" if name == "weasyprint" else real(name))
+    changed()
+    monkeypatch.setattr(kunci.metadata, "version", real)
+    import agregat
+    monkeypatch.setattr(agregat, "__version__", "9.9.9")
+    changed()
+    monkeypatch.undo()
+    # the key does not depend on where the edition lies: the cache can be shared by copies of the repository
+    copy = tmp_path / "salinan" / "2025-S1"
+    shutil.copytree(edition, copy)
+    assert kunci.pdf_key(root, copy, False, "A4", None) == key()
+
+
+def test_a_cache_entry_is_used_only_with_its_record_for_the_key_and_the_sha256(tmp_path):
+    pdf = tmp_path / "abc.pdf"
+    pdf.write_bytes(b"%PDF-1.7 buku\n")
+    record = pdf.with_suffix(".json")
+    assert book._entry_sha256(pdf, "abc") is None                     # planted without a record
+    sha = kunci._sha256(pdf)
+    record.write_text(json.dumps({"kunci": "lain", "sha256": sha}))
+    assert book._entry_sha256(pdf, "abc") is None                     # made for another key
+    record.write_text(json.dumps({"kunci": "abc", "sha256": "0" * 64}))
+    assert book._entry_sha256(pdf, "abc") is None                     # the file was changed after
+    record.write_text("[1, 2")
+    assert book._entry_sha256(pdf, "abc") is None
+    record.write_text(json.dumps({"kunci": "abc", "sha256": sha}))
+    assert book._entry_sha256(pdf, "abc") == sha
+
+
+def test_a_reaggregated_edition_gets_a_new_pdf_with_its_new_numbers(tmp_path, monkeypatch):
+    """After the edition is aggregated again (three more residents of Tungkap), `build` publishes a PDF with
+    the new numbers, the same as the site, never the cached PDF of the earlier edition."""
+    monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(book, "_RENDERED", {})
+    root = project_copy(tmp_path)
+    jobs.aggregate(GOLDEN / "register.csv", "2025-S1", GOLDEN / "kabupaten.yml", root / "data")
+    result = build_book(root=root, site_dir=root / "site")
+    pdf = result.pdfs["2025-S1"]
+    assert "adalah 14 jiwa: 7 laki-laki dan 7 perempuan" in pdf_text(pdf)
+
+    register = tmp_path / "register.csv"
+    shutil.copy(GOLDEN / "register.csv", register)
+    with open(register, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    rows += [person(9000 + i, sex=1, desa="63.05.01.2003", kk=900 + i) for i in range(3)]
+    write_register(register, rows)
+    jobs.aggregate(register, "2025-S1", GOLDEN / "kabupaten.yml", root / "data")
+    assert b"jml: 17" in (root / "data" / "2025-S1" / "penduduk.yml").read_bytes()
+    again = build_book(root=root, site_dir=root / "site")
+    assert not again.skipped
+    text = pdf_text(again.pdfs["2025-S1"])
+    assert "adalah 17 jiwa: 10 laki-laki dan 7 perempuan" in text and "adalah 14 jiwa" not in text
+    site = (root / "site" / "2025-S1" / "bab-3-jumlah-dan-struktur-penduduk.html").read_text(encoding="utf-8")
+    assert "17 jiwa" in site
+    assert len(list((tmp_path / "cache" / "pdf").glob("*.pdf"))) == 2
 
 
 @pytest.mark.slow

@@ -86,15 +86,17 @@ def keys(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def registered(tmp_path_factory, keys, git_identity) -> Path:
-    """A repository with the demo edition 2025-S1, the officials registry and policy, committed."""
-    repo = tmp_path_factory.mktemp("repo")
+def make_registered(repo: Path, keys: Path, edition: Path) -> Path:
+    """A repository with `edition` as 2025-S1 (its Bab VII draft written when it has none), the officials
+    registry and policy, committed."""
+    from agregat.book import ensure_analisa
+
     shutil.copy(ROOT / "kabupaten.yml", repo / "kabupaten.yml")
     wilayah = repo / "agregat" / "referensi" / "wilayah"
     wilayah.mkdir(parents=True)
     shutil.copy(ROOT / "agregat" / "referensi" / "wilayah" / "63.05.csv", wilayah)
-    shutil.copytree(ROOT / "data" / PERIODE, repo / "data" / PERIODE)
+    shutil.copytree(edition, repo / "data" / PERIODE)
+    ensure_analisa(repo / "data")
     shutil.copy(ROOT / ".gitattributes", repo / ".gitattributes")
     git(repo, "init", "-q", "-b", "main")
     approvals = ["--approvals-dir", str(repo / "approvals")]
@@ -109,14 +111,32 @@ def registered(tmp_path_factory, keys, git_identity) -> Path:
     return repo
 
 
+def sign_through_arahan(repo: Path, keys: Path) -> Path:
+    """Sign and commit steps 1–6 in `repo`."""
+    for step, role, extra, waktu in STEPS:
+        assert approve(repo, keys, step, role, extra, waktu) == 0, step
+    return repo
+
+
+@pytest.fixture(scope="module")
+def registered(tmp_path_factory, keys, git_identity) -> Path:
+    """A repository with the demo edition 2025-S1, the officials registry and policy, committed."""
+    return make_registered(tmp_path_factory.mktemp("repo"), keys, ROOT / "data" / PERIODE)
+
+
 @pytest.fixture(scope="module")
 def through_arahan(tmp_path_factory, registered, keys) -> Path:
     """The registered repository with steps 1–6 signed and committed."""
     repo = tmp_path_factory.mktemp("rantai") / "repo"
     shutil.copytree(registered, repo)
-    for step, role, extra, waktu in STEPS:
-        assert approve(repo, keys, step, role, extra, waktu) == 0, step
-    return repo
+    return sign_through_arahan(repo, keys)
+
+
+@pytest.fixture(scope="module")
+def golden_through_arahan(tmp_path_factory, keys, git_identity) -> Path:
+    """Like `through_arahan`, with the three-desa golden edition (tests/fixtures/golden): a PDF in ~10 s."""
+    repo = make_registered(tmp_path_factory.mktemp("emas"), keys, ROOT / "tests" / "fixtures" / "golden" / PERIODE)
+    return sign_through_arahan(repo, keys)
 
 
 @pytest.fixture
@@ -461,6 +481,53 @@ def test_final_pdf_then_final_step_registration_and_distribution(repo, keys, tmp
     assert run(repo, "approve", *chain_args(repo), "--step", "final", "--copies", "1",
                "--key", str(keys / "admin")) == EXIT_REFUSED
     assert "sudah teregistrasi" in capsys.readouterr().err
+
+
+FORGED = b"%PDF-1.7\n% palsu: Jumlah penduduk 1.000.000 jiwa\n%%EOF\n"
+
+
+def plant(entry: Path, data: bytes = FORGED) -> None:
+    """Put `data` in the cache entry `entry` with a record that vouches for it (the strongest plant)."""
+    import json
+
+    entry.write_bytes(data)
+    entry.with_suffix(".json").write_text(json.dumps({"kunci": entry.stem, "sha256": pernyataan.sha256(data)}))
+
+
+def test_a_pdf_planted_in_the_cache_is_never_signed_by_final_nor_accepted_by_verify(
+        golden_through_arahan, keys, tmp_path, monkeypatch, capsys):
+    """Issue 9, hole 3: a file placed in .cache/pdf/ under the expected name (with a matching record) is
+    neither recorded by `approve --step final` nor accepted by `verify`: both render the PDF again."""
+    from agregat import book
+
+    repo = tmp_path / "repo"
+    shutil.copytree(golden_through_arahan, repo)
+    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
+    monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(book, "_RENDERED", {})
+    assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data")) == 0
+    genuine = (tmp_path / "site" / PERIODE / f"buku-data-agregat-{PERIODE}.pdf").read_bytes()
+    assert "adalah 14 jiwa" in " ".join(" ".join(pdf_pages(tmp_path / "site" / PERIODE /
+                                                         f"buku-data-agregat-{PERIODE}.pdf")).split())
+    [entry] = (tmp_path / "cache" / "pdf").glob("*.pdf")            # the name the final step looks for
+
+    plant(entry)
+    book._RENDERED.clear()                                           # as in a new process: nothing made here
+    assert approve(repo, keys, "final", "admin", ["--copies", "5"], "2025-07-20T10:00:00+08:00") == 0
+    final = pernyataan.parse((repo / "approvals" / PERIODE / "r1" / "07-final.yml").read_bytes(), "07-final.yml")
+    assert final.rincian["pdf_sha256"] == pernyataan.sha256(genuine) != pernyataan.sha256(FORGED)
+    assert entry.read_bytes() == genuine                             # the render replaced the planted file
+
+    plant(entry)
+    book._RENDERED.clear()
+    capsys.readouterr()
+    assert run(repo, "verify", *chain_args(repo)) == 0               # rendered again, not the planted file
+    assert entry.read_bytes() == genuine
+    forged = tmp_path / "palsu.pdf"
+    forged.write_bytes(FORGED)
+    assert run(repo, "verify", *chain_args(repo), "--pdf", str(forged)) == 26
+    err = capsys.readouterr().err
+    assert "bukan PDF final yang dicatat" in err and "Traceback" not in err
 
 
 # ---- review: more attacks ------------------------------------------------------------------------------

@@ -525,7 +525,7 @@ def test_tte_and_verify_pdf_ttd_on_a_real_chain(through_arahan, keys, pki, tmp_p
     assert "belum ada langkah final yang sah" in capsys.readouterr().err
 
     # the `final` step through `approve`: the final gate runs for real, only the book build is this small PDF
-    monkeypatch.setattr(book, "cached_pdf", lambda *args, **kwargs: final)
+    monkeypatch.setattr(book, "fresh_pdf", lambda *args, **kwargs: book.PdfCetak(final, "uji", sha256(final)))
     assert chain.approve(repo, keys, "final", "admin", ["--copies", "5"], "2025-07-20T10:00:00+08:00") == 0
     statement = pernyataan.parse((repo / "approvals" / chain.PERIODE / "r1" / "07-final.yml").read_bytes(),
                                  "07-final.yml")
