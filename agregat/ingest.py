@@ -14,8 +14,11 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import errno
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable, Iterator
@@ -160,7 +163,11 @@ class Register:
         for batch in _parquet_batches(parquet.iter_batches(batch_size=PARQUET_CHUNK_ROWS, columns=names),
                                       self.display_name):
             n = batch.num_rows
-            columns = {c: _arrow_text(batch.column(self.header[c])) for c in self.columns}
+            try:
+                columns = {c: _arrow_text(batch.column(self.header[c])) for c in self.columns}
+            except pa.ArrowException:   # e.g. a date out of range: never quote the value
+                raise InputError(f"Berkas {self.display_name} tidak dapat dibaca sebagai Parquet (nilai yang "
+                                 "tidak dapat dijadikan teks). Ekspor ulang register.") from None
             yield Chunk(columns, np.arange(done + 2, done + 2 + n))   # numbered as if row 1 were a header
             done += n
 
@@ -244,16 +251,7 @@ def open_file(path: Path, config: Config) -> Register:
     """Open one register file; raise InputError if unusable."""
     path = Path(path)
     name = path.name
-    if not path.exists():
-        raise InputError(f"Berkas register {name} tidak ditemukan. Periksa nama dan foldernya (--input).")
-    if not path.is_file():
-        raise InputError(f"{name} bukan berkas. Berikan berkas ekspor register (CSV, XLSX atau Parquet).")
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(65536)
-    except OSError as exc:
-        raise InputError(f"Berkas register {name} tidak dapat dibaca ({exc.strerror}). "
-                         "Periksa izin berkas.") from None
+    head = read_head(path)
     if not head.strip():
         raise InputError(f"Berkas register {name} kosong. Ekspor ulang register dari SIAK.")
     if head.startswith(b"PK\x03\x04"):
@@ -267,20 +265,91 @@ def open_file(path: Path, config: Config) -> Register:
     return _open_csv(path, config)
 
 
+def read_head(path: Path, size: int = 65536, folder: str | None = None) -> bytes:
+    """The first `size` bytes of an input entry, which must be a readable regular file: the one check
+    every register file and every partition passes before anything reads it (in every engine).
+
+    A symbolic link is followed when it leads to a readable regular file (its bytes are what the manifest
+    digest records). Anything else is an InputError naming the entry: a missing file, a dangling link, a
+    link loop, a folder, a FIFO, a socket, a device, a file this user may not read, or a name that is not
+    printable UTF-8. Opening never blocks (O_NONBLOCK), and the opened file is checked again (fstat), so a
+    FIFO swapped in after the first look cannot hang the run. `folder`: the partition folder's name.
+    """
+    path = Path(path)
+    shown = entry_name(path.name)
+    where = f"Folder partisi {entry_name(folder)}: entri {shown}" if folder else f"Berkas register {shown}"
+    advice = ("Hapus atau pindahkan entri itu (setiap entri yang namanya tidak diawali '.' atau '_' dibaca "
+              "sebagai partisi), lalu jalankan lagi." if folder else
+              "Berikan berkas ekspor register (CSV, XLSX atau Parquet) di --input.")
+    if shown != path.name:
+        raise InputError(f"{where}: namanya bukan teks UTF-8 yang dapat dicetak (karakter kendali atau bait "
+                         f"tidak sah). Ganti nama berkas itu dengan huruf, angka, '-', '_' atau '.'.")
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ENOENT and not path.is_symlink():
+            raise InputError(f"{where} tidak ditemukan. Periksa nama dan foldernya (--input).") from None
+        raise InputError(f"{where} {_stat_problem(path, exc)}. {advice}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{where} adalah {_file_kind(info.st_mode)}, bukan berkas biasa. {advice}")
+    try:
+        with open(path, "rb", opener=_open_nonblocking) as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise InputError(f"{where} adalah {_file_kind(mode)}, bukan berkas biasa. {advice}")
+            return handle.read(size) if size else b""
+    except OSError as exc:
+        raise InputError(f"{where} tidak dapat dibaca ({exc.strerror}). Periksa izin berkas.") from None
+
+
+def entry_name(name: str) -> str:
+    """A file name as a message may show it: itself when printable UTF-8, else Python-escaped (one line)."""
+    if name.isprintable() and not any("\udc80" <= c <= "\udcff" for c in name):
+        return name
+    return ascii(name)[1:-1]
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+
+
+def _stat_problem(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "adalah tautan simbolik yang berputar (menunjuk ke dirinya sendiri)"
+    if exc.errno == errno.ENOENT:
+        return "adalah tautan simbolik yang tujuannya tidak ada"
+    return f"tidak dapat diperiksa ({exc.strerror})"
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "pipa bernama (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "soket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "berkas perangkat"
+    return "entri khusus"
+
+
 def partition_files(folder: Path) -> list[Path]:
     """The partition files of a folder, sorted by name (bytewise). Names starting with "." or "_" (hidden
-    files, `_SUCCESS`, `_metadata`) are not partitions; a subfolder is an error (nothing would read it)."""
+    files, `_SUCCESS`, `_metadata`) are not partitions; a subfolder is an error (nothing would read it),
+    and so is every other entry that is not a readable regular file (`read_head`): a register is never
+    made of the partitions that happened to be readable."""
     entries = sorted(folder.iterdir(), key=lambda p: p.name.encode("utf-8", "surrogateescape"))
     entries = [p for p in entries if not p.name.startswith((".", "_"))]
-    nested = [p.name for p in entries if p.is_dir()]
+    nested = [entry_name(p.name) for p in entries if p.is_dir()]
     if nested:
         raise InputError(f"Folder partisi {folder.name} berisi subfolder ({', '.join(nested[:3])}). Letakkan "
                          "semua berkas partisi langsung di dalam satu folder.")
-    files = [p for p in entries if p.is_file()]
-    if not files:
+    if not entries:
         raise InputError(f"Folder {folder.name} tidak berisi berkas partisi. Berikan berkas register atau "
                          "folder berisi partisi CSV atau Parquet (--input).")
-    return files
+    for entry in entries:
+        read_head(entry, 0, folder=folder.name)
+    return entries
 
 
 def open_partitions(folder: Path, config: Config, mapper: Mapper | None = None) -> PartitionedRegister:
@@ -307,12 +376,7 @@ def _local_map(function: Callable, items: list) -> list:
 
 def open_partition(path: Path, config: Config) -> Register:
     """Open one partition of a folder: a CSV or Parquet file (an XLSX has no row count to number on from)."""
-    try:
-        with open(path, "rb") as handle:
-            is_xlsx = handle.read(4) == b"PK\x03\x04"
-    except OSError:
-        is_xlsx = False   # open_file reports it
-    if is_xlsx:
+    if read_head(path, 4, folder=path.parent.name) == b"PK\x03\x04":
         raise InputError(f"Folder partisi {path.parent.name}: berkas {path.name} berformat XLSX. Partisi harus "
                          "CSV atau Parquet; simpan ulang sebagai CSV.")
     return open_file(path, config)
@@ -461,7 +525,30 @@ def _open_parquet(path: Path, config: Config) -> Register:
     except (pa.ArrowException, OSError):
         raise InputError(f"Berkas {path.name} tidak dapat dibaca sebagai Parquet (rusak). Ekspor ulang register.") from None
     columns, mapping = _match_header(list(schema.names), config, path.name)
+    for column in columns:
+        kind = _parquet_kind_refused(schema.field(mapping[column]).type)
+        if kind:
+            raise InputError(f"Berkas {path.name}: kolom {column} bertipe {kind} di Parquet; register hanya "
+                             "memakai kolom teks, angka atau tanggal. Ekspor ulang kolom itu sebagai teks.")
     return Register(path, "parquet", sha256, size, columns, mapping, line_count=rows + 1)
+
+
+def _parquet_kind_refused(arrow_type: pa.DataType) -> str:
+    """What a Parquet column's type is, when it cannot be read as cell text ("" when it can): nested
+    (list, struct, map) and binary columns are refused, as are any types not named here."""
+    if pa.types.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    for test in (pa.types.is_string, pa.types.is_large_string, pa.types.is_integer, pa.types.is_floating,
+                 pa.types.is_decimal, pa.types.is_boolean, pa.types.is_date, pa.types.is_timestamp,
+                 pa.types.is_null):
+        if test(arrow_type):
+            return ""
+    if pa.types.is_nested(arrow_type):
+        return "bersarang (daftar/struktur)"
+    if pa.types.is_binary(arrow_type) or pa.types.is_large_binary(arrow_type) or \
+            pa.types.is_fixed_size_binary(arrow_type):
+        return "biner"
+    return f"tidak didukung ({arrow_type})"
 
 
 def _match_header(header: list[str], config: Config, name: str) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -490,7 +577,7 @@ def _match_header(header: list[str], config: Config, name: str) -> tuple[tuple[s
 
 
 _HEADER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_DATA_LIKE = re.compile(r"[\d\s.,/'+E-]*\d[\d\s.,/'+E-]*")
+_DATA_LIKE = re.compile(r"[\d\s.,/'+E-]*\d[\d\s.,/'+E-]*", re.ASCII)
 
 
 def _describe_header(header: list[str]) -> str:
