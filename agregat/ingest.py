@@ -33,6 +33,16 @@ from .errors import InputError
 CSV_DELIMITERS = (",", ";", "|", "\t")
 CSV_BLOCK_SIZE = 16 << 20
 XLSX_CHUNK_ROWS = 100_000
+# Bounds of an XLSX, checked before any of its XML is parsed (`check_xlsx_archive`, `count_shared_strings`).
+# A sheet holds at most 1,048,576 rows. Measured on a 200,000-row register (18 columns, every text a shared
+# string, as Excel saves it): sheet XML 121 MB (ratio 9.1), sharedStrings.xml 8.9 MB, 283,114 strings (6.7).
+XLSX_MAX_MEMBERS = 1_000                 # parts in the zip; Excel writes ~10-30
+XLSX_MAX_MEMBER_BYTES = 4 << 30          # one part inflated: a full sheet of ~60 columns is ~2 GB of XML
+XLSX_MAX_TOTAL_BYTES = 8 << 30           # all parts inflated
+XLSX_MAX_RATIO = 100                     # inflated ÷ compressed size of a part of 1 MiB or more
+XLSX_RATIO_FROM = 1 << 20
+XLSX_MAX_SHARED_BYTES = 512 << 20        # sharedStrings.xml inflated: ~45 B per row measured, 1 M rows ~50 MB
+XLSX_MAX_SHARED_STRINGS = 8 << 20        # 8 distinct texts per row of a full sheet
 PARQUET_CHUNK_ROWS = 500_000
 _READ_BLOCK = 8 << 20
 IDENTITY_COLUMNS = ("NIK", "NO_KK")
@@ -127,12 +137,10 @@ class Register:
 
     # ---- XLSX ------------------------------------------------------------------------------------
     def _xlsx_chunks(self) -> Iterator[Chunk]:
-        import openpyxl
-
-        workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        workbook = load_xlsx(self.path)
         try:
             sheet = workbook.worksheets[0]
-            rows = sheet.iter_rows(values_only=True)
+            rows = _xlsx_rows(sheet.iter_rows(values_only=True), self.display_name)
             header = [normalize_header(h) if h is not None else "" for h in next(rows)]
             positions = {c: header.index(normalize_header(self.header[c])) for c in self.columns}
             buffer: dict[str, list] = {c: [] for c in self.columns}
@@ -493,18 +501,13 @@ def _open_csv(path: Path, config: Config) -> Register:
 
 
 def _open_xlsx(path: Path, config: Config) -> Register:
-    import openpyxl
-
     sha256, size = file_sha256(path), path.stat().st_size
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a damaged workbook
-        raise InputError(f"Berkas {path.name} tidak dapat dibaca sebagai XLSX (rusak atau bukan buku kerja). "
-                         "Buka di spreadsheet lalu simpan ulang sebagai XLSX atau CSV.") from None
+    workbook = load_xlsx(path)
     try:
         if not workbook.worksheets:
             raise InputError(f"Berkas {path.name} tidak berisi lembar kerja. Ekspor ulang register.")
-        first_row = next(workbook.worksheets[0].iter_rows(max_row=1, values_only=True), None)
+        first_row = next(_xlsx_rows(workbook.worksheets[0].iter_rows(max_row=1, values_only=True), path.name),
+                         None)
     finally:
         workbook.close()
     if not first_row or all(v is None for v in first_row):
@@ -513,6 +516,141 @@ def _open_xlsx(path: Path, config: Config) -> Register:
     header = ["" if v is None else str(v) for v in first_row]
     columns, mapping = _match_header(header, config, path.name)
     return Register(path, "xlsx", sha256, size, columns, mapping)
+
+
+def load_xlsx(path: Path):
+    """A read-only (streaming) openpyxl workbook, once the archive passed `check_xlsx_archive`; its shared
+    strings are held compactly (`SharedStrings`) after `count_shared_strings` allowed them. InputError for
+    a workbook past the bounds or damaged."""
+    import zipfile
+
+    from openpyxl.reader.excel import ExcelReader
+
+    class Reader(ExcelReader):
+        def read_strings(self) -> None:   # openpyxl's own reader keeps a list of str (~60 B more per string)
+            from openpyxl.xml.constants import SHARED_STRINGS
+
+            part = self.package.find(SHARED_STRINGS)
+            if part is not None:
+                member = part.PartName[1:]
+                with self.archive.open(member) as source:
+                    count = count_shared_strings(source)
+                if count > XLSX_MAX_SHARED_STRINGS:
+                    raise _xlsx_too_big(path.name, f"{count:,} teks bersama (batas {XLSX_MAX_SHARED_STRINGS:,})")
+                with self.archive.open(member) as source:
+                    self.shared_strings = SharedStrings.read(source)
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            check_xlsx_archive(archive.infolist(), path.name)
+        reader = Reader(path, read_only=True, data_only=True)
+        reader.read()
+        return reader.wb
+    except InputError:
+        raise
+    except Exception:  # openpyxl raises many types for a damaged workbook
+        raise InputError(f"Berkas {path.name} tidak dapat dibaca sebagai XLSX (rusak atau bukan buku kerja). "
+                         "Buka di spreadsheet lalu simpan ulang sebagai XLSX atau CSV.") from None
+
+
+def check_xlsx_archive(members: list, name: str) -> None:
+    """InputError when the zip directory of an XLSX is past the bounds (XLSX_MAX_*): too many parts, a part
+    or all parts too large once inflated, a large part inflating more than XLSX_MAX_RATIO times, or a
+    sharedStrings part over XLSX_MAX_SHARED_BYTES. Read from the directory alone: zipfile never inflates a
+    part beyond the size the directory declares, so these sizes bind what the parser can be given."""
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise _xlsx_too_big(name, f"{len(members):,} bagian di dalam zip (batas {XLSX_MAX_MEMBERS:,})")
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.file_size > XLSX_MAX_MEMBER_BYTES:
+            raise _xlsx_too_big(name, f"satu bagian {member.file_size >> 20:,} MB bila dibuka "
+                                      f"(batas {XLSX_MAX_MEMBER_BYTES >> 20:,} MB)")
+        if member.file_size >= XLSX_RATIO_FROM and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1):
+            raise _xlsx_too_big(name, f"satu bagian {member.file_size // max(member.compress_size, 1):,} kali "
+                                      f"lebih besar bila dibuka (batas {XLSX_MAX_RATIO} kali)")
+        if member.filename.lower().endswith("sharedstrings.xml") and member.file_size > XLSX_MAX_SHARED_BYTES:
+            raise _xlsx_too_big(name, f"teks bersama {member.file_size >> 20:,} MB bila dibuka "
+                                      f"(batas {XLSX_MAX_SHARED_BYTES >> 20:,} MB)")
+    if total > XLSX_MAX_TOTAL_BYTES:
+        raise _xlsx_too_big(name, f"{total >> 20:,} MB bila dibuka (batas {XLSX_MAX_TOTAL_BYTES >> 20:,} MB)")
+
+
+_SHARED_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
+
+
+def count_shared_strings(source, block: int = 8 << 20) -> int:
+    """How many `<si>` entries a sharedStrings part holds, counted in its bytes without parsing the XML
+    (a few seconds at most, within XLSX_MAX_SHARED_BYTES)."""
+    count = 0
+    tail = b""
+    while data := source.read(block):
+        data = tail + data
+        cut = max(len(data) - 64, 0)          # a tag split across two blocks is counted in the next one
+        count += len(_SHARED_STRING_TAG.findall(data, 0, cut))
+        tail = data[cut:]
+    return count + len(_SHARED_STRING_TAG.findall(tail))
+
+
+class SharedStrings:
+    """The shared strings of a workbook as one UTF-8 buffer and the end offset of each: about one byte per
+    character plus eight per string. Indexing returns the text openpyxl's own table would hold."""
+
+    def __init__(self) -> None:
+        from array import array
+
+        self._data = bytearray()
+        self._ends = array("q")
+
+    @classmethod
+    def read(cls, source) -> SharedStrings:
+        """Every `<si>` of a sharedStrings part, in order (parsed as openpyxl parses them)."""
+        from openpyxl.cell.text import Text
+        from openpyxl.xml.constants import SHEET_MAIN_NS
+        from openpyxl.xml.functions import iterparse
+
+        table = cls()
+        tag = f"{{{SHEET_MAIN_NS}}}si"
+        root = None
+        for event, node in iterparse(source, events=("start", "end")):
+            if root is None:
+                root = node
+            elif event == "end" and node.tag == tag:
+                table.append(Text.from_tree(node).content.replace("x005F_", ""))
+                root.clear()                   # the parsed entries are not kept as elements
+        return table
+
+    def append(self, text: str) -> None:
+        self._data += text.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._data))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, index: int) -> str:
+        if not 0 <= index < len(self._ends):
+            raise IndexError(index)
+        start = self._ends[index - 1] if index else 0
+        return self._data[start:self._ends[index]].decode("utf-8", "surrogatepass")
+
+
+def _xlsx_too_big(name: str, what: str) -> InputError:
+    return InputError(f"Berkas {name} melampaui batas aman XLSX: {what}. Register asli tidak sebesar ini; "
+                      "simpan ulang dari spreadsheet atau ekspor sebagai CSV.")
+
+
+def _xlsx_rows(rows, name: str):
+    """The rows of a worksheet; a damaged sheet (bad XML, a shared string index out of range) is an
+    InputError, never an internal error."""
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # openpyxl raises many types for a damaged sheet
+            raise InputError(f"Berkas {name} tidak dapat dibaca sebagai XLSX (lembar kerja rusak). Buka di "
+                             "spreadsheet lalu simpan ulang sebagai XLSX atau CSV.") from None
+        yield row
 
 
 def _open_parquet(path: Path, config: Config) -> Register:
