@@ -20,6 +20,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from collections.abc import Callable, Iterator
 
@@ -601,6 +602,8 @@ class SharedStrings:
 
         self._data = bytearray()
         self._ends = array("q")
+        # the texts in use (codes, labels) are one object each, as in openpyxl's list, not one per cell
+        self._text = lru_cache(maxsize=1 << 14)(self._decode)
 
     @classmethod
     def read(cls, source) -> SharedStrings:
@@ -630,6 +633,9 @@ class SharedStrings:
     def __getitem__(self, index: int) -> str:
         if not 0 <= index < len(self._ends):
             raise IndexError(index)
+        return self._text(index)
+
+    def _decode(self, index: int) -> str:
         start = self._ends[index - 1] if index else 0
         return self._data[start:self._ends[index]].decode("utf-8", "surrogatepass")
 
