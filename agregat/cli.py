@@ -159,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         args.data_dir = DEFAULT_DATA_DIR
         args.no_pdf = False
     try:
+        check_folder_options(args)
         handler = {"aggregate": cmd_aggregate, "validate": cmd_validate, "digest": cmd_digest, "demo": cmd_demo,
                    "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff,
                    "verify": cli_pengesahan.cmd_verify, "status": cli_pengesahan.cmd_status,
@@ -168,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         return handler[command](args)
     except AgregatError as exc:
         if args.debug:
-            traceback.print_exc()
+            sys.stderr.write(debug_trace(exc))
         print(f"Kesalahan: {exc}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:   # output piped into `head` and the like: stop quietly
@@ -179,10 +180,66 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the last net: one line, never a register value
         if args.debug:
-            traceback.print_exc()
+            sys.stderr.write(debug_trace(exc))
         print(f"Kesalahan internal ({type(exc).__name__}). Edisi di data/ diganti hanya bila semua langkah "
               "berhasil. Jalankan lagi dengan --debug dan laporkan jejaknya ke pengembang.", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+FOLDER_OPTIONS = {"data_dir": "--data-dir", "report_dir": "--report-dir", "approvals_dir": "--approvals-dir"}
+
+
+def check_folder_options(args) -> None:
+    """UsageError for a folder option (--data-dir, --report-dir, --approvals-dir) that names a file, or lies
+    under one, or a link that leads nowhere: checked before any command reads or writes anything."""
+    for attribute, option in FOLDER_OPTIONS.items():
+        value = getattr(args, attribute, None)
+        if value is not None:
+            usable_folder(Path(value), option)
+
+
+def usable_folder(path: Path, option: str) -> None:
+    """UsageError unless `path` is a folder or can be made one (its nearest existing ancestor is a folder)."""
+    import errno
+    import stat
+
+    for candidate in (path, *path.absolute().parents):
+        try:
+            mode = candidate.stat().st_mode
+        except FileNotFoundError:
+            if candidate.is_symlink():
+                raise UsageError(f"{option} {shown(path)}: {shown(candidate)} adalah tautan simbolik yang "
+                                 "tujuannya tidak ada. Berikan folder yang benar.") from None
+            continue
+        except OSError as exc:
+            reason = "berkas, bukan folder" if exc.errno == errno.ENOTDIR else \
+                "tautan simbolik yang berputar" if exc.errno == errno.ELOOP else f"tidak dapat diperiksa ({exc.strerror})"
+            raise UsageError(f"{option} {shown(path)}: salah satu foldernya {reason}. Berikan folder yang benar "
+                             "(atau jalur yang belum ada, agar dibuat).") from None
+        if not stat.S_ISDIR(mode):
+            where = "" if candidate == path else f": {shown(candidate)}"
+            raise UsageError(f"{option} {shown(path)}{where} adalah berkas, bukan folder. Berikan folder (atau "
+                             "jalur yang belum ada, agar dibuat); tidak ada yang ditulis.")
+        return
+
+
+def debug_trace(exc: BaseException) -> str:
+    """The traceback --debug prints: every frame of the exception and of its causes, but the message of
+    an exception only when it is ours (AgregatError messages never quote a register value; a library's
+    may, e.g. `invalid literal for int() with base 10: '6305…'`)."""
+    chain: list[BaseException] = []
+    while exc is not None and all(exc is not seen for seen in chain):
+        chain.append(exc)
+        exc = exc.__cause__ if exc.__cause__ is not None else None if exc.__suppress_context__ else exc.__context__
+    parts = []
+    for error in reversed(chain):
+        if parts:
+            parts.append("\nPengecualian di atas memicu pengecualian berikut:\n\n")
+        name = f"{type(error).__module__}.{type(error).__qualname__}"
+        message = str(error) if isinstance(error, AgregatError) else "(pesan disembunyikan: bisa memuat isi register)"
+        parts.append("Traceback (most recent call last):\n" + "".join(traceback.format_tb(error.__traceback__))
+                     + f"{name}: {message}\n")
+    return "".join(parts)
 
 
 # ---- commands -------------------------------------------------------------------------------------

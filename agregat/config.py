@@ -79,7 +79,7 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
 
     kode = text("kode")
     nama = text("nama")
-    if kode and not re.fullmatch(r"\d{2}(\.\d{2})?", kode):
+    if kode and not re.fullmatch(r"\d{2}(\.\d{2})?", kode, re.ASCII):
         problems.append("kunci 'kode' harus kode provinsi atau kabupaten/kota Kemendagri seperti \"63\" atau "
                         "\"63.05\" (dalam tanda kutip)")
     wilayah = text("wilayah")

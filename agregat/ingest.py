@@ -14,9 +14,13 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import errno
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from collections.abc import Callable, Iterator
 
@@ -30,6 +34,16 @@ from .errors import InputError
 CSV_DELIMITERS = (",", ";", "|", "\t")
 CSV_BLOCK_SIZE = 16 << 20
 XLSX_CHUNK_ROWS = 100_000
+# Bounds of an XLSX, checked before any of its XML is parsed (`check_xlsx_archive`, `count_shared_strings`).
+# A sheet holds at most 1,048,576 rows. Measured on a 200,000-row register (18 columns, every text a shared
+# string, as Excel saves it): sheet XML 121 MB (ratio 9.1), sharedStrings.xml 8.9 MB, 283,114 strings (6.7).
+XLSX_MAX_MEMBERS = 1_000                 # parts in the zip; Excel writes ~10-30
+XLSX_MAX_MEMBER_BYTES = 4 << 30          # one part inflated: a full sheet of ~60 columns is ~2 GB of XML
+XLSX_MAX_TOTAL_BYTES = 8 << 30           # all parts inflated
+XLSX_MAX_RATIO = 100                     # inflated ÷ compressed size of a part of 1 MiB or more
+XLSX_RATIO_FROM = 1 << 20
+XLSX_MAX_SHARED_BYTES = 512 << 20        # sharedStrings.xml inflated: ~45 B per row measured, 1 M rows ~50 MB
+XLSX_MAX_SHARED_STRINGS = 8 << 20        # 8 distinct texts per row of a full sheet
 PARQUET_CHUNK_ROWS = 500_000
 _READ_BLOCK = 8 << 20
 IDENTITY_COLUMNS = ("NIK", "NO_KK")
@@ -124,12 +138,10 @@ class Register:
 
     # ---- XLSX ------------------------------------------------------------------------------------
     def _xlsx_chunks(self) -> Iterator[Chunk]:
-        import openpyxl
-
-        workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        workbook = load_xlsx(self.path)
         try:
             sheet = workbook.worksheets[0]
-            rows = sheet.iter_rows(values_only=True)
+            rows = _xlsx_rows(sheet.iter_rows(values_only=True), self.display_name)
             header = [normalize_header(h) if h is not None else "" for h in next(rows)]
             positions = {c: header.index(normalize_header(self.header[c])) for c in self.columns}
             buffer: dict[str, list] = {c: [] for c in self.columns}
@@ -160,7 +172,11 @@ class Register:
         for batch in _parquet_batches(parquet.iter_batches(batch_size=PARQUET_CHUNK_ROWS, columns=names),
                                       self.display_name):
             n = batch.num_rows
-            columns = {c: _arrow_text(batch.column(self.header[c])) for c in self.columns}
+            try:
+                columns = {c: _arrow_text(batch.column(self.header[c])) for c in self.columns}
+            except pa.ArrowException:   # e.g. a date out of range: never quote the value
+                raise InputError(f"Berkas {self.display_name} tidak dapat dibaca sebagai Parquet (nilai yang "
+                                 "tidak dapat dijadikan teks). Ekspor ulang register.") from None
             yield Chunk(columns, np.arange(done + 2, done + 2 + n))   # numbered as if row 1 were a header
             done += n
 
@@ -244,16 +260,7 @@ def open_file(path: Path, config: Config) -> Register:
     """Open one register file; raise InputError if unusable."""
     path = Path(path)
     name = path.name
-    if not path.exists():
-        raise InputError(f"Berkas register {name} tidak ditemukan. Periksa nama dan foldernya (--input).")
-    if not path.is_file():
-        raise InputError(f"{name} bukan berkas. Berikan berkas ekspor register (CSV, XLSX atau Parquet).")
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(65536)
-    except OSError as exc:
-        raise InputError(f"Berkas register {name} tidak dapat dibaca ({exc.strerror}). "
-                         "Periksa izin berkas.") from None
+    head = read_head(path)
     if not head.strip():
         raise InputError(f"Berkas register {name} kosong. Ekspor ulang register dari SIAK.")
     if head.startswith(b"PK\x03\x04"):
@@ -267,20 +274,91 @@ def open_file(path: Path, config: Config) -> Register:
     return _open_csv(path, config)
 
 
+def read_head(path: Path, size: int = 65536, folder: str | None = None) -> bytes:
+    """The first `size` bytes of an input entry, which must be a readable regular file: the one check
+    every register file and every partition passes before anything reads it (in every engine).
+
+    A symbolic link is followed when it leads to a readable regular file (its bytes are what the manifest
+    digest records). Anything else is an InputError naming the entry: a missing file, a dangling link, a
+    link loop, a folder, a FIFO, a socket, a device, a file this user may not read, or a name that is not
+    printable UTF-8. Opening never blocks (O_NONBLOCK), and the opened file is checked again (fstat), so a
+    FIFO swapped in after the first look cannot hang the run. `folder`: the partition folder's name.
+    """
+    path = Path(path)
+    shown = entry_name(path.name)
+    where = f"Folder partisi {entry_name(folder)}: entri {shown}" if folder else f"Berkas register {shown}"
+    advice = ("Hapus atau pindahkan entri itu (setiap entri yang namanya tidak diawali '.' atau '_' dibaca "
+              "sebagai partisi), lalu jalankan lagi." if folder else
+              "Berikan berkas ekspor register (CSV, XLSX atau Parquet) di --input.")
+    if shown != path.name:
+        raise InputError(f"{where}: namanya bukan teks UTF-8 yang dapat dicetak (karakter kendali atau bait "
+                         f"tidak sah). Ganti nama berkas itu dengan huruf, angka, '-', '_' atau '.'.")
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ENOENT and not path.is_symlink():
+            raise InputError(f"{where} tidak ditemukan. Periksa nama dan foldernya (--input).") from None
+        raise InputError(f"{where} {_stat_problem(path, exc)}. {advice}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{where} adalah {_file_kind(info.st_mode)}, bukan berkas biasa. {advice}")
+    try:
+        with open(path, "rb", opener=_open_nonblocking) as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise InputError(f"{where} adalah {_file_kind(mode)}, bukan berkas biasa. {advice}")
+            return handle.read(size) if size else b""
+    except OSError as exc:
+        raise InputError(f"{where} tidak dapat dibaca ({exc.strerror}). Periksa izin berkas.") from None
+
+
+def entry_name(name: str) -> str:
+    """A file name as a message may show it: itself when printable UTF-8, else Python-escaped (one line)."""
+    if name.isprintable() and not any("\udc80" <= c <= "\udcff" for c in name):
+        return name
+    return ascii(name)[1:-1]
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+
+
+def _stat_problem(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "adalah tautan simbolik yang berputar (menunjuk ke dirinya sendiri)"
+    if exc.errno == errno.ENOENT:
+        return "adalah tautan simbolik yang tujuannya tidak ada"
+    return f"tidak dapat diperiksa ({exc.strerror})"
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "pipa bernama (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "soket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "berkas perangkat"
+    return "entri khusus"
+
+
 def partition_files(folder: Path) -> list[Path]:
     """The partition files of a folder, sorted by name (bytewise). Names starting with "." or "_" (hidden
-    files, `_SUCCESS`, `_metadata`) are not partitions; a subfolder is an error (nothing would read it)."""
+    files, `_SUCCESS`, `_metadata`) are not partitions; a subfolder is an error (nothing would read it),
+    and so is every other entry that is not a readable regular file (`read_head`): a register is never
+    made of the partitions that happened to be readable."""
     entries = sorted(folder.iterdir(), key=lambda p: p.name.encode("utf-8", "surrogateescape"))
     entries = [p for p in entries if not p.name.startswith((".", "_"))]
-    nested = [p.name for p in entries if p.is_dir()]
+    nested = [entry_name(p.name) for p in entries if p.is_dir()]
     if nested:
         raise InputError(f"Folder partisi {folder.name} berisi subfolder ({', '.join(nested[:3])}). Letakkan "
                          "semua berkas partisi langsung di dalam satu folder.")
-    files = [p for p in entries if p.is_file()]
-    if not files:
+    if not entries:
         raise InputError(f"Folder {folder.name} tidak berisi berkas partisi. Berikan berkas register atau "
                          "folder berisi partisi CSV atau Parquet (--input).")
-    return files
+    for entry in entries:
+        read_head(entry, 0, folder=folder.name)
+    return entries
 
 
 def open_partitions(folder: Path, config: Config, mapper: Mapper | None = None) -> PartitionedRegister:
@@ -307,12 +385,7 @@ def _local_map(function: Callable, items: list) -> list:
 
 def open_partition(path: Path, config: Config) -> Register:
     """Open one partition of a folder: a CSV or Parquet file (an XLSX has no row count to number on from)."""
-    try:
-        with open(path, "rb") as handle:
-            is_xlsx = handle.read(4) == b"PK\x03\x04"
-    except OSError:
-        is_xlsx = False   # open_file reports it
-    if is_xlsx:
+    if read_head(path, 4, folder=path.parent.name) == b"PK\x03\x04":
         raise InputError(f"Folder partisi {path.parent.name}: berkas {path.name} berformat XLSX. Partisi harus "
                          "CSV atau Parquet; simpan ulang sebagai CSV.")
     return open_file(path, config)
@@ -429,18 +502,13 @@ def _open_csv(path: Path, config: Config) -> Register:
 
 
 def _open_xlsx(path: Path, config: Config) -> Register:
-    import openpyxl
-
     sha256, size = file_sha256(path), path.stat().st_size
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a damaged workbook
-        raise InputError(f"Berkas {path.name} tidak dapat dibaca sebagai XLSX (rusak atau bukan buku kerja). "
-                         "Buka di spreadsheet lalu simpan ulang sebagai XLSX atau CSV.") from None
+    workbook = load_xlsx(path)
     try:
         if not workbook.worksheets:
             raise InputError(f"Berkas {path.name} tidak berisi lembar kerja. Ekspor ulang register.")
-        first_row = next(workbook.worksheets[0].iter_rows(max_row=1, values_only=True), None)
+        first_row = next(_xlsx_rows(workbook.worksheets[0].iter_rows(max_row=1, values_only=True), path.name),
+                         None)
     finally:
         workbook.close()
     if not first_row or all(v is None for v in first_row):
@@ -449,6 +517,146 @@ def _open_xlsx(path: Path, config: Config) -> Register:
     header = ["" if v is None else str(v) for v in first_row]
     columns, mapping = _match_header(header, config, path.name)
     return Register(path, "xlsx", sha256, size, columns, mapping)
+
+
+def load_xlsx(path: Path):
+    """A read-only (streaming) openpyxl workbook, once the archive passed `check_xlsx_archive`; its shared
+    strings are held compactly (`SharedStrings`) after `count_shared_strings` allowed them. InputError for
+    a workbook past the bounds or damaged."""
+    import zipfile
+
+    from openpyxl.reader.excel import ExcelReader
+
+    class Reader(ExcelReader):
+        def read_strings(self) -> None:   # openpyxl's own reader keeps a list of str (~60 B more per string)
+            from openpyxl.xml.constants import SHARED_STRINGS
+
+            part = self.package.find(SHARED_STRINGS)
+            if part is not None:
+                member = part.PartName[1:]
+                with self.archive.open(member) as source:
+                    count = count_shared_strings(source)
+                if count > XLSX_MAX_SHARED_STRINGS:
+                    raise _xlsx_too_big(path.name, f"{count:,} teks bersama (batas {XLSX_MAX_SHARED_STRINGS:,})")
+                with self.archive.open(member) as source:
+                    self.shared_strings = SharedStrings.read(source)
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            check_xlsx_archive(archive.infolist(), path.name)
+        reader = Reader(path, read_only=True, data_only=True)
+        reader.read()
+        return reader.wb
+    except InputError:
+        raise
+    except Exception:  # openpyxl raises many types for a damaged workbook
+        raise InputError(f"Berkas {path.name} tidak dapat dibaca sebagai XLSX (rusak atau bukan buku kerja). "
+                         "Buka di spreadsheet lalu simpan ulang sebagai XLSX atau CSV.") from None
+
+
+def check_xlsx_archive(members: list, name: str) -> None:
+    """InputError when the zip directory of an XLSX is past the bounds (XLSX_MAX_*): too many parts, a part
+    or all parts too large once inflated, a large part inflating more than XLSX_MAX_RATIO times, or a
+    sharedStrings part over XLSX_MAX_SHARED_BYTES. Read from the directory alone: zipfile never inflates a
+    part beyond the size the directory declares, so these sizes bind what the parser can be given."""
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise _xlsx_too_big(name, f"{len(members):,} bagian di dalam zip (batas {XLSX_MAX_MEMBERS:,})")
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.file_size > XLSX_MAX_MEMBER_BYTES:
+            raise _xlsx_too_big(name, f"satu bagian {member.file_size >> 20:,} MB bila dibuka "
+                                      f"(batas {XLSX_MAX_MEMBER_BYTES >> 20:,} MB)")
+        if member.file_size >= XLSX_RATIO_FROM and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1):
+            raise _xlsx_too_big(name, f"satu bagian {member.file_size // max(member.compress_size, 1):,} kali "
+                                      f"lebih besar bila dibuka (batas {XLSX_MAX_RATIO} kali)")
+        if member.filename.lower().endswith("sharedstrings.xml") and member.file_size > XLSX_MAX_SHARED_BYTES:
+            raise _xlsx_too_big(name, f"teks bersama {member.file_size >> 20:,} MB bila dibuka "
+                                      f"(batas {XLSX_MAX_SHARED_BYTES >> 20:,} MB)")
+    if total > XLSX_MAX_TOTAL_BYTES:
+        raise _xlsx_too_big(name, f"{total >> 20:,} MB bila dibuka (batas {XLSX_MAX_TOTAL_BYTES >> 20:,} MB)")
+
+
+_SHARED_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
+
+
+def count_shared_strings(source, block: int = 8 << 20) -> int:
+    """How many `<si>` entries a sharedStrings part holds, counted in its bytes without parsing the XML
+    (a few seconds at most, within XLSX_MAX_SHARED_BYTES)."""
+    count = 0
+    tail = b""
+    while data := source.read(block):
+        data = tail + data
+        cut = max(len(data) - 64, 0)          # a tag split across two blocks is counted in the next one
+        count += len(_SHARED_STRING_TAG.findall(data, 0, cut))
+        tail = data[cut:]
+    return count + len(_SHARED_STRING_TAG.findall(tail))
+
+
+class SharedStrings:
+    """The shared strings of a workbook as one UTF-8 buffer and the end offset of each: about one byte per
+    character plus eight per string. Indexing returns the text openpyxl's own table would hold."""
+
+    def __init__(self) -> None:
+        from array import array
+
+        self._data = bytearray()
+        self._ends = array("q")
+        # the texts in use (codes, labels) are one object each, as in openpyxl's list, not one per cell
+        self._text = lru_cache(maxsize=1 << 14)(self._decode)
+
+    @classmethod
+    def read(cls, source) -> SharedStrings:
+        """Every `<si>` of a sharedStrings part, in order (parsed as openpyxl parses them)."""
+        from openpyxl.cell.text import Text
+        from openpyxl.xml.constants import SHEET_MAIN_NS
+        from openpyxl.xml.functions import iterparse
+
+        table = cls()
+        tag = f"{{{SHEET_MAIN_NS}}}si"
+        root = None
+        for event, node in iterparse(source, events=("start", "end")):
+            if root is None:
+                root = node
+            elif event == "end" and node.tag == tag:
+                table.append(Text.from_tree(node).content.replace("x005F_", ""))
+                root.clear()                   # the parsed entries are not kept as elements
+        return table
+
+    def append(self, text: str) -> None:
+        self._data += text.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._data))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, index: int) -> str:
+        if not 0 <= index < len(self._ends):
+            raise IndexError(index)
+        return self._text(index)
+
+    def _decode(self, index: int) -> str:
+        start = self._ends[index - 1] if index else 0
+        return self._data[start:self._ends[index]].decode("utf-8", "surrogatepass")
+
+
+def _xlsx_too_big(name: str, what: str) -> InputError:
+    return InputError(f"Berkas {name} melampaui batas aman XLSX: {what}. Register asli tidak sebesar ini; "
+                      "simpan ulang dari spreadsheet atau ekspor sebagai CSV.")
+
+
+def _xlsx_rows(rows, name: str):
+    """The rows of a worksheet; a damaged sheet (bad XML, a shared string index out of range) is an
+    InputError, never an internal error."""
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # openpyxl raises many types for a damaged sheet
+            raise InputError(f"Berkas {name} tidak dapat dibaca sebagai XLSX (lembar kerja rusak). Buka di "
+                             "spreadsheet lalu simpan ulang sebagai XLSX atau CSV.") from None
+        yield row
 
 
 def _open_parquet(path: Path, config: Config) -> Register:
@@ -461,7 +669,30 @@ def _open_parquet(path: Path, config: Config) -> Register:
     except (pa.ArrowException, OSError):
         raise InputError(f"Berkas {path.name} tidak dapat dibaca sebagai Parquet (rusak). Ekspor ulang register.") from None
     columns, mapping = _match_header(list(schema.names), config, path.name)
+    for column in columns:
+        kind = _parquet_kind_refused(schema.field(mapping[column]).type)
+        if kind:
+            raise InputError(f"Berkas {path.name}: kolom {column} bertipe {kind} di Parquet; register hanya "
+                             "memakai kolom teks, angka atau tanggal. Ekspor ulang kolom itu sebagai teks.")
     return Register(path, "parquet", sha256, size, columns, mapping, line_count=rows + 1)
+
+
+def _parquet_kind_refused(arrow_type: pa.DataType) -> str:
+    """What a Parquet column's type is, when it cannot be read as cell text ("" when it can): nested
+    (list, struct, map) and binary columns are refused, as are any types not named here."""
+    if pa.types.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    for test in (pa.types.is_string, pa.types.is_large_string, pa.types.is_integer, pa.types.is_floating,
+                 pa.types.is_decimal, pa.types.is_boolean, pa.types.is_date, pa.types.is_timestamp,
+                 pa.types.is_null):
+        if test(arrow_type):
+            return ""
+    if pa.types.is_nested(arrow_type):
+        return "bersarang (daftar/struktur)"
+    if pa.types.is_binary(arrow_type) or pa.types.is_large_binary(arrow_type) or \
+            pa.types.is_fixed_size_binary(arrow_type):
+        return "biner"
+    return f"tidak didukung ({arrow_type})"
 
 
 def _match_header(header: list[str], config: Config, name: str) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -490,7 +721,7 @@ def _match_header(header: list[str], config: Config, name: str) -> tuple[tuple[s
 
 
 _HEADER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_DATA_LIKE = re.compile(r"[\d\s.,/'+E-]*\d[\d\s.,/'+E-]*")
+_DATA_LIKE = re.compile(r"[\d\s.,/'+E-]*\d[\d\s.,/'+E-]*", re.ASCII)
 
 
 def _describe_header(header: list[str]) -> str:

@@ -23,11 +23,12 @@ UNKNOWN_LABEL = "TIDAK DIKETAHUI"
 
 _SPACES = re.compile(r"\s+")
 _AROUND_SEPARATORS = re.compile(r"\s*([/\-])\s*")
-_INTEGER = re.compile(r"0*(\d+)(?:\.0+)?")
+_INTEGER = re.compile(r"0*([0-9]+)(?:\.0+)?")   # ASCII digits only: never ² or ٢
 
 
 def normalize_value(value: str | None) -> str:
-    """Upper case, blanks folded, no blanks around `/` or `-`; `01` and `1.0` become `1`."""
+    """Upper case, blanks folded, no blanks around `/` or `-`; `01` and `1.0` become `1`. Only ASCII digits
+    are digits: a cell such as `2²` or `٢` stays text (an unknown code), never a number."""
     if value is None:
         return ""
     text = _AROUND_SEPARATORS.sub(r"\1", _SPACES.sub(" ", str(value).strip().upper()))
@@ -35,6 +36,12 @@ def normalize_value(value: str | None) -> str:
     if match:
         return str(int(match.group(1)))
     return text
+
+
+def ascii_integer(text: str) -> int | None:
+    """The value of a text of ASCII digits 0-9 only, else None (`str.isdigit` is True for `²`, which
+    `int` refuses, and `int` reads `٢` as 2: neither is a SIAK code)."""
+    return int(text) if text and text.isascii() and text.isdigit() else None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from .config import Config
 from .ingest import Chunk
-from .kode import CodeList, map_distinct, normalize_value
+from .kode import CodeList, ascii_integer, map_distinct, normalize_value
 from .wilayah import Wilayah, region_key
 
 # Reasons a row is excluded, in the order they are checked; a row counts under the first that applies.
@@ -45,10 +45,10 @@ WARNINGS: dict[str, str] = {
 CODED = ("agama", "pendidikan", "pekerjaan", "status_kawin", "hubungan_keluarga", "golongan_darah")
 MAX_AGE = 130
 REGION_LIMITS = (100, 100, 100, 10000)   # NO_PROP, NO_KAB, NO_KEC, NO_KEL: 2, 2, 2 and 4 digits
-_DATE_FORMATS = (
-    re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"),
-    re.compile(r"(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})"),
-    re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"),
+_DATE_FORMATS = (   # re.ASCII: \d is 0-9 only (int() would read ٢٠٢٥ as 2025)
+    re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", re.ASCII),
+    re.compile(r"(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})", re.ASCII),
+    re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})", re.ASCII),
 )
 
 
@@ -126,8 +126,8 @@ def _sixteen_digits(array: pa.Array) -> np.ndarray:
 
 
 def _integer(value: str | None) -> tuple[int]:
-    text = normalize_value(value)
-    return (int(text),) if text.isdigit() else (-1,)
+    number = ascii_integer(normalize_value(value))
+    return (-1,) if number is None else (number,)
 
 
 def check_chunk(chunk: Chunk, ctx: Context) -> RowFacts:

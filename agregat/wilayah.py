@@ -20,8 +20,8 @@ DESA_LEVELS = ("desa", "kelurahan")
 ROOT_LEVELS = ("provinsi", "kabupaten", "kota")
 # number of dot-separated parts of the Kemendagri code at each level
 DEPTH = {"provinsi": 1, "kabupaten": 2, "kota": 2, "kecamatan": 3, "desa": 4, "kelurahan": 4}
-_CODE = {1: re.compile(r"\d{2}"), 2: re.compile(r"\d{2}\.\d{2}"), 3: re.compile(r"\d{2}\.\d{2}\.\d{2}"),
-         4: re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")}
+_CODE = {1: re.compile(r"\d{2}", re.ASCII), 2: re.compile(r"\d{2}\.\d{2}", re.ASCII),
+         3: re.compile(r"\d{2}\.\d{2}\.\d{2}", re.ASCII), 4: re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}", re.ASCII)}
 
 
 @dataclass(frozen=True)
