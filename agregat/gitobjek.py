@@ -68,8 +68,9 @@ def edition_tree_files(commit, prefix: str) -> dict[str, bytes] | None:
     if items is None:
         raise EditionError(f"Edisi {prefix} ditolak: di commit {commit.hexsha[:12]} ia bukan folder (tautan "
                            "simbolik atau berkas). Folder edisi harus folder biasa berisi berkas biasa.")
-    check_entries(prefix, {item.name: _MODE_KIND.get(item.mode, OTHER) for item in items})
-    return {item.name: item.data_stream.read() for item in items}
+    named = {item.path.rsplit("/", 1)[-1]: item for item in items}   # a gitlink's `.name` is not its entry name
+    check_entries(prefix, {name: _MODE_KIND.get(item.mode, OTHER) for name, item in named.items()})
+    return {name: item.data_stream.read() for name, item in named.items()}
 
 
 def path_in_repo(repo, path: Path) -> str:
