@@ -1,9 +1,13 @@
 """Atomic writes: readers see a file's old content or its new content, never half of it; a failed write
-leaves the old file byte for byte."""
+leaves the old file byte for byte. Folders too (`swap_folder`): an edition is replaced whole, and a run
+killed in the middle is undone at the next start (`recover_interrupted`)."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,3 +42,87 @@ def write_atomic(path: Path, text: str) -> None:
 def write_atomic_bytes(path: Path, data: bytes) -> None:
     with atomic_file(path) as handle:
         handle.write(data)
+
+
+#: Name parts of the hidden folders beside a folder being replaced: `.P.baru.*` (the new content being
+#: written) and `.P.lama.*` (the old folder, retired, in the fallback swap).
+STAGING, RETIRED = ".baru.", ".lama."
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def swap_folder(staging: Path, target: Path) -> None:
+    """Put the folder `staging` in place of `target`. Where Linux offers renameat2(RENAME_EXCHANGE) the two
+    trade places in one atomic step, so `target` is never missing whenever the process dies; elsewhere two
+    renames through a retired `.P.lama.*` folder, which `recover_interrupted` puts back after a kill between
+    them. On an error the old folder is put back."""
+    staging, target = Path(staging), Path(target)
+    if not target.exists():
+        os.replace(staging, target)
+        return
+    if exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)   # `staging` now holds the old folder
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}{RETIRED}", dir=target.parent))
+    old = retired / target.name
+    try:
+        os.replace(target, old)
+        os.replace(staging, target)
+    except BaseException:
+        if old.exists() and not target.exists():
+            os.rename(old, target)
+        raise
+    finally:
+        if not old.exists() or target.exists():
+            shutil.rmtree(retired, ignore_errors=True)
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 with RENAME_EXCHANGE); False where the C library or the
+    file system does not offer it, OSError for any other failure (nothing moved then)."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    renameat2.restype = ctypes.c_int
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def recover_interrupted(parent: Path, only: tuple[str, ...] | None = None, tidy: bool = True) -> list[str]:
+    """Undo what a killed `swap_folder` left in `parent`: a retired `.P.lama.*/P` is put back when `P` is
+    missing (a kill between the two renames of the fallback), then (with `tidy`; a reader that may run beside
+    a writer passes False) every retired and staging folder (`.P.lama.*`, `.P.baru.*`) is removed. Only for
+    the names in `only` when given. Returns the names put back. Called before an edition is read or written."""
+    parent = Path(parent)
+    if not parent.is_dir():
+        return []
+    restored = []
+    with os.scandir(parent) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
+        name = _leftover_of(entry.name)
+        if name is None or (only is not None and name not in only) or entry.is_symlink() or not entry.is_dir():
+            continue
+        target, inside = parent / name, Path(entry.path) / name
+        if (RETIRED in entry.name and not os.path.lexists(target) and inside.is_dir()
+                and not inside.is_symlink()):
+            os.rename(inside, target)
+            restored.append(name)
+        if tidy:
+            shutil.rmtree(entry.path, ignore_errors=True)
+    return restored
+
+
+def _leftover_of(entry: str) -> str | None:
+    """`P` for a staging or retired folder `.P.baru.XXXX` / `.P.lama.XXXX` (mkdtemp's suffix has no dot),
+    None for any other name."""
+    for kind in (STAGING, RETIRED):
+        head, found, tail = entry[1:].rpartition(kind)
+        if entry.startswith(".") and found and head and not head.startswith(".") and "." not in tail:
+            return head
+    return None

@@ -52,15 +52,16 @@ def pdf_name(periode: str) -> str:
     return f"buku-data-agregat-{periode}.pdf"
 
 
-def ensure_analisa(data_dir: Path) -> list[str]:
-    """Write the generated draft of Bab VII (`analisa.md`) where an edition has none; never overwrite."""
+def ensure_analisa(data_dir: Path, periods: list[str] | None = None) -> list[str]:
+    """Write the generated draft of Bab VII (`analisa.md`) where an edition (of `periods`, default all) has
+    none; never overwrite."""
     from macros.analisa import tulis_analisa
     from macros.edisi import daftar_edisi, muat_edisi
 
     written = []
     for periode in daftar_edisi(data_dir):
         path = Path(data_dir) / periode / "analisa.md"
-        if not path.exists():
+        if (periods is None or periode in periods) and not os.path.lexists(path):
             write_atomic(path, tulis_analisa(muat_edisi(data_dir, periode).dokumen))
             written.append(periode)
     return written

@@ -292,7 +292,11 @@ def cmd_demo(args) -> int:
             continue
         print(_summary(result.aggregation))
         print(f"Edisi {result.aggregation.periode} ditulis ke {shown(result.edition_dir)} "
-              f"({len(result.files)} berkas). Digest: {result.digest}\n")
+              f"({len(result.files)} berkas). Digest: {result.digest}")
+        if result.analisa_written:
+            print(f"Draf Bab VII Analisa ditulis ke {shown(result.edition_dir / 'analisa.md')} "
+                  "(untuk disunting Kasi; tidak akan ditimpa).")
+        print()
     return _build(args.data_dir, final=False, pdf=not args.no_pdf)
 
 

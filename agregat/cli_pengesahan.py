@@ -302,7 +302,9 @@ def _no_approvals_yet(args) -> bool:
     """True (after saying so) when nothing about approvals is committed yet: no root pinned, no registry and no
     statement of the period at the ref — a draft edition on its way, which verify accepts (CI on data PRs)."""
     from .config import load_config
-    from .gitobjek import open_repo, resolve, tree_files
+    import posixpath
+
+    from .gitobjek import edition_tree_files, open_repo, path_in_repo, resolve, tree_files
     from .periode import Periode
 
     if load_config(args.config).sidik_jari_akar:
@@ -310,9 +312,12 @@ def _no_approvals_yet(args) -> bool:
     periode = str(Periode.parse(args.period))
     data_dir = Path(args.data_dir).resolve()
     repo = open_repo(data_dir if data_dir.exists() else Path.cwd())
-    committed = tree_files(resolve(repo, args.ref), "approvals") or {}
+    commit = resolve(repo, args.ref)
+    committed = tree_files(commit, "approvals") or {}
     if "approvals/pejabat.yml" in committed or any(p.startswith(f"approvals/{periode}/") for p in committed):
         return False
+    edition = posixpath.normpath(f"{path_in_repo(repo, data_dir)}/{periode}")
+    edition_tree_files(commit, edition)   # a draft, yet never an edition breaking the folder rule
     print(f"Belum ada pengesahan untuk {periode}: registri pejabat belum disiapkan (`python build.py officials "
           "init`) dan belum ada pernyataan. Tidak ada yang diperiksa; edisi ini masih draf.")
     return True

@@ -48,6 +48,15 @@ class InputError(AgregatError):
     exit_code = EXIT_INPUT
 
 
+class EditionError(AgregatError):
+    """An edition folder (`data/<periode>/` on disk or in a git commit) or the folder of editions holds an
+    entry that is not allowed: anything but a regular file with a safe name (a symlink, a folder, a FIFO, a
+    name with control, non-ASCII or undecodable characters), or a folder in data/ that is not an edition. The
+    edition is refused whole (never digested, approved or published); the message names the entry, escaped."""
+
+    exit_code = EXIT_INPUT
+
+
 class DataError(AgregatError):
     """The register was read but its content cannot make an edition (no valid row, --strict)."""
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import UsageError
+from .digest import FILE, FOLDER, OTHER, SUBMODULE, SYMLINK, check_entries
+from .errors import EditionError, UsageError
 
 SYMLINK_MODE = 0o120000
+#: git tree entry modes → the kinds `agregat.digest.check_entries` knows.
+_MODE_KIND = {0o100644: FILE, 0o100755: FILE, SYMLINK_MODE: SYMLINK, 0o040000: FOLDER, 0o160000: SUBMODULE}
 
 
 def open_repo(path: Path):
@@ -39,7 +42,7 @@ def resolve(repo, ref: str):
 
 def tree_files(commit, prefix: str) -> dict[str, bytes] | None:
     """{path in the repository: bytes} of every regular file under the folder `prefix` in a commit; None when
-    the folder is absent. Symlinks are left out, as the edition digest leaves them out on disk."""
+    the folder is absent. Symlinks are left out. For approvals/; an edition is read by `edition_tree_files`."""
     try:
         tree = commit.tree / prefix
     except KeyError:
@@ -48,6 +51,26 @@ def tree_files(commit, prefix: str) -> dict[str, bytes] | None:
         return None
     return {item.path: item.data_stream.read() for item in tree.traverse()
             if item.type == "blob" and item.mode != SYMLINK_MODE}
+
+
+def edition_tree_files(commit, prefix: str) -> dict[str, bytes] | None:
+    """{file name: bytes} of the edition folder `prefix` in a commit; None when it is absent. The edition rule
+    of `agregat.digest.check_entries` holds for the tree: an entry that is a symlink (mode 120000), a subtree,
+    a gitlink or has an unsafe name — or `prefix` itself not a folder — is an EditionError naming it."""
+    try:
+        tree = commit.tree / prefix
+        items = list(tree) if tree.type == "tree" else None
+    except KeyError:
+        return None
+    except ValueError:   # GitPython refuses a tree entry name no checkout can hold ('/', '..')
+        raise EditionError(f"Edisi {prefix} ditolak: pohon git-nya berisi nama entri yang tidak sah. Hapus "
+                           "entri itu dari folder edisi, commit, lalu ulangi.") from None
+    if items is None:
+        raise EditionError(f"Edisi {prefix} ditolak: di commit {commit.hexsha[:12]} ia bukan folder (tautan "
+                           "simbolik atau berkas). Folder edisi harus folder biasa berisi berkas biasa.")
+    named = {item.path.rsplit("/", 1)[-1]: item for item in items}   # a gitlink's `.name` is not its entry name
+    check_entries(prefix, {name: _MODE_KIND.get(item.mode, OTHER) for name, item in named.items()})
+    return {name: item.data_stream.read() for name, item in named.items()}
 
 
 def path_in_repo(repo, path: Path) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomik import write_atomic
+from .atomik import recover_interrupted, write_atomic
 from .config import load_config
-from .digest import edition_digest
+from .digest import edition_digest, edition_entries
 from .errors import DataError, InputError, UsageError
 from .output import edition_files, read_previous, write_edition
 from .periode import Periode
@@ -21,6 +21,7 @@ class EditionResult:
     files: dict[str, str]
     digest: str
     report_path: Path | None
+    analisa_written: bool = False
 
 
 def validate(input_path: Path, period: str, config_path: Path,
@@ -38,6 +39,11 @@ def aggregate(input_path: Path, period: str, config_path: Path, data_dir: Path, 
     the same whichever engine runs); nothing is written on failure."""
     periode = Periode.parse(period)
     config = load_config(config_path)
+    data_dir = Path(data_dir)
+    edition_dir = data_dir / str(periode)
+    recover_interrupted(data_dir, only=(str(periode), str(periode.sebelumnya)))
+    if edition_dir.exists() or edition_dir.is_symlink():
+        edition_entries(edition_dir)   # an old edition breaking the folder rule: refused before any work
     aggregation = aggregate_register(Path(input_path), periode, config, progress, engine)
     report = aggregation.report
     name = aggregation.register.display_name
@@ -48,11 +54,8 @@ def aggregate(input_path: Path, period: str, config_path: Path, data_dir: Path, 
     if strict and report.excluded_total:
         raise DataError(f"Mode --strict: {report.excluded_total} baris di {name} dikecualikan, jadi edisi tidak "
                         "ditulis. Jalankan 'python build.py validate' untuk daftar barisnya, perbaiki, lalu ulangi.")
-    data_dir = Path(data_dir)
-    previous_periode = str(periode.sebelumnya)
-    previous = read_previous(data_dir / previous_periode)
+    previous = read_previous(data_dir / str(periode.sebelumnya))
     files = edition_files(aggregation, config, previous)
-    edition_dir = data_dir / str(periode)
     report_path = write_report(aggregation, report_dir) if report_dir is not None else None
     write_edition(edition_dir, files)   # last: the edition changes only when everything else succeeded
     return EditionResult(aggregation, edition_dir, files, edition_digest(edition_dir), report_path)
@@ -92,7 +95,7 @@ def write_report(aggregation: Aggregation, report_dir: Path) -> Path:
 def digest(period: str, data_dir: Path) -> str:
     periode = Periode.parse(period)
     edition_dir = Path(data_dir) / str(periode)
-    if not edition_dir.is_dir():
+    if not (edition_dir.exists() or edition_dir.is_symlink()):
         raise UsageError(f"Edisi {periode} belum ada di {edition_dir}. Jalankan 'python build.py aggregate' dulu.")
     return edition_digest(edition_dir)
 
@@ -100,9 +103,12 @@ def digest(period: str, data_dir: Path) -> str:
 def build_demo(config_path: Path, data_dir: Path, report_dir: Path | None = None,
                force: bool = False) -> list[EditionResult | None]:
     """The embedded demo: synthetic registers for two semesters (made once), aggregated in order when an
-    edition is missing or stale (its manifest names another register or another tool version).
-    Returns the results, None for an edition that was already up to date."""
+    edition is missing or stale (`is_current`). Each edition is completed — its generated Bab VII draft
+    `analisa.md` written when it has none — before the next one is aggregated, so the next edition's
+    `perbandingan.yml` records the digest of the previous edition as it stands for good: running the demo
+    again changes no digest. Returns the results, None for an edition that was already up to date."""
     from . import demo
+    from .book import ensure_analisa
 
     raw_dir = Path(data_dir) / "raw"
     paths = {p: raw_dir / f"demo-{p}.csv" for p in demo.DEMO_PERIODS}
@@ -115,21 +121,33 @@ def build_demo(config_path: Path, data_dir: Path, report_dir: Path | None = None
             raise InputError(f"Register demo {paths[period].name} tidak terbentuk di {raw_dir}.")
         if not force and is_current(Path(data_dir) / period, paths[period]):
             results.append(None)
-            continue
-        results.append(aggregate(paths[period], period, config_path, data_dir, report_dir=report_dir))
+        else:
+            results.append(aggregate(paths[period], period, config_path, data_dir, report_dir=report_dir))
+        written = bool(ensure_analisa(data_dir, [period]))
+        if results[-1] is not None:
+            results[-1].analisa_written = written
+            results[-1].digest = edition_digest(results[-1].edition_dir)
     return results
 
 
 def is_current(edition_dir: Path, register: Path) -> bool:
-    """Whether an edition was made from this very register by this version of the tool."""
+    """Whether an edition was made from this very register by this version of the tool, against the previous
+    edition as it stands now (the digest its perbandingan.yml records, or none when there is none)."""
     import yaml
 
     from . import __version__
     from .digest import file_sha256
 
+    edition_dir = Path(edition_dir)
     manifest_path = edition_dir / "manifest.yml"
-    if not manifest_path.is_file():
+    if not manifest_path.is_file() or manifest_path.is_symlink():
         return False
     manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
-    return (manifest.get("versi_alat") == __version__
-            and manifest.get("sumber", {}).get("sha256") == file_sha256(register))
+    if (manifest.get("versi_alat") != __version__
+            or manifest.get("sumber", {}).get("sha256") != file_sha256(register)):
+        return False
+    previous = read_previous(edition_dir.parent / str(Periode.parse(edition_dir.name).sebelumnya))
+    comparison = edition_dir / "perbandingan.yml"
+    recorded = (yaml.safe_load(comparison.read_text(encoding="utf-8")).get("digest_sebelumnya")
+                if comparison.is_file() and not comparison.is_symlink() else None)
+    return recorded == (previous.digest if previous is not None else None)

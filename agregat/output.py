@@ -17,7 +17,8 @@ import numpy as np
 import yaml
 
 from . import __version__
-from .digest import edition_digest
+from .atomik import STAGING, recover_interrupted, swap_folder
+from .digest import edition_digest, edition_entries, read_entry
 from .pipeline import Aggregation
 from .tables import roll_up
 from .wilayah import code_depth
@@ -178,15 +179,20 @@ class PreviousEdition:
 
 
 def read_previous(edition_dir: Path) -> PreviousEdition | None:
-    """The compared tables of an earlier edition (and its digest), or None if it is not there."""
-    documents = {}
-    for name, _ in COMPARED:
-        path = edition_dir / f"{name}.yml"
-        if path.is_file():   # an edition from a DKB workbook may lack wajib_ktp
-            documents[name] = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
-    if "penduduk" not in documents:
+    """The compared tables of an earlier edition and its digest as the edition stands now (every file,
+    analisa.md too), or None if it is not there. An edition breaking the folder rule is an EditionError.
+    An edition from a DKB workbook may lack some compared tables (wajib_ktp); penduduk is required."""
+    edition_dir = Path(edition_dir)
+    if not os.path.lexists(edition_dir):
         return None
-    return PreviousEdition(edition_dir.name, edition_digest(edition_dir), documents)
+    names = edition_entries(edition_dir)
+    present = [name for name, _ in COMPARED if f"{name}.yml" in names]
+    if "penduduk" not in present:
+        return None
+    digest = edition_digest(edition_dir)
+    documents = {name: yaml.load(read_entry(edition_dir, f"{name}.yml").decode("utf-8"), Loader=SafeLoader)
+                 for name in present}
+    return PreviousEdition(edition_dir.name, digest, documents)
 
 
 def perbandingan_document(aggregation: Aggregation, tables: dict[str, dict], previous: PreviousEdition) -> dict:
@@ -260,43 +266,26 @@ def edition_files(aggregation: Aggregation, config, previous: PreviousEdition | 
 
 def write_edition(edition_dir: Path, files: dict[str, str]) -> None:
     """Replace the edition folder by one holding `files`, keeping the files this step does not own
-    (e.g. the Kasi's `analisa.md`). The folder is swapped only when everything was written."""
+    (e.g. the Kasi's `analisa.md`). The folder is swapped only when everything was written; an old edition
+    that breaks the edition rule (agregat.digest.edition_entries: a symlink, a folder, an unsafe name) is
+    refused, never copied on."""
     edition_dir = Path(edition_dir)
     parent = edition_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{edition_dir.name}.baru.", dir=parent))
+    recover_interrupted(parent, only=(edition_dir.name,))
+    kept = ([name for name in edition_entries(edition_dir) if name not in OWNED_FILES and name not in files]
+            if os.path.lexists(edition_dir) else [])
+    staging = Path(tempfile.mkdtemp(prefix=f".{edition_dir.name}{STAGING}", dir=parent))
     try:
         for name, text in files.items():
             with open(staging / name, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-        if edition_dir.is_dir():
-            for entry in edition_dir.iterdir():
-                if entry.name not in OWNED_FILES and entry.name not in files:
-                    copy = shutil.copytree if entry.is_dir() else shutil.copy2
-                    copy(entry, staging / entry.name)
+        for name in kept:
+            shutil.copy2(edition_dir / name, staging / name, follow_symlinks=False)
         os.chmod(staging, 0o755)
-        _swap(staging, edition_dir)
+        swap_folder(staging, edition_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-def _swap(staging: Path, edition_dir: Path) -> None:
-    """Put `staging` in place of `edition_dir`; on failure the old folder is put back."""
-    if not edition_dir.exists():
-        os.replace(staging, edition_dir)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{edition_dir.name}.lama.", dir=edition_dir.parent))
-    old = retired / edition_dir.name
-    try:
-        os.replace(edition_dir, old)
-        os.replace(staging, edition_dir)
-    except BaseException:
-        if old.exists() and not edition_dir.exists():
-            os.rename(old, edition_dir)
-        raise
-    finally:
-        if not old.exists() or edition_dir.exists():
-            shutil.rmtree(retired, ignore_errors=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .errors import UsageError
 
-_PATTERN = re.compile(r"(\d{4})-S([12])")
+_PATTERN = re.compile(r"(\d{4})-S([12])", re.ASCII)   # ASCII digits only: '٢٠٢٥-S1' is no period
 #: Kabupaten Tapin's time zone (Waktu Indonesia Tengah, UTC+8): the dates of editions and approvals.
 WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
 
@@ -29,6 +29,15 @@ class Periode:
                 "(Semester I, per 30 Juni) atau 2025-S2 (Semester II, per 31 Desember)."
             )
         return cls(int(match.group(1)), int(match.group(2)))
+
+    @staticmethod
+    def is_canonical(text: str) -> bool:
+        """True when `text` is exactly a period as this tool writes it (`2025-S1`): the only name an edition
+        folder may have (no blank, no other digits, no other spelling)."""
+        try:
+            return str(Periode.parse(text)) == text
+        except UsageError:
+            return False
 
     def __str__(self) -> str:
         return f"{self.tahun}-S{self.semester}"

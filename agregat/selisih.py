@@ -17,9 +17,9 @@ import yaml
 
 from macros.angka import KOSONG, bilangan, selisih
 
-from .digest import digest_of_contents
+from .digest import digest_of_contents, edition_entries, read_entry
 from .errors import InputError, UsageError
-from .gitobjek import open_repo, path_in_repo, resolve, tree_files
+from .gitobjek import edition_tree_files, open_repo, path_in_repo, resolve
 from .periode import Periode
 
 try:
@@ -58,13 +58,12 @@ class Snapshot:
 
 
 def snapshot_from_folder(edition_dir: Path, label: str) -> Snapshot:
-    """The files of an edition folder on disk, as the digest sees them (regular files, symlinks left out)."""
+    """The files of an edition folder on disk, as the digest sees them (EditionError for a folder that breaks
+    the edition rule, agregat.digest.edition_entries)."""
     edition_dir = Path(edition_dir)
-    if not edition_dir.is_dir():
+    if not edition_dir.exists() and not edition_dir.is_symlink():
         return Snapshot(label, None)
-    files = {p.relative_to(edition_dir).as_posix(): p.read_bytes()
-             for p in edition_dir.rglob("*") if p.is_file() and not p.is_symlink()}
-    return Snapshot(label, files)
+    return Snapshot(label, {name: read_entry(edition_dir, name) for name in edition_entries(edition_dir)})
 
 
 def snapshot_from_git(repo, ref: str, edition_path: str) -> Snapshot:
@@ -72,10 +71,7 @@ def snapshot_from_git(repo, ref: str, edition_path: str) -> Snapshot:
     read from git objects (never the checkout)."""
     commit = resolve(repo, ref)
     label = f"{ref} ({commit.hexsha[:12]})"
-    files = tree_files(commit, edition_path)
-    if files is None:
-        return Snapshot(label, None)
-    return Snapshot(label, {path[len(edition_path) + 1:]: data for path, data in files.items()})
+    return Snapshot(label, edition_tree_files(commit, edition_path))
 
 
 # ---- comparing ----------------------------------------------------------------------------------------

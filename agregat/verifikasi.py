@@ -34,9 +34,10 @@ from .errors import (
     EXIT_NOT_AUTHORISED,
     EXIT_REGISTRY,
     AgregatError,
+    EditionError,
     UsageError,
 )
-from .gitobjek import open_repo, resolve, tree_files
+from .gitobjek import edition_tree_files, open_repo, resolve, tree_files
 from .periode import WITA
 
 #: How far a statement's time may run ahead of this machine's clock (clocks drift a little).
@@ -276,9 +277,13 @@ def periksa(repo_dir: Path, periode: str, sidik_jari_akar: str, ref: str = "HEAD
     statements = {path: data for path, data in approvals.items() if path.startswith(f"approvals/{periode}/")}
     rantai.temuan += history_findings(repo, commit.hexsha, periode, statements, rantai.ditambahkan)
     edition = posixpath.normpath(f"{data_prefix}/{periode}")
-    data = tree_files(commit, edition)
+    try:
+        data = edition_tree_files(commit, edition)   # an edition breaking the folder rule is never digested
+    except EditionError as exc:
+        data = None
+        rantai.temuan.append(Temuan(exc.exit_code, f"{edition}/", str(exc)))
     if data:
-        rantai.digest_data = digest_of_contents({path[len(edition) + 1:]: content for path, content in data.items()})
+        rantai.digest_data = digest_of_contents(data)
     check_chain(rantai, statements)
     return rantai
 

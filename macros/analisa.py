@@ -14,6 +14,9 @@ import datetime as dt
 import math
 import re
 
+from agregat.errors import UsageError
+from agregat.periode import Periode
+
 from .aman import teks as _aman
 from .angka import bilangan, selisih
 from .edisi import tanggal_panjang
@@ -53,7 +56,6 @@ KOLOM = {
 _MARKDOWN = str.maketrans({"\\": "\\\\", "*": "\\*", "_": "\\_", "`": "\\`"})   # emphasis and code spans
 _KATA = re.compile(r"(?<![\w'’])[^\W\d_]+")
 _TETAP_BESAR = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "YME", "KTP", "KK"}
-_PERIODE = re.compile(r"(\d{4})-S([12])")
 
 
 def teks(value) -> str:
@@ -106,17 +108,19 @@ def _tanggal_teks(value) -> str:
     return tanggal_panjang(_tanggal(value))
 
 
+def _periode(periode) -> Periode:
+    try:
+        return Periode.parse(str(periode))
+    except UsageError:
+        raise ValueError(f"periode '{periode}' tidak dikenal (contoh yang benar: 2025-S1)") from None
+
+
 def _semester(periode) -> str:
-    match = _PERIODE.fullmatch(str(periode))
-    if not match:
-        raise ValueError(f"periode '{periode}' tidak dikenal (contoh yang benar: 2025-S1)")
-    tahun, semester = match.groups()
-    return f"Semester {'I' if semester == '1' else 'II'} Tahun {tahun}"
+    return _periode(periode).judul
 
 
 def _tanggal_periode(periode) -> str:
-    tahun, semester = _PERIODE.fullmatch(str(periode)).groups()
-    return f"30 Juni {tahun}" if semester == "1" else f"31 Desember {tahun}"
+    return tanggal_panjang(_periode(periode).tanggal)
 
 
 def _wilayah(doc: dict, tingkat: tuple[str, ...]) -> list[tuple[str, dict]]:

@@ -6,13 +6,14 @@ This is the disclosure boundary: the book reads aggregates only, never a registe
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import yaml
 
+from agregat.atomik import recover_interrupted
+from agregat.digest import edition_entries, edition_periods, read_entry
 from agregat.periode import Periode
 
 try:
@@ -20,7 +21,6 @@ try:
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader
 
-PERIODE = re.compile(r"(\d{4})-S([12])")
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
          "November", "Desember")
 
@@ -94,24 +94,26 @@ def tanggal_panjang(date: dt.date) -> str:
 
 
 def daftar_edisi(data_dir: Path) -> list[str]:
-    """Periods that have an edition in `data_dir` (a folder `YYYY-S1|2` with a manifest), oldest first."""
-    data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        return []
-    return sorted(p.name for p in data_dir.iterdir()
-                  if p.is_dir() and PERIODE.fullmatch(p.name) and (p / "manifest.yml").is_file())
+    """Periods that have an edition in `data_dir`, oldest first (agregat.digest.edition_periods: anything in
+    data/ that is not an edition, and any edition breaking the folder rule, is an EditionError — the book is
+    never built from it). An edition swap a killed run left half done is put back first."""
+    recover_interrupted(data_dir, tidy=False)
+    return edition_periods(data_dir)
 
 
 def muat_edisi(data_dir: Path, periode: str) -> Edisi:
-    """Parse every YAML document of one edition (cached per folder and content)."""
+    """Parse every YAML document of one edition (cached per folder and content). Only the regular files of
+    the folder are read, never through a symlink (agregat.digest.edition_entries, read_entry)."""
     folder = Path(data_dir) / periode
-    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))
+    names = edition_entries(folder)
+    stamp = tuple((name, (st := (folder / name).lstat()).st_mtime_ns, st.st_size) for name in names)
     return _muat(folder, stamp)
 
 
 @cache
 def _muat(folder: Path, stamp: tuple) -> Edisi:
-    dokumen = {p.stem: yaml.load(p.read_text(encoding="utf-8"), Loader=_Loader) for p in sorted(folder.glob("*.yml"))}
-    analisa_path = folder / "analisa.md"
-    analisa = analisa_path.read_text(encoding="utf-8") if analisa_path.is_file() else None
+    names = [name for name, _, _ in stamp]
+    dokumen = {name[:-4]: yaml.load(read_entry(folder, name).decode("utf-8"), Loader=_Loader)
+               for name in names if name.endswith(".yml")}
+    analisa = read_entry(folder, "analisa.md").decode("utf-8") if "analisa.md" in names else None
     return Edisi(folder.name, dokumen, analisa, folder)

@@ -40,6 +40,9 @@ from pathlib import Path
 
 import xlsxwriter
 
+from agregat.errors import UsageError
+from agregat.periode import Periode
+
 from .edisi import tanggal_panjang
 
 __all__ = ["LISENSI", "slug_kolom", "tulis_unduhan"]
@@ -57,7 +60,6 @@ LISENSI = {
 NAMA_TABEL = re.compile(r"[a-z0-9_]+")
 # Table Schema `pattern` is an XML Schema regex: implicitly anchored, `^`/`$` would be literal characters.
 KODE_WILAYAH = r"[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?"   # provinsi … desa/kelurahan
-PERIODE = re.compile(r"(\d{4})-S([12])")
 TINGKAT = ["provinsi", "kabupaten", "kota", "kecamatan", "desa", "kelurahan"]
 
 JENIS_KELAMIN = (("lk", "laki-laki"), ("pr", "perempuan"), ("jml", "jumlah"))
@@ -148,11 +150,10 @@ def _tanggal(tanggal_data: str) -> str:
 
 
 def _semester(periode: str) -> str:
-    match = PERIODE.fullmatch(str(periode))
-    if not match:
-        raise ValueError(f"periode '{periode}' tidak dikenal (contoh: 2025-S1)")
-    tahun, semester = match.groups()
-    return f"Semester {'I' if semester == '1' else 'II'} Tahun {tahun}"
+    try:
+        return Periode.parse(str(periode)).judul
+    except UsageError:
+        raise ValueError(f"periode '{periode}' tidak dikenal (contoh: 2025-S1)") from None
 
 
 def _tabel_kategori(nama: str, doc: dict) -> _Tabel:

@@ -21,3 +21,16 @@ def test_reference_date_and_previous_semester(text, tanggal, sebelumnya):
 def test_malformed_period_is_refused_with_an_example(text):
     with pytest.raises(UsageError, match="Tulis tahun dan semester seperti 2025-S1"):
         Periode.parse(text)
+
+
+@pytest.mark.parametrize("text", ["٢٠٢٥-S1", "２０２５-S1", "2025-S١", "۲۰۲۵-S2", "𝟐𝟎𝟐𝟓-S1"])
+def test_periods_are_ascii_digits_only(text):
+    with pytest.raises(UsageError):
+        Periode.parse(text)
+    assert not Periode.is_canonical(text)
+
+
+@pytest.mark.parametrize("text, canonical", [("2025-S1", True), (" 2025-S1", False), ("2025-S1\n", False),
+                                             ("2025-S2", True), ("0999-S1", False), (None, False)])
+def test_a_canonical_period_is_exactly_how_the_tool_writes_it(text, canonical):
+    assert Periode.is_canonical(text) is canonical
