@@ -270,7 +270,7 @@ def _integer(cell) -> int | None:
     if isinstance(cell, float):
         return int(cell) if cell.is_integer() else None
     text = str(cell).strip()
-    if re.fullmatch(r"\d+(\.0+)?", text):
+    if re.fullmatch(r"[0-9]+(\.0+)?", text):
         return int(float(text))
     return None
 
@@ -297,9 +297,9 @@ def _desa_code(lembar: Lembar, row: list, keys: dict[str, int]) -> str | None:
         if _blank(kode):
             return None
         text = str(_integer(kode)) if isinstance(kode, float) else str(kode).strip()
-        if re.fullmatch(r"\d{10}", text):
+        if re.fullmatch(r"[0-9]{10}", text):
             return f"{text[:2]}.{text[2:4]}.{text[4:6]}.{text[6:]}"
-        return text if re.fullmatch(r"\d{2}\.\d{2}\.\d{2}\.\d{4}", text) else None
+        return text if re.fullmatch(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}", text) else None
     wilayah = cell("WILAYAH")
     return "" if not _blank(wilayah) and _integer(wilayah) is None else None
 
@@ -488,7 +488,7 @@ def _single_bucket(age: str) -> str:
 
 def _structure(values: np.ndarray, columns: Columns) -> np.ndarray:
     def bucket(key: str) -> str:
-        low = int(re.match(r"\d+", key).group())
+        low = int(re.match(r"[0-9]+", key).group())
         return "0-14" if low < 15 else "15-64" if low < 65 else "65+"
     return _ages(values, columns, AGE_STRUCTURE, bucket)
 

@@ -25,7 +25,7 @@ LK, PR, JML = 0, 1, 2
 _SEX = {"L": LK, "LK": LK, "P": PR, "PR": PR, "JML": JML, "J": JML}
 _HEADER_FORMS = (   # (pattern, group of the sex, group of the label), first match wins
     (re.compile(r"(L|P|JML) (.+)"), 1, 2),             # L 00-04, JML 0
-    (re.compile(r"UP_(LK|PR)_(\d+)"), 1, 2),            # UP_LK_75 (75 and over)
+    (re.compile(r"UP_(LK|PR)_([0-9]+)"), 1, 2),            # UP_LK_75 (75 and over)
     (re.compile(r"(.+) (L|P)"), 2, 1),                  # ISLAM L
     (re.compile(r"(LK|PR|P|L|JML)_(.+)"), 1, 2),        # LK_BLM_KAWIN, P_MMLK_DINAMIS, JML_KK, LK_0_4
     (re.compile(r"(.+)_(LK|PR|L|P|JML)"), 2, 1),        # ISLAM_L, BLM_CETAK_KK_JML
@@ -74,7 +74,7 @@ def parse_header(cell: object) -> tuple[str, int] | None:
 
 def age_band(label: str) -> str | None:
     """"00-04", "0_4", "0-4" → "0-4"; "75+" → "75+" (bands of 5 years up to 70-74)."""
-    match = re.fullmatch(r"(\d+)[-_ ](\d+)", label)
+    match = re.fullmatch(r"([0-9]+)[-_ ]([0-9]+)", label)
     if match:
         low, high = int(match.group(1)), int(match.group(2))
         return f"{low}-{high}" if low % 5 == 0 and high == low + 4 and low < 75 else None
@@ -82,7 +82,7 @@ def age_band(label: str) -> str | None:
 
 
 def single_age(label: str) -> str | None:
-    return str(int(label)) if re.fullmatch(r"\d{1,3}", label) else None
+    return str(int(label)) if re.fullmatch(r"[0-9]{1,3}", label) else None
 
 
 def coded(list_name: str):

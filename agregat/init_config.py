@@ -26,7 +26,7 @@ from .wilayah import load_wilayah
 MASTERS = PROJECT_ROOT / "agregat" / "referensi" / "wilayah"
 NATIONAL_MASTER = MASTERS / "indonesia.csv.gz"
 COLUMNS = ("kode", "nama", "tingkat", "kode_induk", "luas_km2", "luas_sumber", "nama_varian_lama")
-_KODE = re.compile(r"(\d{2})(?:\.?(\d{2}))?")
+_KODE = re.compile(r"([0-9]{2})(?:\.?([0-9]{2}))?")
 NO_LUAS = ("belum ada: daftar wilayah nasional (cahyadsn/wilayah) tidak memuat luas, jadi kepadatan tidak "
            "tersedia; isi kolom luas_km2 dan luas_sumber di {berkas} bila ada sumber resmi")
 

@@ -211,7 +211,7 @@ class _Checks:
         if not text:
             return None
         try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
                 raise ValueError
             return date.fromisoformat(text)
         except ValueError:
@@ -270,7 +270,7 @@ def parse_registri(data: bytes, source: str) -> Registri:
                                optional=("sertifikat_tte",))
         if entry is None:
             continue
-        nip = checks.text(entry["nip"], f"{at}.nip", pattern=r"\d{18}")
+        nip = checks.text(entry["nip"], f"{at}.nip", pattern=r"[0-9]{18}")
         principal = checks.text(entry["principal"], f"{at}.principal")
         if nip and principal != f"nip-{nip}":
             checks.add(f"{at}.principal", f"harus \"nip-{nip}\" (dari NIP)")
@@ -545,7 +545,7 @@ def with_official(registri: Registri, *, nip: str, nama: str | None = None, jaba
     certificate (its SHA-256 fingerprint; one certificate belongs to one official).
 
     Returns the new registry and what changed (Indonesian lines); UsageError when the change is refused."""
-    if not re.fullmatch(r"\d{18}", nip or ""):
+    if not re.fullmatch(r"[0-9]{18}", nip or ""):
         raise UsageError(f"NIP {nip!r} tidak sah: NIP terdiri atas tepat 18 angka, tanpa spasi.")
     principal = f"nip-{nip}"
     current = registri.find(principal)

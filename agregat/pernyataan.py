@@ -20,11 +20,11 @@ from .periode import Periode
 
 ROOT = "approvals"
 SIG_SUFFIX = ".sig"
-_NAME = re.compile(r"(?P<nomor>\d{2})-(?P<langkah>[a-z][a-z0-9-]*)\.yml")
-_REVISION = re.compile(r"r(?P<revisi>[1-9]\d*)")
+_NAME = re.compile(r"(?P<nomor>[0-9]{2})-(?P<langkah>[a-z][a-z0-9-]*)\.yml")
+_REVISION = re.compile(r"r(?P<revisi>[1-9][0-9]*)")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_PRINCIPAL = re.compile(r"nip-\d{18}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PRINCIPAL = re.compile(r"nip-[0-9]{18}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NONEMPTY = re.compile(r"\S(?:.*\S)?")
 
 #: Fields every statement has, in the order they are written.

@@ -40,6 +40,7 @@ import markdown
 from markdown.extensions.toc import slugify as _slugify
 
 from agregat.atomik import atomic_file
+from agregat.errors import UsageError
 from agregat.periode import WITA
 
 from . import MACROS
@@ -366,8 +367,9 @@ def tanggal_dokumen(edisi: Edisi) -> dt.datetime:
     """The PDF's creation/modification date: SOURCE_DATE_EPOCH when set, else the edition's data date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch not in (None, ""):
-        if not epoch.strip().isdigit():
-            raise ValueError(f"SOURCE_DATE_EPOCH bukan bilangan detik: {epoch!r}")
+        if not (epoch.strip().isascii() and epoch.strip().isdigit()):
+            raise UsageError("Variabel lingkungan SOURCE_DATE_EPOCH harus bilangan detik sejak 1970 (angka 0-9 "
+                             "saja, mis. 1751241600). Perbaiki atau hapus variabel itu, lalu ulangi.")
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     date = dt.date.fromisoformat(edisi.dokumen["manifest"]["tanggal_data"])
     return dt.datetime(date.year, date.month, date.day, tzinfo=WITA)
