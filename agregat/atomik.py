@@ -15,12 +15,14 @@ from pathlib import Path
 
 
 @contextmanager
-def atomic_file(path: Path, mode: int | None = None) -> Iterator:
-    """A binary handle to a temporary file beside `path`; renamed over `path` when the block ends without an
-    error (after fsync), removed otherwise. `mode`: permission bits for the new file (e.g. 0o644)."""
+def atomic_file(path: Path, mode: int | None = None, tmp_dir: Path | None = None) -> Iterator:
+    """A binary handle to a temporary file beside `path` (or in `tmp_dir`, on the same file system: used for a
+    file inside an edition folder, which may hold no hidden leftover of a killed write); renamed over `path`
+    when the block ends without an error (after fsync), removed otherwise. `mode`: permission bits for the
+    new file (e.g. 0o644)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=tmp_dir or path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -34,13 +36,13 @@ def atomic_file(path: Path, mode: int | None = None) -> Iterator:
         raise
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str, tmp_dir: Path | None = None) -> None:
     """Write UTF-8 text with LF line ends atomically."""
-    write_atomic_bytes(path, text.encode("utf-8"))
+    write_atomic_bytes(path, text.encode("utf-8"), tmp_dir)
 
 
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    with atomic_file(path) as handle:
+def write_atomic_bytes(path: Path, data: bytes, tmp_dir: Path | None = None) -> None:
+    with atomic_file(path, tmp_dir=tmp_dir) as handle:
         handle.write(data)
 
 

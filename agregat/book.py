@@ -62,7 +62,8 @@ def ensure_analisa(data_dir: Path, periods: list[str] | None = None) -> list[str
     for periode in daftar_edisi(data_dir):
         path = Path(data_dir) / periode / "analisa.md"
         if (periods is None or periode in periods) and not os.path.lexists(path):
-            write_atomic(path, tulis_analisa(muat_edisi(data_dir, periode).dokumen))
+            # the temporary file lies in data/, not in the edition: a killed write leaves the edition valid
+            write_atomic(path, tulis_analisa(muat_edisi(data_dir, periode).dokumen), tmp_dir=Path(data_dir))
             written.append(periode)
     return written
 

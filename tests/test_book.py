@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -284,3 +285,31 @@ def test_all_135_desa_have_their_tables(tmp_path):
     for tabel in yaml.safe_load((ROOT / "data" / "2025-S1" / "manifest.yml").read_text())["tabel"]:
         rows = {r[2][0] for r in cells(result.site_dir / "2025-S1" / "lampiran" / f"{tabel}.html") if r[1] == "tbody"}
         assert rows == set(desa), tabel
+
+
+def test_a_killed_analisa_write_leaves_the_edition_valid(tmp_path):
+    """`build` writes the Bab VII draft into data/<P>/; a kill before the rename must not leave a hidden
+    temporary file inside the edition (the folder rule would then refuse the edition)."""
+    import textwrap
+
+    data = tmp_path / "data"
+    jobs.aggregate(GOLDEN / "register.csv", "2025-S1", GOLDEN / "kabupaten.yml", data)
+    script = textwrap.dedent(f"""
+        import os, signal, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        real = os.replace
+        def killed(src, dst):
+            os.kill(os.getpid(), signal.SIGKILL)
+        os.replace = killed
+        from agregat import book
+        book.ensure_analisa({str(data)!r})
+    """)
+    result = subprocess.run([sys.executable, "-c", script],
+                            capture_output=True, text=True)
+    assert result.returncode == -9
+    edition = data / "2025-S1"
+    assert not (edition / "analisa.md").exists()
+    assert sorted(p.name for p in edition.iterdir() if p.name.startswith(".")) == []
+    from agregat.digest import edition_entries
+    edition_entries(edition)        # still a valid edition
+    assert book.ensure_analisa(data) == ["2025-S1"]
