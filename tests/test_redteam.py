@@ -14,9 +14,9 @@ import shutil
 import pytest
 import test_pengesahan as chain
 from conftest import snapshot
-from test_akar import _revoke_kabid, _two_steps, head, verify_refused
+from test_akar import _revoke_kabid, _two_steps, verify_refused
 from test_pengesahan import (PERIODE, forge, git, git_identity, keys, registered, repo,  # noqa: F401 - fixtures
-                             run, through_arahan, golden_through_arahan, plant, pdf_pages)
+                             run, through_arahan, golden_through_arahan, plant)  # noqa: F401
 
 from agregat import cli, pernyataan
 from agregat.errors import EXIT_NOT_AUTHORISED
