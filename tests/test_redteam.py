@@ -1,0 +1,161 @@
+"""Red-team review of the issue-9 fixes: attacks that still get through, each end to end in a real git
+repository with real ssh-keygen keys (fixtures of test_pengesahan / test_akar).
+
+EVERY TEST IN THIS FILE IS EXPECTED TO FAIL on the branch it was written against (redteam @ bd956ee): each
+asserts the refusal the issue asks for, and the attack currently succeeds. They are marked `xfail(strict=True)`
+so the suite stays green and a fix turns them into XPASS failures, i.e. remove the marker with the fix.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+import test_pengesahan as chain
+from conftest import snapshot
+from test_akar import _revoke_kabid, _two_steps, verify_refused
+from test_pengesahan import (PERIODE, forge, git, git_identity, keys, registered, repo,  # noqa: F401 - fixtures
+                             run, through_arahan, golden_through_arahan, plant)  # noqa: F401
+
+from agregat import cli, pernyataan
+from agregat.errors import EXIT_NOT_AUTHORISED
+
+HOLE = pytest.mark.xfail(strict=True, reason="red team: confirmed hole, see the docstring")
+
+
+# ---- hole 5: commit order, walked around by putting the attacker's branch on the first-parent line ---------
+
+@HOLE
+def test_redteam_first_parent_swap_lets_a_revoked_key_sign_by_backdating(registered, tmp_path, keys, capsys):
+    """The revoked Kabid key signs `koreksi` on a branch forked before the revocation; main is then merged
+    INTO that branch (merge's first parent = the attacker's commit) and main is fast-forwarded to the merge
+    (an ordinary push or a fast-forward MR, no force-push). `urutan.sebelum` trusts the first-parent line, so
+    the statement commit now 'entered main' before the revocation commit, and verify returns 0."""
+    work = _two_steps(registered, tmp_path, keys)
+    git(work, "branch", "lama")
+    _revoke_kabid(work, keys)
+    git(work, "checkout", "-q", "lama")
+    forge(work, keys, "koreksi", "kabid", waktu="2025-07-24T09:15:00+08:00")
+    git(work, "merge", "-q", "--no-ff", "-m", "Merge main ke lama", "main")     # first parent: the forged step
+    git(work, "checkout", "-q", "main")
+    git(work, "merge", "-q", "--ff-only", "lama")                              # main fast-forwarded, no force
+    verify_refused(work, capsys, EXIT_NOT_AUTHORISED)
+
+
+# ---- verify's "no approvals yet" shortcut skips every history check ----------------------------------------
+
+@HOLE
+def test_redteam_wiping_the_pin_and_approvals_makes_verify_pass_an_approved_edition(repo, capsys):
+    """One ordinary commit on top of an approved chain: the pin emptied in kabupaten.yml, approvals/ deleted,
+    the numbers changed. `cli_pengesahan._no_approvals_yet` looks only at the tip, so `verify` prints "masih
+    draf" and returns 0 (CI's gate passes) — the anchor check (pin removed without rotation) and the
+    append-only check (statements deleted) never run."""
+    config = repo / "kabupaten.yml"
+    config.write_text(re.sub(r'sidik_jari_akar: "[^"]*"', 'sidik_jari_akar: ""', config.read_text()))
+    shutil.rmtree(repo / "approvals")
+    table = repo / "data" / PERIODE / "indikator.yml"
+    table.write_text(table.read_text().replace("penduduk: ", "penduduk: 1", 1))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "mulai ulang")
+    before = snapshot(repo)
+    assert chain.verify(repo) != 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and snapshot(repo) == before
+
+
+# ---- hole 3: after the final step, `build` still publishes what the cache or the working tree holds --------
+
+def _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch):
+    """A copy of the golden chain with the final step signed and committed; returns (repo, site, final sha)."""
+    from agregat import book
+
+    work = tmp_path / "repo"
+    shutil.copytree(golden_through_arahan, work)
+    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
+    monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(book, "_RENDERED", {})
+    assert run(work, "build", "--period", PERIODE, "--final", "--data-dir", str(work / "data")) == 0
+    assert chain.approve(work, keys, "final", "admin", ["--copies", "5"], "2025-07-20T10:00:00+08:00") == 0
+    final = pernyataan.parse((work / "approvals" / PERIODE / "r1" / "07-final.yml").read_bytes(), "07-final.yml")
+    return work, tmp_path / "site", final.rincian["pdf_sha256"]
+
+
+@HOLE
+def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_through_arahan, keys, tmp_path,
+                                                                        monkeypatch):
+    """README: "Setelah langkah final, setiap build edisi itu menerbitkan PDF final yang sama (byte demi byte)".
+    A forged PDF planted in .cache/pdf/<key>.pdf with a record naming the key (every input of the key is public)
+    is published by the next `build` as "PDF final": `cached_pdf` checks the entry only against its own
+    record, never against the `final` statement's pdf_sha256."""
+    from agregat import book
+
+    work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
+    [entry] = (tmp_path / "cache" / "pdf").glob("*.pdf")
+    plant(entry)
+    book._RENDERED.clear()
+    shutil.rmtree(site)                                   # a fresh publishing run (CI, or a new site folder)
+    code = run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"))
+    published = site / PERIODE / f"buku-data-agregat-{PERIODE}.pdf"
+    assert code != 0 or pernyataan.sha256(published.read_bytes()) == signed
+
+
+@HOLE
+def test_redteam_build_publishes_a_final_pdf_of_uncommitted_numbers(golden_through_arahan, keys, tmp_path,
+                                                                   monkeypatch):
+    """After the final step, the working-tree numbers are edited (not committed). `cli._final_editions` checks
+    the chain at HEAD only (committed objects), not the working tree as `final_gate` does, so `build` renders
+    and publishes a "PDF final" — lembar pengesahan filled with the officials' names — of numbers nobody
+    approved."""
+    work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
+    table = work / "data" / PERIODE / "indikator.yml"
+    table.write_text(table.read_text().replace("penduduk: 14", "penduduk: 1000014", 1))
+    code = run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"))
+    published = site / PERIODE / f"buku-data-agregat-{PERIODE}.pdf"
+    assert code != 0 or pernyataan.sha256(published.read_bytes()) == signed
+
+
+# ---- hole 10: recovery trusts any hidden `.P.lama.*` folder, even one that came from git -----------------
+
+@HOLE
+def test_redteam_a_committed_retired_folder_is_published_as_an_edition_nobody_aggregated(tmp_path):
+    """An attacker commits `data/.2025-S2.lama.x/2025-S2/…` (forged numbers). CI's list of changed editions
+    (`^data/([0-9]{4}-S[12])/`) does not see it, so no diff note and no verify; the `pages` job's `build` then
+    calls `daftar_edisi`, whose `recover_interrupted` "puts back" the folder as data/2025-S2: an edition that
+    was never aggregated, reviewed or shown in any MR becomes the newest edition of the site."""
+    from macros.edisi import daftar_edisi
+
+    data = tmp_path / "data"
+    hidden = data / ".2025-S2.lama.x" / "2025-S2"
+    shutil.copytree(chain.ROOT / "tests" / "fixtures" / "golden" / PERIODE, hidden)
+    assert daftar_edisi(data) == []
+
+
+# ---- the site's chart cache: a planted entry is published as the chart (and as same-origin SVG) -----------
+
+@HOLE
+def test_redteam_a_chart_planted_in_the_chart_cache_is_published_on_the_site(tmp_path):
+    """`.cache/grafik/<key>.json` is keyed by public inputs only (function, numbers, chart code) and read
+    without any check, so an entry planted there is written to site/<P>/grafik/<id>.svg: forged bars, or an
+    SVG with a <script> served from the site's own origin. (The PDF renders without the chart cache.)"""
+    import dataclasses
+    import hashlib
+    import json
+
+    from macros import buku as buku_mod, grafik
+    from macros.edisi import muat_edisi
+
+    edisi = muat_edisi(chain.ROOT / "tests" / "fixtures" / "golden", PERIODE)
+    kode = edisi.kabupaten[0]
+    chart_id = f"piramida-{kode.replace('.', '-')}"
+    kunci = hashlib.sha256(json.dumps(["piramida", [edisi.dokumen["kelompok_umur"], kode], {"id": chart_id}],
+                                      sort_keys=True, default=str).encode() + buku_mod._GRAFIK_SOURCE).hexdigest()
+    cache = tmp_path / "grafik-cache"
+    cache.mkdir()
+    genuine = grafik.piramida(edisi.dokumen["kelompok_umur"], kode, id=chart_id)
+    evil = dataclasses.replace(genuine, svg='<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
+                                            '<text>1.000.000 jiwa</text></svg>')
+    (cache / f"{kunci}.json").write_text(json.dumps(dataclasses.asdict(evil)))
+    site = tmp_path / "site"
+    buku_mod.Buku(edisi, grafik_dir=site, cache_dir=cache).grafik_piramida()
+    assert "<script" not in (site / f"{chart_id}.svg").read_text()
