@@ -17,7 +17,9 @@ from mkdocs.structure.files import File
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:   # hooks are loaded by path; the macros package lives beside this file
-    sys.path.insert(0, str(ROOT))
+    # appended, not put first: a build of another project folder inside a long-lived process (tests, a
+    # Dask client) must not shadow the running package for the processes it starts later
+    sys.path.append(str(ROOT))
 
 from macros.edisi import daftar_edisi, muat_edisi  # noqa: E402
 from macros.halaman import halaman_edisi  # noqa: E402
