@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -135,7 +136,8 @@ def _build_site(root: Path, data_dir: Path, site_dir: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    try:
+    saved_path = list(sys.path)   # mkdocs-macros puts the project folder first in sys.path for good: a book
+    try:                           # of another folder would then shadow `agregat` for processes started later
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
         config.extra["data_dir"] = str(data_dir)
         config.plugins.on_startup(command="build", dirty=False)
@@ -143,6 +145,7 @@ def _build_site(root: Path, data_dir: Path, site_dir: Path) -> None:
             build(config)
         finally:
             config.plugins.on_shutdown()
+            sys.path[:] = saved_path
     except (MkDocsException, SystemExit) as exc:
         # mkdocs-macros (on_error_fail) stops the build with SystemExit after logging the page and the error
         reason = str(exc) if isinstance(exc, MkDocsException) else "makro gagal (lihat pesan di atas)"
