@@ -26,7 +26,6 @@ HOLE = pytest.mark.xfail(strict=True, reason="red team: confirmed hole, see the 
 
 # ---- hole 5: commit order, walked around by putting the attacker's branch on the first-parent line ---------
 
-@HOLE
 def test_redteam_first_parent_swap_lets_a_revoked_key_sign_by_backdating(registered, tmp_path, keys, capsys):
     """The revoked Kabid key signs `koreksi` on a branch forked before the revocation; main is then merged
     INTO that branch (merge's first parent = the attacker's commit) and main is fast-forwarded to the merge
