@@ -426,9 +426,9 @@ def cmd_approve(args) -> int:
         if args.copies is None or args.copies < 1:
             raise UsageError("Langkah final perlu --copies N: jumlah eksemplar yang dicetak (≥ 1).")
         print(f"Menyiapkan PDF final {periode} untuk dicatat sha256-nya (dibuat ulang dari data yang disetujui, tidak diambil dari cache) …")
-        rincian = rincian_final(root, data_dir, periode, config.sidik_jari_akar, args.ukuran, args.copies)
+        rincian = rincian_final(root, data_dir, periode, config, args.ukuran, args.copies)
     tindakan = Tindakan(args.step, args.decision, args.notes, args.arahan, rincian)
-    statement, path = approve(root, data_dir, periode, tindakan, args.key, config.sidik_jari_akar,
+    statement, path = approve(root, data_dir, periode, tindakan, args.key, config,
                               _waktu(args.waktu), commit=not args.no_commit)
     print(f"Langkah {statement.nomor_langkah} '{statement.langkah}' ({statement.keputusan}) ditandatangani "
           f"{statement.principal}: {cli.shown(path)}" + ("" if args.no_commit else " (di-commit)"))
@@ -446,7 +446,7 @@ def cmd_register(args) -> int:
     except ValueError:
         raise UsageError(f"--date '{args.date}' bukan tanggal YYYY-MM-DD.") from None
     statement, rantai = register(root, data_dir, periode, args.number, tanggal, args.copies, args.to, args.key,
-                                 config.sidik_jari_akar, _waktu(args.waktu), commit=not args.no_commit)
+                                 config, _waktu(args.waktu), commit=not args.no_commit)
     out_dir = args.out_dir or root / "distribusi" / periode
     written = distribusi(rantai, config, out_dir) if not args.no_commit else []
     print(f"Registrasi {periode} nomor {statement.rincian['nomor_surat']} ditandatangani {statement.principal}.")
