@@ -717,6 +717,7 @@ def test_statement_deleted_then_added_again_with_the_same_bytes(repo, capsys):
 
 def test_an_edition_folder_outside_the_repository_is_a_clear_error(registered, tmp_path):
     from agregat import pengesahan, verifikasi
+    from agregat.config import load_config
     from agregat.errors import UsageError
 
     outside = tmp_path / "di-luar" / "data"
