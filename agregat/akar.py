@@ -264,10 +264,25 @@ def _authorised(states: list[Setelan], old: Setelan, new: Setelan) -> bool:
 
 # ---- the check ----------------------------------------------------------------------------------------
 
+def _first_pin(riwayat: urutan.Riwayat, settings: dict[str, Setelan]) -> tuple[str, Setelan] | None:
+    """The anchor: the first commit (parents first) that pins a root where its first parent pinned none."""
+    for sha in riwayat.topo:
+        parents = riwayat.induk[sha]
+        if settings[sha].sidik_jari and not (settings[parents[0]].sidik_jari if parents else ""):
+            return sha, settings[sha]
+    return None
+
+
+def jangkar_pertama(repo, riwayat: urutan.Riwayat, config_path: str) -> str | None:
+    """The commit that first pinned a root in the history of `config_path` (None: never pinned)."""
+    found = _first_pin(riwayat, setelan_riwayat(repo, riwayat.topo, config_path))
+    return found[0] if found else None
+
+
 def periksa(repo, riwayat: urutan.Riwayat, config_path: str) -> Jangkar:
     """The trust root at `riwayat.ujung`, checked across the whole history of `config_path`."""
     settings = setelan_riwayat(repo, riwayat.topo, config_path)
-    anchor: tuple[str, Setelan] | None = None
+    anchor = _first_pin(riwayat, settings)
     chains: dict[str, list[Setelan]] = {}
     unauthorised: list[tuple[str, Setelan, Setelan]] = []
     problems: list[tuple[int, str, str]] = []
@@ -284,9 +299,7 @@ def periksa(repo, riwayat: urutan.Riwayat, config_path: str) -> Jangkar:
         if new == old or (not new.sidik_jari and not old.sidik_jari):
             continue
         if not old.sidik_jari:
-            if anchor is None:
-                anchor = (sha, new)
-            elif new != anchor[1]:
+            if new != anchor[1]:
                 problems.append((EXIT_REGISTRY, config_path, f"commit {sha[:12]} menyematkan kunci akar dari awal "
                                  f"({new.teks()}), padahal riwayat ini sudah dijangkarkan di commit "
                                  f"{anchor[0][:12]} ({anchor[1].teks()}). Dua sematan awal yang berbeda (riwayat "
@@ -295,10 +308,17 @@ def periksa(repo, riwayat: urutan.Riwayat, config_path: str) -> Jangkar:
         if not _authorised(chain_at(sha), old, new):
             unauthorised.append((sha, old, new))
     tip = settings[riwayat.ujung]
-    if anchor is None or not tip.sidik_jari:
+    if anchor is None:
         problems.append((EXIT_REGISTRY, config_path, "tidak menyematkan kunci akar di commit yang diperiksa "
                          "(pengesahan.sidik_jari_akar). Jalankan `python build.py officials init` lalu commit."))
-        return Jangkar(tip, riwayat.ujung, anchor[0] if anchor else "", (), problems)
+        return Jangkar(tip, riwayat.ujung, "", (), problems)
+    if not tip.sidik_jari:
+        removed = next((sha for sha, _, new in reversed(unauthorised) if new == tip), riwayat.ujung)
+        problems.append((EXIT_REGISTRY, config_path, f"sematan kunci akar dihapus (commit {removed[:12]}), padahal "
+                         f"riwayat ini dijangkarkan di commit {anchor[0][:12]} ({anchor[1].teks()}); menghapus "
+                         "sematan tidak dapat disahkan rotasi. Registri dan pernyataan tidak dipercaya. Kembalikan "
+                         "sematan yang sah (git revert commit itu)."))
+        return Jangkar(tip, riwayat.ujung, anchor[0], (), problems)
     states, rotations, found = rantai_rotasi(tree_files(repo.commit(riwayat.ujung), ROTASI_DIR) or {}, anchor[1])
     problems += found
     jangkar = Jangkar(tip, _set_at(riwayat, settings), anchor[0], tuple(rotations), problems)
@@ -315,7 +335,7 @@ def periksa(repo, riwayat: urutan.Riwayat, config_path: str) -> Jangkar:
     if tip != states[-1] and not any(p[0] == EXIT_REGISTRY and p[1] == config_path for p in problems):
         where = rotations[-1].path if rotations else "jangkar"
         problems.append((EXIT_REGISTRY, config_path, f"menyebut {tip.teks()}, tetapi rantai rotasi berakhir di "
-                         f"{states[-1].teks()} ({where}). Sesuaikan kabupaten.yml dengan rotasi terakhir yang sah."))
+                         f"{states[-1].teks()} ({where}). Sesuaikan {config_path} dengan rotasi terakhir yang sah."))
     return jangkar
 
 

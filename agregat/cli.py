@@ -312,7 +312,7 @@ def cmd_build(args) -> int:
             raise UsageError("--final perlu --period PERIODE (satu edisi yang sudah disahkan) dan tidak bisa "
                              "bersama --no-pdf.")
         root, data_dir, config, periode = cli_pengesahan.chain_context(args)
-        pengesahan = {periode: final_gate(root, data_dir, periode, config.sidik_jari_akar)}
+        pengesahan = {periode: final_gate(root, data_dir, periode, config)}
     return _build(args.data_dir, final=False, pdf=not args.no_pdf, ukuran=args.ukuran, periods=periods,
                   pengesahan=pengesahan, config_path=args.config)
 
@@ -379,9 +379,9 @@ def _final_editions(data_dir: Path, config_path: Path) -> dict[str, list[dict]]:
         return {}
     found = {}
     try:
-        pin = load_config(config_path).sidik_jari_akar
+        config = load_config(config_path)
         for periode in candidates:
-            rantai = periksa(data_dir.parent, data_dir, periode, pin)
+            rantai = periksa(data_dir.parent, data_dir, periode, config)
             if rantai.sah and rantai.langkah("final"):
                 found[periode] = lembar_pengesahan(rantai)
             elif not rantai.sah:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from . import cli
+from .gitobjek import config_in_repo
 from .errors import EXIT_OK, UsageError
 
 
@@ -197,8 +198,9 @@ def approval_commands(commands, common_options) -> None:
     tte.add_argument("--location", metavar="TEKS", help="lokasi penandatanganan (bawaan: ibu kota di kabupaten.yml)")
 
 
-def chain_context(args):
-    """(repo root, data dir, root fingerprint, period) for the approval commands."""
+def chain_context(args, require_pin: bool = True):
+    """(repo root, data dir, config, period) for the approval commands; without `require_pin`, a working-tree
+    configuration pinning no root is let through (verify then reports what the history says)."""
     from .config import load_config
     from .errors import RegistryError
     from .gitobjek import open_repo
@@ -206,7 +208,7 @@ def chain_context(args):
 
     periode = str(Periode.parse(args.period))
     config = load_config(args.config)
-    if not config.sidik_jari_akar:
+    if require_pin and not config.sidik_jari_akar:
         raise RegistryError(f"Sidik jari kunci akar belum dipasang di {cli.shown(args.config)} "
                             "(pengesahan.sidik_jari_akar). Jalankan dulu `python build.py officials init "
                             "--root-pubkey KUNCI_AKAR.pub`.")
@@ -235,9 +237,10 @@ def cmd_verify(args) -> int:
     from . import verifikasi
     from .pengesahan import laporan_status, periksa_pdf
 
-    if _no_approvals_yet(args):
+    history = _approvals_history(args)
+    if history is None:
         return EXIT_OK
-    root, data_dir, config, periode = chain_context(args)
+    root, data_dir, config, periode = chain_context(args, require_pin=not history)
     rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar, ref=args.ref,
                                 data_prefix=data_dir.relative_to(root).as_posix(),
                                 config_path=config_in_repo(root, args.config))
@@ -258,12 +261,6 @@ def cmd_verify(args) -> int:
     for temuan in rantai.temuan:
         print(f"  [{temuan.kode}] {temuan}", file=sys.stderr)
     return rantai.kode_keluar
-
-
-def config_in_repo(root: Path, config_path: Path) -> str | None:
-    """The configuration's path inside the repository at `root` (POSIX), None when it lies outside."""
-    relative = os.path.relpath(os.path.realpath(config_path), os.path.realpath(root))
-    return None if relative == ".." or relative.startswith(".." + os.sep) else Path(relative).as_posix()
 
 
 def trust_report(rantai) -> list[str]:
@@ -298,29 +295,35 @@ def _tte_root_findings(rantai, config, config_path: Path) -> list:
                               "commit sertifikat, konfigurasi dan approvals/akar/ bersama.")]
 
 
-def _no_approvals_yet(args) -> bool:
-    """True (after saying so) when nothing about approvals is committed yet: no root pinned, no registry and no
-    statement of the period at the ref — a draft edition on its way, which verify accepts (CI on data PRs)."""
+def _approvals_history(args) -> bool | None:
+    """None (after saying so) when nothing about approvals was EVER committed: the working-tree configuration
+    pins no root, no commit reachable from the ref pinned one (agregat.akar.jangkar_pertama) and none touched
+    approvals/ (its README aside) — a draft edition on its way, which verify accepts (CI on data PRs). Otherwise whether the
+    history anchored a root (True: verify then checks everything against that anchor, even when the pin was
+    removed since)."""
     from .config import load_config
     import posixpath
 
-    from .gitobjek import edition_tree_files, open_repo, path_in_repo, resolve, tree_files
+    from . import akar, urutan
+    from .gitobjek import edition_tree_files, open_repo, path_in_repo, resolve
     from .periode import Periode
 
     if load_config(args.config).sidik_jari_akar:
-        return False
+        return True
     periode = str(Periode.parse(args.period))
     data_dir = Path(args.data_dir).resolve()
     repo = open_repo(data_dir if data_dir.exists() else Path.cwd())
     commit = resolve(repo, args.ref)
-    committed = tree_files(commit, "approvals") or {}
-    if "approvals/pejabat.yml" in committed or any(p.startswith(f"approvals/{periode}/") for p in committed):
+    config_path = config_in_repo(Path(repo.working_tree_dir), args.config)
+    if config_path is not None and akar.jangkar_pertama(repo, urutan.baca(repo, commit.hexsha), config_path):
+        return True
+    if repo.git.rev_list("-1", "--full-history", commit.hexsha, "--", "approvals", ":(exclude)approvals/README.md"):
         return False
     edition = posixpath.normpath(f"{path_in_repo(repo, data_dir)}/{periode}")
     edition_tree_files(commit, edition)   # a draft, yet never an edition breaking the folder rule
     print(f"Belum ada pengesahan untuk {periode}: registri pejabat belum disiapkan (`python build.py officials "
           "init`) dan belum ada pernyataan. Tidak ada yang diperiksa; edisi ini masih draf.")
-    return True
+    return None
 
 
 def _signed_pdf_findings(rantai, signed: Path, roots: list[Path], config_path: Path) -> list:
@@ -423,9 +426,9 @@ def cmd_approve(args) -> int:
         if args.copies is None or args.copies < 1:
             raise UsageError("Langkah final perlu --copies N: jumlah eksemplar yang dicetak (≥ 1).")
         print(f"Menyiapkan PDF final {periode} untuk dicatat sha256-nya (dibuat ulang dari data yang disetujui, tidak diambil dari cache) …")
-        rincian = rincian_final(root, data_dir, periode, config.sidik_jari_akar, args.ukuran, args.copies)
+        rincian = rincian_final(root, data_dir, periode, config, args.ukuran, args.copies)
     tindakan = Tindakan(args.step, args.decision, args.notes, args.arahan, rincian)
-    statement, path = approve(root, data_dir, periode, tindakan, args.key, config.sidik_jari_akar,
+    statement, path = approve(root, data_dir, periode, tindakan, args.key, config,
                               _waktu(args.waktu), commit=not args.no_commit)
     print(f"Langkah {statement.nomor_langkah} '{statement.langkah}' ({statement.keputusan}) ditandatangani "
           f"{statement.principal}: {cli.shown(path)}" + ("" if args.no_commit else " (di-commit)"))
@@ -443,7 +446,7 @@ def cmd_register(args) -> int:
     except ValueError:
         raise UsageError(f"--date '{args.date}' bukan tanggal YYYY-MM-DD.") from None
     statement, rantai = register(root, data_dir, periode, args.number, tanggal, args.copies, args.to, args.key,
-                                 config.sidik_jari_akar, _waktu(args.waktu), commit=not args.no_commit)
+                                 config, _waktu(args.waktu), commit=not args.no_commit)
     out_dir = args.out_dir or root / "distribusi" / periode
     written = distribusi(rantai, config, out_dir) if not args.no_commit else []
     print(f"Registrasi {periode} nomor {statement.rincian['nomor_surat']} ditandatangani {statement.principal}.")

@@ -73,6 +73,13 @@ def edition_tree_files(commit, prefix: str) -> dict[str, bytes] | None:
     return {name: item.data_stream.read() for name, item in named.items()}
 
 
+def config_in_repo(root: Path, config_path: Path) -> str | None:
+    """The configuration's path inside the repository at `root` (POSIX), None when it lies outside: the
+    path whose history anchors the trust root (agregat.akar)."""
+    relative = os.path.relpath(os.path.realpath(config_path), os.path.realpath(root))
+    return None if relative == ".." or relative.startswith(".." + os.sep) else Path(relative).as_posix()
+
+
 def path_in_repo(repo, path: Path) -> str:
     """`data/2025-S1`: where `path` lives inside the repository (POSIX); UsageError when outside it."""
     root = os.path.realpath(repo.working_tree_dir)

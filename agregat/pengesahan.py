@@ -17,7 +17,8 @@ from . import pernyataan, sshsig, verifikasi
 from .atomik import write_atomic
 from .digest import edition_digest, file_sha256
 from .errors import EXIT_DATA_CHANGED, EXIT_PDF_MISMATCH, RefusedError, UsageError
-from .gitobjek import open_repo, path_in_repo
+from .config import Config
+from .gitobjek import config_in_repo, open_repo, path_in_repo
 from .periode import WITA
 
 #: The rows of the lembar pengesahan (macros.cetak.PEJABAT, in that order) per role.
@@ -39,21 +40,24 @@ class Tindakan:
     rincian: dict | None = None
 
 
-def periksa(repo_dir: Path, data_dir: Path, periode: str, sidik_jari_akar: str) -> verifikasi.Rantai:
-    """The chain at HEAD, with the edition folder `data_dir` taken relative to the repository."""
+def periksa(repo_dir: Path, data_dir: Path, periode: str, config: Config) -> verifikasi.Rantai:
+    """The chain at HEAD, with the edition folder `data_dir` taken relative to the repository and the trust
+    root anchored in the history of the configuration `config` was read from (`--config`, `config.path`),
+    never of another configuration file in the repository."""
     repo = open_repo(repo_dir)
-    return verifikasi.periksa(Path(repo.working_tree_dir), periode, sidik_jari_akar,
-                              data_prefix=path_in_repo(repo, data_dir))
+    root = Path(repo.working_tree_dir)
+    return verifikasi.periksa(root, periode, config.sidik_jari_akar, data_prefix=path_in_repo(repo, data_dir),
+                              config_path=config_in_repo(root, config.path) if config.path else None)
 
 
 # ---- approve --------------------------------------------------------------------------------------
 
-def approve(repo_dir: Path, data_dir: Path, periode: str, tindakan: Tindakan, key: Path, sidik_jari_akar: str,
+def approve(repo_dir: Path, data_dir: Path, periode: str, tindakan: Tindakan, key: Path, config: Config,
             waktu: dt.datetime | None = None, commit: bool = True) -> tuple[pernyataan.Pernyataan, Path]:
     """Sign the next step of `periode`'s chain with `key`; return the statement and its file."""
     repo = open_repo(repo_dir)
     root = Path(repo.working_tree_dir)
-    rantai = periksa(root, data_dir, periode, sidik_jari_akar)
+    rantai = periksa(root, data_dir, periode, config)
     if not rantai.sah:
         raise RefusedError("Rantai pengesahan yang sudah di-commit belum sah, jadi langkah baru tidak dapat "
                            "ditambahkan: " + "; ".join(map(str, rantai.temuan[:3]))
@@ -237,13 +241,13 @@ def lembar_pengesahan(rantai: verifikasi.Rantai) -> list[dict]:
             for _, row in sorted(rows.items(), key=lambda kv: ROLE_ROW[kv[0]])]
 
 
-def rincian_final(repo_dir: Path, data_dir: Path, periode: str, sidik_jari_akar: str, ukuran: str,
+def rincian_final(repo_dir: Path, data_dir: Path, periode: str, config: Config, ukuran: str,
                   eksemplar: int) -> dict:
     """The `final` step's fields: the sha256 of the final PDF rendered now from the approved edition (never a
     file taken from a cache: agregat.book.fresh_pdf), paper, copies."""
     from . import book
 
-    rows = final_gate(repo_dir, data_dir, periode, sidik_jari_akar)
+    rows = final_gate(repo_dir, data_dir, periode, config)
     made = book.fresh_pdf(book.PROJECT_ROOT, Path(data_dir), periode, ukuran, rows)
     return {"pdf_sha256": made.sha256, "ukuran": ukuran, "eksemplar": eksemplar}
 
@@ -280,10 +284,10 @@ def _through(rantai: verifikasi.Rantai, last: str) -> set[str]:
     return set(names[:names.index(last) + 1])
 
 
-def final_gate(repo_dir: Path, data_dir: Path, periode: str, sidik_jari_akar: str) -> list[dict]:
+def final_gate(repo_dir: Path, data_dir: Path, periode: str, config: Config) -> list[dict]:
     """Refuse a final build until the chain at HEAD is valid through `arahan` and the working-tree edition
     is the approved one; return the lembar pengesahan rows."""
-    rantai = periksa(repo_dir, data_dir, periode, sidik_jari_akar)
+    rantai = periksa(repo_dir, data_dir, periode, config)
     if not rantai.sah:
         raise RefusedError(f"PDF final {periode} belum dapat dibuat: rantai pengesahan tidak sah — "
                            + "; ".join(map(str, rantai.temuan[:3]))
@@ -367,7 +371,7 @@ def _jam(when: dt.datetime) -> str:
 # ---- registration and distribution ------------------------------------------------------------------
 
 def register(repo_dir: Path, data_dir: Path, periode: str, nomor: str, tanggal: dt.date, eksemplar: int,
-             penerima: list[str], key: Path, sidik_jari_akar: str, waktu: dt.datetime | None = None,
+             penerima: list[str], key: Path, config: Config, waktu: dt.datetime | None = None,
              commit: bool = True) -> tuple[pernyataan.Pernyataan, verifikasi.Rantai]:
     """Sign the `registrasi` step (number, date, copies per recipient, recipients)."""
     penerima = [name.strip() for name in penerima if name.strip()]
@@ -376,15 +380,15 @@ def register(repo_dir: Path, data_dir: Path, periode: str, nomor: str, tanggal: 
                            "satu --to (penerima).")
     if len(set(penerima)) != len(penerima):
         raise RefusedError("Ada penerima yang disebut dua kali di --to; sebut setiap penerima sekali.")
-    rantai = periksa(repo_dir, data_dir, periode, sidik_jari_akar)
+    rantai = periksa(repo_dir, data_dir, periode, config)
     final = rantai.langkah("final") if rantai.sah else None
     if final is not None and eksemplar * len(penerima) > final.pernyataan.rincian["eksemplar"]:
         raise RefusedError(f"{eksemplar} eksemplar × {len(penerima)} penerima melebihi "
                            f"{final.pernyataan.rincian['eksemplar']} eksemplar yang dicetak (langkah final).")
     tindakan = Tindakan("registrasi", rincian={"nomor_surat": nomor.strip(), "tanggal_surat": tanggal.isoformat(),
                                                "eksemplar": eksemplar, "penerima": penerima})
-    statement, _ = approve(repo_dir, data_dir, periode, tindakan, key, sidik_jari_akar, waktu, commit)
-    return statement, periksa(repo_dir, data_dir, periode, sidik_jari_akar)
+    statement, _ = approve(repo_dir, data_dir, periode, tindakan, key, config, waktu, commit)
+    return statement, periksa(repo_dir, data_dir, periode, config)
 
 
 def distribusi(rantai: verifikasi.Rantai, config, out_dir: Path) -> list[Path]:

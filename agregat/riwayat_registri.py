@@ -5,11 +5,12 @@ time is whatever its signer wrote, so a revoked key could sign "a week earlier".
 choose is where the statement's commit sits in the history (agregat.urutan). Hence, for every statement
 (the commit that first added it, `ditambahkan`):
 
-* Entry: its key and the role entry it signs under must already be in the registry of a commit BEFORE the
-  statement's commit (a parent of it, or the first-parent commit before the one that brought it in).
+* Entry: its key and the role entry it signs under must already be in the registry of a parent of the
+  statement's commit, i.e. the statement's commit descends from the registry commit that added them.
   A statement added in the same commit as its key or role is refused: nothing shows which came first.
-* End: when a registry commit ended (or removed) that key or that role entry, the statement must have been
-  committed before that commit; otherwise it is refused whatever time it claims. A registry commit that
+* End: when a registry commit ended (or removed) that key or that role entry, the statement's commit must
+  be a proper ancestor of that commit (urutan.Riwayat.sebelum); otherwise (a descendant, or on a line
+  unrelated to it) it is refused whatever time it claims. A registry commit that
   ends a role or key with a date still to come therefore ends it at once for new statements: end a role
   or key once its holder has signed what they still had to sign.
 
@@ -50,12 +51,9 @@ class RiwayatRegistri:
     perubahan: list[Perubahan]                  # every change, in a listing order consistent with history
 
     def _before(self, commit: str) -> list[Registri]:
-        """The registries a commit was made on: its parents' and the first-parent one before it came in."""
-        found = [self.registri[p] for p in self.riwayat.induk.get(commit, ()) if p in self.registri]
-        earlier = self.riwayat.sebelum_masuk(commit)
-        if earlier is not None and earlier in self.registri:
-            found.append(self.registri[earlier])
-        return found
+        """The registries a commit was made on: those of its parents (ancestry only, never the first-parent
+        line, whose shape whoever merges chooses; see agregat.urutan)."""
+        return [self.registri[p] for p in self.riwayat.induk.get(commit, ()) if p in self.registri]
 
     def kunci_masuk(self, commit: str, principal: str, publik: str) -> bool:
         return any(_key_of(r, principal, publik) is not None for r in self._before(commit))

@@ -7,10 +7,11 @@ force-push. So the approvals bind time to commit order (see agregat.riwayat_regi
     riwayat = urutan.baca(repo, commit_sha)
     riwayat.sebelum(a, b)      # a was committed before b (see `sebelum` for the exact rule)
 
-The order is partial on purpose. `a` comes before `b` when `a` is a proper ancestor of `b` (b was made on
-top of a), or when `a` entered the first-parent line of the ref (the line of `main`) at an earlier commit
-than `b` did. Two commits brought in by the same merge, neither an ancestor of the other, are NOT ordered:
-whoever makes the merge chooses its shape, so neither may claim to be first.
+The order is partial on purpose: `a` comes before `b` only when `a` is a proper ancestor of `b` (b was made
+on top of a). Commits on lines that are not ancestors of each other are NOT ordered, whatever the shape of
+the merges that joined them: whoever makes a merge chooses which parent is first (merging `main` into an old
+branch and fast-forwarding `main` to it puts that branch on the first-parent line), so the first-parent
+line is no timeline and is used for listing only.
 """
 
 from __future__ import annotations
@@ -47,20 +48,13 @@ class Riwayat:
         return self._leluhur[commit]
 
     def sebelum(self, a: str, b: str) -> bool:
-        """True when `a` was committed before `b`: `a` is a proper ancestor of `b`, or `a` entered the
-        first-parent line at an earlier commit than `b`. Never true for a == b."""
-        if a == b:
-            return False
-        return self.masuk[a] < self.masuk[b] or a in self.leluhur(b)
+        """True when `a` was committed before `b`, i.e. `a` is a proper ancestor of `b`. Never true for
+        a == b, nor for two commits of which neither is an ancestor of the other."""
+        return a != b and a in self.leluhur(b)
 
     def posisi(self, commit: str) -> tuple[int, int]:
         """A total order consistent with `sebelum`, for listing only (never for deciding)."""
         return self.masuk[commit], self.indeks[commit]
-
-    def sebelum_masuk(self, commit: str) -> str | None:
-        """The first-parent commit just before the one that brought `commit` in (None for the first)."""
-        index = self.masuk[commit]
-        return self.garis[index - 1] if index else None
 
 
 def baca(repo, ujung: str) -> Riwayat:

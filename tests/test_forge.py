@@ -4,6 +4,7 @@ forge/README.md says, and its shell steps work in a real git repository."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -133,6 +134,7 @@ def test_changed_periods_are_taken_from_data_and_approvals(tmp_path):
     ("approvals/pejabat.yml", "2024-S2 2025-S1"),             # the registry: every edition
     ("approvals/akar/0001.yml", "2024-S2 2025-S1"),           # a root rotation: every edition
     ("kabupaten.yml", "2024-S2 2025-S1"),                     # the pin or akar_tte: every edition
+    ("madiun.yml", "2024-S2 2025-S1"),                        # any configuration (a top-level *.yml) too
     ("sertifikat/akar-bsre.pem", "2024-S2 2025-S1"),          # a TTE root certificate: every edition
 ])
 def test_every_edition_is_verified_when_approvals_or_the_config_change(tmp_path, changed, verified):
@@ -163,6 +165,18 @@ def test_every_edition_is_verified_when_approvals_or_the_config_change(tmp_path,
     done = subprocess.run(["sh", "-e", "-c", f'BASE=origin/main\n{selection}\necho "VERIFY=$VERIFY_PERIODS"'],
                           cwd=repo, check=True, capture_output=True, text=True)
     assert done.stdout.rsplit("VERIFY=", 1)[1].split() == verified.split()
+
+
+def test_verify_build_and_diff_use_the_configuration_the_repository_names():
+    """The trust root is anchored in the history of the configuration given by --config: CI passes the
+    repository's one (BUKU_CONFIG) to every verify, build and diff, on GitHub and on GitLab."""
+    workflow, pipeline = load(BUKU), yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    assert workflow["env"]["BUKU_CONFIG"] == pipeline["variables"]["BUKU_CONFIG"] == "kabupaten.yml"
+    scripts = [s["run"] for job in workflow["jobs"].values() for s in job["steps"] if "run" in s]
+    scripts += ["\n".join(job["script"]) for job in (pipeline["periksa-mr"], pipeline["pages"])]
+    calls = [line for text in scripts for line in re.split(r"\n|;", text.replace("\\\n", " "))
+             if re.search(r"python build\.py (verify|build|diff)\b", line)]
+    assert len(calls) >= 10 and all('--config "$BUKU_CONFIG"' in line for line in calls), calls
 
 
 def test_gitlab_equivalent_runs_the_same_commands():

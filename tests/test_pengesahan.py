@@ -717,12 +717,13 @@ def test_statement_deleted_then_added_again_with_the_same_bytes(repo, capsys):
 
 def test_an_edition_folder_outside_the_repository_is_a_clear_error(registered, tmp_path):
     from agregat import pengesahan, verifikasi
+    from agregat.config import load_config
     from agregat.errors import UsageError
 
     outside = tmp_path / "di-luar" / "data"
     outside.mkdir(parents=True)
     with pytest.raises(UsageError, match="tidak berada di dalam repositori"):
-        pengesahan.periksa(registered, outside, PERIODE, "SHA256:x")
+        pengesahan.periksa(registered, outside, PERIODE, load_config(registered / "kabupaten.yml"))
     with pytest.raises(UsageError, match="tidak berada di dalam repositori"):
         verifikasi.periksa(registered, PERIODE, "SHA256:x", data_prefix="../di-luar/data")
 

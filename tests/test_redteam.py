@@ -19,14 +19,13 @@ from test_pengesahan import (PERIODE, forge, git, git_identity, keys, registered
                              run, through_arahan, golden_through_arahan, plant)  # noqa: F401
 
 from agregat import cli, pernyataan
-from agregat.errors import EXIT_NOT_AUTHORISED
+from agregat.errors import EXIT_NOT_AUTHORISED, EXIT_REGISTRY
 
 HOLE = pytest.mark.xfail(strict=True, reason="red team: confirmed hole, see the docstring")
 
 
 # ---- hole 5: commit order, walked around by putting the attacker's branch on the first-parent line ---------
 
-@HOLE
 def test_redteam_first_parent_swap_lets_a_revoked_key_sign_by_backdating(registered, tmp_path, keys, capsys):
     """The revoked Kabid key signs `koreksi` on a branch forked before the revocation; main is then merged
     INTO that branch (merge's first parent = the attacker's commit) and main is fast-forwarded to the merge
@@ -45,7 +44,6 @@ def test_redteam_first_parent_swap_lets_a_revoked_key_sign_by_backdating(registe
 
 # ---- verify's "no approvals yet" shortcut skips every history check ----------------------------------------
 
-@HOLE
 def test_redteam_wiping_the_pin_and_approvals_makes_verify_pass_an_approved_edition(repo, capsys):
     """One ordinary commit on top of an approved chain: the pin emptied in kabupaten.yml, approvals/ deleted,
     the numbers changed. `cli_pengesahan._no_approvals_yet` looks only at the tip, so `verify` prints "masih
@@ -59,8 +57,9 @@ def test_redteam_wiping_the_pin_and_approvals_makes_verify_pass_an_approved_edit
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "mulai ulang")
     before = snapshot(repo)
-    assert chain.verify(repo) != 0
+    assert chain.verify(repo) == EXIT_REGISTRY
     out, err = capsys.readouterr()
+    assert "masih draf" not in out and "sematan kunci akar dihapus" in err
     assert "Traceback" not in out + err and snapshot(repo) == before
 
 
@@ -159,3 +158,46 @@ def test_redteam_a_chart_planted_in_the_chart_cache_is_published_on_the_site(tmp
     site = tmp_path / "site"
     buku_mod.Buku(edisi, grafik_dir=site, cache_dir=cache).grafik_piramida()
     assert "<script" not in (site / f"{chart_id}.svg").read_text()
+
+
+# ---- approve / final gate / build's final detection anchor on the configuration given by --config ------------
+
+def _main(repo, config: str, command: str, *rest: str) -> int:
+    return cli.main([command, "--config", str(repo / config), *rest])
+
+
+def test_redteam_build_trusts_a_kabupaten_yml_pin_when_the_repository_uses_another_config(
+        golden_through_arahan, keys, tmp_path, monkeypatch, capsys):
+    """The repository uses madiun.yml (from `init`), whose approvals are not set up yet (no pin). An attacker
+    commits a kabupaten.yml pinning their own root, with their registry and a chain through `final` signed by
+    their keys. `build --config madiun.yml` must not take that chain as the edition's approval: the trust root
+    is anchored in the history of the configuration given, never of another file in the repository."""
+    from agregat import book
+
+    work, site, _ = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)   # the attacker's chain
+    config = (work / "kabupaten.yml").read_text()
+    (work / "madiun.yml").write_text(re.sub(r'sidik_jari_akar: "[^"]*"', 'sidik_jari_akar: ""', config))
+    git(work, "add", "madiun.yml")
+    git(work, "commit", "-q", "-m", "konfigurasi repositori")
+    capsys.readouterr()
+    book._RENDERED.clear()
+    shutil.rmtree(site)
+    assert _main(work, "madiun.yml", "build", "--period", PERIODE, "--data-dir", str(work / "data")) == 0
+    out, err = capsys.readouterr()
+    assert f"PDF draf {PERIODE}" in out and f"PDF final {PERIODE}" not in out
+    assert f"rantai pengesahan {PERIODE} tidak sah" in err and "Traceback" not in out + err
+
+
+def test_redteam_approve_anchors_on_the_config_given_not_on_kabupaten_yml(registered, tmp_path, keys, capsys):
+    """With the pinned configuration named madiun.yml, `approve --config madiun.yml` was always refused (the
+    anchor was read from kabupaten.yml, absent); now it signs, and verify accepts the chain."""
+    work = tmp_path / "repo"
+    shutil.copytree(registered, work)
+    git(work, "mv", "kabupaten.yml", "madiun.yml")
+    git(work, "commit", "-q", "-m", "konfigurasi bernama madiun.yml")
+    args = ["--period", PERIODE, "--data-dir", str(work / "data")]
+    assert _main(work, "madiun.yml", "approve", *args, "--step", "draf", "--key", str(keys / "admin"),
+                 "--waktu", "2025-07-10T09:00:00+08:00") == 0
+    assert _main(work, "madiun.yml", "verify", *args, "--no-pdf") == 0
+    out, err = capsys.readouterr()
+    assert "Rantai pengesahan 2025-S1 sah" in out and "Traceback" not in out + err
