@@ -81,13 +81,13 @@ def _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch):
     return work, tmp_path / "site", final.rincian["pdf_sha256"]
 
 
-@HOLE
 def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_through_arahan, keys, tmp_path,
-                                                                        monkeypatch):
+                                                                        monkeypatch, capsys):
     """README: "Setelah langkah final, setiap build edisi itu menerbitkan PDF final yang sama (byte demi byte)".
     A forged PDF planted in .cache/pdf/<key>.pdf with a record naming the key (every input of the key is public)
-    is published by the next `build` as "PDF final": `cached_pdf` checks the entry only against its own
-    record, never against the `final` statement's pdf_sha256."""
+    was published by the next `build` as "PDF final": `cached_pdf` checked the entry only against its own
+    record. Now a cache entry is used only when its sha256 is the `final` statement's pdf_sha256; else the PDF
+    is rendered again and the published bytes are the signed ones."""
     from agregat import book
 
     work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
@@ -95,24 +95,57 @@ def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_t
     plant(entry)
     book._RENDERED.clear()
     shutil.rmtree(site)                                   # a fresh publishing run (CI, or a new site folder)
+    capsys.readouterr()
     code = run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"))
     published = site / PERIODE / f"buku-data-agregat-{PERIODE}.pdf"
-    assert code != 0 or pernyataan.sha256(published.read_bytes()) == signed
+    assert code == 0 and pernyataan.sha256(published.read_bytes()) == signed
+    assert f"PDF final {PERIODE}" in capsys.readouterr().out
 
 
-@HOLE
+def test_redteam_build_refuses_a_final_pdf_whose_render_is_not_the_signed_one(golden_through_arahan, keys,
+                                                                               tmp_path, monkeypatch, capsys):
+    """The print on this machine no longer gives the signed bytes (here: the renderer appends one byte, as a
+    changed library or font would change some): with the cache entry planted too, `build` refuses with
+    PdfMismatch (26) and leaves the site byte for byte as it was."""
+    from agregat import book
+    from agregat.errors import EXIT_PDF_MISMATCH
+    from macros import cetak
+
+    work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
+    [entry] = (tmp_path / "cache" / "pdf").glob("*.pdf")
+    plant(entry)
+    book._RENDERED.clear()
+    real = cetak.buat_pdf
+
+    def changed_print(*args, **kwargs):
+        real(*args, **kwargs)
+        with open(args[2], "ab") as handle:
+            handle.write(b"%\n")
+    monkeypatch.setattr(cetak, "buat_pdf", changed_print)
+    before = snapshot(site)
+    capsys.readouterr()
+    code = run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"))
+    out, err = capsys.readouterr()
+    assert code == EXIT_PDF_MISMATCH and "bukan PDF final yang dicatat" in err and "situs tidak diubah" in err
+    assert "Traceback" not in out + err and snapshot(site) == before
+
+
 def test_redteam_build_publishes_a_final_pdf_of_uncommitted_numbers(golden_through_arahan, keys, tmp_path,
-                                                                   monkeypatch):
-    """After the final step, the working-tree numbers are edited (not committed). `cli._final_editions` checks
-    the chain at HEAD only (committed objects), not the working tree as `final_gate` does, so `build` renders
-    and publishes a "PDF final" — lembar pengesahan filled with the officials' names — of numbers nobody
-    approved."""
+                                                                   monkeypatch, capsys):
+    """After the final step, the working-tree numbers are edited (not committed). `cli._final_editions` checked
+    the chain at HEAD only (committed objects), so `build` rendered and published a "PDF final" of numbers
+    nobody approved. Now the build stops (DataChangedError, 20) and the site stays byte for byte."""
+    from agregat.errors import EXIT_DATA_CHANGED
+
     work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
     table = work / "data" / PERIODE / "indikator.yml"
     table.write_text(table.read_text().replace("penduduk: 14", "penduduk: 1000014", 1))
+    before = snapshot(site)
+    capsys.readouterr()
     code = run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"))
-    published = site / PERIODE / f"buku-data-agregat-{PERIODE}.pdf"
-    assert code != 0 or pernyataan.sha256(published.read_bytes()) == signed
+    out, err = capsys.readouterr()
+    assert code == EXIT_DATA_CHANGED and "bukan yang disahkan" in err and "git checkout" in err
+    assert "Traceback" not in out + err and snapshot(site) == before
 
 
 # ---- hole 10: recovery trusts any hidden `.P.lama.*` folder, even one that came from git -----------------
