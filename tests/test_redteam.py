@@ -150,18 +150,34 @@ def test_redteam_build_publishes_a_final_pdf_of_uncommitted_numbers(golden_throu
 
 # ---- hole 10: recovery trusts any hidden `.P.lama.*` folder, even one that came from git -----------------
 
-@HOLE
-def test_redteam_a_committed_retired_folder_is_published_as_an_edition_nobody_aggregated(tmp_path):
+def test_redteam_a_committed_retired_folder_is_published_as_an_edition_nobody_aggregated(tmp_path, capsys, monkeypatch):
     """An attacker commits `data/.2025-S2.lama.x/2025-S2/…` (forged numbers). CI's list of changed editions
-    (`^data/([0-9]{4}-S[12])/`) does not see it, so no diff note and no verify; the `pages` job's `build` then
-    calls `daftar_edisi`, whose `recover_interrupted` "puts back" the folder as data/2025-S2: an edition that
-    was never aggregated, reviewed or shown in any MR becomes the newest edition of the site."""
+    (`^data/([0-9]{4}-S[12])/`) does not see it, and the `pages` job's `build` called `daftar_edisi`, whose
+    `recover_interrupted` "put back" the folder as data/2025-S2: an edition never aggregated, reviewed or shown
+    in any MR became the newest edition of the site. Now the book's reader never restores: it refuses while a
+    retired folder exists (naming it), and `aggregate` refuses one that git tracks. (CI: test_forge.)"""
+    import subprocess
+
+    from agregat.atomik import recover_interrupted
+    from agregat.errors import EXIT_INPUT, EditionError
     from macros.edisi import daftar_edisi
 
     data = tmp_path / "data"
     hidden = data / ".2025-S2.lama.x" / "2025-S2"
     shutil.copytree(chain.ROOT / "tests" / "fixtures" / "golden" / PERIODE, hidden)
-    assert daftar_edisi(data) == []
+    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
+    before = snapshot(tmp_path)
+    with pytest.raises(EditionError, match=r"sisa penggantian edisi.*\.2025-S2\.lama\.x.*aggregate"):
+        daftar_edisi(data)
+    assert cli.main(["build", "--data-dir", str(data), "--no-pdf"]) == EXIT_INPUT
+    out, err = capsys.readouterr()
+    assert "Kesalahan:" in err and ".2025-S2.lama.x" in err and "Traceback" not in out + err
+    assert snapshot(tmp_path) == before
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-f", "data"], check=True)
+    with pytest.raises(EditionError, match="ada di git"):      # the write path: never restored from a commit
+        recover_interrupted(data, only=("2025-S2",))
+    assert not (data / "2025-S2").exists() and hidden.is_dir()
 
 
 # ---- the site's chart cache: a planted entry is published as the chart (and as same-origin SVG) -----------
