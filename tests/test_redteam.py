@@ -182,11 +182,14 @@ def test_redteam_a_committed_retired_folder_is_published_as_an_edition_nobody_ag
 
 # ---- the site's chart cache: a planted entry is published as the chart (and as same-origin SVG) -----------
 
-@HOLE
-def test_redteam_a_chart_planted_in_the_chart_cache_is_published_on_the_site(tmp_path):
-    """`.cache/grafik/<key>.json` is keyed by public inputs only (function, numbers, chart code) and read
-    without any check, so an entry planted there is written to site/<P>/grafik/<id>.svg: forged bars, or an
-    SVG with a <script> served from the site's own origin. (The PDF renders without the chart cache.)"""
+@pytest.mark.parametrize("ci", ["", "true"])
+def test_redteam_a_chart_planted_in_the_chart_cache_is_published_on_the_site(tmp_path, monkeypatch, ci):
+    """`.cache/grafik/<key>.json` is keyed by public inputs only (function, numbers, chart code) and was read
+    without any check, so an entry planted there was written to site/<P>/grafik/<id>.svg: an SVG with a
+    <script> served from the site's own origin, or forged bars. Now an entry whose SVG our chart writer could
+    not have made (script, handler, foreignObject, external link) is dropped and the chart drawn again; under
+    CI the cache is never read, so not even a well-formed forged chart is published there. (Outside CI,
+    `.cache/` is trusted like the code of the building machine: README. The PDF never reads the chart cache.)"""
     import dataclasses
     import hashlib
     import json
@@ -194,6 +197,7 @@ def test_redteam_a_chart_planted_in_the_chart_cache_is_published_on_the_site(tmp
     from macros import buku as buku_mod, grafik
     from macros.edisi import muat_edisi
 
+    monkeypatch.setenv("CI", ci)
     edisi = muat_edisi(chain.ROOT / "tests" / "fixtures" / "golden", PERIODE)
     kode = edisi.kabupaten[0]
     chart_id = f"piramida-{kode.replace('.', '-')}"
@@ -202,9 +206,18 @@ def test_redteam_a_chart_planted_in_the_chart_cache_is_published_on_the_site(tmp
     cache = tmp_path / "grafik-cache"
     cache.mkdir()
     genuine = grafik.piramida(edisi.dokumen["kelompok_umur"], kode, id=chart_id)
-    evil = dataclasses.replace(genuine, svg='<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
-                                            '<text>1.000.000 jiwa</text></svg>')
-    (cache / f"{kunci}.json").write_text(json.dumps(dataclasses.asdict(evil)))
     site = tmp_path / "site"
-    buku_mod.Buku(edisi, grafik_dir=site, cache_dir=cache).grafik_piramida()
-    assert "<script" not in (site / f"{chart_id}.svg").read_text()
+
+    def published(svg: str) -> str:
+        entry = cache / f"{kunci}.json"
+        entry.write_text(json.dumps(dataclasses.asdict(dataclasses.replace(genuine, svg=svg))))
+        (site / f"{chart_id}.svg").unlink(missing_ok=True)
+        buku_mod.Buku(edisi, grafik_dir=site, cache_dir=cache).grafik_piramida()
+        return (site / f"{chart_id}.svg").read_text()
+
+    evil = ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
+            '<text>1.000.000 jiwa</text></svg>')
+    assert published(evil) == genuine.svg
+    forged_bars = genuine.svg.replace("</svg>", "<text>1.000.000 jiwa</text></svg>")
+    assert grafik.svg_wajar(forged_bars)                      # well-formed: only CI refuses to take it
+    assert (published(forged_bars) == genuine.svg) == bool(ci)
