@@ -1,6 +1,7 @@
 """Atomic writes: readers see a file's old content or its new content, never half of it; a failed write
 leaves the old file byte for byte. Folders too (`swap_folder`): an edition is replaced whole, and a run
-killed in the middle is undone at the next start (`recover_interrupted`)."""
+killed in the middle is undone by the next write of that edition (`recover_interrupted`, write path only:
+readers refuse while a leftover exists, `retired_leftovers`)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import ctypes
 import errno
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .errors import EditionError
 
 
 @contextmanager
@@ -97,9 +101,10 @@ def exchange(first: Path, second: Path) -> bool:
 
 def recover_interrupted(parent: Path, only: tuple[str, ...] | None = None, tidy: bool = True) -> list[str]:
     """Undo what a killed `swap_folder` left in `parent`: a retired `.P.lama.*/P` is put back when `P` is
-    missing (a kill between the two renames of the fallback), then (with `tidy`; a reader that may run beside
-    a writer passes False) every retired and staging folder (`.P.lama.*`, `.P.baru.*`) is removed. Only for
-    the names in `only` when given. Returns the names put back. Called before an edition is read or written."""
+    missing (a kill between the two renames of the fallback), then (with `tidy`) every retired and staging
+    folder (`.P.lama.*`, `.P.baru.*`) is removed. Only for the names in `only` when given. Returns the names
+    put back. Called on the write path only (aggregate), never by a reader. A retired folder that git tracks
+    is never put back (EditionError): it came from a commit, not from a killed run here."""
     parent = Path(parent)
     if not parent.is_dir():
         return []
@@ -111,6 +116,13 @@ def recover_interrupted(parent: Path, only: tuple[str, ...] | None = None, tidy:
         if name is None or (only is not None and name not in only) or entry.is_symlink() or not entry.is_dir():
             continue
         target, inside = parent / name, Path(entry.path) / name
+        if RETIRED in entry.name and _tracked(Path(entry.path)):
+            from .digest import shown_name
+
+            raise EditionError(f"Folder {parent}/{shown_name(entry.name)} ada di git (di-commit), jadi bukan sisa penggantian edisi "
+                               "yang terputus di mesin ini dan tidak dipulihkan. Hapus folder itu dari git "
+                               f"(git rm -r), lalu ulangi; edisi {name} hanya dibuat oleh 'python build.py "
+                               "aggregate'.")
         if (RETIRED in entry.name and not os.path.lexists(target) and inside.is_dir()
                 and not inside.is_symlink()):
             os.rename(inside, target)
@@ -118,6 +130,27 @@ def recover_interrupted(parent: Path, only: tuple[str, ...] | None = None, tidy:
         if tidy:
             shutil.rmtree(entry.path, ignore_errors=True)
     return restored
+
+
+def retired_leftovers(parent: Path) -> list[str]:
+    """Names of the retired folders (`.P.lama.*`) in `parent`, sorted: what a killed `swap_folder` (or a
+    commit) left there. Readers refuse to publish while one exists; only the write path recovers it."""
+    try:
+        with os.scandir(parent) as scan:
+            return sorted(entry.name for entry in scan if RETIRED in entry.name and _leftover_of(entry.name)
+                          and entry.is_dir(follow_symlinks=False))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def _tracked(path: Path) -> bool:
+    """True when git tracks a file below `path` (False outside a repository or without git)."""
+    try:
+        done = subprocess.run(["git", "-C", str(path.parent), "ls-files", "-z", "--", path.name],
+                              capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and bool(done.stdout)
 
 
 def _leftover_of(entry: str) -> str | None:

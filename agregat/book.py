@@ -9,11 +9,15 @@ PDFs are kept in `.cache/pdf/<key>.pdf` (agregat.kunci.pdf_key: every byte of th
 templates, fonts, library versions and options), with `<key>.json` beside it: the key the PDF was made for
 and its sha256. The cache is only an optimisation of publishing: an entry is used when its record names the
 key recomputed now from the inputs and the file still has the recorded sha256, else the PDF is rendered
-again. The `final` step and `verify` never take a PDF from a cache (`fresh_pdf`).
+again. The `final` step and `verify` never take a PDF from a cache (`fresh_pdf`). After the `final` step an
+edition's PDF is published only as bytes whose sha256 is the one the statement recorded (`final_pdf`): a cache
+entry with other bytes is rendered again, and a render with other bytes stops the build before the site is
+touched (PdfMismatch).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -25,8 +29,8 @@ from pathlib import Path
 
 from .config import PROJECT_ROOT
 from .digest import file_sha256
-from .errors import EXIT_BOOK, AgregatError
-from .atomik import write_atomic
+from .errors import EXIT_BOOK, AgregatError, PdfMismatch
+from .atomik import write_atomic, write_atomic_bytes
 from .kunci import build_key, pdf_key
 
 CACHE_DIR = PROJECT_ROOT / ".cache"
@@ -71,11 +75,15 @@ def ensure_analisa(data_dir: Path, periods: list[str] | None = None) -> list[str
 
 def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir: Path | None = None,
                final: bool = False, pdf: bool = True, ukuran: str = "A4",
-               periods: list[str] | None = None, pengesahan: dict[str, list[dict]] | None = None) -> BookResult:
+               periods: list[str] | None = None, pengesahan: dict[str, list[dict]] | None = None,
+               final_pdf: dict | None = None) -> BookResult:
     """Build site/ and the PDFs; skip everything when nothing changed since the last build.
 
     `pengesahan` gives, per period, the signers shown on the final PDF's lembar pengesahan
-    (agregat.pengesahan.final_gate); a period given there always gets its final PDF."""
+    (agregat.pengesahan.final_gate); a period given there always gets its final PDF. `final_pdf` gives, per
+    period whose chain holds the `final` step, its agregat.pengesahan.PdfFinal: that PDF is made on its
+    paper and published only when its bytes have the recorded sha256, else PdfMismatch before anything of
+    the site is replaced."""
     from macros.edisi import daftar_edisi
 
     data_dir = Path(data_dir or root / "data")
@@ -85,29 +93,56 @@ def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir
         raise BookError(f"Belum ada edisi di {data_dir}. Jalankan 'python build.py aggregate' dulu.")
     periods = periods or editions
     analisa = ensure_analisa(data_dir)
-    pengesahan = pengesahan or {}
-    jobs = {p: (final or p in pengesahan, pengesahan.get(p)) for p in periods} if pdf else {}
+    pengesahan, final_pdf = pengesahan or {}, final_pdf or {}
+    jobs = {p: (final or p in pengesahan, final_pdf[p].ukuran if p in final_pdf else ukuran, pengesahan.get(p),
+                final_pdf[p].sha256 if p in final_pdf else None) for p in periods} if pdf else {}
     key = build_key(root, data_dir, editions,
-                    {p: pdf_key(root, data_dir / p, is_final, ukuran, rows) for p, (is_final, rows) in jobs.items()},
-                    {"pdf": pdf, "ukuran": ukuran, "periode": periods, "site": str(site_dir)})
+                    {p: pdf_key(root, data_dir / p, is_final, paper, rows) for p, (is_final, paper, rows, _) in jobs.items()},
+                    {"pdf": pdf, "ukuran": ukuran, "periode": periods, "site": str(site_dir),
+                     "final": {p: job[3] for p, job in jobs.items() if job[3]}})
     pdfs = {p: site_dir / p / pdf_name(p) for p in jobs}
     key_file = site_dir / KEY_FILE
     if _up_to_date(key_file, key, site_dir):
         return BookResult(site_dir, pdfs, True, analisa)
-    key_file.unlink(missing_ok=True)     # from here until success, the build is not up to date
     # The PDF (layout-bound, single-threaded) runs in its own process while MkDocs builds the site: the two
-    # cores work side by side.
+    # cores work side by side. The final PDFs are checked first: a mismatch leaves the site as it was.
     with ProcessPoolExecutor(max_workers=1) as pool:
-        pending = {p: pool.submit(cached_pdf, root, data_dir, p, is_final, ukuran, rows, True)
-                   for p, (is_final, rows) in jobs.items()}
+        try:
+            pending = {p: pool.submit(cached_pdf, root, data_dir, p, is_final, paper, rows, True, expected)
+                       for p, (is_final, paper, rows, expected) in jobs.items()}
+            checked = {p: _final_bytes(p, pending[p].result(), job[3]) for p, job in jobs.items() if job[3]}
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+        key_file.unlink(missing_ok=True)     # from here until success, the build is not up to date
         _build_site(root, data_dir, site_dir)
         for periode, target in pdfs.items():
             made = pending[periode].result()
             if made.rendered:
                 _RENDERED[made.key] = made.sha256
-            _copy(made.path, target)
+            if periode in checked:
+                write_atomic_bytes(target, checked[periode])
+            else:
+                _copy(made.path, target)
     _write_key(key_file, key, site_dir)
     return BookResult(site_dir, pdfs, False, analisa)
+
+
+def _final_bytes(periode: str, made: "PdfCetak", expected: str) -> bytes:
+    """The bytes of the final PDF to publish, read once and checked here against the sha256 the `final`
+    statement recorded (whatever happened to the cache file since `cached_pdf` looked at it)."""
+    data = made.path.read_bytes()
+    _require_final(periode, hashlib.sha256(data).hexdigest(), expected)
+    return data
+
+
+def _require_final(periode: str, actual: str, expected: str) -> None:
+    if actual != expected:
+        raise PdfMismatch(f"PDF final {periode} yang dibuat sekarang (sha256 {actual}) bukan PDF final yang dicatat "
+                          f"di langkah final ({expected}), jadi tidak diterbitkan dan situs tidak diubah. Kode "
+                          "cetak, fonta, atau versi pustaka di mesin ini berbeda dari saat langkah final: bangun "
+                          "dengan lingkungan yang sama (requirements.txt, fonta DejaVu), lalu periksa dengan "
+                          f"`python build.py verify --period {periode}`.")
 
 
 def _outputs(site_dir: Path) -> dict[str, int]:
@@ -164,14 +199,19 @@ class PdfCetak:
 
 
 def cached_pdf(root: Path, data_dir: Path, periode: str, final: bool, ukuran: str,
-               pengesahan: list[dict] | None = None, detail: bool = False):
+               pengesahan: list[dict] | None = None, detail: bool = False, expected: str | None = None):
     """The edition's PDF for publishing: the cache entry for the key recomputed now, when its record names that
-    key and the file still has the recorded sha256; else rendered (may run in a worker process). Returns the
-    path (or the `PdfCetak` with `detail`)."""
+    key and the file still has the recorded sha256 (and, with `expected`, that sha256 is `expected`: the final
+    PDF's, agregat.pengesahan.PdfFinal); else rendered (may run in a worker process). A render whose sha256 is
+    not `expected` is PdfMismatch. Returns the path (or the `PdfCetak` with `detail`)."""
     key = pdf_key(root, Path(data_dir) / periode, final, ukuran, pengesahan)
     path = _cache_path(key)
     sha = _entry_sha256(path, key)
+    if expected is not None and sha != expected:
+        sha = None
     made = PdfCetak(path, key, sha) if sha else _render(root, data_dir, periode, final, ukuran, pengesahan, key)
+    if expected is not None:
+        _require_final(periode, made.sha256, expected)
     return made if detail else made.path
 
 

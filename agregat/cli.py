@@ -324,10 +324,10 @@ def _build(data_dir: Path, final: bool, pdf: bool, ukuran: str = "A4", periods=N
     from .book import build_book
 
     started = time.perf_counter()
-    if pengesahan is None and pdf:
-        pengesahan = _final_editions(data_dir, config_path)
+    final_pdf = _final_editions(data_dir, config_path)
+    pengesahan = {**{p: made.pengesahan for p, made in final_pdf.items()}, **(pengesahan or {})}
     result = build_book(data_dir=data_dir, site_dir=DEFAULT_SITE_DIR, final=final, pdf=pdf, ukuran=ukuran,
-                        periods=periods, pengesahan=pengesahan)
+                        periods=periods, pengesahan=pengesahan, final_pdf=final_pdf)
     for periode in result.analisa_written:
         print(f"Draf Bab VII Analisa ditulis ke {shown(Path(data_dir) / periode / 'analisa.md')} "
               "(untuk disunting Kasi; tidak akan ditimpa).")
@@ -337,7 +337,7 @@ def _build(data_dir: Path, final: bool, pdf: bool, ukuran: str = "A4", periods=N
         print(f"Situs ditulis ke {shown(result.site_dir)} ({time.perf_counter() - started:.1f} s); "
               f"buka {shown(result.site_dir / 'index.html')}.")
     for periode, path in result.pdfs.items():
-        print(f"PDF {'final' if final or periode in (pengesahan or {}) else 'draf'} {periode}: {shown(path)}")
+        print(f"PDF {'final' if final or periode in pengesahan else 'draf'} {periode}: {shown(path)}")
     return EXIT_OK
 
 
@@ -367,30 +367,34 @@ def cmd_diff(args) -> int:
     return EXIT_OK
 
 
-def _final_editions(data_dir: Path, config_path: Path) -> dict[str, list[dict]]:
-    """Editions whose committed chain already holds a valid `final` step: their PDF is always the final one
-    (with the lembar pengesahan filled), so a later draft build never replaces the printed book."""
+def _final_editions(data_dir: Path, config_path: Path) -> dict:
+    """{periode: agregat.pengesahan.PdfFinal} of the editions in the working tree whose committed chain
+    already holds a valid `final` step: their PDF is always that final one (lembar pengesahan filled, the
+    bytes the statement recorded), so a later build never replaces the printed book. An edition whose
+    working-tree numbers are not the approved ones stops the whole build (DataChangedError), site untouched."""
     from .config import load_config
-    from .pengesahan import lembar_pengesahan, periksa
+    from .pengesahan import pdf_final, periksa
 
     approved = Path(data_dir).resolve().parent / "approvals"
-    candidates = sorted(p.name for p in approved.glob("*-S[12]") if p.is_dir()) if approved.is_dir() else []
+    candidates = sorted(p.name for p in approved.glob("*-S[12]")
+                        if p.is_dir() and (Path(data_dir) / p.name).is_dir()) if approved.is_dir() else []
     if not candidates:
         return {}
-    found = {}
+    chains = []
     try:
         config = load_config(config_path)
         for periode in candidates:
             rantai = periksa(data_dir.parent, data_dir, periode, config)
-            if rantai.sah and rantai.langkah("final"):
-                found[periode] = lembar_pengesahan(rantai)
-            elif not rantai.sah:
+            if rantai.sah:
+                chains.append(rantai)
+            else:
                 print(f"Peringatan: rantai pengesahan {periode} tidak sah; PDF-nya dibangun sebagai draf "
                       f"(lihat `python build.py verify --period {periode}`).", file=sys.stderr)
     except AgregatError as exc:
         print(f"Peringatan: pengesahan tidak dapat dibaca ({exc}); semua PDF dibangun sebagai draf.", file=sys.stderr)
         return {}
-    return found
+    found = {rantai.periode: pdf_final(rantai, data_dir) for rantai in chains}
+    return {periode: made for periode, made in found.items() if made is not None}
 
 
 # ---- presentation ---------------------------------------------------------------------------------

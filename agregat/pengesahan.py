@@ -16,8 +16,8 @@ from . import pejabat as pejabat_mod
 from . import pernyataan, sshsig, verifikasi
 from .atomik import write_atomic
 from .digest import edition_digest, file_sha256
-from .errors import EXIT_DATA_CHANGED, EXIT_PDF_MISMATCH, RefusedError, UsageError
 from .config import Config
+from .errors import EXIT_DATA_CHANGED, EXIT_PDF_MISMATCH, DataChangedError, RefusedError, UsageError
 from .gitobjek import config_in_repo, open_repo, path_in_repo
 from .periode import WITA
 
@@ -301,6 +301,33 @@ def final_gate(repo_dir: Path, data_dir: Path, periode: str, config: Config) -> 
                            f"yang disetujui ({rantai.digest_disetujui}). Kembalikan data yang disetujui "
                            "(git checkout -- data/).")
     return lembar_pengesahan(rantai)
+
+
+@dataclass(frozen=True)
+class PdfFinal:
+    """What `build` publishes for an edition whose chain holds a valid `final` step: the lembar pengesahan
+    rows, the paper, and the sha256 the `final` statement recorded (the only bytes it may publish)."""
+
+    pengesahan: list[dict]
+    ukuran: str
+    sha256: str
+
+
+def pdf_final(rantai: verifikasi.Rantai, data_dir: Path) -> PdfFinal | None:
+    """The final PDF `build` must publish for this (valid) chain, None when it holds no `final` step yet.
+    Refuses (DataChangedError) when the working-tree edition is not the approved one: its final PDF would be
+    of numbers nobody approved."""
+    item = rantai.langkah("final")
+    if item is None:
+        return None
+    digest = edition_digest(Path(data_dir) / rantai.periode)
+    if digest != rantai.digest_disetujui:
+        raise DataChangedError(f"PDF final {rantai.periode} tidak dibangun: isi data/{rantai.periode}/ (digest "
+                               f"{digest}) bukan yang disahkan di langkah final ({rantai.digest_disetujui}); situs "
+                               "tidak diubah. Kembalikan data yang disahkan (git checkout -- data/), atau mulai "
+                               "revisi baru (koreksi) untuk angka yang berubah.")
+    rincian = item.pernyataan.rincian
+    return PdfFinal(lembar_pengesahan(rantai), rincian["ukuran"], rincian["pdf_sha256"])
 
 
 # ---- status ---------------------------------------------------------------------------------------

@@ -181,15 +181,25 @@ class Buku:
         """A chart, from the cache when the same function already drew the same numbers.
 
         matplotlib takes ~0.2 s a chart and a book has ~40 of them per edition; the key covers the data,
-        the arguments and the chart code itself.
+        the arguments and the chart code itself. The key is public, so an entry is not proof of anything:
+        `.cache/` is trusted like the code of the machine that builds. Under CI (env `CI`) the cache is never
+        used (what is published is drawn in that run), and an entry whose SVG is not one our writer could
+        have made (`grafik.svg_wajar`: no script, foreignObject, handler or external link) is dropped and
+        the chart drawn again.
         """
-        if self.cache_dir is None:
+        if self.cache_dir is None or os.environ.get("CI"):
             return fungsi(*args, **kwargs)
         kunci = hashlib.sha256(json.dumps([fungsi.__name__, args, kwargs], sort_keys=True, default=str).encode()
                                + _GRAFIK_SOURCE).hexdigest()
         path = self.cache_dir / f"{kunci}.json"
         if path.is_file():
-            return grafik.Grafik(**json.loads(path.read_text(encoding="utf-8")))
+            try:
+                chart = grafik.Grafik(**json.loads(path.read_text(encoding="utf-8")))
+                if all(isinstance(v, str) for v in dataclasses.astuple(chart)) and grafik.svg_wajar(chart.svg):
+                    return chart
+            except (OSError, ValueError, TypeError):
+                pass
+            path.unlink(missing_ok=True)
         chart = fungsi(*args, **kwargs)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

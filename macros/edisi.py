@@ -12,8 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from agregat.atomik import recover_interrupted
-from agregat.digest import edition_entries, edition_periods, read_entry
+from agregat.atomik import retired_leftovers
+from agregat.digest import edition_entries, edition_periods, read_entry, shown_name
+from agregat.errors import EditionError
 from agregat.periode import Periode
 
 try:
@@ -96,8 +97,14 @@ def tanggal_panjang(date: dt.date) -> str:
 def daftar_edisi(data_dir: Path) -> list[str]:
     """Periods that have an edition in `data_dir`, oldest first (agregat.digest.edition_periods: anything in
     data/ that is not an edition, and any edition breaking the folder rule, is an EditionError — the book is
-    never built from it). An edition swap a killed run left half done is put back first."""
-    recover_interrupted(data_dir, tidy=False)
+    never built from it). A retired folder `.P.lama.*` (an edition swap a killed run left half done, or one
+    that came from a commit) is an EditionError too: the book never restores it (only `aggregate` does)."""
+    leftovers = retired_leftovers(data_dir)
+    if leftovers:
+        raise EditionError(f"Folder {data_dir} berisi sisa penggantian edisi yang terputus: "
+                           f"{'; '.join(map(shown_name, leftovers[:5]))}. Buku tidak dibangun selama sisa itu ada: "
+                           "jalankan lagi 'python build.py aggregate' untuk periode itu (memulihkan lalu "
+                           "membersihkannya), atau hapus folder itu bila tidak dikenal (jangan di-commit).")
     return edition_periods(data_dir)
 
 

@@ -51,6 +51,42 @@ class Grafik:
     alt: str
 
 
+_SVG, _XLINK = "{http://www.w3.org/2000/svg}", "{http://www.w3.org/1999/xlink}"
+_RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+#: Every element and attribute `_gambar` (matplotlib's SVG writer with `_RC`) emits; nothing else is accepted.
+_ELEMEN = {_SVG + name for name in ("svg", "title", "desc", "metadata", "defs", "style", "g", "path", "use",
+                                     "clipPath", "rect", "text", "tspan")} | {
+    _RDF + "RDF", "{http://creativecommons.org/ns#}Work", "{http://purl.org/dc/elements/1.1/}format",
+    "{http://purl.org/dc/elements/1.1/}type"}
+_ATRIBUT = {"aria-labelledby", "clip-path", "d", "height", "id", "role", "style", "transform", "type", "version",
+            "viewBox", "width", "x", "y", "class", _RDF + "resource", _XLINK + "href"}
+_URL_LUAR = re.compile(r"url\(\s*(?!['\"]?#)|@|javascript:|expression", re.IGNORECASE)
+
+
+def svg_wajar(svg: str) -> bool:
+    """True when `svg` could have come from `_gambar`: one `<svg` element of the SVG namespace, no prolog,
+    DOCTYPE, entity, comment or processing instruction, only the elements and attributes of `_ELEMEN` and
+    `_ATRIBUT`, links (`href`) to `#id` only, and no CSS reaching outside the file (`url(` other than
+    `url(#…)`, `@import`). No script, foreignObject, `on*` handler or external reference passes."""
+    import xml.etree.ElementTree as ET
+
+    if not isinstance(svg, str) or not svg.startswith("<svg") or "<!" in svg or "<?" in svg:
+        return False
+    try:
+        akar = ET.fromstring(svg)
+    except ET.ParseError:
+        return False
+    for elemen in akar.iter():
+        if elemen.tag not in _ELEMEN or not set(elemen.attrib) <= _ATRIBUT:
+            return False
+        if not elemen.attrib.get(_XLINK + "href", "#").startswith("#"):
+            return False
+        teks_css = " ".join([elemen.text or "" if elemen.tag == _SVG + "style" else "", *elemen.attrib.values()])
+        if _URL_LUAR.search(teks_css):
+            return False
+    return akar.tag == _SVG + "svg"
+
+
 def angka(nilai: float, desimal: int = 0, tanda: bool = False) -> str:
     """Gaya Indonesia: 1.234.567 dan 12,3 (the book's one formatter); `tanda` adds + to positive numbers."""
     return (selisih if tanda else bilangan)(nilai, desimal)

@@ -116,7 +116,7 @@ def test_changed_periods_are_taken_from_data_and_approvals(tmp_path):
     git(repo, "commit", "-q", "-m", "awal")
     git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
     git(repo, "checkout", "-q", "-b", "pr")
-    for path in ("data/2025-S1/penduduk.yml", "approvals/2024-S2/r1/01-draf.yml", "data/raw/x.csv",
+    for path in ("data/2025-S1/penduduk.yml", "approvals/2024-S2/r1/01-draf.yml",
                  "docs/index.md", "data/README.md"):
         (repo / path).parent.mkdir(parents=True, exist_ok=True)
         (repo / path).write_text("b\n", encoding="utf-8")
@@ -127,6 +127,36 @@ def test_changed_periods_are_taken_from_data_and_approvals(tmp_path):
     subprocess.run(["bash", "-e", "-c", run], cwd=repo, check=True, capture_output=True,
                    env={**os.environ, "BASE_REF": "main", "GITHUB_OUTPUT": str(output)})
     assert output.read_text(encoding="utf-8") == "periods=2024-S2 2025-S1\nverify_periods=2024-S2 2025-S1\n"
+
+
+@pytest.mark.parametrize("stray", ["data/.2025-S2.lama.x/2025-S2/penduduk.yml", "data/raw/register.csv",
+                                   "data/2025-S1/sub/penduduk.yml", "data/2025-s1/penduduk.yml"])
+def test_a_change_under_data_outside_an_edition_folder_fails_the_pr(tmp_path, stray):
+    """A committed retired folder `.P.lama.*` (which the book's reader once restored as an edition) or any
+    other path of data/ that is not an edition file nor data/README.md is invisible to the edition regex: the
+    PR (GitHub, bash) and the MR (GitLab, POSIX sh) fail, naming it."""
+    repo = tmp_path / "repo"
+    (repo / "data" / "2025-S1").mkdir(parents=True)
+    (repo / "data" / "2025-S1" / "penduduk.yml").write_text("a\n", encoding="utf-8")
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "awal")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    (repo / stray).parent.mkdir(parents=True, exist_ok=True)
+    (repo / stray).write_text("b\n", encoding="utf-8")
+    git(repo, "add", "-A", "-f")
+    git(repo, "commit", "-q", "-m", "selundupan")
+    output = tmp_path / "github_output"
+    run = step(load(BUKU)["jobs"]["periksa"], "edisi")["run"]
+    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", run], cwd=repo, capture_output=True, text=True,
+                          env={**os.environ, "BASE_REF": "main", "GITHUB_OUTPUT": str(output)})
+    assert done.returncode == 1 and "di luar folder edisi" in done.stdout and stray in done.stdout
+    items = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))["periksa-mr"]["script"]
+    first = next(i for i, item in enumerate(items) if item.startswith("PERIODS="))
+    selection = "\n".join(items[first:-1] + [items[-1].split("status=0")[0]])
+    done = subprocess.run(["sh", "-e", "-c", f"BASE=origin/main\n{selection}"], cwd=repo, capture_output=True,
+                          text=True)
+    assert done.returncode == 1 and "di luar folder edisi" in done.stdout and stray in done.stdout
 
 
 @pytest.mark.parametrize(("changed", "verified"), [

@@ -80,13 +80,13 @@ def _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch):
     return work, tmp_path / "site", final.rincian["pdf_sha256"]
 
 
-@HOLE
 def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_through_arahan, keys, tmp_path,
-                                                                        monkeypatch):
+                                                                        monkeypatch, capsys):
     """README: "Setelah langkah final, setiap build edisi itu menerbitkan PDF final yang sama (byte demi byte)".
     A forged PDF planted in .cache/pdf/<key>.pdf with a record naming the key (every input of the key is public)
-    is published by the next `build` as "PDF final": `cached_pdf` checks the entry only against its own
-    record, never against the `final` statement's pdf_sha256."""
+    was published by the next `build` as "PDF final": `cached_pdf` checked the entry only against its own
+    record. Now a cache entry is used only when its sha256 is the `final` statement's pdf_sha256; else the PDF
+    is rendered again and the published bytes are the signed ones."""
     from agregat import book
 
     work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
@@ -94,49 +94,101 @@ def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_t
     plant(entry)
     book._RENDERED.clear()
     shutil.rmtree(site)                                   # a fresh publishing run (CI, or a new site folder)
+    capsys.readouterr()
     code = run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"))
     published = site / PERIODE / f"buku-data-agregat-{PERIODE}.pdf"
-    assert code != 0 or pernyataan.sha256(published.read_bytes()) == signed
+    assert code == 0 and pernyataan.sha256(published.read_bytes()) == signed
+    assert f"PDF final {PERIODE}" in capsys.readouterr().out
 
 
-@HOLE
+def test_redteam_build_refuses_a_final_pdf_whose_render_is_not_the_signed_one(golden_through_arahan, keys,
+                                                                               tmp_path, monkeypatch, capsys):
+    """The print on this machine no longer gives the signed bytes (here: the renderer appends one byte, as a
+    changed library or font would change some): with the cache entry planted too, `build` refuses with
+    PdfMismatch (26) and leaves the site byte for byte as it was."""
+    from agregat import book
+    from agregat.errors import EXIT_PDF_MISMATCH
+    from macros import cetak
+
+    work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
+    [entry] = (tmp_path / "cache" / "pdf").glob("*.pdf")
+    plant(entry)
+    book._RENDERED.clear()
+    real = cetak.buat_pdf
+
+    def changed_print(*args, **kwargs):
+        real(*args, **kwargs)
+        with open(args[2], "ab") as handle:
+            handle.write(b"%\n")
+    monkeypatch.setattr(cetak, "buat_pdf", changed_print)
+    before = snapshot(site)
+    capsys.readouterr()
+    code = run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"))
+    out, err = capsys.readouterr()
+    assert code == EXIT_PDF_MISMATCH and "bukan PDF final yang dicatat" in err and "situs tidak diubah" in err
+    assert "Traceback" not in out + err and snapshot(site) == before
+
+
 def test_redteam_build_publishes_a_final_pdf_of_uncommitted_numbers(golden_through_arahan, keys, tmp_path,
-                                                                   monkeypatch):
-    """After the final step, the working-tree numbers are edited (not committed). `cli._final_editions` checks
-    the chain at HEAD only (committed objects), not the working tree as `final_gate` does, so `build` renders
-    and publishes a "PDF final" — lembar pengesahan filled with the officials' names — of numbers nobody
-    approved."""
+                                                                   monkeypatch, capsys):
+    """After the final step, the working-tree numbers are edited (not committed). `cli._final_editions` checked
+    the chain at HEAD only (committed objects), so `build` rendered and published a "PDF final" of numbers
+    nobody approved. Now the build stops (DataChangedError, 20) and the site stays byte for byte."""
+    from agregat.errors import EXIT_DATA_CHANGED
+
     work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
     table = work / "data" / PERIODE / "indikator.yml"
     table.write_text(table.read_text().replace("penduduk: 14", "penduduk: 1000014", 1))
+    before = snapshot(site)
+    capsys.readouterr()
     code = run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"))
-    published = site / PERIODE / f"buku-data-agregat-{PERIODE}.pdf"
-    assert code != 0 or pernyataan.sha256(published.read_bytes()) == signed
+    out, err = capsys.readouterr()
+    assert code == EXIT_DATA_CHANGED and "bukan yang disahkan" in err and "git checkout" in err
+    assert "Traceback" not in out + err and snapshot(site) == before
 
 
 # ---- hole 10: recovery trusts any hidden `.P.lama.*` folder, even one that came from git -----------------
 
-@HOLE
-def test_redteam_a_committed_retired_folder_is_published_as_an_edition_nobody_aggregated(tmp_path):
+def test_redteam_a_committed_retired_folder_is_published_as_an_edition_nobody_aggregated(tmp_path, capsys, monkeypatch):
     """An attacker commits `data/.2025-S2.lama.x/2025-S2/…` (forged numbers). CI's list of changed editions
-    (`^data/([0-9]{4}-S[12])/`) does not see it, so no diff note and no verify; the `pages` job's `build` then
-    calls `daftar_edisi`, whose `recover_interrupted` "puts back" the folder as data/2025-S2: an edition that
-    was never aggregated, reviewed or shown in any MR becomes the newest edition of the site."""
+    (`^data/([0-9]{4}-S[12])/`) does not see it, and the `pages` job's `build` called `daftar_edisi`, whose
+    `recover_interrupted` "put back" the folder as data/2025-S2: an edition never aggregated, reviewed or shown
+    in any MR became the newest edition of the site. Now the book's reader never restores: it refuses while a
+    retired folder exists (naming it), and `aggregate` refuses one that git tracks. (CI: test_forge.)"""
+    import subprocess
+
+    from agregat.atomik import recover_interrupted
+    from agregat.errors import EXIT_INPUT, EditionError
     from macros.edisi import daftar_edisi
 
     data = tmp_path / "data"
     hidden = data / ".2025-S2.lama.x" / "2025-S2"
     shutil.copytree(chain.ROOT / "tests" / "fixtures" / "golden" / PERIODE, hidden)
-    assert daftar_edisi(data) == []
+    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
+    before = snapshot(tmp_path)
+    with pytest.raises(EditionError, match=r"sisa penggantian edisi.*\.2025-S2\.lama\.x.*aggregate"):
+        daftar_edisi(data)
+    assert cli.main(["build", "--data-dir", str(data), "--no-pdf"]) == EXIT_INPUT
+    out, err = capsys.readouterr()
+    assert "Kesalahan:" in err and ".2025-S2.lama.x" in err and "Traceback" not in out + err
+    assert snapshot(tmp_path) == before
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-f", "data"], check=True)
+    with pytest.raises(EditionError, match="ada di git"):      # the write path: never restored from a commit
+        recover_interrupted(data, only=("2025-S2",))
+    assert not (data / "2025-S2").exists() and hidden.is_dir()
 
 
 # ---- the site's chart cache: a planted entry is published as the chart (and as same-origin SVG) -----------
 
-@HOLE
-def test_redteam_a_chart_planted_in_the_chart_cache_is_published_on_the_site(tmp_path):
-    """`.cache/grafik/<key>.json` is keyed by public inputs only (function, numbers, chart code) and read
-    without any check, so an entry planted there is written to site/<P>/grafik/<id>.svg: forged bars, or an
-    SVG with a <script> served from the site's own origin. (The PDF renders without the chart cache.)"""
+@pytest.mark.parametrize("ci", ["", "true"])
+def test_redteam_a_chart_planted_in_the_chart_cache_is_published_on_the_site(tmp_path, monkeypatch, ci):
+    """`.cache/grafik/<key>.json` is keyed by public inputs only (function, numbers, chart code) and was read
+    without any check, so an entry planted there was written to site/<P>/grafik/<id>.svg: an SVG with a
+    <script> served from the site's own origin, or forged bars. Now an entry whose SVG our chart writer could
+    not have made (script, handler, foreignObject, external link) is dropped and the chart drawn again; under
+    CI the cache is never read, so not even a well-formed forged chart is published there. (Outside CI,
+    `.cache/` is trusted like the code of the building machine: README. The PDF never reads the chart cache.)"""
     import dataclasses
     import hashlib
     import json
@@ -144,6 +196,7 @@ def test_redteam_a_chart_planted_in_the_chart_cache_is_published_on_the_site(tmp
     from macros import buku as buku_mod, grafik
     from macros.edisi import muat_edisi
 
+    monkeypatch.setenv("CI", ci)
     edisi = muat_edisi(chain.ROOT / "tests" / "fixtures" / "golden", PERIODE)
     kode = edisi.kabupaten[0]
     chart_id = f"piramida-{kode.replace('.', '-')}"
@@ -152,12 +205,21 @@ def test_redteam_a_chart_planted_in_the_chart_cache_is_published_on_the_site(tmp
     cache = tmp_path / "grafik-cache"
     cache.mkdir()
     genuine = grafik.piramida(edisi.dokumen["kelompok_umur"], kode, id=chart_id)
-    evil = dataclasses.replace(genuine, svg='<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
-                                            '<text>1.000.000 jiwa</text></svg>')
-    (cache / f"{kunci}.json").write_text(json.dumps(dataclasses.asdict(evil)))
     site = tmp_path / "site"
-    buku_mod.Buku(edisi, grafik_dir=site, cache_dir=cache).grafik_piramida()
-    assert "<script" not in (site / f"{chart_id}.svg").read_text()
+
+    def published(svg: str) -> str:
+        entry = cache / f"{kunci}.json"
+        entry.write_text(json.dumps(dataclasses.asdict(dataclasses.replace(genuine, svg=svg))))
+        (site / f"{chart_id}.svg").unlink(missing_ok=True)
+        buku_mod.Buku(edisi, grafik_dir=site, cache_dir=cache).grafik_piramida()
+        return (site / f"{chart_id}.svg").read_text()
+
+    evil = ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
+            '<text>1.000.000 jiwa</text></svg>')
+    assert published(evil) == genuine.svg
+    forged_bars = genuine.svg.replace("</svg>", "<text>1.000.000 jiwa</text></svg>")
+    assert grafik.svg_wajar(forged_bars)                      # well-formed: only CI refuses to take it
+    assert (published(forged_bars) == genuine.svg) == bool(ci)
 
 
 # ---- approve / final gate / build's final detection anchor on the configuration given by --config ------------
