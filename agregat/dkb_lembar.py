@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .kode import CodeList, load_code_lists, normalize_value
+from .kode import UNKNOWN_KODE, UNKNOWN_LABEL, CodeList, load_code_lists, normalize_value
 
 KEY_COLUMNS = ("NO_PROP", "NAMA_PROP", "NO_KAB", "NAMA_KAB", "NO_KEC", "NAMA_KEC", "NO_KEL", "NAMA_KEL",
                "IDEM", "KODE", "WILAYAH")
@@ -90,6 +90,8 @@ def coded(list_name: str):
     def resolve(label: str) -> str | None:
         codes: CodeList = load_code_lists()[list_name]
         spaced = label.replace("_", " ")
+        if normalize_value(spaced) == UNKNOWN_LABEL:
+            return UNKNOWN_KODE     # a column of unknown values (a workbook made from a register has one)
         for candidate in (label, spaced):
             alias = ALIASES[list_name].get(normalize_value(candidate))
             if alias:
