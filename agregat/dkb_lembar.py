@@ -159,3 +159,14 @@ SIGNATURES = (
               frozenset(), (None,), document=True, min_share=0.9),
 )
 KEPALA_KELUARGA = "kepala_keluarga"   # the status-kawin sheet of heads of family: feeds kartu_keluarga
+# Sheets that count KK besides the kepala keluarga sheet: kind → label of their KK column. Their counts may
+# differ from it (a stale copy from the previous semester): warned, the kepala keluarga sheet is used.
+KK_COLUMNS = {"kk_cetak": "KK", "kk_kepemilikan": "KK"}
+# "Dinamis" document counts (extracted on another date than the person sheets, so they may exceed them):
+# kind → per group (labels summed, ages covered: below this age, None = all ages, what the report calls it).
+DYNAMIC = {
+    "akta_kelahiran": ((("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"), None, "akta kelahiran semua umur"),
+                       (("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"), 18, "akta kelahiran umur 0-17 tahun"),
+                       (("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"), 6, "akta kelahiran umur 0-5 tahun")),
+    "kia_kepemilikan": ((("JML_DINAMIS",), 17, "sasaran KIA umur 0-16 tahun"),),
+}
