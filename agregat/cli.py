@@ -115,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     common_options(demo)
     demo.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
     demo.add_argument("--no-pdf", action="store_true", help="tanpa PDF (lebih cepat)")
+    demo.add_argument("--dkb", action="store_true", help="tulis juga buku kerja DKB demo tiap edisi ke "
+                                                         "data/raw/demo-dkb-<periode>.xlsx (tata letak DKB asli)")
 
     build = commands.add_parser("build", help="bangun situs web dan PDF buku dari data/",
                                 description="Bangun situs web (site/) dan PDF buku dari edisi di data/. "
@@ -297,6 +299,13 @@ def cmd_demo(args) -> int:
             print(f"Draf Bab VII Analisa ditulis ke {shown(result.edition_dir / 'analisa.md')} "
                   "(untuk disunting Kasi; tidak akan ditimpa).")
         print()
+    if getattr(args, "dkb", False):
+        from .demo import DEMO_PERIODS
+        from .demo_dkb import write_demo_workbooks
+
+        for period, path in write_demo_workbooks(args.data_dir, args.config, DEMO_PERIODS).items():
+            print(f"Buku kerja DKB demo {period} ditulis ke {shown(path)} (coba: python build.py aggregate "
+                  f"--input {shown(path)} --period {period} --data-dir FOLDER_LAIN).")
     return _build(args.data_dir, final=False, pdf=not args.no_pdf)
 
 

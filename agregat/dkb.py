@@ -23,7 +23,7 @@ import numpy as np
 
 from . import __version__
 from .config import Config
-from .dkb_lembar import JML, KEY_COLUMNS, LK, PR, SIGNATURES, Signature, clean, parse_header
+from .dkb_lembar import DYNAMIC, JML, KEY_COLUMNS, KK_COLUMNS, LK, PR, SIGNATURES, Signature, clean, parse_header
 from .errors import DataError, InputError
 from .kode import load_code_lists
 from .periode import Periode
@@ -543,12 +543,65 @@ def _counts(workbook, periode, wilayah, lembar, first_person, population, index,
                 keys = list(columns.by_key)
                 ada, belum = (values[:, keys.index(k), :] for k in ("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"))
                 put(table, sheet, np.stack([ada, belum, np.zeros_like(ada)], axis=2))
-                if table == "akta_kelahiran" and ((ada + belum).sum() > population.sum()):
-                    laporan.add("peringatan", sheet.name, "-", "akta kelahiran (dinamis) melebihi jumlah penduduk")
             else:
                 laporan.add("dikenali", sheet.name, "-", f"lembar {sheet.signature.judul}: belum ada tabelnya di buku")
+    _warn_kk(lembar, sources.get("kartu_keluarga"), counts.get("kartu_keluarga"), wilayah, index, laporan)
+    _warn_dynamic(lembar, population, counts.get("umur_tunggal"), wilayah, index, laporan)
     for table, sheet in sources.items():
         laporan.add("dipakai", sheet, "-", f"tabel {table}")
     ordered = [spec for name, spec in specs.items() if name in counts]
     return DkbAggregation(periode, workbook, wilayah, ordered, {s.name: counts[s.name] for s in ordered}, laporan,
                           {s.name: sources[s.name] for s in ordered}, unavailable)
+
+
+def _named(wilayah: Wilayah, rows: np.ndarray) -> str:
+    return _listed([f"{wilayah.desa[i].kode} {wilayah.desa[i].nama.upper()}" for i in rows])
+
+
+def _column(sheet: Lembar, group: int, labels: tuple[str, ...], index: dict[str, int], n_desa: int):
+    """(n_desa, 2) sum of these labels' columns of one group, and which desa have a row; None if a label lacks."""
+    keys = list(sheet.groups[group].by_key)
+    if not set(labels) <= set(keys):
+        return None
+    values, present = _per_desa(sheet, group, index, n_desa)
+    return sum(values[:, keys.index(label), :] for label in labels), present
+
+
+def _warn_kk(lembar: list[Lembar], used: str | None, heads: np.ndarray | None, wilayah: Wilayah,
+             index: dict[str, int], laporan: Laporan) -> None:
+    """KK counts of other sheets that differ from the kepala keluarga sheet (which feeds kartu_keluarga)."""
+    if heads is None:
+        return
+    heads = heads.sum(axis=2)
+    for sheet in lembar:
+        label = KK_COLUMNS.get(sheet.role)
+        found = _column(sheet, 0, (label,), index, len(wilayah.desa)) if label else None
+        if found is None:
+            continue
+        kk, present = found
+        differ = np.flatnonzero(present & (kk != heads).any(axis=1))
+        if len(differ):
+            laporan.add("peringatan", sheet.name, "-", f"jumlah KK berbeda dengan lembar kepala keluarga '{used}' "
+                        f"di {len(differ)} desa ({_named(wilayah, differ)}); tabel kartu_keluarga memakai "
+                        f"lembar '{used}'")
+
+
+def _warn_dynamic(lembar: list[Lembar], population: np.ndarray, single_ages: np.ndarray | None, wilayah: Wilayah,
+                  index: dict[str, int], laporan: Laporan) -> None:
+    """"Dinamis" document counts above the people of the ages they cover, per desa and sex: warned, used as
+    they are (the sheet was extracted on another date)."""
+    for sheet in lembar:
+        for group, (labels, below, judul) in enumerate(DYNAMIC.get(sheet.role, ())):
+            if group >= len(sheet.groups) or (below is not None and single_ages is None):
+                continue
+            found = _column(sheet, group, labels, index, len(wilayah.desa))
+            if found is None:
+                continue
+            counted, present = found
+            people = population if below is None else single_ages[:, :, :below].sum(axis=2)
+            above = np.flatnonzero(present & (counted > people).any(axis=1))
+            if len(above):
+                surplus = int((counted - people)[above].clip(0).sum())
+                laporan.add("peringatan", sheet.name, "-", f"{judul} (dinamis) melebihi jumlah penduduk umur itu "
+                            f"di {len(above)} desa ({_named(wilayah, above)}; selisih {surplus} orang); angka "
+                            "lembar dipakai apa adanya")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .kode import CodeList, load_code_lists, normalize_value
+from .kode import UNKNOWN_KODE, UNKNOWN_LABEL, CodeList, load_code_lists, normalize_value
 
 KEY_COLUMNS = ("NO_PROP", "NAMA_PROP", "NO_KAB", "NAMA_KAB", "NO_KEC", "NAMA_KEC", "NO_KEL", "NAMA_KEL",
                "IDEM", "KODE", "WILAYAH")
@@ -90,6 +90,8 @@ def coded(list_name: str):
     def resolve(label: str) -> str | None:
         codes: CodeList = load_code_lists()[list_name]
         spaced = label.replace("_", " ")
+        if normalize_value(spaced) == UNKNOWN_LABEL:
+            return UNKNOWN_KODE     # a column of unknown values (a workbook made from a register has one)
         for candidate in (label, spaced):
             alias = ALIASES[list_name].get(normalize_value(candidate))
             if alias:
@@ -157,3 +159,14 @@ SIGNATURES = (
               frozenset(), (None,), document=True, min_share=0.9),
 )
 KEPALA_KELUARGA = "kepala_keluarga"   # the status-kawin sheet of heads of family: feeds kartu_keluarga
+# Sheets that count KK besides the kepala keluarga sheet: kind → label of their KK column. Their counts may
+# differ from it (a stale copy from the previous semester): warned, the kepala keluarga sheet is used.
+KK_COLUMNS = {"kk_cetak": "KK", "kk_kepemilikan": "KK"}
+# "Dinamis" document counts (extracted on another date than the person sheets, so they may exceed them):
+# kind → per group (labels summed, ages covered: below this age, None = all ages, what the report calls it).
+DYNAMIC = {
+    "akta_kelahiran": ((("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"), None, "akta kelahiran semua umur"),
+                       (("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"), 18, "akta kelahiran umur 0-17 tahun"),
+                       (("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"), 6, "akta kelahiran umur 0-5 tahun")),
+    "kia_kepemilikan": ((("JML_DINAMIS",), 17, "sasaran KIA umur 0-16 tahun"),),
+}

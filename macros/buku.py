@@ -92,6 +92,22 @@ class Buku:
     def _tidak_tersedia(self, nama: str) -> Markup:
         return Markup(f'<p class="catatan tidak-tersedia">{LABEL_TABEL.get(nama, nama)}: {TIDAK_TERSEDIA}.</p>\n')
 
+    def desa_tidak_tersedia(self, nama: str, induk: str | None = None) -> Markup:
+        """A note naming the desa/kelurahan (under `induk`, default all) whose numbers the table lacks: a DKB
+        sheet had no row for them (the document's `tidak_tersedia`); they are in no total either. Empty when
+        the table lacks none, or the edition has no such table."""
+        if not self.tersedia(nama):
+            return Markup("")
+        induk = self._kode(induk)
+        kodes = [k for k in self._doc(nama).get("tidak_tersedia") or ()
+                 if induk == self.edisi.kabupaten[0] or k.startswith(f"{induk}.")]
+        if not kodes:
+            return Markup("")
+        names = ", ".join(f"{self._judul_wilayah(k)} ({self._judul_wilayah(k.rsplit('.', 1)[0])})" for k in kodes)
+        return Markup('<p class="catatan tidak-tersedia">Catatan: angka {} untuk {} desa/kelurahan {} (lembar buku '
+                      "kerja DKB tanpa barisnya), jadi tidak termasuk dalam jumlah di atas: {}.</p>\n").format(
+            LABEL_TABEL.get(nama, nama), len(kodes), TIDAK_TERSEDIA, names)
+
     def unduhan(self, nama: str) -> Markup:
         """Links to a table's CSV and XLSX."""
         base = self.url_edisi(f"unduhan/{nama}")
@@ -150,14 +166,16 @@ class Buku:
         doc = self._doc(nama)
         induk = self._kode(induk)
         judul = f"{doc['judul']} per {self._per_anak(induk)}"
-        return self._tabel(tabel.tabel_wilayah(doc, induk, nomor=self._nomor_tabel(judul), judul=judul), judul, nama)
+        return self._tabel(tabel.tabel_wilayah(doc, induk, nomor=self._nomor_tabel(judul), judul=judul), judul, nama) \
+            + self.desa_tidak_tersedia(nama, induk)
 
     def tabel_kategori(self, nama: str, kode: str | None = None) -> Markup:
         if not self.tersedia(nama):
             return self._tidak_tersedia(nama)
         doc = self._doc(nama)
         judul = f"{doc['judul']}, {self._nama(kode, judul=True)}"
-        return self._tabel(tabel.tabel_kategori(doc, self._kode(kode), nomor=self._nomor_tabel(judul), judul=judul), judul, nama)
+        return self._tabel(tabel.tabel_kategori(doc, self._kode(kode), nomor=self._nomor_tabel(judul), judul=judul), judul, nama) \
+            + self.desa_tidak_tersedia(nama, kode)
 
     def tabel_indikator(self, kolom: list[str] | tuple[str, ...], induk: str | None = None) -> Markup:
         judul = f"Indikator Kependudukan per {self._per_anak(self._kode(induk))}"

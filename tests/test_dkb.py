@@ -240,3 +240,94 @@ def test_the_book_builds_from_the_real_workbook_in_strict_mode(madiun):
     bab4 = (site / PERIOD / "bab-4-komposisi-penduduk.html").read_text(encoding="utf-8")
     assert "Golongan Darah: tidak tersedia pada sumber data edisi ini" in bab4
     assert "737.875" in (site / PERIOD / "bab-3-jumlah-dan-struktur-penduduk.html").read_text(encoding="utf-8")
+
+
+# ---- warnings that never block the book -----------------------------------------------------------
+
+def kk_sheet(kk=((3, 1), (3, 1), (3, 1)), desa=DESA) -> list[list]:
+    """Sheet11 of the real file: KK and KK printed (all printed here)."""
+    return [["KODE", "WILAYAH", "L_KK", "P_KK", "JML_KK", "L_CETAK_KK", "P_CETAK_KK", "JML_CETAK_KK",
+             "BLM_CETAK_KK_L", "BLM_CETAK_KK_P", "BLM_CETAK_KK_JML"]] + \
+        [[k, n, a, b, a + b, a, b, a + b, 0, 0, 0] for (k, n), (a, b) in zip(desa, kk)]
+
+
+def test_kk_counts_that_differ_are_warned_and_the_head_sheet_is_used(world, capsys):
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Sheet11"] = kk_sheet(kk=((3, 1), (5, 1), (3, 1)))   # a stale copy: TUNGKAP had 6 KK
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    assert ("peringatan - lembar 'Sheet11': jumlah KK berbeda dengan lembar kepala keluarga 'Sheet5' di 1 desa "
+            "(63.05.01.2003 TUNGKAP); tabel kartu_keluarga memakai lembar 'Sheet5'") in out
+    assert "lembar 'Sheet9'" not in out            # its KK counts equal the head sheet's
+    assert load(data, "kartu_keluarga")["wilayah"]["63.05.01.2003"]["data"]["KEPALA KELUARGA"] == \
+        {"lk": 3, "pr": 1, "jml": 4}
+    assert load(data, "manifest")["lembar"]["kartu_keluarga"] == "Sheet5"
+    code, _, err = run(capsys, aggregate(tmp / "dkb.xlsx", "--strict"))
+    assert code == EXIT_DATA and "peringatan" in err   # --strict refuses a workbook with warnings
+
+
+def single_ages(l=L, p=P, desa=DESA) -> list[list]:
+    """Sheet1_UMUR: everyone aged 0 (consistent with `sheets`, which puts everyone in band 00-04)."""
+    return [["KODE", "WILAYAH"] + [f"{s} {a}" for a in range(121) for s in ("L", "P", "JML")]] + \
+        [[k.replace(".", ""), n, a, b, a + b] + [0] * 360 for (k, n), a, b in zip(desa, l, p)]
+
+
+def akta_sheet(groups, desa=DESA) -> list[list]:
+    """Sheet15: two header rows, akta kelahiran for all ages, 0-17 and 0-5; `groups` gives (ada L, P, belum L, P)
+    per desa for each group."""
+    names = ["LK_MMLK_DINAMIS", "P_MMLK_DINAMIS", "JML_MMLK_DINAMIS", "LK_BLM_MMLK_DINAMIS", "P_BLM_MMLK_DINAMIS",
+             "JML_BLM_MMLK_DINAMIS", "PERSEN"]
+    titles = [None] * 12
+    for title in ("AKTA LAHIR ALL", "AKTA LAHIR 0_18", "AKTA LAHIR 0_5"):
+        titles += [title] + [None] * 6
+    rows = [titles, KEY_A + ["LK_KAWIN", "PR_KWN", "LK_CERAI", "PR_CERAI"] + names * 3]
+    for i, (kode, nama) in enumerate(desa):
+        row = key_a(kode, nama) + [0, 0, 0, 0]
+        for group in groups:
+            al, ap, bl, bp = group[i]
+            row += [al, ap, al + ap, bl, bp, bl + bp, 50.0]
+        rows.append(row)
+    return rows
+
+
+def test_dynamic_document_counts_above_the_people_are_warned(world, capsys):
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Sheet1_UMUR"] = single_ages()
+    exact = [(a, b, 0, 0) for a, b in zip(L, P)]
+    content["Sheet15"] = akta_sheet([[(12, 11, 0, 0)] + exact[1:], exact, exact])   # BINUANG: 12 L > 10 L
+    content["Sheet6"] = [["KODE", "WILAYAH", "LK_JML_DINAMIS", "P_JML_DINAMIS", "JML_DINAMIS", "LK_MMLK_DINAMIS",
+                          "P_MMLK_DINAMIS", "MMLK_DINAMIS", "LK_BLM_MMLK_DINAMIS", "P_BLM_MMLK_DINAMIS",
+                          "BLM_MMLK_DINAMIS", "PERSEN_DINAMIS"]] + \
+        [[k, n, a, b + (i == 2), a + b + (i == 2), a, b, a + b, 0, int(i == 2), int(i == 2), 100.0]
+         for i, ((k, n), a, b) in enumerate(zip(DESA, L, P))]    # PIPITAK JAYA: one girl more than aged 0-16
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    assert ("peringatan - lembar 'Sheet15': akta kelahiran semua umur (dinamis) melebihi jumlah penduduk umur itu "
+            "di 1 desa (63.05.01.1001 BINUANG; selisih 2 orang); angka lembar dipakai apa adanya") in out
+    assert ("peringatan - lembar 'Sheet6': sasaran KIA umur 0-16 tahun (dinamis) melebihi jumlah penduduk umur "
+            "itu di 1 desa (63.05.08.2001 PIPITAK JAYA; selisih 1 orang)") in out
+    assert out.count("(dinamis) melebihi") == 2    # the 0-17 and 0-5 groups equal the single ages
+    assert load(data, "akta_kelahiran")["wilayah"]["63.05.01.1001"]["data"]["MEMILIKI"] == \
+        {"lk": 12, "pr": 11, "jml": 23}           # used as delivered
+
+
+def test_the_book_names_the_desa_a_table_lacks(world, capsys):
+    from macros.buku import Buku
+    from macros.edisi import muat_edisi
+
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Disabilitas"] = [row for row in disability() if row[1] != "63.05.01.2003"]
+    assert run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))[0] == 0
+    buku = Buku(muat_edisi(data, PERIOD), bab=5)
+    note = ("Catatan: angka Disabilitas untuk 1 desa/kelurahan tidak tersedia pada sumber data edisi ini (lembar "
+            "buku kerja DKB tanpa barisnya), jadi tidak termasuk dalam jumlah di atas: Desa Tungkap (Kecamatan "
+            "Binuang).")
+    assert note in buku.tabel_wilayah("disabilitas")
+    assert note in buku.tabel_kategori("disabilitas")
+    assert note in buku.tabel_wilayah("disabilitas", "63.05.01")
+    assert "Catatan" not in buku.tabel_wilayah("disabilitas", "63.05.08")   # none lacking in that kecamatan
+    assert "Catatan" not in buku.tabel_wilayah("agama")
+    assert buku.desa_tidak_tersedia("wajib_ktp") == ""                       # a table the workbook lacks
