@@ -20,8 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 import shutil
+import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass

@@ -597,7 +597,7 @@ def finalised(through_arahan, keys, pki, tmp_path_factory) -> dict:  # noqa: F81
     shutil.copytree(through_arahan, repo)
     final = make_pdf(tmp_path_factory.mktemp("site") / book.pdf_name(chain.PERIODE), "PDF final kecil untuk uji TTE.")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(book, "cached_pdf", lambda *args, **kwargs: final)
+        mp.setattr(book, "fresh_pdf", lambda *args, **kwargs: book.PdfCetak(final, "uji", sha256(final)))
         assert chain.approve(repo, keys, "final", "admin", ["--copies", "5"], "2025-07-20T10:00:00+08:00") == 0
     record_certificate(repo, keys, pki["bsre"]["sertifikat"])
     record_certificate(repo, keys, pki["pegawai"]["sertifikat"], role="kabid")
