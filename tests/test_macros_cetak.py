@@ -44,7 +44,7 @@ PENGESAHAN = [
 
 # Builds the final book in a fresh interpreter; prints its own timing as JSON.
 _BUILD = """
-import datetime as dt, json, resource, sys, time
+import datetime as dt, json, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from macros.cetak import buat_pdf
@@ -57,8 +57,10 @@ t = time.perf_counter()
 edisi = muat_edisi(Path(sys.argv[1]) / "data", "2025-S1")
 buat_pdf(edisi, Path(sys.argv[1]) / "docs/templates/buku", Path(sys.argv[2]), Path(sys.argv[3]), final=True,
          pengesahan=pengesahan)
-print(json.dumps({"detik": time.perf_counter() - t, "cpu": time.process_time(),
-                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork+exec, so a child of a large test process would
+# report its parent's peak; the high-water mark of this process's own memory starts anew at exec
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"detik": time.perf_counter() - t, "cpu": time.process_time(), "maxrss_mb": hwm / 1024}))
 """
 
 
