@@ -9,6 +9,7 @@ Locally a missing Chromium, Playwright or axe-core skips these tests; with CI=tr
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -70,11 +71,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def base_url(site_dir) -> str:
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+@contextlib.contextmanager
+def served(folder: Path, name: str = "situs-http"):
+    """A plain static HTTP server on 127.0.0.1 for `folder`; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="situs-http", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -82,6 +84,12 @@ def base_url(site_dir) -> str:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir) -> str:
+    with served(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,8 @@ opened in headless Chromium: no handler, no script, no dialog, no error.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,7 +24,7 @@ from agregat import jobs
 from agregat.book import build_book
 from conftest import FIXTURES
 from test_book import project_copy
-from test_browser import browser  # noqa: F401 - the same headless Chromium fixture
+from test_browser import browser, served  # noqa: F401 - the same headless Chromium fixture
 
 GOLDEN = FIXTURES / "golden"
 EDISI = "2025-S1"
@@ -309,20 +306,8 @@ def test_markdown_aman_removes_raw_html_and_keeps_markdown():
 @pytest.fixture(scope="module")
 def hostile_url(hostile):
     _, site = hostile
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, name="situs-jahat", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with served(site, "situs-jahat") as url:
+        yield url
 
 
 def test_chromium_runs_nothing_from_the_hostile_names(hostile, hostile_url, browser):  # noqa: F811
