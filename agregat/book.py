@@ -102,7 +102,8 @@ def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir
                      "final": {p: job[3] for p, job in jobs.items() if job[3]}})
     pdfs = {p: site_dir / p / pdf_name(p) for p in jobs}
     key_file = site_dir / KEY_FILE
-    if _up_to_date(key_file, key, site_dir):
+    finals_intact = all(pdfs[p].is_file() and file_sha256(pdfs[p]) == job[3] for p, job in jobs.items() if job[3])
+    if finals_intact and _up_to_date(key_file, key, site_dir):   # a final PDF is never trusted by its size alone
         return BookResult(site_dir, pdfs, True, analisa)
     # The PDF (layout-bound, single-threaded) runs in its own process while MkDocs builds the site: the two
     # cores work side by side. The final PDFs are checked first: a mismatch leaves the site as it was.

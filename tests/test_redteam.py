@@ -101,6 +101,22 @@ def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_t
     assert f"PDF final {PERIODE}" in capsys.readouterr().out
 
 
+def test_redteam_a_final_pdf_tampered_in_site_at_the_same_size_is_published_again(golden_through_arahan, keys,
+                                                                                   tmp_path, monkeypatch, capsys):
+    """The build's up-to-date record holds file sizes: a same-size forgery of the published final PDF in site/
+    must not survive the next `build` as "sudah mutakhir"; the signed bytes are published again."""
+    work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
+    published = site / PERIODE / f"buku-data-agregat-{PERIODE}.pdf"
+    assert run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data")) == 0
+    data = bytearray(published.read_bytes())
+    data[len(data) // 2] ^= 0xFF                          # same size, other bytes
+    published.write_bytes(bytes(data))
+    capsys.readouterr()
+    assert run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data")) == 0
+    assert pernyataan.sha256(published.read_bytes()) == signed
+    assert "sudah mutakhir" not in capsys.readouterr().out
+
+
 def test_redteam_build_refuses_a_final_pdf_whose_render_is_not_the_signed_one(golden_through_arahan, keys,
                                                                                tmp_path, monkeypatch, capsys):
     """The print on this machine no longer gives the signed bytes (here: the renderer appends one byte, as a
