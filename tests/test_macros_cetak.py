@@ -24,6 +24,7 @@ import pytest
 weasyprint = pytest.importorskip("weasyprint")
 pypdf = pytest.importorskip("pypdf")
 
+from agregat.errors import UsageError
 from macros import angka, cetak
 from macros.edisi import muat_edisi
 from macros.halaman import templates
@@ -344,7 +345,7 @@ def test_source_date_epoch(edisi, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1752000000")
     assert cetak.tanggal_dokumen(edisi) == dt.datetime(2025, 7, 8, 18, 40, tzinfo=dt.UTC)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "kemarin")
-    with pytest.raises(ValueError):
+    with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH"):
         cetak.tanggal_dokumen(edisi)
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert cetak.tanggal_dokumen(edisi).isoformat() == "2025-06-30T00:00:00+08:00"
