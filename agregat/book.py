@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import PROJECT_ROOT
-from .digest import file_sha256
-from .errors import EXIT_BOOK, AgregatError, PdfMismatch
+from .digest import digest_of_contents, edition_entries, file_sha256, read_entry
+from .errors import EXIT_BOOK, AgregatError, DataChangedError, PdfMismatch
 from .atomik import write_atomic, write_atomic_bytes
 from .kunci import build_key, pdf_key
 
@@ -243,6 +243,26 @@ def _entry_sha256(path: Path, key: str) -> str | None:
     except (OSError, ValueError, AttributeError):
         pass
     return None
+
+
+def fresh_pdf_of_approved(root: Path, data_dir: Path, periode: str, ukuran: str, pengesahan: list[dict] | None,
+                          digest: str) -> PdfCetak:
+    """`fresh_pdf` of the edition's bytes read once and checked against the approved `digest`, rendered from a
+    private copy of exactly those bytes: a file swapped in data/<P>/ between the check and the render cannot
+    reach the PDF whose sha256 is signed (`final`) or compared (`verify`). DataChangedError when the edition is
+    not the approved one."""
+    edition = Path(data_dir) / periode
+    contents = {name: read_entry(edition, name) for name in edition_entries(edition)}
+    actual = digest_of_contents(contents)
+    if actual != digest:
+        raise DataChangedError(f"Isi data/{periode}/ (digest {actual}) bukan yang disetujui ({digest}), jadi PDF "
+                               "final tidak dibuat. Kembalikan data yang disetujui (git checkout -- data/).")
+    with tempfile.TemporaryDirectory(prefix="edisi-") as tmp:
+        copy = Path(tmp) / periode
+        copy.mkdir()
+        for name, data in contents.items():
+            (copy / name).write_bytes(data)
+        return fresh_pdf(root, Path(tmp), periode, ukuran, pengesahan)
 
 
 def _render(root: Path, data_dir: Path, periode: str, final: bool, ukuran: str, pengesahan: list[dict] | None,

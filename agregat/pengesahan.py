@@ -247,8 +247,9 @@ def rincian_final(repo_dir: Path, data_dir: Path, periode: str, config: Config, 
     file taken from a cache: agregat.book.fresh_pdf), paper, copies."""
     from . import book
 
-    rows = final_gate(repo_dir, data_dir, periode, config)
-    made = book.fresh_pdf(book.PROJECT_ROOT, Path(data_dir), periode, ukuran, rows)
+    rantai = _gate(repo_dir, data_dir, periode, config)
+    made = book.fresh_pdf_of_approved(book.PROJECT_ROOT, Path(data_dir), periode, ukuran, lembar_pengesahan(rantai),
+                                      rantai.digest_disetujui)
     return {"pdf_sha256": made.sha256, "ukuran": ukuran, "eksemplar": eksemplar}
 
 
@@ -265,8 +266,9 @@ def periksa_pdf(rantai: verifikasi.Rantai, repo_dir: Path, data_dir: Path, pdf: 
             return [verifikasi.Temuan(EXIT_DATA_CHANGED, f"data/{rantai.periode}/", "isi folder kerja bukan data "
                                       "yang disetujui, jadi PDF final tidak dapat dibuat ulang untuk diperiksa. "
                                       "Kembalikan data (git checkout -- data/) atau beri --pdf BERKAS.")]
-        made = book.fresh_pdf(book.PROJECT_ROOT, Path(data_dir), rantai.periode, item.pernyataan.rincian["ukuran"],
-                              lembar_pengesahan(rantai))
+        made = book.fresh_pdf_of_approved(book.PROJECT_ROOT, Path(data_dir), rantai.periode,
+                                          item.pernyataan.rincian["ukuran"], lembar_pengesahan(rantai),
+                                          rantai.digest_disetujui)
         pdf, actual = made.path, made.sha256
     else:
         try:
@@ -287,6 +289,11 @@ def _through(rantai: verifikasi.Rantai, last: str) -> set[str]:
 def final_gate(repo_dir: Path, data_dir: Path, periode: str, config: Config) -> list[dict]:
     """Refuse a final build until the chain at HEAD is valid through `arahan` and the working-tree edition
     is the approved one; return the lembar pengesahan rows."""
+    return lembar_pengesahan(_gate(repo_dir, data_dir, periode, config))
+
+
+def _gate(repo_dir: Path, data_dir: Path, periode: str, config: Config) -> verifikasi.Rantai:
+    """The chain, once it is valid through `arahan` and the working-tree edition is the approved one."""
     rantai = periksa(repo_dir, data_dir, periode, config)
     if not rantai.sah:
         raise RefusedError(f"PDF final {periode} belum dapat dibuat: rantai pengesahan tidak sah — "
@@ -300,7 +307,7 @@ def final_gate(repo_dir: Path, data_dir: Path, periode: str, config: Config) -> 
         raise RefusedError(f"PDF final {periode} belum dapat dibuat: isi data/{periode}/ (digest {digest}) bukan "
                            f"yang disetujui ({rantai.digest_disetujui}). Kembalikan data yang disetujui "
                            "(git checkout -- data/).")
-    return lembar_pengesahan(rantai)
+    return rantai
 
 
 @dataclass(frozen=True)

@@ -279,3 +279,35 @@ def test_redteam_approve_anchors_on_the_config_given_not_on_kabupaten_yml(regist
     assert _main(work, "madiun.yml", "verify", *args, "--no-pdf") == 0
     out, err = capsys.readouterr()
     assert "Rantai pengesahan 2025-S1 sah" in out and "Traceback" not in out + err
+
+
+def test_redteam_a_file_swapped_after_the_final_gate_never_reaches_the_signed_pdf(golden_through_arahan, keys,
+                                                                                   tmp_path, monkeypatch, capsys):
+    """`approve --step final` checks the working-tree digest, then renders. A file swapped in between used to be
+    rendered into the PDF whose sha256 is signed; now the bytes are read once, checked against the approved
+    digest and rendered from a private copy, so the swap is refused (20) and nothing is signed."""
+    from agregat import book
+    from agregat import pengesahan as pengesahan_mod
+    from agregat.errors import EXIT_DATA_CHANGED
+
+    work = tmp_path / "repo"
+    shutil.copytree(golden_through_arahan, work)
+    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
+    monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(book, "_RENDERED", {})
+    target = work / "data" / PERIODE / "penduduk.yml"
+    real_gate = pengesahan_mod._gate
+
+    def gate_then_swap(*args, **kwargs):
+        rantai = real_gate(*args, **kwargs)
+        target.write_text(target.read_text(encoding="utf-8") + "# angka lain\n", encoding="utf-8")
+        return rantai
+
+    monkeypatch.setattr(pengesahan_mod, "_gate", gate_then_swap)
+    approvals = snapshot(work / "approvals")
+    capsys.readouterr()
+    assert chain.approve(work, keys, "final", "admin", ["--copies", "5"], "2025-07-20T10:00:00+08:00") \
+        == EXIT_DATA_CHANGED
+    out, err = capsys.readouterr()
+    assert "bukan yang disetujui" in err and "Traceback" not in out + err
+    assert snapshot(work / "approvals") == approvals
