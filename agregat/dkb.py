@@ -495,7 +495,7 @@ def _structure(values: np.ndarray, columns: Columns) -> np.ndarray:
 
 def _counts(workbook, periode, wilayah, lembar, first_person, population, index, missing, laporan) -> DkbAggregation:
     n_desa = len(wilayah.desa)
-    specs = {s.name: s for s in table_specs(load_code_lists(), ("PNYDNG_CCT", "AKTA_LHR"))}
+    specs = {s.name: s for s in table_specs(load_code_lists(), ("PNYDNG_CCT", "AKTA_LHR"), workbook=True)}
     counts: dict[str, np.ndarray] = {}
     sources: dict[str, str] = {}
     unavailable: dict[str, list[str]] = {}
@@ -539,6 +539,10 @@ def _counts(workbook, periode, wilayah, lembar, first_person, population, index,
             elif kind == "wajib_ktp":
                 wajib = values[:, list(columns.by_key).index("WKTP"), :][:, :, None]
                 put("wajib_ktp", sheet, np.concatenate([wajib, (pop - wajib).clip(0)], axis=2))
+                keys = list(columns.by_key)
+                if {"REKAM", "KTP"} <= set(keys):   # wajib, sudah rekam, sudah cetak, as the sheet counts them
+                    put("ktp_el", sheet, np.stack([values[:, keys.index(k), :] for k in ("WKTP", "REKAM", "KTP")],
+                                                  axis=2))
             elif kind == "akta_kelahiran" and table is not None:
                 keys = list(columns.by_key)
                 ada, belum = (values[:, keys.index(k), :] for k in ("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"))

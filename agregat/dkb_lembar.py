@@ -143,7 +143,7 @@ SIGNATURES = (
     Signature("disabilitas", "jenis disabilitas", coded("disabilitas"), frozenset("123456"), ("disabilitas",),
               document=True),
     Signature("wajib_ktp", "wajib KTP-el, perekaman dan pencetakan", fixed("WKTP", "REKAM", "KTP"),
-              frozenset({"WKTP"}), ("wajib_ktp",), document=True),
+              frozenset({"WKTP"}), ("wajib_ktp",), document=True),   # and ktp_el when REKAM, KTP are there
     Signature("akta_kelahiran", "akta kelahiran (semua umur, 0-17, 0-5)", fixed("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"),
               frozenset({"MMLK_DINAMIS", "BLM_MMLK_DINAMIS"}), ("akta_kelahiran", "akta_kelahiran_0_17", None),
               document=True, groups=True),

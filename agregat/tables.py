@@ -81,8 +81,22 @@ def _akta(max_age: int | None) -> Callable[[RowFacts], np.ndarray]:
 DISABILITY_NONE = (("7", "TIDAK ADA"),)
 
 
-def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...]) -> list[TableSpec]:
-    """The tables of the book, in book order, for a register with these columns."""
+def _workbook_only(facts: RowFacts) -> np.ndarray:
+    raise AssertionError("this table is read from a DKB workbook's sheet, never computed from persons")
+
+
+# Tables only a DKB workbook carries (a by-name register has no column for them): name → (judul, populasi,
+# kategori). The categories are not parts of a whole: each is a count of the people of the first one (the
+# base), and the book shows it with its coverage (% of the base).
+KTP_EL = (("1", "WAJIB KTP-EL"), ("2", "SUDAH REKAM"), ("3", "SUDAH CETAK"))
+WORKBOOK_ONLY = {
+    "ktp_el": ("Perekaman dan Pencetakan KTP-el", "penduduk wajib KTP-el", KTP_EL),
+}
+
+
+def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...], workbook: bool = False) -> list[TableSpec]:
+    """The tables of the book, in book order, for a register with these columns; `workbook`: also the tables
+    only a DKB workbook carries (`WORKBOOK_ONLY`), which a register edition never has."""
     def coded(name: str, judul: str) -> TableSpec:
         kategori = codes[name].kategori
         return TableSpec(name, judul, "semua penduduk", kategori + UNKNOWN,
@@ -118,6 +132,9 @@ def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...]) -> list[Ta
     specs.append(TableSpec("wajib_ktp", "Jumlah Penduduk Wajib KTP-el", "semua penduduk",
                            (("1", "WAJIB KTP-EL"), ("2", "BELUM WAJIB KTP-EL")),
                            _wajib_ktp(status_kawin.index(*PERNAH_KAWIN))))
+    if workbook:
+        judul, populasi, kategori = WORKBOOK_ONLY["ktp_el"]
+        specs.append(TableSpec("ktp_el", judul, populasi, kategori, _workbook_only, whole_population=False))
     if "AKTA_LHR" in columns:
         akta = (("1", "MEMILIKI"), ("2", "BELUM MEMILIKI")) + UNKNOWN
         specs.append(TableSpec("akta_kelahiran", "Kepemilikan Akta Kelahiran (Semua Umur)", "semua penduduk",

@@ -29,11 +29,15 @@ LABEL_TABEL = {
     "hubungan_keluarga": "Hubungan dalam Keluarga", "golongan_darah": "Golongan Darah",
     "disabilitas": "Disabilitas", "wajib_ktp": "Wajib KTP-el", "akta_kelahiran": "Akta Kelahiran",
     "akta_kelahiran_0_17": "Akta Kelahiran 0-17 Tahun", "kia": "Sasaran KIA",
+    "ktp_el": "Perekaman dan Pencetakan KTP-el",
     "indikator": "Indikator", "perbandingan": "Perbandingan",
 }
 
 
 TIDAK_TERSEDIA = "tidak tersedia pada sumber data edisi ini"
+# Tables whose first category is a base and the others counts among it (not parts of a whole): shown per
+# region with their coverage % (`tabel.tabel_cakupan`) wherever the book shows a table per region.
+CAKUPAN = frozenset({"ktp_el"})
 
 
 def slug_id(text: str) -> str:
@@ -166,7 +170,8 @@ class Buku:
         doc = self._doc(nama)
         induk = self._kode(induk)
         judul = f"{doc['judul']} per {self._per_anak(induk)}"
-        return self._tabel(tabel.tabel_wilayah(doc, induk, nomor=self._nomor_tabel(judul), judul=judul), judul, nama) \
+        builder = tabel.tabel_cakupan if nama in CAKUPAN else tabel.tabel_wilayah
+        return self._tabel(builder(doc, induk, nomor=self._nomor_tabel(judul), judul=judul), judul, nama) \
             + self.desa_tidak_tersedia(nama, induk)
 
     def tabel_kategori(self, nama: str, kode: str | None = None) -> Markup:

@@ -17,7 +17,7 @@ from . import angka
 from .aman import teks as _teks
 
 __all__ = ["LABEL_INDIKATOR", "LABEL_PERBANDINGAN", "KOLOM_INDIKATOR", "TINGKAT_ANAK", "judul_tabel",
-           "tabel_wilayah", "tabel_kategori", "tabel_indikator", "tabel_perbandingan"]
+           "tabel_wilayah", "tabel_kategori", "tabel_cakupan", "tabel_indikator", "tabel_perbandingan"]
 
 LABEL_INDIKATOR = {
     "penduduk": "Jumlah Penduduk",
@@ -174,6 +174,31 @@ def tabel_kategori(doc: dict, kode: str = "63.05", nomor=None, judul: str | None
     judul = judul or f"{doc['judul']} di {w['tingkat'].capitalize()} {w['nama']}"
     return _tabel(_id(nomor, doc["indikator"], "kategori", kode), _judul(nomor, judul),
                   ["Kode", "Kategori", "LK", "PR", "Jumlah", "%"], isi, total)
+
+
+def tabel_cakupan(doc: dict, induk: str = "63.05", nomor=None, judul: str | None = None) -> Markup:
+    """Cakupan per wilayah bawahan ``induk``; total = ``induk``. Kategori pertama adalah dasarnya (mis. wajib
+    KTP-el), kategori lain dihitung dari dasar itu (sudah rekam, sudah cetak), bukan bagian yang dijumlah:
+    Kode | Wilayah | dasar LK, PR, Jumlah | tiap kategori lain LK, PR, Jumlah, % dari dasar (jumlah)."""
+    dasar, *lain = _label_kategori(doc)
+
+    def sel(kode: str) -> list[str]:
+        base = _nilai(doc, kode, dasar)
+        out = [_angka(base[f], angka.bilangan(base[f])) for f in ("lk", "pr", "jml")]
+        for label in lain:
+            v = _nilai(doc, kode, label)
+            p = _bagian(v["jml"], base["jml"])
+            out += [_angka(v[f], angka.bilangan(v[f])) for f in ("lk", "pr", "jml")] + [_angka(p, angka.persen(p))]
+        return out
+
+    kolom = ["Kode", "Wilayah", *(f"{dasar} {f}" for f in ("LK", "PR", "Jumlah")),
+             *(f"{label} {f}" for label in lain for f in ("LK", "PR", "Jumlah", "%"))]
+    isi = [_baris([_kepala_baris(k, k), f"<td>{_teks(_wilayah(doc, k)['nama'])}</td>", *sel(k)])
+           for k in _anak(doc, induk)]
+    total = [_baris([_kepala_baris(induk, induk), f"<td>Jumlah {_teks(_wilayah(doc, induk)['nama'])}</td>",
+                     *sel(induk)])]
+    judul = judul or judul_tabel(doc, _label_anak(doc, induk))
+    return _tabel(_id(nomor, doc["indikator"], "cakupan", induk), _judul(nomor, judul), kolom, isi, total)
 
 
 def _sel_indikator(doc: dict, kode: str, kolom) -> list[str]:

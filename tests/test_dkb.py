@@ -331,3 +331,45 @@ def test_the_book_names_the_desa_a_table_lacks(world, capsys):
     assert "Catatan" not in buku.tabel_wilayah("disabilitas", "63.05.08")   # none lacking in that kecamatan
     assert "Catatan" not in buku.tabel_wilayah("agama")
     assert buku.desa_tidak_tersedia("wajib_ktp") == ""                       # a table the workbook lacks
+
+
+def ktp_sheet(desa=DESA, l=L, p=P) -> list[list]:
+    """Wajib KTP-el, rekam and cetak per desa (all of them wajib), with the unlabelled SUM row."""
+    rows = [["IDEM", "KODE", "WILAYAH", "WKTP_LK", "WKTP_PR", "WKTP", "REKAM_LK", "REKAM_PR", "REKAM", "KTP_LK",
+             "KTP_PR", "KTP"]]
+    rows += [[4, k, n, a, b, a + b, a - 1, b, a + b - 1, a - 2, b - 1, a + b - 3] for (k, n), a, b in zip(desa, l, p)]
+    return rows + [["", "", "", sum(l), sum(p), sum(l) + sum(p)] + [0] * 6]
+
+
+def test_ktp_el_perekaman_and_pencetakan_from_the_workbook(world, capsys):
+    from macros.buku import TIDAK_TERSEDIA, Buku
+    from macros.edisi import muat_edisi
+
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Wajib KTP"] = ktp_sheet()
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    ktp = load(data, "ktp_el")
+    assert [k["label"] for k in ktp["kategori"]] == ["WAJIB KTP-EL", "SUDAH REKAM", "SUDAH CETAK"]
+    assert ktp["wilayah"]["63.05"]["data"] == {"WAJIB KTP-EL": {"lk": 60, "pr": 63, "jml": 123},
+                                               "SUDAH REKAM": {"lk": 57, "pr": 63, "jml": 120},
+                                               "SUDAH CETAK": {"lk": 54, "pr": 60, "jml": 114}}
+    assert load(data, "manifest")["lembar"]["ktp_el"] == "Wajib KTP"
+    check_edition(data / PERIOD, min_whole=4)
+    html = Buku(muat_edisi(data, PERIOD), bab=6).tabel_wilayah("ktp_el")
+    assert "SUDAH REKAM %" in html and ">97,56<" in html and ">92,68<" in html     # 120 / 123, 114 / 123
+    assert "Jumlah TAPIN" in html and TIDAK_TERSEDIA not in html
+    # a workbook without the sheet: no table, the book says so where it would stand
+    assert run(capsys, aggregate(write(tmp / "dkb.xlsx", sheets())))[0] == 0
+    assert not (data / PERIOD / "ktp_el.yml").exists()
+    assert TIDAK_TERSEDIA in Buku(muat_edisi(data, PERIOD), bab=6).tabel_wilayah("ktp_el")
+
+
+def test_a_wajib_ktp_sheet_without_rekam_columns_gives_only_wajib_ktp(world, capsys):
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Wajib KTP"] = [row[:6] for row in ktp_sheet()]
+    assert run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))[0] == 0
+    assert load(data, "wajib_ktp")["wilayah"]["63.05"]["data"]["WAJIB KTP-EL"]["jml"] == 123
+    assert not (data / PERIOD / "ktp_el.yml").exists()

@@ -179,6 +179,23 @@ def test_wilayah_desa_of_one_kecamatan():
     assert baca(tabel.tabel_wilayah(doc_kecil(), induk="63.05.02"))["attrs"]["id"] != t["attrs"]["id"]
 
 
+def test_cakupan_base_then_each_count_with_its_percent():
+    doc = doc_kecil()
+    doc.update(indikator="ktp_el", judul="Perekaman dan Pencetakan KTP-el",
+               kategori=[{"kode": "1", "label": "WAJIB"}, {"kode": "2", "label": "REKAM"}])
+    for w in doc["wilayah"].values():
+        w["data"] = {"WAJIB": w["data"]["ISLAM"], "REKAM": w["data"]["KRISTEN"]}
+    t = baca(tabel.tabel_cakupan(doc, nomor="6.2"))
+    assert t["kolom"] == ["Kode", "Wilayah", "WAJIB LK", "WAJIB PR", "WAJIB Jumlah", "REKAM LK", "REKAM PR",
+                          "REKAM Jumlah", "REKAM %"]
+    assert t["caption"] == "Tabel 6.2 Perekaman dan Pencetakan KTP-el per Kecamatan"
+    binuang = t["tbody"][0]
+    for cell, value in zip(binuang[2:8], (1234, 1100, 2334, 12, 7, 19)):   # no sum across categories
+        cek_bulat(cell, value)
+    assert binuang[8]["text"] == "0,81" and sel_angka(binuang[8]) == "0.81"   # 19 / 2334
+    assert [c["text"] for c in t["tfoot"][0][-2:]] == ["30", "1,03"]          # the kabupaten's own values
+
+
 def test_wilayah_unknown_region_and_missing_category_fail_loudly():
     with pytest.raises(KeyError, match="63.05.09"):
         tabel.tabel_wilayah(doc_kecil(), induk="63.05.09")
