@@ -543,6 +543,10 @@ def _counts(workbook, periode, wilayah, lembar, first_person, population, index,
                 if {"REKAM", "KTP"} <= set(keys):   # wajib, sudah rekam, sudah cetak, as the sheet counts them
                     put("ktp_el", sheet, np.stack([values[:, keys.index(k), :] for k in ("WKTP", "REKAM", "KTP")],
                                                   axis=2))
+            elif kind == "kia_kepemilikan":   # children under 17, with KIA, without: as the sheet counts them
+                keys = list(columns.by_key)
+                put("kia_kepemilikan", sheet, np.stack([values[:, keys.index(k), :] for k in
+                                                        ("JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS")], axis=2))
             elif kind == "akta_kelahiran" and table is not None:
                 keys = list(columns.by_key)
                 ada, belum = (values[:, keys.index(k), :] for k in ("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"))

@@ -147,9 +147,9 @@ SIGNATURES = (
     Signature("akta_kelahiran", "akta kelahiran (semua umur, 0-17, 0-5)", fixed("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"),
               frozenset({"MMLK_DINAMIS", "BLM_MMLK_DINAMIS"}), ("akta_kelahiran", "akta_kelahiran_0_17", None),
               document=True, groups=True),
-    # recognised, no edition table yet (KIA ownership, KK printed/owned, akta perkawinan/perceraian)
     Signature("kia_kepemilikan", "kepemilikan KIA", fixed("JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS"),
-              frozenset({"JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS"}), (None,), document=True),
+              frozenset({"JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS"}), ("kia_kepemilikan",), document=True),
+    # recognised, no edition table yet (KK printed/owned, akta perkawinan/perceraian)
     Signature("kk_cetak", "KK tercetak", fixed("KK", "CETAK_KK", "BLM_CETAK_KK"),
               frozenset({"KK", "CETAK_KK", "BLM_CETAK_KK"}), (None,), document=True),
     Signature("kk_kepemilikan", "kepemilikan KK", lambda label: label if "KK" in label else None,

@@ -89,8 +89,10 @@ def _workbook_only(facts: RowFacts) -> np.ndarray:
 # kategori). The categories are not parts of a whole: each is a count of the people of the first one (the
 # base), and the book shows it with its coverage (% of the base).
 KTP_EL = (("1", "WAJIB KTP-EL"), ("2", "SUDAH REKAM"), ("3", "SUDAH CETAK"))
+KIA_KEPEMILIKAN = (("1", "ANAK UMUR 0-16"), ("2", "MEMILIKI KIA"), ("3", "BELUM MEMILIKI KIA"))
 WORKBOOK_ONLY = {
     "ktp_el": ("Perekaman dan Pencetakan KTP-el", "penduduk wajib KTP-el", KTP_EL),
+    "kia_kepemilikan": ("Kepemilikan Kartu Identitas Anak (KIA)", "anak umur di bawah 17 tahun", KIA_KEPEMILIKAN),
 }
 
 
@@ -146,6 +148,9 @@ def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...], workbook: 
                            "penduduk umur di bawah 17 tahun berstatus belum kawin",
                            (("0-4", "0-4"), ("5-16", "5-16")), _kia(status_kawin.index(BELUM_KAWIN)),
                            whole_population=False))
+    if workbook:
+        judul, populasi, kategori = WORKBOOK_ONLY["kia_kepemilikan"]
+        specs.append(TableSpec("kia_kepemilikan", judul, populasi, kategori, _workbook_only, whole_population=False))
     return specs
 
 

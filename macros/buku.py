@@ -29,7 +29,7 @@ LABEL_TABEL = {
     "hubungan_keluarga": "Hubungan dalam Keluarga", "golongan_darah": "Golongan Darah",
     "disabilitas": "Disabilitas", "wajib_ktp": "Wajib KTP-el", "akta_kelahiran": "Akta Kelahiran",
     "akta_kelahiran_0_17": "Akta Kelahiran 0-17 Tahun", "kia": "Sasaran KIA",
-    "ktp_el": "Perekaman dan Pencetakan KTP-el",
+    "ktp_el": "Perekaman dan Pencetakan KTP-el", "kia_kepemilikan": "Kepemilikan KIA",
     "indikator": "Indikator", "perbandingan": "Perbandingan",
 }
 
@@ -37,7 +37,7 @@ LABEL_TABEL = {
 TIDAK_TERSEDIA = "tidak tersedia pada sumber data edisi ini"
 # Tables whose first category is a base and the others counts among it (not parts of a whole): shown per
 # region with their coverage % (`tabel.tabel_cakupan`) wherever the book shows a table per region.
-CAKUPAN = frozenset({"ktp_el"})
+CAKUPAN = frozenset({"ktp_el", "kia_kepemilikan"})
 
 
 def slug_id(text: str) -> str:

@@ -373,3 +373,26 @@ def test_a_wajib_ktp_sheet_without_rekam_columns_gives_only_wajib_ktp(world, cap
     assert run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))[0] == 0
     assert load(data, "wajib_ktp")["wilayah"]["63.05"]["data"]["WAJIB KTP-EL"]["jml"] == 123
     assert not (data / PERIOD / "ktp_el.yml").exists()
+
+
+def test_kia_ownership_from_the_workbook(world, capsys):
+    from macros.buku import Buku
+    from macros.edisi import muat_edisi
+
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Sheet6"] = [["KODE", "WILAYAH", "LK_JML_DINAMIS", "P_JML_DINAMIS", "JML_DINAMIS", "LK_MMLK_DINAMIS",
+                          "P_MMLK_DINAMIS", "MMLK_DINAMIS", "LK_BLM_MMLK_DINAMIS", "P_BLM_MMLK_DINAMIS",
+                          "BLM_MMLK_DINAMIS", "PERSEN_DINAMIS"]] + \
+        [[k.replace(".", ""), n, 4, 4, 8, 3, 1, 4, 1, 3, 4, 50.0] for k, n in DESA]
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    kia = load(data, "kia_kepemilikan")
+    assert kia["wilayah"]["63.05"]["data"] == {"ANAK UMUR 0-16": {"lk": 12, "pr": 12, "jml": 24},
+                                               "MEMILIKI KIA": {"lk": 9, "pr": 3, "jml": 12},
+                                               "BELUM MEMILIKI KIA": {"lk": 3, "pr": 9, "jml": 12}}
+    assert load(data, "manifest")["lembar"]["kia_kepemilikan"] == "Sheet6"
+    assert not (data / PERIOD / "kia.yml").exists()          # the target (by status kawin): register only
+    check_edition(data / PERIOD, min_whole=4)
+    html = Buku(muat_edisi(data, PERIOD), bab=6).tabel_wilayah("kia_kepemilikan")
+    assert "MEMILIKI KIA %" in html and ">50,00<" in html
