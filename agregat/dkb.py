@@ -532,6 +532,7 @@ def _counts(workbook, periode, wilayah, lembar, first_person, population, index,
                                 f"dihitung TIDAK DIKETAHUI: {', '.join(columns.uncoded)}")
             elif kind == "kepala_keluarga":
                 put("kartu_keluarga", sheet, values.sum(axis=1)[:, :, None])
+                put("kepala_keluarga_status_kawin", sheet, _coded_counts(values, columns, "status_kawin"))
             elif kind == "disabilitas":
                 kinds = _coded_counts(values, columns, "disabilitas")[:, :, :-1]
                 none = pop - kinds.sum(axis=2, keepdims=True)

@@ -145,7 +145,7 @@ SIGNATURES = (
     Signature("wajib_ktp", "wajib KTP-el, perekaman dan pencetakan", fixed("WKTP", "REKAM", "KTP"),
               frozenset({"WKTP"}), ("wajib_ktp",), document=True),   # and ktp_el when REKAM, KTP are there
     Signature("akta_kelahiran", "akta kelahiran (semua umur, 0-17, 0-5)", fixed("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"),
-              frozenset({"MMLK_DINAMIS", "BLM_MMLK_DINAMIS"}), ("akta_kelahiran", "akta_kelahiran_0_17", None),
+              frozenset({"MMLK_DINAMIS", "BLM_MMLK_DINAMIS"}), ("akta_kelahiran", "akta_kelahiran_0_17", "akta_kelahiran_0_5"),
               document=True, groups=True),
     Signature("kia_kepemilikan", "kepemilikan KIA", fixed("JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS"),
               frozenset({"JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS"}), ("kia_kepemilikan",), document=True),
@@ -158,7 +158,8 @@ SIGNATURES = (
               lambda label: label if re.match(r"(BLM_)?(MMLK_)?(AKTA_)?(KWN|CRAI)", label) else None,
               frozenset(), (None,), document=True, min_share=0.9),
 )
-KEPALA_KELUARGA = "kepala_keluarga"   # the status-kawin sheet of heads of family: feeds kartu_keluarga
+KEPALA_KELUARGA = "kepala_keluarga"   # the status-kawin sheet of heads of family: feeds kartu_keluarga and
+                                      # kepala_keluarga_status_kawin
 # Sheets that count KK besides the kepala keluarga sheet: kind → label of their KK column. Their counts may
 # differ from it (a stale copy from the previous semester): warned, the kepala keluarga sheet is used.
 KK_COLUMNS = {"kk_cetak": "KK", "kk_kepemilikan": "KK"}

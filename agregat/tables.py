@@ -124,6 +124,11 @@ def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...], workbook: 
         coded("pekerjaan", "Jumlah Penduduk Menurut Jenis Pekerjaan"),
         coded("status_kawin", "Jumlah Penduduk Menurut Status Perkawinan"),
         coded("hubungan_keluarga", "Jumlah Penduduk Menurut Hubungan dalam Keluarga"),
+        TableSpec("kepala_keluarga_status_kawin", "Jumlah Kepala Keluarga Menurut Status Perkawinan",
+                  "penduduk berstatus Kepala Keluarga", status_kawin.kategori + UNKNOWN,
+                  lambda f: np.where(f.codes["hubungan_keluarga"] == kepala,
+                                     _known_or(f.codes["status_kawin"], len(status_kawin.kategori)), -1),
+                  whole_population=False),
         coded("golongan_darah", "Jumlah Penduduk Menurut Golongan Darah"),
     ]
     if "PNYDNG_CCT" in columns:
@@ -143,6 +148,9 @@ def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...], workbook: 
                                akta, _akta(None), requires="AKTA_LHR"))
         specs.append(TableSpec("akta_kelahiran_0_17", "Kepemilikan Akta Kelahiran Penduduk Umur 0-17 Tahun",
                                "penduduk umur 0-17 tahun", akta, _akta(17), whole_population=False,
+                               requires="AKTA_LHR"))
+        specs.append(TableSpec("akta_kelahiran_0_5", "Kepemilikan Akta Kelahiran Penduduk Umur 0-5 Tahun",
+                               "penduduk umur 0-5 tahun", akta, _akta(5), whole_population=False,
                                requires="AKTA_LHR"))
     specs.append(TableSpec("kia", "Sasaran Kartu Identitas Anak (KIA)",
                            "penduduk umur di bawah 17 tahun berstatus belum kawin",

@@ -28,7 +28,8 @@ LABEL_TABEL = {
     "agama": "Agama", "pendidikan": "Pendidikan", "pekerjaan": "Pekerjaan", "status_kawin": "Status Perkawinan",
     "hubungan_keluarga": "Hubungan dalam Keluarga", "golongan_darah": "Golongan Darah",
     "disabilitas": "Disabilitas", "wajib_ktp": "Wajib KTP-el", "akta_kelahiran": "Akta Kelahiran",
-    "akta_kelahiran_0_17": "Akta Kelahiran 0-17 Tahun", "kia": "Sasaran KIA",
+    "akta_kelahiran_0_17": "Akta Kelahiran 0-17 Tahun", "akta_kelahiran_0_5": "Akta Kelahiran 0-5 Tahun",
+    "kia": "Sasaran KIA", "kepala_keluarga_status_kawin": "Kepala Keluarga Menurut Status Perkawinan",
     "ktp_el": "Perekaman dan Pencetakan KTP-el", "kia_kepemilikan": "Kepemilikan KIA",
     "indikator": "Indikator", "perbandingan": "Perbandingan",
 }

@@ -396,3 +396,28 @@ def test_kia_ownership_from_the_workbook(world, capsys):
     check_edition(data / PERIOD, min_whole=4)
     html = Buku(muat_edisi(data, PERIOD), bab=6).tabel_wilayah("kia_kepemilikan")
     assert "MEMILIKI KIA %" in html and ">50,00<" in html
+
+
+def test_kepala_keluarga_by_status_kawin_and_akta_0_5_from_the_workbook(world, capsys):
+    from macros.buku import Buku
+    from macros.edisi import muat_edisi
+
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Sheet15"] = akta_sheet([[(a, b, 0, 0) for a, b in zip(L, P)], [(2, 2, 1, 1)] * 3, [(1, 0, 0, 1)] * 3])
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    heads = load(data, "kepala_keluarga_status_kawin")
+    assert heads["wilayah"]["63.05"]["data"]["KAWIN"] == {"lk": 9, "pr": 3, "jml": 12}
+    assert heads["wilayah"]["63.05"]["data"]["BELUM KAWIN"] == {"lk": 0, "pr": 0, "jml": 0}
+    assert sum(c["jml"] for c in heads["wilayah"]["63.05"]["data"].values()) == \
+        load(data, "kartu_keluarga")["wilayah"]["63.05"]["data"]["KEPALA KELUARGA"]["jml"]
+    balita = load(data, "akta_kelahiran_0_5")["wilayah"]["63.05"]["data"]
+    assert balita["MEMILIKI"] == {"lk": 3, "pr": 0, "jml": 3} and balita["BELUM MEMILIKI"]["jml"] == 3
+    manifest = load(data, "manifest")
+    assert manifest["lembar"]["kepala_keluarga_status_kawin"] == "Sheet5"
+    assert manifest["lembar"]["akta_kelahiran_0_5"] == "Sheet15"
+    check_edition(data / PERIOD, min_whole=4)
+    buku = Buku(muat_edisi(data, PERIOD), bab=5)
+    assert "Jumlah Kepala Keluarga Menurut Status Perkawinan" in buku.tabel_kategori("kepala_keluarga_status_kawin")
+    assert ">50,00<" in buku.tabel_kategori("akta_kelahiran_0_5")     # memiliki 3 of 6
