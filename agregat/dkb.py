@@ -548,6 +548,10 @@ def _counts(workbook, periode, wilayah, lembar, first_person, population, index,
                 keys = list(columns.by_key)
                 put("kia_kepemilikan", sheet, np.stack([values[:, keys.index(k), :] for k in
                                                         ("JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS")], axis=2))
+            elif kind == "kk_cetak":   # KK (by sex of the head), printed, not printed: as the sheet counts them
+                keys = list(columns.by_key)
+                put("kk_cetak", sheet, np.stack([values[:, keys.index(k), :] for k in ("KK", "CETAK_KK", "BLM_CETAK_KK")],
+                                                axis=2))
             elif kind == "akta_kelahiran" and table is not None:
                 keys = list(columns.by_key)
                 ada, belum = (values[:, keys.index(k), :] for k in ("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"))

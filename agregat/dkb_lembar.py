@@ -149,9 +149,9 @@ SIGNATURES = (
               document=True, groups=True),
     Signature("kia_kepemilikan", "kepemilikan KIA", fixed("JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS"),
               frozenset({"JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS"}), ("kia_kepemilikan",), document=True),
-    # recognised, no edition table yet (KK printed/owned, akta perkawinan/perceraian)
+    # recognised, no edition table yet (KK ownership, akta perkawinan/perceraian)
     Signature("kk_cetak", "KK tercetak", fixed("KK", "CETAK_KK", "BLM_CETAK_KK"),
-              frozenset({"KK", "CETAK_KK", "BLM_CETAK_KK"}), (None,), document=True),
+              frozenset({"KK", "CETAK_KK", "BLM_CETAK_KK"}), ("kk_cetak",), document=True),
     Signature("kk_kepemilikan", "kepemilikan KK", lambda label: label if "KK" in label else None,
               frozenset({"KK", "MMLK_KK_DINAMIS"}), (None,), document=True),
     Signature("akta_perkawinan", "akta perkawinan dan perceraian",

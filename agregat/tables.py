@@ -90,9 +90,11 @@ def _workbook_only(facts: RowFacts) -> np.ndarray:
 # base), and the book shows it with its coverage (% of the base).
 KTP_EL = (("1", "WAJIB KTP-EL"), ("2", "SUDAH REKAM"), ("3", "SUDAH CETAK"))
 KIA_KEPEMILIKAN = (("1", "ANAK UMUR 0-16"), ("2", "MEMILIKI KIA"), ("3", "BELUM MEMILIKI KIA"))
+KK_CETAK = (("1", "KARTU KELUARGA"), ("2", "SUDAH DICETAK"), ("3", "BELUM DICETAK"))
 WORKBOOK_ONLY = {
     "ktp_el": ("Perekaman dan Pencetakan KTP-el", "penduduk wajib KTP-el", KTP_EL),
     "kia_kepemilikan": ("Kepemilikan Kartu Identitas Anak (KIA)", "anak umur di bawah 17 tahun", KIA_KEPEMILIKAN),
+    "kk_cetak": ("Pencetakan Kartu Keluarga", "kartu keluarga (jenis kelamin kepala keluarga)", KK_CETAK),
 }
 
 
@@ -157,8 +159,9 @@ def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...], workbook: 
                            (("0-4", "0-4"), ("5-16", "5-16")), _kia(status_kawin.index(BELUM_KAWIN)),
                            whole_population=False))
     if workbook:
-        judul, populasi, kategori = WORKBOOK_ONLY["kia_kepemilikan"]
-        specs.append(TableSpec("kia_kepemilikan", judul, populasi, kategori, _workbook_only, whole_population=False))
+        for name in ("kia_kepemilikan", "kk_cetak"):
+            judul, populasi, kategori = WORKBOOK_ONLY[name]
+            specs.append(TableSpec(name, judul, populasi, kategori, _workbook_only, whole_population=False))
     return specs
 
 

@@ -31,6 +31,7 @@ LABEL_TABEL = {
     "akta_kelahiran_0_17": "Akta Kelahiran 0-17 Tahun", "akta_kelahiran_0_5": "Akta Kelahiran 0-5 Tahun",
     "kia": "Sasaran KIA", "kepala_keluarga_status_kawin": "Kepala Keluarga Menurut Status Perkawinan",
     "ktp_el": "Perekaman dan Pencetakan KTP-el", "kia_kepemilikan": "Kepemilikan KIA",
+    "kk_cetak": "Pencetakan Kartu Keluarga",
     "indikator": "Indikator", "perbandingan": "Perbandingan",
 }
 
@@ -38,7 +39,7 @@ LABEL_TABEL = {
 TIDAK_TERSEDIA = "tidak tersedia pada sumber data edisi ini"
 # Tables whose first category is a base and the others counts among it (not parts of a whole): shown per
 # region with their coverage % (`tabel.tabel_cakupan`) wherever the book shows a table per region.
-CAKUPAN = frozenset({"ktp_el", "kia_kepemilikan"})
+CAKUPAN = frozenset({"ktp_el", "kia_kepemilikan", "kk_cetak"})
 
 
 def slug_id(text: str) -> str:

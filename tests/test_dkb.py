@@ -421,3 +421,23 @@ def test_kepala_keluarga_by_status_kawin_and_akta_0_5_from_the_workbook(world, c
     buku = Buku(muat_edisi(data, PERIOD), bab=5)
     assert "Jumlah Kepala Keluarga Menurut Status Perkawinan" in buku.tabel_kategori("kepala_keluarga_status_kawin")
     assert ">50,00<" in buku.tabel_kategori("akta_kelahiran_0_5")     # memiliki 3 of 6
+
+
+def test_kk_printed_from_the_workbook(world, capsys):
+    from macros.buku import Buku
+    from macros.edisi import muat_edisi
+
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Sheet11"] = [["KODE", "WILAYAH", "L_KK", "P_KK", "JML_KK", "L_CETAK_KK", "P_CETAK_KK", "JML_CETAK_KK",
+                           "BLM_CETAK_KK_L", "BLM_CETAK_KK_P", "BLM_CETAK_KK_JML"]] + \
+        [[k, n, 3, 1, 4, 2, 1, 3, 1, 0, 1] for k, n in DESA]
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    kk = load(data, "kk_cetak")["wilayah"]["63.05"]["data"]
+    assert kk == {"KARTU KELUARGA": {"lk": 9, "pr": 3, "jml": 12}, "SUDAH DICETAK": {"lk": 6, "pr": 3, "jml": 9},
+                  "BELUM DICETAK": {"lk": 3, "pr": 0, "jml": 3}}
+    assert load(data, "manifest")["lembar"]["kk_cetak"] == "Sheet11"
+    check_edition(data / PERIOD, min_whole=4)
+    html = Buku(muat_edisi(data, PERIOD), bab=5).tabel_wilayah("kk_cetak")
+    assert "SUDAH DICETAK %" in html and ">75,00<" in html
