@@ -201,6 +201,23 @@ class Buku:
                                         nomor=self._nomor_tabel(judul), judul=judul)
         return self._tabel(html, judul, "perbandingan")
 
+    def tabel_laju(self, induk: str | None = None) -> Markup:
+        """Laju pertumbuhan penduduk per child region against the previous edition (`perbandingan`)."""
+        if "perbandingan" not in self.edisi.dokumen:
+            return Markup('<p class="catatan">Edisi semester sebelumnya belum ada, jadi laju pertumbuhan belum '
+                          "dapat disajikan.</p>")
+        induk = self._kode(induk)
+        judul = f"Laju Pertumbuhan Penduduk per {self._per_anak(induk)}"
+        html = tabel.tabel_laju(self._doc("perbandingan"), induk, nomor=self._nomor_tabel(judul), judul=judul)
+        return self._tabel(html, judul, "perbandingan")
+
+    def laju(self, kode: str | None = None) -> str:
+        """The region's laju pertumbuhan per tahun (%) as text, "–" without a previous edition."""
+        if "perbandingan" not in self.edisi.dokumen:
+            return angka.KOSONG
+        v = self._doc("perbandingan")["wilayah"][self._kode(kode)]["data"]["penduduk"]
+        return angka.selisih(tabel.laju_per_tahun(v["sebelumnya"], v["sekarang"]), 2)
+
     # ---- charts ---------------------------------------------------------------------------------
     def _grafik(self, fungsi, *args, **kwargs) -> grafik.Grafik:
         """A chart, from the cache when the same function already drew the same numbers.

@@ -17,7 +17,8 @@ from . import angka
 from .aman import teks as _teks
 
 __all__ = ["LABEL_INDIKATOR", "LABEL_PERBANDINGAN", "KOLOM_INDIKATOR", "TINGKAT_ANAK", "judul_tabel",
-           "tabel_wilayah", "tabel_kategori", "tabel_cakupan", "tabel_indikator", "tabel_perbandingan"]
+           "tabel_wilayah", "tabel_kategori", "tabel_cakupan", "tabel_indikator", "tabel_perbandingan",
+           "laju_per_tahun", "tabel_laju"]
 
 LABEL_INDIKATOR = {
     "penduduk": "Jumlah Penduduk",
@@ -252,3 +253,37 @@ def tabel_perbandingan(perbandingan_doc: dict, induk: str = "63.05", indikator: 
                       f"per {_label_anak(doc, induk)}")
     return _tabel(_id(nomor, "perbandingan", indikator, induk), _judul(nomor, judul),
                   ["Kode", "Wilayah", "Semester lalu", "Semester ini", "Selisih", "%"], isi, total)
+
+
+def laju_per_tahun(sebelumnya, sekarang) -> Decimal | None:
+    """Laju pertumbuhan per tahun (%) dari dua semester berurutan, geometris: ((sekarang ÷ sebelumnya)² − 1) × 100,
+    2 desimal; None bila semester lalu kosong atau nol."""
+    if not sebelumnya or sekarang is None:
+        return None
+    return angka.bulatkan((Decimal(sekarang) / Decimal(sebelumnya)) ** 2 * 100 - 100, 2)
+
+
+def _sel_laju(doc: dict, kode: str) -> list[str]:
+    try:
+        v = _wilayah(doc, kode)["data"]["penduduk"]
+    except KeyError:
+        raise KeyError(f"wilayah {kode}: perbandingan 'penduduk' tidak ada") from None
+    laju = laju_per_tahun(v["sebelumnya"], v["sekarang"])
+    return [_angka(v["sebelumnya"], angka.bilangan(v["sebelumnya"])),
+            _angka(v["sekarang"], angka.bilangan(v["sekarang"])),
+            _angka(v["persen"], angka.selisih(v["persen"], 2)),
+            _angka(laju, angka.selisih(laju, 2))]
+
+
+def tabel_laju(perbandingan_doc: dict, induk: str = "63.05", nomor=None, judul: str | None = None) -> Markup:
+    """Kode | Wilayah | Semester lalu | Semester ini | Pertumbuhan semester (%) | Laju per tahun (%) per wilayah
+    bawahan ``induk``; total = ``induk``. Dari ``perbandingan`` (penduduk); desa baru → "–"."""
+    doc = perbandingan_doc
+    isi = [_baris([_kepala_baris(k, k), f"<td>{_teks(_wilayah(doc, k)['nama'])}</td>", *_sel_laju(doc, k)])
+           for k in _anak(doc, induk)]
+    total = [_baris([_kepala_baris(induk, induk), f"<td>Jumlah {_teks(_wilayah(doc, induk)['nama'])}</td>",
+                     *_sel_laju(doc, induk)])]
+    judul = judul or f"Laju Pertumbuhan Penduduk per {_label_anak(doc, induk)}"
+    return _tabel(_id(nomor, "laju", induk), _judul(nomor, judul),
+                  ["Kode", "Wilayah", "Semester lalu", "Semester ini", "Pertumbuhan semester (%)",
+                   "Laju per tahun (%)"], isi, total)

@@ -409,7 +409,42 @@ def test_perbandingan_new_desa_and_decline():
         tabel.tabel_perbandingan(doc, indikator="agama")
 
 
+def test_laju_pertumbuhan_is_the_semester_growth_annualised():
+    doc = {"indikator": "perbandingan", "judul": "Perbandingan", "periode": "2025-S1", "tanggal_data": "2025-06-30",
+           "periode_sebelumnya": "2024-S2", "digest_sebelumnya": "0" * 64, "wilayah": {}}
+
+    def w(nama, tingkat, sebelumnya, sekarang, selisih, persen):
+        return {"nama": nama, "tingkat": tingkat, "data": {"penduduk": {
+            "sebelumnya": sebelumnya, "sekarang": sekarang, "selisih": selisih, "persen": persen}}}
+
+    doc["wilayah"] = {"63.05.01": w("BINUANG", "kecamatan", 1000, 1100, 100, 10.0),
+                      "63.05.01.2099": w("DESA BARU", "desa", None, 120, None, None),
+                      "63.05.01.2001": w("PULAU", "desa", 1000, 980, -20, -2.0)}
+    t = baca(tabel.tabel_laju(doc, induk="63.05.01", nomor="3.4"))
+    assert t["kolom"] == ["Kode", "Wilayah", "Semester lalu", "Semester ini", "Pertumbuhan semester (%)",
+                          "Laju per tahun (%)"]
+    assert t["caption"] == "Tabel 3.4 Laju Pertumbuhan Penduduk per Desa/Kelurahan di Kecamatan BINUANG"
+    assert [c["text"] for c in t["tbody"][0][2:]] == ["1.000", "980", "-2,00", "-3,96"]     # 0.98² = 0.9604
+    assert [c["text"] for c in t["tbody"][1][2:]] == ["\u2013", "120", "\u2013", "\u2013"]   # a new desa
+    assert [c["text"] for c in t["tfoot"][0][2:]] == ["1.000", "1.100", "+10,00", "+21,00"]  # 1.1² = 1.21
+    real = baca(tabel.tabel_laju(muat("perbandingan")))
+    assert kode_baris(real) == anak(muat("perbandingan"), KAB)
+    assert [c["text"] for c in real["tfoot"][0][2:]] == ["202.061", "203.215", "+0,57", "+1,15"]
+
+
 def test_judul_tabel():
     assert tabel.judul_tabel({"judul": "Jumlah Penduduk"}, "Kecamatan") == "Jumlah Penduduk per Kecamatan"
     html = tabel.tabel_wilayah(doc_kecil(), nomor="4.1", judul="Judul Lain")
     assert baca(html)["caption"] == "Tabel 4.1 Judul Lain"
+
+
+def test_the_book_shows_laju_only_with_a_previous_edition():
+    from macros.buku import Buku
+    from macros.edisi import muat_edisi
+
+    data = DATA.parent
+    buku = Buku(muat_edisi(data, "2025-S1"), bab=3)
+    assert buku.laju() == "+1,15"
+    assert "Tabel 3.1 Laju Pertumbuhan Penduduk per Kecamatan" in buku.tabel_laju()
+    first = Buku(muat_edisi(data, "2024-S2"), bab=3)
+    assert first.laju() == "\u2013" and "belum dapat disajikan" in first.tabel_laju()
