@@ -149,14 +149,15 @@ SIGNATURES = (
               document=True, groups=True),
     Signature("kia_kepemilikan", "kepemilikan KIA", fixed("JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS"),
               frozenset({"JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS"}), ("kia_kepemilikan",), document=True),
-    # recognised, no edition table yet (KK ownership, akta perkawinan/perceraian)
+    # KK ownership: recognised, no edition table yet; akta perkawinan/perceraian: by agama where the sheet
+    # gives the owners per agama (MMLK_AKTA_KWN_<AGAMA>), otherwise recognised only
     Signature("kk_cetak", "KK tercetak", fixed("KK", "CETAK_KK", "BLM_CETAK_KK"),
               frozenset({"KK", "CETAK_KK", "BLM_CETAK_KK"}), ("kk_cetak",), document=True),
     Signature("kk_kepemilikan", "kepemilikan KK", lambda label: label if "KK" in label else None,
               frozenset({"KK", "MMLK_KK_DINAMIS"}), (None,), document=True),
     Signature("akta_perkawinan", "akta perkawinan dan perceraian",
               lambda label: label if re.match(r"(BLM_)?(MMLK_)?(AKTA_)?(KWN|CRAI)", label) else None,
-              frozenset(), (None,), document=True, min_share=0.9),
+              frozenset(), ("akta_perkawinan", "akta_perceraian"), document=True, min_share=0.9),
 )
 KEPALA_KELUARGA = "kepala_keluarga"   # the status-kawin sheet of heads of family: feeds kartu_keluarga and
                                       # kepala_keluarga_status_kawin

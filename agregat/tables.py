@@ -98,6 +98,13 @@ WORKBOOK_ONLY = {
 }
 
 
+# Workbook-only tables by agama (categories: the agama code list + TIDAK DIKETAHUI): name → (judul, populasi).
+WORKBOOK_BY_AGAMA = {
+    "akta_perkawinan": ("Pemilik Akta Perkawinan Menurut Agama", "penduduk yang memiliki akta perkawinan"),
+    "akta_perceraian": ("Pemilik Akta Perceraian Menurut Agama", "penduduk yang memiliki akta perceraian"),
+}
+
+
 def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...], workbook: bool = False) -> list[TableSpec]:
     """The tables of the book, in book order, for a register with these columns; `workbook`: also the tables
     only a DKB workbook carries (`WORKBOOK_ONLY`), which a register edition never has."""
@@ -162,6 +169,9 @@ def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...], workbook: 
         for name in ("kia_kepemilikan", "kk_cetak"):
             judul, populasi, kategori = WORKBOOK_ONLY[name]
             specs.append(TableSpec(name, judul, populasi, kategori, _workbook_only, whole_population=False))
+        for name, (judul, populasi) in WORKBOOK_BY_AGAMA.items():
+            specs.append(TableSpec(name, judul, populasi, codes["agama"].kategori + UNKNOWN, _workbook_only,
+                                   whole_population=False))
     return specs
 
 

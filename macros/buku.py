@@ -31,7 +31,8 @@ LABEL_TABEL = {
     "akta_kelahiran_0_17": "Akta Kelahiran 0-17 Tahun", "akta_kelahiran_0_5": "Akta Kelahiran 0-5 Tahun",
     "kia": "Sasaran KIA", "kepala_keluarga_status_kawin": "Kepala Keluarga Menurut Status Perkawinan",
     "ktp_el": "Perekaman dan Pencetakan KTP-el", "kia_kepemilikan": "Kepemilikan KIA",
-    "kk_cetak": "Pencetakan Kartu Keluarga",
+    "kk_cetak": "Pencetakan Kartu Keluarga", "akta_perkawinan": "Akta Perkawinan",
+    "akta_perceraian": "Akta Perceraian",
     "indikator": "Indikator", "perbandingan": "Perbandingan",
 }
 

@@ -441,3 +441,28 @@ def test_kk_printed_from_the_workbook(world, capsys):
     check_edition(data / PERIOD, min_whole=4)
     html = Buku(muat_edisi(data, PERIOD), bab=5).tabel_wilayah("kk_cetak")
     assert "SUDAH DICETAK %" in html and ">75,00<" in html
+
+
+def test_akta_perkawinan_and_perceraian_by_agama_from_the_workbook(world, capsys):
+    from macros.buku import Buku
+    from macros.edisi import muat_edisi
+
+    tmp, data, aggregate = world
+    content = sheets()
+    header = ["WILAYAH"]
+    for akta in ("KWN", "CRAI"):
+        for agama in ("ISLAM", "KRISTEN"):
+            header += [f"LK_MMLK_AKTA_{akta}_{agama}", f"PR_MMLK_AKTA_{akta}_{agama}", f"JML_MMLK_AKTA_{akta}_{agama}",
+                       f"JML_BLM_MMLK_AKTA_{akta}_{agama}"]
+    content["Sheet16"] = [header] + [[n, 2, 2, 4, 1, 1, 0, 1, 0, 1, 0, 1, 1, 0, 0, 0, 0] for _, n in DESA]
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    kawin = load(data, "akta_perkawinan")["wilayah"]["63.05"]["data"]
+    assert kawin["ISLAM"] == {"lk": 6, "pr": 6, "jml": 12} and kawin["KRISTEN"] == {"lk": 3, "pr": 0, "jml": 3}
+    cerai = load(data, "akta_perceraian")["wilayah"]["63.05"]["data"]
+    assert cerai["ISLAM"] == {"lk": 3, "pr": 0, "jml": 3} and cerai["KRISTEN"]["jml"] == 0
+    manifest = load(data, "manifest")
+    assert manifest["lembar"]["akta_perkawinan"] == manifest["lembar"]["akta_perceraian"] == "Sheet16"
+    check_edition(data / PERIOD, min_whole=4)
+    assert "Pemilik Akta Perkawinan Menurut Agama" in Buku(muat_edisi(data, PERIOD), bab=6).tabel_kategori(
+        "akta_perkawinan")
