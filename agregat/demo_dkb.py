@@ -234,8 +234,13 @@ def workbook_sheets(tables: dict[str, Tabel], wilayah: Wilayah, provinsi: str = 
     out["Sheet15"] = _akta_sheet(keys, tables, ages, kawin)
 
     heads = tables["kartu_keluarga"].counts.sum(axis=2)
-    split = _heads_by_status(heads)
-    headers, values = _columns(list(zip(("BELUM KAWIN", "KAWIN", "CERAI HIDUP", "CERAI MATI"), split)), "quoted")
+    if "kepala_keluarga_status_kawin" in tables:   # the register's own counts (the two doors must agree)
+        by_status = tables["kepala_keluarga_status_kawin"]
+        split = [by_status.of(k) for k in "1234"]
+        parts = _unknown(list(zip(("BELUM KAWIN", "KAWIN", "CERAI HIDUP", "CERAI MATI"), split)), by_status)
+    else:
+        parts = list(zip(("BELUM KAWIN", "KAWIN", "CERAI HIDUP", "CERAI MATI"), _heads_by_status(heads)))
+    headers, values = _columns(parts, "quoted")
     rows = _sheet(keys, lambda i: keys.a(i) + [""], KEY_A + ("",), headers, values)
     out["Sheet5"] = rows
 
@@ -306,12 +311,16 @@ def _long_form(keys: _Keys, parts: list[tuple[str, np.ndarray]]) -> list[list]:
 def _akta_sheet(keys: _Keys, tables: dict[str, Tabel], ages: list[np.ndarray], kawin: Tabel) -> list[list]:
     """Sheet15: two header rows; married/divorced counts, then akta kelahiran for all ages, 0-17 and 0-5."""
     semua, anak = tables["akta_kelahiran"], tables["akta_kelahiran_0_17"]
-    balita = sum(ages[a] for a in range(6))
-    anak_pop = anak.of("1") + anak.of("2")
-    ada_balita = np.where(anak_pop > 0, balita * anak.of("1") // np.maximum(anak_pop, 1), 0)
+    if "akta_kelahiran_0_5" in tables:   # the register's own counts (the two doors must agree)
+        ada_balita, belum_balita = tables["akta_kelahiran_0_5"].of("1"), tables["akta_kelahiran_0_5"].of("2")
+    else:
+        balita = sum(ages[a] for a in range(6))
+        anak_pop = anak.of("1") + anak.of("2")
+        ada_balita = np.where(anak_pop > 0, balita * anak.of("1") // np.maximum(anak_pop, 1), 0)
+        belum_balita = balita - ada_balita
     groups = [("AKTA LAHIR ALL", semua.of("1"), semua.of("2")),
               ("AKTA LAHIR 0_18 (ANAK USIA 17 TAHUN KURANG 1 HARI)", anak.of("1"), anak.of("2")),
-              ("AKTA LAHIR 0_5 (ANAK USIA 5 TAHUN KURANG 1 HARI)", ada_balita, balita - ada_balita)]
+              ("AKTA LAHIR 0_5 (ANAK USIA 5 TAHUN KURANG 1 HARI)", ada_balita, belum_balita)]
     names = ["LK_MMLK_DINAMIS", "P_MMLK_DINAMIS", "JML_MMLK_DINAMIS", "LK_BLM_MMLK_DINAMIS", "P_BLM_MMLK_DINAMIS",
              "JML_BLM_MMLK_DINAMIS", "PERSEN"]
     titles = [""] * 12

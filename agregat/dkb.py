@@ -495,7 +495,7 @@ def _structure(values: np.ndarray, columns: Columns) -> np.ndarray:
 
 def _counts(workbook, periode, wilayah, lembar, first_person, population, index, missing, laporan) -> DkbAggregation:
     n_desa = len(wilayah.desa)
-    specs = {s.name: s for s in table_specs(load_code_lists(), ("PNYDNG_CCT", "AKTA_LHR"))}
+    specs = {s.name: s for s in table_specs(load_code_lists(), ("PNYDNG_CCT", "AKTA_LHR"), workbook=True)}
     counts: dict[str, np.ndarray] = {}
     sources: dict[str, str] = {}
     unavailable: dict[str, list[str]] = {}
@@ -532,6 +532,7 @@ def _counts(workbook, periode, wilayah, lembar, first_person, population, index,
                                 f"dihitung TIDAK DIKETAHUI: {', '.join(columns.uncoded)}")
             elif kind == "kepala_keluarga":
                 put("kartu_keluarga", sheet, values.sum(axis=1)[:, :, None])
+                put("kepala_keluarga_status_kawin", sheet, _coded_counts(values, columns, "status_kawin"))
             elif kind == "disabilitas":
                 kinds = _coded_counts(values, columns, "disabilitas")[:, :, :-1]
                 none = pop - kinds.sum(axis=2, keepdims=True)
@@ -539,6 +540,25 @@ def _counts(workbook, periode, wilayah, lembar, first_person, population, index,
             elif kind == "wajib_ktp":
                 wajib = values[:, list(columns.by_key).index("WKTP"), :][:, :, None]
                 put("wajib_ktp", sheet, np.concatenate([wajib, (pop - wajib).clip(0)], axis=2))
+                keys = list(columns.by_key)
+                if {"REKAM", "KTP"} <= set(keys):   # wajib, sudah rekam, sudah cetak, as the sheet counts them
+                    put("ktp_el", sheet, np.stack([values[:, keys.index(k), :] for k in ("WKTP", "REKAM", "KTP")],
+                                                  axis=2))
+            elif kind == "kia_kepemilikan":   # children under 17, with KIA, without: as the sheet counts them
+                keys = list(columns.by_key)
+                put("kia_kepemilikan", sheet, np.stack([values[:, keys.index(k), :] for k in
+                                                        ("JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS")], axis=2))
+            elif kind == "kk_cetak":   # KK (by sex of the head), printed, not printed: as the sheet counts them
+                keys = list(columns.by_key)
+                put("kk_cetak", sheet, np.stack([values[:, keys.index(k), :] for k in ("KK", "CETAK_KK", "BLM_CETAK_KK")],
+                                                axis=2))
+            elif kind == "akta_perkawinan":
+                by_agama = _owners_by_agama(values, columns)
+                for name, array in by_agama.items():
+                    put(name, sheet, array)
+                if not by_agama:
+                    laporan.add("dikenali", sheet.name, "-", f"lembar {sheet.signature.judul} tanpa kolom per agama: "
+                                "belum ada tabelnya di buku")
             elif kind == "akta_kelahiran" and table is not None:
                 keys = list(columns.by_key)
                 ada, belum = (values[:, keys.index(k), :] for k in ("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"))
@@ -552,6 +572,29 @@ def _counts(workbook, periode, wilayah, lembar, first_person, population, index,
     ordered = [spec for name, spec in specs.items() if name in counts]
     return DkbAggregation(periode, workbook, wilayah, ordered, {s.name: counts[s.name] for s in ordered}, laporan,
                           {s.name: sources[s.name] for s in ordered}, unavailable)
+
+
+AKTA_PER_AGAMA = re.compile(r"MMLK_AKTA_(KWN|CRAI)_(.+)")
+AKTA_TABLE = {"KWN": "akta_perkawinan", "CRAI": "akta_perceraian"}
+
+
+def _owners_by_agama(values: np.ndarray, columns: Columns) -> dict[str, np.ndarray]:
+    """Owners of akta perkawinan / perceraian per agama from `MMLK_AKTA_<KWN|CRAI>_<AGAMA>` columns (the
+    `BLM_` columns, without L and P, carry none): table → (n_desa, 2, agama + TIDAK DIKETAHUI)."""
+    from .dkb_lembar import coded
+
+    resolve = coded("agama")
+    kategori = load_code_lists()["agama"].kategori
+    order = {kode: i for i, (kode, _) in enumerate(kategori)}
+    out: dict[str, np.ndarray] = {}
+    for k, key in enumerate(columns.by_key):
+        match = AKTA_PER_AGAMA.fullmatch(key)
+        if not match:
+            continue
+        table = AKTA_TABLE[match.group(1)]
+        array = out.setdefault(table, np.zeros((values.shape[0], 2, len(kategori) + 1), dtype=np.int64))
+        array[:, :, order.get(resolve(match.group(2)) or "?", len(kategori))] += values[:, k, :]
+    return out
 
 
 def _named(wilayah: Wilayah, rows: np.ndarray) -> str:

@@ -143,22 +143,24 @@ SIGNATURES = (
     Signature("disabilitas", "jenis disabilitas", coded("disabilitas"), frozenset("123456"), ("disabilitas",),
               document=True),
     Signature("wajib_ktp", "wajib KTP-el, perekaman dan pencetakan", fixed("WKTP", "REKAM", "KTP"),
-              frozenset({"WKTP"}), ("wajib_ktp",), document=True),
+              frozenset({"WKTP"}), ("wajib_ktp",), document=True),   # and ktp_el when REKAM, KTP are there
     Signature("akta_kelahiran", "akta kelahiran (semua umur, 0-17, 0-5)", fixed("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"),
-              frozenset({"MMLK_DINAMIS", "BLM_MMLK_DINAMIS"}), ("akta_kelahiran", "akta_kelahiran_0_17", None),
+              frozenset({"MMLK_DINAMIS", "BLM_MMLK_DINAMIS"}), ("akta_kelahiran", "akta_kelahiran_0_17", "akta_kelahiran_0_5"),
               document=True, groups=True),
-    # recognised, no edition table yet (KIA ownership, KK printed/owned, akta perkawinan/perceraian)
     Signature("kia_kepemilikan", "kepemilikan KIA", fixed("JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS"),
-              frozenset({"JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS"}), (None,), document=True),
+              frozenset({"JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS"}), ("kia_kepemilikan",), document=True),
+    # KK ownership: recognised, no edition table yet; akta perkawinan/perceraian: by agama where the sheet
+    # gives the owners per agama (MMLK_AKTA_KWN_<AGAMA>), otherwise recognised only
     Signature("kk_cetak", "KK tercetak", fixed("KK", "CETAK_KK", "BLM_CETAK_KK"),
-              frozenset({"KK", "CETAK_KK", "BLM_CETAK_KK"}), (None,), document=True),
+              frozenset({"KK", "CETAK_KK", "BLM_CETAK_KK"}), ("kk_cetak",), document=True),
     Signature("kk_kepemilikan", "kepemilikan KK", lambda label: label if "KK" in label else None,
               frozenset({"KK", "MMLK_KK_DINAMIS"}), (None,), document=True),
     Signature("akta_perkawinan", "akta perkawinan dan perceraian",
               lambda label: label if re.match(r"(BLM_)?(MMLK_)?(AKTA_)?(KWN|CRAI)", label) else None,
-              frozenset(), (None,), document=True, min_share=0.9),
+              frozenset(), ("akta_perkawinan", "akta_perceraian"), document=True, min_share=0.9),
 )
-KEPALA_KELUARGA = "kepala_keluarga"   # the status-kawin sheet of heads of family: feeds kartu_keluarga
+KEPALA_KELUARGA = "kepala_keluarga"   # the status-kawin sheet of heads of family: feeds kartu_keluarga and
+                                      # kepala_keluarga_status_kawin
 # Sheets that count KK besides the kepala keluarga sheet: kind → label of their KK column. Their counts may
 # differ from it (a stale copy from the previous semester): warned, the kepala keluarga sheet is used.
 KK_COLUMNS = {"kk_cetak": "KK", "kk_kepemilikan": "KK"}

@@ -32,8 +32,9 @@ except ImportError:  # pragma: no cover - wheels ship libyaml on the platforms w
 
 POSSIBLE_TABLES = (
     "penduduk", "kartu_keluarga", "kelompok_umur", "umur_tunggal", "struktur_umur", "agama", "pendidikan",
-    "pekerjaan", "status_kawin", "hubungan_keluarga", "golongan_darah", "disabilitas", "wajib_ktp",
-    "akta_kelahiran", "akta_kelahiran_0_17", "kia",
+    "pekerjaan", "status_kawin", "hubungan_keluarga", "kepala_keluarga_status_kawin", "golongan_darah", "disabilitas", "wajib_ktp",
+    "akta_kelahiran", "akta_kelahiran_0_17", "akta_kelahiran_0_5", "kia", "ktp_el", "kia_kepemilikan", "kk_cetak", "akta_perkawinan",
+    "akta_perceraian",
 )
 OWNED_FILES = frozenset([f"{name}.yml" for name in POSSIBLE_TABLES]
                         + ["indikator.yml", "perbandingan.yml", "manifest.yml"])

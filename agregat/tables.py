@@ -81,8 +81,33 @@ def _akta(max_age: int | None) -> Callable[[RowFacts], np.ndarray]:
 DISABILITY_NONE = (("7", "TIDAK ADA"),)
 
 
-def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...]) -> list[TableSpec]:
-    """The tables of the book, in book order, for a register with these columns."""
+def _workbook_only(facts: RowFacts) -> np.ndarray:
+    raise AssertionError("this table is read from a DKB workbook's sheet, never computed from persons")
+
+
+# Tables only a DKB workbook carries (a by-name register has no column for them): name → (judul, populasi,
+# kategori). The categories are not parts of a whole: each is a count of the people of the first one (the
+# base), and the book shows it with its coverage (% of the base).
+KTP_EL = (("1", "WAJIB KTP-EL"), ("2", "SUDAH REKAM"), ("3", "SUDAH CETAK"))
+KIA_KEPEMILIKAN = (("1", "ANAK UMUR 0-16"), ("2", "MEMILIKI KIA"), ("3", "BELUM MEMILIKI KIA"))
+KK_CETAK = (("1", "KARTU KELUARGA"), ("2", "SUDAH DICETAK"), ("3", "BELUM DICETAK"))
+WORKBOOK_ONLY = {
+    "ktp_el": ("Perekaman dan Pencetakan KTP-el", "penduduk wajib KTP-el", KTP_EL),
+    "kia_kepemilikan": ("Kepemilikan Kartu Identitas Anak (KIA)", "anak umur di bawah 17 tahun", KIA_KEPEMILIKAN),
+    "kk_cetak": ("Pencetakan Kartu Keluarga", "kartu keluarga (jenis kelamin kepala keluarga)", KK_CETAK),
+}
+
+
+# Workbook-only tables by agama (categories: the agama code list + TIDAK DIKETAHUI): name → (judul, populasi).
+WORKBOOK_BY_AGAMA = {
+    "akta_perkawinan": ("Pemilik Akta Perkawinan Menurut Agama", "penduduk yang memiliki akta perkawinan"),
+    "akta_perceraian": ("Pemilik Akta Perceraian Menurut Agama", "penduduk yang memiliki akta perceraian"),
+}
+
+
+def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...], workbook: bool = False) -> list[TableSpec]:
+    """The tables of the book, in book order, for a register with these columns; `workbook`: also the tables
+    only a DKB workbook carries (`WORKBOOK_ONLY`), which a register edition never has."""
     def coded(name: str, judul: str) -> TableSpec:
         kategori = codes[name].kategori
         return TableSpec(name, judul, "semua penduduk", kategori + UNKNOWN,
@@ -108,6 +133,11 @@ def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...]) -> list[Ta
         coded("pekerjaan", "Jumlah Penduduk Menurut Jenis Pekerjaan"),
         coded("status_kawin", "Jumlah Penduduk Menurut Status Perkawinan"),
         coded("hubungan_keluarga", "Jumlah Penduduk Menurut Hubungan dalam Keluarga"),
+        TableSpec("kepala_keluarga_status_kawin", "Jumlah Kepala Keluarga Menurut Status Perkawinan",
+                  "penduduk berstatus Kepala Keluarga", status_kawin.kategori + UNKNOWN,
+                  lambda f: np.where(f.codes["hubungan_keluarga"] == kepala,
+                                     _known_or(f.codes["status_kawin"], len(status_kawin.kategori)), -1),
+                  whole_population=False),
         coded("golongan_darah", "Jumlah Penduduk Menurut Golongan Darah"),
     ]
     if "PNYDNG_CCT" in columns:
@@ -118,6 +148,9 @@ def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...]) -> list[Ta
     specs.append(TableSpec("wajib_ktp", "Jumlah Penduduk Wajib KTP-el", "semua penduduk",
                            (("1", "WAJIB KTP-EL"), ("2", "BELUM WAJIB KTP-EL")),
                            _wajib_ktp(status_kawin.index(*PERNAH_KAWIN))))
+    if workbook:
+        judul, populasi, kategori = WORKBOOK_ONLY["ktp_el"]
+        specs.append(TableSpec("ktp_el", judul, populasi, kategori, _workbook_only, whole_population=False))
     if "AKTA_LHR" in columns:
         akta = (("1", "MEMILIKI"), ("2", "BELUM MEMILIKI")) + UNKNOWN
         specs.append(TableSpec("akta_kelahiran", "Kepemilikan Akta Kelahiran (Semua Umur)", "semua penduduk",
@@ -125,10 +158,20 @@ def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...]) -> list[Ta
         specs.append(TableSpec("akta_kelahiran_0_17", "Kepemilikan Akta Kelahiran Penduduk Umur 0-17 Tahun",
                                "penduduk umur 0-17 tahun", akta, _akta(17), whole_population=False,
                                requires="AKTA_LHR"))
+        specs.append(TableSpec("akta_kelahiran_0_5", "Kepemilikan Akta Kelahiran Penduduk Umur 0-5 Tahun",
+                               "penduduk umur 0-5 tahun", akta, _akta(5), whole_population=False,
+                               requires="AKTA_LHR"))
     specs.append(TableSpec("kia", "Sasaran Kartu Identitas Anak (KIA)",
                            "penduduk umur di bawah 17 tahun berstatus belum kawin",
                            (("0-4", "0-4"), ("5-16", "5-16")), _kia(status_kawin.index(BELUM_KAWIN)),
                            whole_population=False))
+    if workbook:
+        for name in ("kia_kepemilikan", "kk_cetak"):
+            judul, populasi, kategori = WORKBOOK_ONLY[name]
+            specs.append(TableSpec(name, judul, populasi, kategori, _workbook_only, whole_population=False))
+        for name, (judul, populasi) in WORKBOOK_BY_AGAMA.items():
+            specs.append(TableSpec(name, judul, populasi, codes["agama"].kategori + UNKNOWN, _workbook_only,
+                                   whole_population=False))
     return specs
 
 

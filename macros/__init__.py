@@ -14,7 +14,7 @@ from .buku import CACHE_GRAFIK, Buku
 from .edisi import daftar_edisi, muat_edisi
 
 MACROS = ("angka", "tersedia", "indikator", "nama_wilayah", "judul_wilayah", "jumlah_wilayah", "unduhan", "url", "url_edisi",
-          "tabel_wilayah", "tabel_kategori", "tabel_indikator", "tabel_perbandingan", "grafik_piramida",
+          "tabel_wilayah", "tabel_kategori", "tabel_indikator", "tabel_perbandingan", "tabel_laju", "laju", "grafik_piramida",
           "grafik_batang", "grafik_per_kecamatan", "grafik_perbandingan", "ringkasan", "analisa")
 
 

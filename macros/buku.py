@@ -28,12 +28,19 @@ LABEL_TABEL = {
     "agama": "Agama", "pendidikan": "Pendidikan", "pekerjaan": "Pekerjaan", "status_kawin": "Status Perkawinan",
     "hubungan_keluarga": "Hubungan dalam Keluarga", "golongan_darah": "Golongan Darah",
     "disabilitas": "Disabilitas", "wajib_ktp": "Wajib KTP-el", "akta_kelahiran": "Akta Kelahiran",
-    "akta_kelahiran_0_17": "Akta Kelahiran 0-17 Tahun", "kia": "Sasaran KIA",
+    "akta_kelahiran_0_17": "Akta Kelahiran 0-17 Tahun", "akta_kelahiran_0_5": "Akta Kelahiran 0-5 Tahun",
+    "kia": "Sasaran KIA", "kepala_keluarga_status_kawin": "Kepala Keluarga Menurut Status Perkawinan",
+    "ktp_el": "Perekaman dan Pencetakan KTP-el", "kia_kepemilikan": "Kepemilikan KIA",
+    "kk_cetak": "Pencetakan Kartu Keluarga", "akta_perkawinan": "Akta Perkawinan",
+    "akta_perceraian": "Akta Perceraian",
     "indikator": "Indikator", "perbandingan": "Perbandingan",
 }
 
 
 TIDAK_TERSEDIA = "tidak tersedia pada sumber data edisi ini"
+# Tables whose first category is a base and the others counts among it (not parts of a whole): shown per
+# region with their coverage % (`tabel.tabel_cakupan`) wherever the book shows a table per region.
+CAKUPAN = frozenset({"ktp_el", "kia_kepemilikan", "kk_cetak"})
 
 
 def slug_id(text: str) -> str:
@@ -166,7 +173,8 @@ class Buku:
         doc = self._doc(nama)
         induk = self._kode(induk)
         judul = f"{doc['judul']} per {self._per_anak(induk)}"
-        return self._tabel(tabel.tabel_wilayah(doc, induk, nomor=self._nomor_tabel(judul), judul=judul), judul, nama) \
+        builder = tabel.tabel_cakupan if nama in CAKUPAN else tabel.tabel_wilayah
+        return self._tabel(builder(doc, induk, nomor=self._nomor_tabel(judul), judul=judul), judul, nama) \
             + self.desa_tidak_tersedia(nama, induk)
 
     def tabel_kategori(self, nama: str, kode: str | None = None) -> Markup:
@@ -193,6 +201,23 @@ class Buku:
         html = tabel.tabel_perbandingan(self._doc("perbandingan"), self._kode(induk), indikator,
                                         nomor=self._nomor_tabel(judul), judul=judul)
         return self._tabel(html, judul, "perbandingan")
+
+    def tabel_laju(self, induk: str | None = None) -> Markup:
+        """Laju pertumbuhan penduduk per child region against the previous edition (`perbandingan`)."""
+        if "perbandingan" not in self.edisi.dokumen:
+            return Markup('<p class="catatan">Edisi semester sebelumnya belum ada, jadi laju pertumbuhan belum '
+                          "dapat disajikan.</p>")
+        induk = self._kode(induk)
+        judul = f"Laju Pertumbuhan Penduduk per {self._per_anak(induk)}"
+        html = tabel.tabel_laju(self._doc("perbandingan"), induk, nomor=self._nomor_tabel(judul), judul=judul)
+        return self._tabel(html, judul, "perbandingan")
+
+    def laju(self, kode: str | None = None) -> str:
+        """The region's laju pertumbuhan per tahun (%) as text, "–" without a previous edition."""
+        if "perbandingan" not in self.edisi.dokumen:
+            return angka.KOSONG
+        v = self._doc("perbandingan")["wilayah"][self._kode(kode)]["data"]["penduduk"]
+        return angka.selisih(tabel.laju_per_tahun(v["sebelumnya"], v["sekarang"]), 2)
 
     # ---- charts ---------------------------------------------------------------------------------
     def _grafik(self, fungsi, *args, **kwargs) -> grafik.Grafik:

@@ -17,7 +17,8 @@ from . import angka
 from .aman import teks as _teks
 
 __all__ = ["LABEL_INDIKATOR", "LABEL_PERBANDINGAN", "KOLOM_INDIKATOR", "TINGKAT_ANAK", "judul_tabel",
-           "tabel_wilayah", "tabel_kategori", "tabel_indikator", "tabel_perbandingan"]
+           "tabel_wilayah", "tabel_kategori", "tabel_cakupan", "tabel_indikator", "tabel_perbandingan",
+           "laju_per_tahun", "tabel_laju"]
 
 LABEL_INDIKATOR = {
     "penduduk": "Jumlah Penduduk",
@@ -176,6 +177,31 @@ def tabel_kategori(doc: dict, kode: str = "63.05", nomor=None, judul: str | None
                   ["Kode", "Kategori", "LK", "PR", "Jumlah", "%"], isi, total)
 
 
+def tabel_cakupan(doc: dict, induk: str = "63.05", nomor=None, judul: str | None = None) -> Markup:
+    """Cakupan per wilayah bawahan ``induk``; total = ``induk``. Kategori pertama adalah dasarnya (mis. wajib
+    KTP-el), kategori lain dihitung dari dasar itu (sudah rekam, sudah cetak), bukan bagian yang dijumlah:
+    Kode | Wilayah | dasar LK, PR, Jumlah | tiap kategori lain LK, PR, Jumlah, % dari dasar (jumlah)."""
+    dasar, *lain = _label_kategori(doc)
+
+    def sel(kode: str) -> list[str]:
+        base = _nilai(doc, kode, dasar)
+        out = [_angka(base[f], angka.bilangan(base[f])) for f in ("lk", "pr", "jml")]
+        for label in lain:
+            v = _nilai(doc, kode, label)
+            p = _bagian(v["jml"], base["jml"])
+            out += [_angka(v[f], angka.bilangan(v[f])) for f in ("lk", "pr", "jml")] + [_angka(p, angka.persen(p))]
+        return out
+
+    kolom = ["Kode", "Wilayah", *(f"{dasar} {f}" for f in ("LK", "PR", "Jumlah")),
+             *(f"{label} {f}" for label in lain for f in ("LK", "PR", "Jumlah", "%"))]
+    isi = [_baris([_kepala_baris(k, k), f"<td>{_teks(_wilayah(doc, k)['nama'])}</td>", *sel(k)])
+           for k in _anak(doc, induk)]
+    total = [_baris([_kepala_baris(induk, induk), f"<td>Jumlah {_teks(_wilayah(doc, induk)['nama'])}</td>",
+                     *sel(induk)])]
+    judul = judul or judul_tabel(doc, _label_anak(doc, induk))
+    return _tabel(_id(nomor, doc["indikator"], "cakupan", induk), _judul(nomor, judul), kolom, isi, total)
+
+
 def _sel_indikator(doc: dict, kode: str, kolom) -> list[str]:
     data = _wilayah(doc, kode)["data"]
     return [_angka(data[k], angka.bilangan(data[k], 0 if k in _INDIKATOR_BULAT else 2)) for k in kolom]
@@ -227,3 +253,37 @@ def tabel_perbandingan(perbandingan_doc: dict, induk: str = "63.05", indikator: 
                       f"per {_label_anak(doc, induk)}")
     return _tabel(_id(nomor, "perbandingan", indikator, induk), _judul(nomor, judul),
                   ["Kode", "Wilayah", "Semester lalu", "Semester ini", "Selisih", "%"], isi, total)
+
+
+def laju_per_tahun(sebelumnya, sekarang) -> Decimal | None:
+    """Laju pertumbuhan per tahun (%) dari dua semester berurutan, geometris: ((sekarang ÷ sebelumnya)² − 1) × 100,
+    2 desimal; None bila semester lalu kosong atau nol."""
+    if not sebelumnya or sekarang is None:
+        return None
+    return angka.bulatkan((Decimal(sekarang) / Decimal(sebelumnya)) ** 2 * 100 - 100, 2)
+
+
+def _sel_laju(doc: dict, kode: str) -> list[str]:
+    try:
+        v = _wilayah(doc, kode)["data"]["penduduk"]
+    except KeyError:
+        raise KeyError(f"wilayah {kode}: perbandingan 'penduduk' tidak ada") from None
+    laju = laju_per_tahun(v["sebelumnya"], v["sekarang"])
+    return [_angka(v["sebelumnya"], angka.bilangan(v["sebelumnya"])),
+            _angka(v["sekarang"], angka.bilangan(v["sekarang"])),
+            _angka(v["persen"], angka.selisih(v["persen"], 2)),
+            _angka(laju, angka.selisih(laju, 2))]
+
+
+def tabel_laju(perbandingan_doc: dict, induk: str = "63.05", nomor=None, judul: str | None = None) -> Markup:
+    """Kode | Wilayah | Semester lalu | Semester ini | Pertumbuhan semester (%) | Laju per tahun (%) per wilayah
+    bawahan ``induk``; total = ``induk``. Dari ``perbandingan`` (penduduk); desa baru → "–"."""
+    doc = perbandingan_doc
+    isi = [_baris([_kepala_baris(k, k), f"<td>{_teks(_wilayah(doc, k)['nama'])}</td>", *_sel_laju(doc, k)])
+           for k in _anak(doc, induk)]
+    total = [_baris([_kepala_baris(induk, induk), f"<td>Jumlah {_teks(_wilayah(doc, induk)['nama'])}</td>",
+                     *_sel_laju(doc, induk)])]
+    judul = judul or f"Laju Pertumbuhan Penduduk per {_label_anak(doc, induk)}"
+    return _tabel(_id(nomor, "laju", induk), _judul(nomor, judul),
+                  ["Kode", "Wilayah", "Semester lalu", "Semester ini", "Pertumbuhan semester (%)",
+                   "Laju per tahun (%)"], isi, total)

@@ -331,3 +331,138 @@ def test_the_book_names_the_desa_a_table_lacks(world, capsys):
     assert "Catatan" not in buku.tabel_wilayah("disabilitas", "63.05.08")   # none lacking in that kecamatan
     assert "Catatan" not in buku.tabel_wilayah("agama")
     assert buku.desa_tidak_tersedia("wajib_ktp") == ""                       # a table the workbook lacks
+
+
+def ktp_sheet(desa=DESA, l=L, p=P) -> list[list]:
+    """Wajib KTP-el, rekam and cetak per desa (all of them wajib), with the unlabelled SUM row."""
+    rows = [["IDEM", "KODE", "WILAYAH", "WKTP_LK", "WKTP_PR", "WKTP", "REKAM_LK", "REKAM_PR", "REKAM", "KTP_LK",
+             "KTP_PR", "KTP"]]
+    rows += [[4, k, n, a, b, a + b, a - 1, b, a + b - 1, a - 2, b - 1, a + b - 3] for (k, n), a, b in zip(desa, l, p)]
+    return rows + [["", "", "", sum(l), sum(p), sum(l) + sum(p)] + [0] * 6]
+
+
+def test_ktp_el_perekaman_and_pencetakan_from_the_workbook(world, capsys):
+    from macros.buku import TIDAK_TERSEDIA, Buku
+    from macros.edisi import muat_edisi
+
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Wajib KTP"] = ktp_sheet()
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    ktp = load(data, "ktp_el")
+    assert [k["label"] for k in ktp["kategori"]] == ["WAJIB KTP-EL", "SUDAH REKAM", "SUDAH CETAK"]
+    assert ktp["wilayah"]["63.05"]["data"] == {"WAJIB KTP-EL": {"lk": 60, "pr": 63, "jml": 123},
+                                               "SUDAH REKAM": {"lk": 57, "pr": 63, "jml": 120},
+                                               "SUDAH CETAK": {"lk": 54, "pr": 60, "jml": 114}}
+    assert load(data, "manifest")["lembar"]["ktp_el"] == "Wajib KTP"
+    check_edition(data / PERIOD, min_whole=4)
+    html = Buku(muat_edisi(data, PERIOD), bab=6).tabel_wilayah("ktp_el")
+    assert "SUDAH REKAM %" in html and ">97,56<" in html and ">92,68<" in html     # 120 / 123, 114 / 123
+    assert "Jumlah TAPIN" in html and TIDAK_TERSEDIA not in html
+    # a workbook without the sheet: no table, the book says so where it would stand
+    assert run(capsys, aggregate(write(tmp / "dkb.xlsx", sheets())))[0] == 0
+    assert not (data / PERIOD / "ktp_el.yml").exists()
+    assert TIDAK_TERSEDIA in Buku(muat_edisi(data, PERIOD), bab=6).tabel_wilayah("ktp_el")
+
+
+def test_a_wajib_ktp_sheet_without_rekam_columns_gives_only_wajib_ktp(world, capsys):
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Wajib KTP"] = [row[:6] for row in ktp_sheet()]
+    assert run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))[0] == 0
+    assert load(data, "wajib_ktp")["wilayah"]["63.05"]["data"]["WAJIB KTP-EL"]["jml"] == 123
+    assert not (data / PERIOD / "ktp_el.yml").exists()
+
+
+def test_kia_ownership_from_the_workbook(world, capsys):
+    from macros.buku import Buku
+    from macros.edisi import muat_edisi
+
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Sheet6"] = [["KODE", "WILAYAH", "LK_JML_DINAMIS", "P_JML_DINAMIS", "JML_DINAMIS", "LK_MMLK_DINAMIS",
+                          "P_MMLK_DINAMIS", "MMLK_DINAMIS", "LK_BLM_MMLK_DINAMIS", "P_BLM_MMLK_DINAMIS",
+                          "BLM_MMLK_DINAMIS", "PERSEN_DINAMIS"]] + \
+        [[k.replace(".", ""), n, 4, 4, 8, 3, 1, 4, 1, 3, 4, 50.0] for k, n in DESA]
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    kia = load(data, "kia_kepemilikan")
+    assert kia["wilayah"]["63.05"]["data"] == {"ANAK UMUR 0-16": {"lk": 12, "pr": 12, "jml": 24},
+                                               "MEMILIKI KIA": {"lk": 9, "pr": 3, "jml": 12},
+                                               "BELUM MEMILIKI KIA": {"lk": 3, "pr": 9, "jml": 12}}
+    assert load(data, "manifest")["lembar"]["kia_kepemilikan"] == "Sheet6"
+    assert not (data / PERIOD / "kia.yml").exists()          # the target (by status kawin): register only
+    check_edition(data / PERIOD, min_whole=4)
+    html = Buku(muat_edisi(data, PERIOD), bab=6).tabel_wilayah("kia_kepemilikan")
+    assert "MEMILIKI KIA %" in html and ">50,00<" in html
+
+
+def test_kepala_keluarga_by_status_kawin_and_akta_0_5_from_the_workbook(world, capsys):
+    from macros.buku import Buku
+    from macros.edisi import muat_edisi
+
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Sheet15"] = akta_sheet([[(a, b, 0, 0) for a, b in zip(L, P)], [(2, 2, 1, 1)] * 3, [(1, 0, 0, 1)] * 3])
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    heads = load(data, "kepala_keluarga_status_kawin")
+    assert heads["wilayah"]["63.05"]["data"]["KAWIN"] == {"lk": 9, "pr": 3, "jml": 12}
+    assert heads["wilayah"]["63.05"]["data"]["BELUM KAWIN"] == {"lk": 0, "pr": 0, "jml": 0}
+    assert sum(c["jml"] for c in heads["wilayah"]["63.05"]["data"].values()) == \
+        load(data, "kartu_keluarga")["wilayah"]["63.05"]["data"]["KEPALA KELUARGA"]["jml"]
+    balita = load(data, "akta_kelahiran_0_5")["wilayah"]["63.05"]["data"]
+    assert balita["MEMILIKI"] == {"lk": 3, "pr": 0, "jml": 3} and balita["BELUM MEMILIKI"]["jml"] == 3
+    manifest = load(data, "manifest")
+    assert manifest["lembar"]["kepala_keluarga_status_kawin"] == "Sheet5"
+    assert manifest["lembar"]["akta_kelahiran_0_5"] == "Sheet15"
+    check_edition(data / PERIOD, min_whole=4)
+    buku = Buku(muat_edisi(data, PERIOD), bab=5)
+    assert "Jumlah Kepala Keluarga Menurut Status Perkawinan" in buku.tabel_kategori("kepala_keluarga_status_kawin")
+    assert ">50,00<" in buku.tabel_kategori("akta_kelahiran_0_5")     # memiliki 3 of 6
+
+
+def test_kk_printed_from_the_workbook(world, capsys):
+    from macros.buku import Buku
+    from macros.edisi import muat_edisi
+
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Sheet11"] = [["KODE", "WILAYAH", "L_KK", "P_KK", "JML_KK", "L_CETAK_KK", "P_CETAK_KK", "JML_CETAK_KK",
+                           "BLM_CETAK_KK_L", "BLM_CETAK_KK_P", "BLM_CETAK_KK_JML"]] + \
+        [[k, n, 3, 1, 4, 2, 1, 3, 1, 0, 1] for k, n in DESA]
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    kk = load(data, "kk_cetak")["wilayah"]["63.05"]["data"]
+    assert kk == {"KARTU KELUARGA": {"lk": 9, "pr": 3, "jml": 12}, "SUDAH DICETAK": {"lk": 6, "pr": 3, "jml": 9},
+                  "BELUM DICETAK": {"lk": 3, "pr": 0, "jml": 3}}
+    assert load(data, "manifest")["lembar"]["kk_cetak"] == "Sheet11"
+    check_edition(data / PERIOD, min_whole=4)
+    html = Buku(muat_edisi(data, PERIOD), bab=5).tabel_wilayah("kk_cetak")
+    assert "SUDAH DICETAK %" in html and ">75,00<" in html
+
+
+def test_akta_perkawinan_and_perceraian_by_agama_from_the_workbook(world, capsys):
+    from macros.buku import Buku
+    from macros.edisi import muat_edisi
+
+    tmp, data, aggregate = world
+    content = sheets()
+    header = ["WILAYAH"]
+    for akta in ("KWN", "CRAI"):
+        for agama in ("ISLAM", "KRISTEN"):
+            header += [f"LK_MMLK_AKTA_{akta}_{agama}", f"PR_MMLK_AKTA_{akta}_{agama}", f"JML_MMLK_AKTA_{akta}_{agama}",
+                       f"JML_BLM_MMLK_AKTA_{akta}_{agama}"]
+    content["Sheet16"] = [header] + [[n, 2, 2, 4, 1, 1, 0, 1, 0, 1, 0, 1, 1, 0, 0, 0, 0] for _, n in DESA]
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    kawin = load(data, "akta_perkawinan")["wilayah"]["63.05"]["data"]
+    assert kawin["ISLAM"] == {"lk": 6, "pr": 6, "jml": 12} and kawin["KRISTEN"] == {"lk": 3, "pr": 0, "jml": 3}
+    cerai = load(data, "akta_perceraian")["wilayah"]["63.05"]["data"]
+    assert cerai["ISLAM"] == {"lk": 3, "pr": 0, "jml": 3} and cerai["KRISTEN"]["jml"] == 0
+    manifest = load(data, "manifest")
+    assert manifest["lembar"]["akta_perkawinan"] == manifest["lembar"]["akta_perceraian"] == "Sheet16"
+    check_edition(data / PERIOD, min_whole=4)
+    assert "Pemilik Akta Perkawinan Menurut Agama" in Buku(muat_edisi(data, PERIOD), bab=6).tabel_kategori(
+        "akta_perkawinan")

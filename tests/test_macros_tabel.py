@@ -179,6 +179,23 @@ def test_wilayah_desa_of_one_kecamatan():
     assert baca(tabel.tabel_wilayah(doc_kecil(), induk="63.05.02"))["attrs"]["id"] != t["attrs"]["id"]
 
 
+def test_cakupan_base_then_each_count_with_its_percent():
+    doc = doc_kecil()
+    doc.update(indikator="ktp_el", judul="Perekaman dan Pencetakan KTP-el",
+               kategori=[{"kode": "1", "label": "WAJIB"}, {"kode": "2", "label": "REKAM"}])
+    for w in doc["wilayah"].values():
+        w["data"] = {"WAJIB": w["data"]["ISLAM"], "REKAM": w["data"]["KRISTEN"]}
+    t = baca(tabel.tabel_cakupan(doc, nomor="6.2"))
+    assert t["kolom"] == ["Kode", "Wilayah", "WAJIB LK", "WAJIB PR", "WAJIB Jumlah", "REKAM LK", "REKAM PR",
+                          "REKAM Jumlah", "REKAM %"]
+    assert t["caption"] == "Tabel 6.2 Perekaman dan Pencetakan KTP-el per Kecamatan"
+    binuang = t["tbody"][0]
+    for cell, value in zip(binuang[2:8], (1234, 1100, 2334, 12, 7, 19)):   # no sum across categories
+        cek_bulat(cell, value)
+    assert binuang[8]["text"] == "0,81" and sel_angka(binuang[8]) == "0.81"   # 19 / 2334
+    assert [c["text"] for c in t["tfoot"][0][-2:]] == ["30", "1,03"]          # the kabupaten's own values
+
+
 def test_wilayah_unknown_region_and_missing_category_fail_loudly():
     with pytest.raises(KeyError, match="63.05.09"):
         tabel.tabel_wilayah(doc_kecil(), induk="63.05.09")
@@ -392,7 +409,42 @@ def test_perbandingan_new_desa_and_decline():
         tabel.tabel_perbandingan(doc, indikator="agama")
 
 
+def test_laju_pertumbuhan_is_the_semester_growth_annualised():
+    doc = {"indikator": "perbandingan", "judul": "Perbandingan", "periode": "2025-S1", "tanggal_data": "2025-06-30",
+           "periode_sebelumnya": "2024-S2", "digest_sebelumnya": "0" * 64, "wilayah": {}}
+
+    def w(nama, tingkat, sebelumnya, sekarang, selisih, persen):
+        return {"nama": nama, "tingkat": tingkat, "data": {"penduduk": {
+            "sebelumnya": sebelumnya, "sekarang": sekarang, "selisih": selisih, "persen": persen}}}
+
+    doc["wilayah"] = {"63.05.01": w("BINUANG", "kecamatan", 1000, 1100, 100, 10.0),
+                      "63.05.01.2099": w("DESA BARU", "desa", None, 120, None, None),
+                      "63.05.01.2001": w("PULAU", "desa", 1000, 980, -20, -2.0)}
+    t = baca(tabel.tabel_laju(doc, induk="63.05.01", nomor="3.4"))
+    assert t["kolom"] == ["Kode", "Wilayah", "Semester lalu", "Semester ini", "Pertumbuhan semester (%)",
+                          "Laju per tahun (%)"]
+    assert t["caption"] == "Tabel 3.4 Laju Pertumbuhan Penduduk per Desa/Kelurahan di Kecamatan BINUANG"
+    assert [c["text"] for c in t["tbody"][0][2:]] == ["1.000", "980", "-2,00", "-3,96"]     # 0.98² = 0.9604
+    assert [c["text"] for c in t["tbody"][1][2:]] == ["\u2013", "120", "\u2013", "\u2013"]   # a new desa
+    assert [c["text"] for c in t["tfoot"][0][2:]] == ["1.000", "1.100", "+10,00", "+21,00"]  # 1.1² = 1.21
+    real = baca(tabel.tabel_laju(muat("perbandingan")))
+    assert kode_baris(real) == anak(muat("perbandingan"), KAB)
+    assert [c["text"] for c in real["tfoot"][0][2:]] == ["202.061", "203.215", "+0,57", "+1,15"]
+
+
 def test_judul_tabel():
     assert tabel.judul_tabel({"judul": "Jumlah Penduduk"}, "Kecamatan") == "Jumlah Penduduk per Kecamatan"
     html = tabel.tabel_wilayah(doc_kecil(), nomor="4.1", judul="Judul Lain")
     assert baca(html)["caption"] == "Tabel 4.1 Judul Lain"
+
+
+def test_the_book_shows_laju_only_with_a_previous_edition():
+    from macros.buku import Buku
+    from macros.edisi import muat_edisi
+
+    data = DATA.parent
+    buku = Buku(muat_edisi(data, "2025-S1"), bab=3)
+    assert buku.laju() == "+1,15"
+    assert "Tabel 3.1 Laju Pertumbuhan Penduduk per Kecamatan" in buku.tabel_laju()
+    first = Buku(muat_edisi(data, "2024-S2"), bab=3)
+    assert first.laju() == "\u2013" and "belum dapat disajikan" in first.tabel_laju()

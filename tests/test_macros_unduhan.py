@@ -68,11 +68,11 @@ def test_files_written(edisi, unduhan):
     assert sorted(out.iterdir()) == expected
 
 
-def test_datapackage_frictionless_valid(unduhan):
+def test_datapackage_frictionless_valid(edisi, unduhan):
     out, _ = unduhan
     report = frictionless.validate(out / "datapackage.json")
     assert report.valid, _laporan(report)
-    assert len(report.tasks) == 18
+    assert len(report.tasks) == len(_tabel(edisi[1]))   # every table of the edition, indikator, perbandingan
     assert all(task.stats["rows"] == 148 for task in report.tasks)
 
 

@@ -154,7 +154,7 @@ def test_new_edition_lists_its_totals(tmp_path):
     sha = git(repo, "rev-parse", "HEAD")[:12]
     assert lines[0] == f"## Edisi {PERIOD}: edisi baru"
     assert lines[2] == (f"Edisi {PERIOD} belum ada di main ({sha}); ini edisi baru (folder kerja (data/{PERIOD})). "
-                        f"Digest: `{edition_digest(repo / 'data' / PERIOD)}` · 20 berkas.")
+                        f"Digest: `{edition_digest(repo / 'data' / PERIOD)}` · 22 berkas.")
     assert "| Jumlah penduduk | – | 203.215 | – | – |" in lines
     assert table_rows(markdown, "Jumlah Penduduk (`penduduk.yml`)") == ["| PENDUDUK | 102.299 | 100.916 | 203.215 |"]
     umur = table_rows(markdown, "Jumlah Penduduk Menurut Umur Tunggal")

@@ -75,6 +75,22 @@ def test_akta_kelahiran_0_17_stops_at_17(tmp_path):
                                                             "TIDAK DIKETAHUI": (0, 1)}
 
 
+def test_akta_kelahiran_0_5_stops_at_5(tmp_path):
+    rows = [person(1, born="2020-07-01", AKTA_LHR=2, STAT_HBKEL=4, STAT_KWN=1),     # 4
+            person(2, sex=2, born="2019-06-30", AKTA_LHR=1, STAT_HBKEL=4, STAT_KWN=1),   # 6: not counted
+            person(3, sex=2, born="2020-01-01", AKTA_LHR=1, STAT_HBKEL=4, STAT_KWN=1)]   # 5
+    assert kabupaten(tmp_path, rows, "akta_kelahiran_0_5") == {"MEMILIKI": (1, 0), "BELUM MEMILIKI": (0, 1)}
+
+
+def test_kepala_keluarga_by_status_kawin_counts_heads_only(tmp_path):
+    rows = [person(1, kk=1, STAT_HBKEL=1, STAT_KWN=2), person(2, sex=2, kk=1, STAT_HBKEL=3, STAT_KWN=2),
+            person(3, sex=2, kk=2, STAT_HBKEL=1, STAT_KWN=4), person(4, kk=3, STAT_HBKEL=1, STAT_KWN=1),
+            person(5, sex=2, kk=4, STAT_HBKEL=1, STAT_KWN="")]                       # status unknown
+    assert kabupaten(tmp_path, rows, "kepala_keluarga_status_kawin") == {
+        "BELUM KAWIN": (1, 0), "KAWIN": (1, 0), "CERAI MATI": (0, 1), "TIDAK DIKETAHUI": (0, 1)}
+    assert kabupaten(tmp_path, rows, "kartu_keluarga") == {"KEPALA KELUARGA": (2, 2)}
+
+
 @pytest.mark.parametrize("cell, label", [("", "TIDAK ADA"), ("7", "TIDAK ADA"), ("tidak cacat", "TIDAK ADA"),
                                          ("3", "DISABILITAS RUNGU/WICARA"), ("99", "TIDAK DIKETAHUI")])
 def test_disabilitas_blank_means_none(tmp_path, cell, label):
