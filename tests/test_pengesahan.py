@@ -494,10 +494,9 @@ def plant(entry: Path, data: bytes = FORGED) -> None:
     entry.with_suffix(".json").write_text(json.dumps({"kunci": entry.stem, "sha256": pernyataan.sha256(data)}))
 
 
-def test_a_pdf_planted_in_the_cache_is_never_signed_by_final_nor_accepted_by_verify(
-        golden_through_arahan, keys, tmp_path, monkeypatch, capsys):
-    """Issue 9, hole 3: a file placed in .cache/pdf/ under the expected name (with a matching record) is
-    neither recorded by `approve --step final` nor accepted by `verify`: both render the PDF again."""
+def golden_workspace(golden_through_arahan, tmp_path, monkeypatch) -> Path:
+    """A private copy of the golden chain through `arahan`, with the site, the PDF cache and the record of
+    this process's renders in tmp_path (never the repository's own); returns the copy."""
     from agregat import book
 
     repo = tmp_path / "repo"
@@ -505,6 +504,16 @@ def test_a_pdf_planted_in_the_cache_is_never_signed_by_final_nor_accepted_by_ver
     monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
     monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(book, "_RENDERED", {})
+    return repo
+
+
+def test_a_pdf_planted_in_the_cache_is_never_signed_by_final_nor_accepted_by_verify(
+        golden_through_arahan, keys, tmp_path, monkeypatch, capsys):
+    """Issue 9, hole 3: a file placed in .cache/pdf/ under the expected name (with a matching record) is
+    neither recorded by `approve --step final` nor accepted by `verify`: both render the PDF again."""
+    from agregat import book
+
+    repo = golden_workspace(golden_through_arahan, tmp_path, monkeypatch)
     assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data")) == 0
     genuine = (tmp_path / "site" / PERIODE / f"buku-data-agregat-{PERIODE}.pdf").read_bytes()
     assert "adalah 14 jiwa" in " ".join(" ".join(pdf_pages(tmp_path / "site" / PERIODE /

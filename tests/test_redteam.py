@@ -16,7 +16,7 @@ import test_pengesahan as chain
 from conftest import snapshot
 from test_akar import _revoke_kabid, _two_steps, verify_refused
 from test_pengesahan import (PERIODE, forge, git, git_identity, keys, registered, repo,  # noqa: F401 - fixtures
-                             run, through_arahan, golden_through_arahan, plant)  # noqa: F401
+                             run, through_arahan, golden_through_arahan, golden_workspace, plant)  # noqa: F401
 
 from agregat import cli, pernyataan
 from agregat.errors import EXIT_NOT_AUTHORISED, EXIT_REGISTRY
@@ -67,13 +67,7 @@ def test_redteam_wiping_the_pin_and_approvals_makes_verify_pass_an_approved_edit
 
 def _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch):
     """A copy of the golden chain with the final step signed and committed; returns (repo, site, final sha)."""
-    from agregat import book
-
-    work = tmp_path / "repo"
-    shutil.copytree(golden_through_arahan, work)
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
-    monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
-    monkeypatch.setattr(book, "_RENDERED", {})
+    work = golden_workspace(golden_through_arahan, tmp_path, monkeypatch)
     assert run(work, "build", "--period", PERIODE, "--final", "--data-dir", str(work / "data")) == 0
     assert chain.approve(work, keys, "final", "admin", ["--copies", "5"], "2025-07-20T10:00:00+08:00") == 0
     final = pernyataan.parse((work / "approvals" / PERIODE / "r1" / "07-final.yml").read_bytes(), "07-final.yml")
@@ -286,15 +280,10 @@ def test_redteam_a_file_swapped_after_the_final_gate_never_reaches_the_signed_pd
     """`approve --step final` checks the working-tree digest, then renders. A file swapped in between used to be
     rendered into the PDF whose sha256 is signed; now the bytes are read once, checked against the approved
     digest and rendered from a private copy, so the swap is refused (20) and nothing is signed."""
-    from agregat import book
     from agregat import pengesahan as pengesahan_mod
     from agregat.errors import EXIT_DATA_CHANGED
 
-    work = tmp_path / "repo"
-    shutil.copytree(golden_through_arahan, work)
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
-    monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
-    monkeypatch.setattr(book, "_RENDERED", {})
+    work = golden_workspace(golden_through_arahan, tmp_path, monkeypatch)
     target = work / "data" / PERIODE / "penduduk.yml"
     real_gate = pengesahan_mod._gate
 
