@@ -40,9 +40,9 @@ PDF_SOURCES = ("macros", "docs/templates", "agregat/__init__.py", "agregat/atomi
 SITE_SOURCES = ("docs", "macros", "mkdocs.yml", "agregat/__init__.py")
 #: Distributions whose version can change the PDF (layout, fonts, images, charts, Markdown, templates, YAML).
 PDF_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools", "brotli", "zopfli",
-                 "pillow", "pyphen", "matplotlib", "numpy", "markdown", "jinja2", "markupsafe", "pyyaml")
+                 "pillow", "pyphen", "matplotlib", "numpy", "markdown", "nh3", "jinja2", "markupsafe", "pyyaml")
 SITE_LIBRARIES = ("mkdocs", "mkdocs-macros-plugin", "mkdocs-material", "pymdown-extensions", "pygments", "markdown",
-                  "jinja2", "markupsafe", "matplotlib", "pyyaml", "openpyxl", "xlsxwriter")
+                  "nh3", "jinja2", "markupsafe", "matplotlib", "pyyaml", "openpyxl", "xlsxwriter")
 _SKIPPED = ("__pycache__",)
 _BLOCK = 1 << 20
 
