@@ -540,25 +540,17 @@ def _counts(workbook, periode, wilayah, lembar, first_person, population, index,
             elif kind == "wajib_ktp":
                 wajib = values[:, list(columns.by_key).index("WKTP"), :][:, :, None]
                 put("wajib_ktp", sheet, np.concatenate([wajib, (pop - wajib).clip(0)], axis=2))
-                keys = list(columns.by_key)
-                if {"REKAM", "KTP"} <= set(keys):   # wajib, sudah rekam, sudah cetak, as the sheet counts them
-                    put("ktp_el", sheet, np.stack([values[:, keys.index(k), :] for k in ("WKTP", "REKAM", "KTP")],
-                                                  axis=2))
-            elif kind == "kia_kepemilikan":   # children under 17, with KIA, without: as the sheet counts them
-                keys = list(columns.by_key)
-                put("kia_kepemilikan", sheet, np.stack([values[:, keys.index(k), :] for k in
-                                                        ("JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS")], axis=2))
-            elif kind == "kk_cetak":   # KK (by sex of the head), printed, not printed: as the sheet counts them
-                keys = list(columns.by_key)
-                put("kk_cetak", sheet, np.stack([values[:, keys.index(k), :] for k in ("KK", "CETAK_KK", "BLM_CETAK_KK")],
-                                                axis=2))
+                if {"REKAM", "KTP"} <= set(columns.by_key):   # wajib, sudah rekam, sudah cetak, as the sheet counts them
+                    put("ktp_el", sheet, _stacked(values, columns, ("WKTP", "REKAM", "KTP")))
+            elif kind in AS_COUNTED:
+                put(kind, sheet, _stacked(values, columns, AS_COUNTED[kind]))
             elif kind == "akta_perkawinan":
-                by_agama = _owners_by_agama(values, columns)
-                for name, array in by_agama.items():
+                found = {**_owners_by_agama(values, columns), **_akta_ownership(values, columns)}
+                for name, array in found.items():
                     put(name, sheet, array)
-                if not by_agama:
-                    laporan.add("dikenali", sheet.name, "-", f"lembar {sheet.signature.judul} tanpa kolom per agama: "
-                                "belum ada tabelnya di buku")
+                if not found:
+                    laporan.add("dikenali", sheet.name, "-", f"lembar {sheet.signature.judul} tanpa kolom per agama "
+                                "atau kolom KWN/CRAI, MMLK_AKTA_, BLM_MMLK_AKTA_: belum ada tabelnya di buku")
             elif kind == "akta_kelahiran" and table is not None:
                 keys = list(columns.by_key)
                 ada, belum = (values[:, keys.index(k), :] for k in ("MMLK_DINAMIS", "BLM_MMLK_DINAMIS"))
@@ -574,8 +566,35 @@ def _counts(workbook, periode, wilayah, lembar, first_person, population, index,
                           {s.name: sources[s.name] for s in ordered}, unavailable)
 
 
+# Tables read as the sheet counts them, one label per category of the table (the first is the base): children
+# under 17 with KIA and without; KK (by sex of the head) printed and not printed; KK owned and not ("dinamis").
+AS_COUNTED = {
+    "kia_kepemilikan": ("JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS"),
+    "kk_cetak": ("KK", "CETAK_KK", "BLM_CETAK_KK"),
+    "kk_kepemilikan": ("KK", "MMLK_KK_DINAMIS", "BLM_MMLK_KK_DINAMIS"),
+}
+
+
+def _stacked(values: np.ndarray, columns: Columns, labels: tuple[str, ...]) -> np.ndarray:
+    """(n_desa, 2, len(labels)): these labels' columns, in this order."""
+    keys = list(columns.by_key)
+    return np.stack([values[:, keys.index(label), :] for label in labels], axis=2)
+
+
 AKTA_PER_AGAMA = re.compile(r"MMLK_AKTA_(KWN|CRAI)_(.+)")
 AKTA_TABLE = {"KWN": "akta_perkawinan", "CRAI": "akta_perceraian"}
+
+
+def _akta_ownership(values: np.ndarray, columns: Columns) -> dict[str, np.ndarray]:
+    """The older layout without agama: married (divorced) people, owners, non-owners per sex from `KWN`,
+    `MMLK_AKTA_KWN`, `BLM_MMLK_AKTA_KWN` (the same for CRAI) → `<akta table>_kepemilikan`. An event whose
+    three columns are not all there (with L and P) gives no table; nothing is derived."""
+    out: dict[str, np.ndarray] = {}
+    for event, table in AKTA_TABLE.items():
+        labels = (event, f"MMLK_AKTA_{event}", f"BLM_MMLK_AKTA_{event}")
+        if set(labels) <= set(columns.by_key):
+            out[f"{table}_kepemilikan"] = _stacked(values, columns, labels)
+    return out
 
 
 def _owners_by_agama(values: np.ndarray, columns: Columns) -> dict[str, np.ndarray]:

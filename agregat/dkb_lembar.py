@@ -21,6 +21,7 @@ from .kode import UNKNOWN_KODE, UNKNOWN_LABEL, CodeList, load_code_lists, normal
 
 KEY_COLUMNS = ("NO_PROP", "NAMA_PROP", "NO_KAB", "NAMA_KAB", "NO_KEC", "NAMA_KEC", "NO_KEL", "NAMA_KEL",
                "IDEM", "KODE", "WILAYAH")
+SEPARATOR_COLUMNS = ("BATAS",)   # a column between two groups whose cells hold `<>`: no values, never read
 LK, PR, JML = 0, 1, 2
 _SEX = {"L": LK, "LK": LK, "P": PR, "PR": PR, "JML": JML, "J": JML}
 _HEADER_FORMS = (   # (pattern, group of the sex, group of the label), first match wins
@@ -58,7 +59,7 @@ def clean(cell: object) -> str:
 def parse_header(cell: object) -> tuple[str, int] | None:
     """(label, sex) of a value column; an unsuffixed header is the total (JML) of its label; None if blank."""
     text = clean(cell)
-    if not text or text in KEY_COLUMNS:
+    if not text or text in KEY_COLUMNS or text in SEPARATOR_COLUMNS:
         return None
     for pattern, sex_group, label_group in _HEADER_FORMS:
         match = pattern.fullmatch(text)
@@ -149,15 +150,18 @@ SIGNATURES = (
               document=True, groups=True),
     Signature("kia_kepemilikan", "kepemilikan KIA", fixed("JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS"),
               frozenset({"JML_DINAMIS", "MMLK_DINAMIS", "BLM_MMLK_DINAMIS"}), ("kia_kepemilikan",), document=True),
-    # KK ownership: recognised, no edition table yet; akta perkawinan/perceraian: by agama where the sheet
-    # gives the owners per agama (MMLK_AKTA_KWN_<AGAMA>), otherwise recognised only
+    # akta perkawinan/perceraian, two layouts under one signature: owners by agama (MMLK_AKTA_KWN_<AGAMA>:
+    # akta_perkawinan, akta_perceraian) or, in older deliveries, married (divorced) people, owners and
+    # non-owners per sex (KWN, MMLK_AKTA_KWN, BLM_MMLK_AKTA_KWN, a BATAS column, the same for CRAI:
+    # akta_perkawinan_kepemilikan, akta_perceraian_kepemilikan); `dkb._akta_tables` tells them apart
     Signature("kk_cetak", "KK tercetak", fixed("KK", "CETAK_KK", "BLM_CETAK_KK"),
               frozenset({"KK", "CETAK_KK", "BLM_CETAK_KK"}), ("kk_cetak",), document=True),
     Signature("kk_kepemilikan", "kepemilikan KK", lambda label: label if "KK" in label else None,
-              frozenset({"KK", "MMLK_KK_DINAMIS"}), (None,), document=True),
+              frozenset({"KK", "MMLK_KK_DINAMIS", "BLM_MMLK_KK_DINAMIS"}), ("kk_kepemilikan",), document=True),
     Signature("akta_perkawinan", "akta perkawinan dan perceraian",
               lambda label: label if re.match(r"(BLM_)?(MMLK_)?(AKTA_)?(KWN|CRAI)", label) else None,
-              frozenset(), ("akta_perkawinan", "akta_perceraian"), document=True, min_share=0.9),
+              frozenset(), ("akta_perkawinan", "akta_perceraian", "akta_perkawinan_kepemilikan",
+                            "akta_perceraian_kepemilikan"), document=True, min_share=0.9),
 )
 KEPALA_KELUARGA = "kepala_keluarga"   # the status-kawin sheet of heads of family: feeds kartu_keluarga and
                                       # kepala_keluarga_status_kawin

@@ -34,7 +34,7 @@ POSSIBLE_TABLES = (
     "penduduk", "kartu_keluarga", "kelompok_umur", "umur_tunggal", "struktur_umur", "agama", "pendidikan",
     "pekerjaan", "status_kawin", "hubungan_keluarga", "kepala_keluarga_status_kawin", "golongan_darah", "disabilitas", "wajib_ktp",
     "akta_kelahiran", "akta_kelahiran_0_17", "akta_kelahiran_0_5", "kia", "ktp_el", "kia_kepemilikan", "kk_cetak", "akta_perkawinan",
-    "akta_perceraian",
+    "akta_perceraian", "kk_kepemilikan", "akta_perkawinan_kepemilikan", "akta_perceraian_kepemilikan",
 )
 OWNED_FILES = frozenset([f"{name}.yml" for name in POSSIBLE_TABLES]
                         + ["indikator.yml", "perbandingan.yml", "manifest.yml"])

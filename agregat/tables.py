@@ -91,10 +91,28 @@ def _workbook_only(facts: RowFacts) -> np.ndarray:
 KTP_EL = (("1", "WAJIB KTP-EL"), ("2", "SUDAH REKAM"), ("3", "SUDAH CETAK"))
 KIA_KEPEMILIKAN = (("1", "ANAK UMUR 0-16"), ("2", "MEMILIKI KIA"), ("3", "BELUM MEMILIKI KIA"))
 KK_CETAK = (("1", "KARTU KELUARGA"), ("2", "SUDAH DICETAK"), ("3", "BELUM DICETAK"))
+# KK ownership as the sheet counts it "dinamis" (owned at the start of the semester + issued since; the sheet's
+# SEMULA and PROGRES columns are that split and are not shown)
+KK_KEPEMILIKAN = (("1", "KARTU KELUARGA"), ("2", "MEMILIKI KK"), ("3", "BELUM MEMILIKI KK"))
+# Akta perkawinan / perceraian ownership per wilayah and sex, base = the married (divorced) people the sheet
+# counts. Only the older layout (KWN, MMLK_AKTA_KWN, BLM_MMLK_AKTA_KWN, the same for CRAI) fills them: the
+# by-agama layout gives its non-owners without L and P (and its owners + non-owners differ from the status-kawin
+# sheet's married people by a few in many desa), so it feeds only the by-agama owner tables below. Neither
+# table pretends a breakdown its sheet does not give.
+AKTA_KAWIN_KEPEMILIKAN = (("1", "PENDUDUK KAWIN"), ("2", "MEMILIKI AKTA PERKAWINAN"),
+                          ("3", "BELUM MEMILIKI AKTA PERKAWINAN"))
+AKTA_CERAI_KEPEMILIKAN = (("1", "PENDUDUK CERAI HIDUP"), ("2", "MEMILIKI AKTA PERCERAIAN"),
+                          ("3", "BELUM MEMILIKI AKTA PERCERAIAN"))
 WORKBOOK_ONLY = {
     "ktp_el": ("Perekaman dan Pencetakan KTP-el", "penduduk wajib KTP-el", KTP_EL),
     "kia_kepemilikan": ("Kepemilikan Kartu Identitas Anak (KIA)", "anak umur di bawah 17 tahun", KIA_KEPEMILIKAN),
     "kk_cetak": ("Pencetakan Kartu Keluarga", "kartu keluarga (jenis kelamin kepala keluarga)", KK_CETAK),
+    "kk_kepemilikan": ("Kepemilikan Kartu Keluarga", "kartu keluarga (jenis kelamin kepala keluarga)",
+                       KK_KEPEMILIKAN),
+    "akta_perkawinan_kepemilikan": ("Kepemilikan Akta Perkawinan", "penduduk berstatus kawin",
+                                    AKTA_KAWIN_KEPEMILIKAN),
+    "akta_perceraian_kepemilikan": ("Kepemilikan Akta Perceraian", "penduduk berstatus cerai hidup",
+                                    AKTA_CERAI_KEPEMILIKAN),
 }
 
 
@@ -166,7 +184,8 @@ def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...], workbook: 
                            (("0-4", "0-4"), ("5-16", "5-16")), _kia(status_kawin.index(BELUM_KAWIN)),
                            whole_population=False))
     if workbook:
-        for name in ("kia_kepemilikan", "kk_cetak"):
+        for name in ("kia_kepemilikan", "kk_cetak", "kk_kepemilikan", "akta_perkawinan_kepemilikan",
+                     "akta_perceraian_kepemilikan"):
             judul, populasi, kategori = WORKBOOK_ONLY[name]
             specs.append(TableSpec(name, judul, populasi, kategori, _workbook_only, whole_population=False))
         for name, (judul, populasi) in WORKBOOK_BY_AGAMA.items():

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from agregat.tables import WORKBOOK_ONLY
+
 from . import aman, angka, grafik, tabel
 from .aman import markdown_aman, teks
 from .edisi import Edisi
@@ -32,7 +34,9 @@ LABEL_TABEL = {
     "kia": "Sasaran KIA", "kepala_keluarga_status_kawin": "Kepala Keluarga Menurut Status Perkawinan",
     "ktp_el": "Perekaman dan Pencetakan KTP-el", "kia_kepemilikan": "Kepemilikan KIA",
     "kk_cetak": "Pencetakan Kartu Keluarga", "akta_perkawinan": "Akta Perkawinan",
-    "akta_perceraian": "Akta Perceraian",
+    "akta_perceraian": "Akta Perceraian", "kk_kepemilikan": "Kepemilikan Kartu Keluarga",
+    "akta_perkawinan_kepemilikan": "Kepemilikan Akta Perkawinan",
+    "akta_perceraian_kepemilikan": "Kepemilikan Akta Perceraian",
     "indikator": "Indikator", "perbandingan": "Perbandingan",
 }
 
@@ -40,7 +44,7 @@ LABEL_TABEL = {
 TIDAK_TERSEDIA = "tidak tersedia pada sumber data edisi ini"
 # Tables whose first category is a base and the others counts among it (not parts of a whole): shown per
 # region with their coverage % (`tabel.tabel_cakupan`) wherever the book shows a table per region.
-CAKUPAN = frozenset({"ktp_el", "kia_kepemilikan", "kk_cetak"})
+CAKUPAN = frozenset(WORKBOOK_ONLY)   # agregat.tables: a base and counts among it, for every such table
 
 
 def slug_id(text: str) -> str:

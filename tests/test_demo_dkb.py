@@ -16,7 +16,7 @@ from conftest import ROOT
 
 CONFIG = ROOT / "kabupaten.yml"
 REGISTER_ONLY = {"golongan_darah", "hubungan_keluarga", "kia"}   # the DKB layout has no sheet for them
-WORKBOOK_ONLY = {"ktp_el", "kia_kepemilikan", "kk_cetak", "akta_perkawinan", "akta_perceraian"}                                         # a by-name register has no column for them
+WORKBOOK_ONLY = {"ktp_el", "kia_kepemilikan", "kk_cetak", "kk_kepemilikan", "akta_perkawinan", "akta_perceraian"}                                       # a by-name register has no column for them
 
 
 def load(path):

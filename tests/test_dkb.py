@@ -49,8 +49,20 @@ def sheets(l=L, p=P, desa=DESA) -> dict[str, list[list]]:
     out["Sheet5"] = [KEY_A + [None] + [f"{g}_{s}" for g in kawin for s in ("L", "P", "JML")]] + \
         [key_a(k, n) + [None, 0, 0, 0, 3, 1, 4] + [0] * 6 for k, n in desa]
     out["Laporan Bupati"] = [["BUKU DATA"], ["JUMLAH", 1, 2]]
-    out["Sheet9"] = [["WILAYAH", "L_KK", "P_KK", "JML_KK", "L_MMLK_KK_DINAMIS", "P_MMLK_KK_DINAMIS",
-                      "MMLK_KK_DINAMIS"]] + [[n.replace(" ", ""), 3, 1, 4, 3, 1, 4] for _, n in desa]
+    out["Sheet9"] = kk_ownership([(3, 1, 3, 1)] * len(desa), desa)
+    return out
+
+
+def kk_ownership(rows, desa=DESA, keys=("WILAYAH",)) -> list[list]:
+    """Sheet9 of the real file (WILAYAH only): KK, owned semula, progres, dinamis, not owned dinamis; `rows`
+    gives (KK L, P, owned L, P) per desa, all owned ones counted semula."""
+    names = ["KK", "MMLK_KK_SEMULA", "MMLK_KK_PROGRES", "MMLK_KK_DINAMIS", "BLM_MMLK_KK_DINAMIS"]
+    header = list(keys) + [h for name in names for h in (f"L_{name}", f"P_{name}", "JML_KK" if name == "KK" else name)]
+    out = [header]
+    for (kode, nama), (kl, kp, ol, op) in zip(desa, rows):
+        key = [nama.replace(" ", "")] if keys == ("WILAYAH",) else [kode, nama]
+        groups = [(kl, kp), (ol, op), (0, 0), (ol, op), (kl - ol, kp - op)]
+        out.append(key + [v for a, b in groups for v in (a, b, a + b)])
     return out
 
 
@@ -225,6 +237,9 @@ def test_the_real_workbook_gives_the_official_totals(madiun):
             cells = regions[kode]["data"].values()
             assert sum(c["lk"] for c in cells) == load(data, "penduduk")["wilayah"][kode]["data"]["PENDUDUK"]["lk"]
     assert manifest["lembar"]["kartu_keluarga"] == "Sheet5"
+    assert manifest["lembar"]["kk_kepemilikan"] == "Sheet9"
+    assert load(data, "kk_kepemilikan")["wilayah"]["35.19"]["data"]["KARTU KELUARGA"]["jml"] == 281482
+    assert load(data, "kk_kepemilikan")["wilayah"]["35.19"]["data"]["MEMILIKI KK"]["jml"] == 274401
     assert {"Sheet2", "UMUR_TUNGGAL_KEC"} <= set(manifest["lembar_diabaikan"])
     assert load(data, "indikator")["wilayah"]["35.19"]["data"]["kepadatan"] is None
     check_edition(data / PERIOD, min_whole=4)
@@ -240,6 +255,9 @@ def test_the_book_builds_from_the_real_workbook_in_strict_mode(madiun):
     bab4 = (site / PERIOD / "bab-4-komposisi-penduduk.html").read_text(encoding="utf-8")
     assert "Golongan Darah: tidak tersedia pada sumber data edisi ini" in bab4
     assert "737.875" in (site / PERIOD / "bab-3-jumlah-dan-struktur-penduduk.html").read_text(encoding="utf-8")
+    bab5 = (site / PERIOD / "bab-5-keluarga.html").read_text(encoding="utf-8")
+    assert "Dari 281.482 kartu keluarga, 274.401" in bab5 and "MEMILIKI KK %" in bab5
+    assert "Kepemilikan Akta Perkawinan: tidak tersedia pada sumber data edisi ini" in bab6   # by agama only
 
 
 # ---- warnings that never block the book -----------------------------------------------------------
@@ -259,7 +277,7 @@ def test_kk_counts_that_differ_are_warned_and_the_head_sheet_is_used(world, caps
     assert code == 0, err
     assert ("peringatan - lembar 'Sheet11': jumlah KK berbeda dengan lembar kepala keluarga 'Sheet5' di 1 desa "
             "(63.05.01.2003 TUNGKAP); tabel kartu_keluarga memakai lembar 'Sheet5'") in out
-    assert "lembar 'Sheet9'" not in out            # its KK counts equal the head sheet's
+    assert "peringatan - lembar 'Sheet9'" not in out   # its KK counts equal the head sheet's
     assert load(data, "kartu_keluarga")["wilayah"]["63.05.01.2003"]["data"]["KEPALA KELUARGA"] == \
         {"lk": 3, "pr": 1, "jml": 4}
     assert load(data, "manifest")["lembar"]["kartu_keluarga"] == "Sheet5"
@@ -466,3 +484,110 @@ def test_akta_perkawinan_and_perceraian_by_agama_from_the_workbook(world, capsys
     check_edition(data / PERIOD, min_whole=4)
     assert "Pemilik Akta Perkawinan Menurut Agama" in Buku(muat_edisi(data, PERIOD), bab=6).tabel_kategori(
         "akta_perkawinan")
+
+
+def test_kk_ownership_from_the_workbook(world, capsys):
+    from macros.buku import Buku
+    from macros.edisi import muat_edisi
+
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Sheet9"] = kk_ownership([(3, 1, 2, 1), (3, 1, 3, 1), (3, 1, 1, 0)])
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    kk = load(data, "kk_kepemilikan")
+    assert [k["label"] for k in kk["kategori"]] == ["KARTU KELUARGA", "MEMILIKI KK", "BELUM MEMILIKI KK"]
+    assert kk["wilayah"]["63.05"]["data"] == {"KARTU KELUARGA": {"lk": 9, "pr": 3, "jml": 12},
+                                              "MEMILIKI KK": {"lk": 6, "pr": 2, "jml": 8},
+                                              "BELUM MEMILIKI KK": {"lk": 3, "pr": 1, "jml": 4}}
+    assert kk["wilayah"]["63.05.08.2001"]["data"]["MEMILIKI KK"] == {"lk": 1, "pr": 0, "jml": 1}
+    assert load(data, "manifest")["lembar"]["kk_kepemilikan"] == "Sheet9"
+    assert "peringatan - lembar 'Sheet9'" not in out   # its KK counts equal the head sheet's
+    check_edition(data / PERIOD, min_whole=4)
+    html = Buku(muat_edisi(data, PERIOD), bab=5).tabel_wilayah("kk_kepemilikan")
+    assert "MEMILIKI KK %" in html and ">66,67<" in html     # 8 of 12
+
+
+def kawin_cerai_sheet(rows, desa=DESA) -> list[list]:
+    """The older akta perkawinan/perceraian sheet, without agama: per desa (kawin L, P, memiliki L, P, cerai L,
+    P, memiliki L, P); a BATAS column holding `<>` between the KWN and the CRAI groups."""
+    header = ["KODE", "WILAYAH"]
+    for i, event in enumerate(("KWN", "CRAI")):
+        header += ["BATAS"] * i + [f"LK_{event}", f"P_{event}", f"JML_{event}", f"LK_MMLK_AKTA_{event}",
+                                   f"P_MMLK_AKTA_{event}", f"JML_MMLK_AKTA_{event}", f"LK_BLM_MMLK_AKTA_{event}",
+                                   f"P_BLM_MMLK_AKTA_{event}", f"JML_BLM_MMLK_AKTA_{event}", f"PERSEN_{event}"]
+    out = [header]
+    for (kode, nama), row in zip(desa, rows):
+        cells = [kode.replace(".", ""), nama]
+        for i in (0, 4):
+            kl, kp, ol, op = row[i:i + 4]
+            cells += ["<>"] * (i > 0) + [kl, kp, kl + kp, ol, op, ol + op, kl - ol, kp - op, kl - ol + kp - op, 50.0]
+        out.append(cells)
+    return out
+
+
+def test_the_older_akta_kawin_sheet_feeds_the_ownership_tables(world, capsys):
+    from macros.buku import TIDAK_TERSEDIA, Buku
+    from macros.edisi import muat_edisi
+
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Akta Kawin"] = kawin_cerai_sheet([(2, 2, 1, 2, 1, 0, 1, 0)] * 3)
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    kawin = load(data, "akta_perkawinan_kepemilikan")
+    assert kawin["wilayah"]["63.05"]["data"] == {"PENDUDUK KAWIN": {"lk": 6, "pr": 6, "jml": 12},
+                                                 "MEMILIKI AKTA PERKAWINAN": {"lk": 3, "pr": 6, "jml": 9},
+                                                 "BELUM MEMILIKI AKTA PERKAWINAN": {"lk": 3, "pr": 0, "jml": 3}}
+    cerai = load(data, "akta_perceraian_kepemilikan")["wilayah"]["63.05.01.1001"]["data"]
+    assert cerai == {"PENDUDUK CERAI HIDUP": {"lk": 1, "pr": 0, "jml": 1},
+                     "MEMILIKI AKTA PERCERAIAN": {"lk": 1, "pr": 0, "jml": 1},
+                     "BELUM MEMILIKI AKTA PERCERAIAN": {"lk": 0, "pr": 0, "jml": 0}}
+    for absent in ("akta_perkawinan", "akta_perceraian"):   # no agama in the sheet: no table by agama
+        assert not (data / PERIOD / f"{absent}.yml").exists()
+    manifest = load(data, "manifest")
+    assert manifest["lembar"]["akta_perkawinan_kepemilikan"] == manifest["lembar"]["akta_perceraian_kepemilikan"] \
+        == "Akta Kawin"
+    check_edition(data / PERIOD, min_whole=4)
+    buku = Buku(muat_edisi(data, PERIOD), bab=6)
+    assert "MEMILIKI AKTA PERKAWINAN %" in buku.tabel_wilayah("akta_perkawinan_kepemilikan")
+    assert ">75,00<" in buku.tabel_wilayah("akta_perkawinan_kepemilikan")     # 9 of 12
+    assert TIDAK_TERSEDIA in buku.tabel_kategori("akta_perkawinan")
+
+
+def test_the_batas_column_and_its_cells_are_ignored(world, capsys):
+    from agregat.dkb_lembar import parse_header
+
+    tmp, data, aggregate = world
+    content = sheets()
+    content["Akta Kawin"] = kawin_cerai_sheet([(2, 2, 1, 2, 1, 0, 1, 0)] * 3)
+    assert content["Akta Kawin"][0][12] == "BATAS" and content["Akta Kawin"][1][12] == "<>"
+    assert parse_header("BATAS") is None and parse_header(" batas ") is None
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err                         # `<>` is no count: not refused as "bukan bilangan bulat"
+    assert "BATAS" not in out and "<>" not in out
+    for table in ("akta_perkawinan_kepemilikan", "akta_perceraian_kepemilikan"):
+        assert len(load(data, table)["kategori"]) == 3   # no category from the separator
+
+
+def test_document_sheets_lacking_desa_rows_mark_them_unavailable(world, capsys):
+    from macros.buku import Buku
+    from macros.edisi import muat_edisi
+
+    tmp, data, aggregate = world
+    content = sheets()
+    lacking = [d for d in DESA if d[0] != "63.05.01.2003"]
+    content["Sheet9"] = kk_ownership([(3, 1, 2, 1)] * 2, lacking, keys=("KODE", "WILAYAH"))
+    content["Akta Kawin"] = kawin_cerai_sheet([(2, 2, 1, 2, 1, 0, 1, 0)] * 2, lacking)
+    code, out, err = run(capsys, aggregate(write(tmp / "dkb.xlsx", content)))
+    assert code == 0, err
+    for sheet in ("Sheet9", "Akta Kawin"):
+        assert f"peringatan - lembar '{sheet}': 1 desa tanpa baris (63.05.01.2003)" in out
+    for table in ("kk_kepemilikan", "akta_perkawinan_kepemilikan", "akta_perceraian_kepemilikan"):
+        document = load(data, table)
+        assert document["tidak_tersedia"] == ["63.05.01.2003"] and "63.05.01.2003" not in document["wilayah"]
+    assert load(data, "kk_kepemilikan")["wilayah"]["63.05"]["data"]["KARTU KELUARGA"] == {"lk": 6, "pr": 2, "jml": 8}
+    assert set(load(data, "manifest")["tidak_tersedia"]) == {"kk_kepemilikan", "akta_perkawinan_kepemilikan",
+                                                             "akta_perceraian_kepemilikan"}
+    check_edition(data / PERIOD, min_whole=4)
+    assert "Desa Tungkap (Kecamatan Binuang)" in Buku(muat_edisi(data, PERIOD), bab=5).tabel_wilayah("kk_kepemilikan")
