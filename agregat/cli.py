@@ -418,7 +418,7 @@ def shown(path: Path) -> str:
 
 
 def _summary(aggregation) -> str:
-    from .validation import EXCLUSIONS, WARNINGS
+    from .masalah import PROBLEMS, UNKNOWN_CODE
 
     report = aggregation.report
     lines = [f"Register {aggregation.register.display_name} ({aggregation.periode}, per "
@@ -427,13 +427,13 @@ def _summary(aggregation) -> str:
     for code, count in report.excluded_counts().items():
         if count:
             rows = ", ".join(map(str, report.first_rows(code)))
-            lines.append(f"  dikecualikan - {EXCLUSIONS[code][1]}: {number(count)} (baris {rows}{', …' if count > 5 else ''})")
+            lines.append(f"  dikecualikan - {PROBLEMS[code].message}: {number(count)} (baris {rows}{', …' if count > 5 else ''})")
     for column, count in sorted(report.unknown_codes.items()):
         if count:
-            lines.append(f"  peringatan - {column}: {WARNINGS['kode_tidak_dikenal']}: {number(count)}")
+            lines.append(f"  peringatan - {column}: {PROBLEMS[UNKNOWN_CODE].message}: {number(count)}")
     for code, count in sorted(report.warnings.items()):
         if count:
-            lines.append(f"  peringatan - {WARNINGS[code]}: {number(count)}")
+            lines.append(f"  peringatan - {PROBLEMS[code].message}: {number(count)}")
     return "\n".join(lines)
 
 

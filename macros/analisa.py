@@ -15,6 +15,7 @@ import math
 import re
 
 from agregat.errors import UsageError
+from agregat.masalah import CODED_COLUMNS, EXCLUSIONS, PROBLEMS, UNKNOWN_CODE, WARNINGS
 from agregat.periode import Periode
 
 from .aman import teks as _aman
@@ -27,31 +28,6 @@ WAJIB = ("penduduk", "indikator", "manifest")
 # tables a DKB workbook may not carry: their paragraphs are left out of the draft
 TIDAK_TERSEDIA = "tidak tersedia pada sumber data edisi ini"
 MAKS_DESA = 10
-
-# Excluded rows, in the order the validation checks them (manifest.yml `dikecualikan`).
-ALASAN = {
-    "nik_tidak_valid": "NIK tidak 16 angka",
-    "nik_ganda": "NIK ganda",
-    "jenis_kelamin_tidak_valid": "jenis kelamin tidak valid",
-    "tgl_lahir_tidak_valid": "tanggal lahir tidak valid",
-    "wilayah_tidak_valid": "tempat tinggal bukan desa/kelurahan wilayah buku ini",
-    "baris_rusak": "baris rusak (jumlah kolom tidak sesuai judul)",
-}
-# Warnings (manifest.yml `peringatan`): the rows stay counted. Value: (label, unit).
-PERINGATAN = {
-    "nik_tgl_lahir_beda": ("tanggal lahir yang tersandi pada NIK berbeda dengan tanggal lahir tercatat", "baris"),
-    "nik_jenis_kelamin_beda": ("jenis kelamin yang tersandi pada NIK berbeda dengan jenis kelamin tercatat",
-                               "baris"),
-    "no_kk_tidak_valid": ("nomor KK tidak 16 angka (baris tidak ikut pemeriksaan KK)", "baris"),
-    "kk_tanpa_kepala": ("KK tanpa kepala keluarga", "KK"),
-    "kk_kepala_ganda": ("KK dengan lebih dari satu kepala keluarga", "KK"),
-}
-# Register columns whose empty/unknown codes are counted as TIDAK DIKETAHUI.
-KOLOM = {
-    "AGAMA": "agama", "PDDK_AKH": "pendidikan terakhir", "JENIS_PKRJN": "jenis pekerjaan",
-    "STAT_KWN": "status perkawinan", "STAT_HBKEL": "status hubungan dalam keluarga",
-    "GOL_DRH": "golongan darah", "PNYDNG_CCT": "disabilitas", "AKTA_LHR": "akta kelahiran",
-}
 
 _MARKDOWN = str.maketrans({"\\": "\\\\", "*": "\\*", "_": "\\_", "`": "\\`"})   # emphasis and code spans
 _KATA = re.compile(r"(?<![\w'’])[^\W\d_]+")
@@ -406,8 +382,16 @@ def _awal_besar(kalimat: str) -> str:
     return kalimat[:1].upper() + kalimat[1:]
 
 
-def _nama_kunci(kunci) -> str:
-    return teks(str(kunci).replace("_", " ").lower())
+def _urut(hitungan: dict, katalog) -> list:
+    """The keys of a manifest count: the catalogue's first, in its order, then any other (an older edition's)
+    sorted as text."""
+    return [k for k in katalog if k in hitungan] + sorted((k for k in hitungan if k not in katalog), key=str)
+
+
+def _label_masalah(kode) -> str:
+    """How the book names a kind of problem (`masalah.Problem.label`); a code the catalogue does not know
+    (written by another version) is shown as its words."""
+    return PROBLEMS[kode].label if kode in PROBLEMS else teks(str(kode).replace("_", " ").lower())
 
 
 def _bagian_kualitas(manifest: dict) -> list[str]:
@@ -432,30 +416,28 @@ def _bagian_kualitas(manifest: dict) -> list[str]:
     out += [kalimat, ""]
     alasan = manifest.get("dikecualikan") or {}
     if keluar:
-        kunci = [k for k in ALASAN if k in alasan] + sorted(k for k in alasan if k not in ALASAN)
-        for k in kunci:
+        for k in _urut(alasan, EXCLUSIONS):
             if alasan[k]:
-                out.append(f"- {_awal_besar(ALASAN.get(k) or _nama_kunci(k))}: {bilangan(alasan[k])} baris")
+                out.append(f"- {_awal_besar(_label_masalah(k))}: {bilangan(alasan[k])} baris")
         out.append("")
 
     peringatan = manifest.get("peringatan") or {}
     daftar = []
-    kunci = [k for k in PERINGATAN if k in peringatan] + sorted(
-        k for k in peringatan if k not in PERINGATAN and k != "kode_tidak_dikenal")
-    for k in kunci:
+    for k in _urut(peringatan, WARNINGS):
         nilai = peringatan[k]
-        if isinstance(nilai, (int, float)) and nilai:
-            label, satuan = PERINGATAN.get(k, (_nama_kunci(k), "baris"))
-            daftar.append(f"- {_awal_besar(label)}: {bilangan(nilai)} {satuan}")
+        if k != UNKNOWN_CODE and isinstance(nilai, (int, float)) and nilai:
+            satuan = PROBLEMS[k].unit if k in PROBLEMS else "baris"
+            daftar.append(f"- {_awal_besar(_label_masalah(k))}: {bilangan(nilai)} {satuan}")
     if daftar:
         out += ["Baris berikut tetap dihitung, tetapi perlu diperiksa dan diperbaiki di SIAK:", ""] + daftar + [""]
 
-    kode = peringatan.get("kode_tidak_dikenal") or {}
-    kolom = [k for k in KOLOM if kode.get(k)] + sorted(str(k) for k in kode if k not in KOLOM and kode[k])
+    kode = peringatan.get(UNKNOWN_CODE) or {}
+    kolom = [k for k in _urut(kode, CODED_COLUMNS) if kode[k]]
     if kolom:
-        rincian = "; ".join(f"{KOLOM.get(k) or teks(k)} {bilangan(kode[k])} baris" for k in kolom)
-        out += [(f"Kode kosong atau tidak dikenal dihitung sebagai TIDAK DIKETAHUI pada tabel yang bersangkutan: "
-                 f"{rincian}."), ""]
+        rincian = "; ".join(f"{CODED_COLUMNS.get(k) or teks(k)} {bilangan(kode[k])} {PROBLEMS[UNKNOWN_CODE].unit}"
+                            for k in kolom)
+        out += [(f"{_awal_besar(_label_masalah(UNKNOWN_CODE))} dihitung sebagai TIDAK DIKETAHUI pada tabel yang "
+                 f"bersangkutan: {rincian}."), ""]
     if not daftar and not kolom:
         out += ["Tidak ada peringatan pada pemeriksaan data edisi ini.", ""]
     out += ["Catatan ini hanya memuat hitungan; data pribadi tidak pernah dimuat dalam buku ini.", ""]
