@@ -383,10 +383,11 @@ def _final_editions(data_dir: Path, config_path: Path) -> dict:
     working-tree numbers are not the approved ones stops the whole build (DataChangedError), site untouched."""
     from .config import load_config
     from .pengesahan import pdf_final, periksa
+    from .periode import Periode
 
     approved = Path(data_dir).resolve().parent / "approvals"
-    candidates = sorted(p.name for p in approved.glob("*-S[12]")
-                        if p.is_dir() and (Path(data_dir) / p.name).is_dir()) if approved.is_dir() else []
+    candidates = sorted(p.name for p in approved.iterdir() if Periode.is_canonical(p.name)
+                        and p.is_dir() and (Path(data_dir) / p.name).is_dir()) if approved.is_dir() else []
     if not candidates:
         return {}
     chains = []
