@@ -15,18 +15,13 @@ from pathlib import Path
 from . import cli_pengesahan, cli_sumber
 from .config import DEFAULT_CONFIG, PROJECT_ROOT
 from .errors import EXIT_INTERNAL, EXIT_OK, AgregatError, DataError, UsageError
+from macros.angka import bilangan
 
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_REPORT_DIR = PROJECT_ROOT / "laporan"
 DEFAULT_SITE_DIR = PROJECT_ROOT / "site"
 DEFAULT_APPROVALS_DIR = PROJECT_ROOT / "approvals"
 PROGRESS_MIN_BYTES = 5 << 20
-
-
-def number(value: float, decimals: int = 0) -> str:
-    """Indonesian number format: 1.234.567 and 12,34."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 # argparse's own words, in Indonesian (argparse looks `_` up in its module at call time).
@@ -274,7 +269,7 @@ def cmd_validate(args) -> int:
     print(_summary(aggregation))
     print(f"Laporan per baris: {shown(report_path)}")
     if args.strict and aggregation.report.excluded_total:
-        raise DataError(f"Mode --strict: {number(aggregation.report.excluded_total)} baris dikecualikan. "
+        raise DataError(f"Mode --strict: {bilangan(aggregation.report.excluded_total)} baris dikecualikan. "
                         f"Perbaiki baris yang tercantum di {shown(report_path)}.")
     return EXIT_OK
 
@@ -423,18 +418,18 @@ def _summary(aggregation) -> str:
 
     report = aggregation.report
     lines = [f"Register {aggregation.register.display_name} ({aggregation.periode}, per "
-             f"{aggregation.periode.tanggal:%d-%m-%Y}): {number(report.rows_read)} baris dibaca, "
-             f"{number(report.kept)} valid, {number(report.excluded_total)} dikecualikan."]
+             f"{aggregation.periode.tanggal:%d-%m-%Y}): {bilangan(report.rows_read)} baris dibaca, "
+             f"{bilangan(report.kept)} valid, {bilangan(report.excluded_total)} dikecualikan."]
     for code, count in report.excluded_counts().items():
         if count:
             rows = ", ".join(map(str, report.first_rows(code)))
-            lines.append(f"  dikecualikan - {PROBLEMS[code].message}: {number(count)} (baris {rows}{', …' if count > 5 else ''})")
+            lines.append(f"  dikecualikan - {PROBLEMS[code].message}: {bilangan(count)} (baris {rows}{', …' if count > 5 else ''})")
     for column, count in sorted(report.unknown_codes.items()):
         if count:
-            lines.append(f"  peringatan - {column}: {PROBLEMS[UNKNOWN_CODE].message}: {number(count)}")
+            lines.append(f"  peringatan - {column}: {PROBLEMS[UNKNOWN_CODE].message}: {bilangan(count)}")
     for code, count in sorted(report.warnings.items()):
         if count:
-            lines.append(f"  peringatan - {PROBLEMS[code].message}: {number(count)}")
+            lines.append(f"  peringatan - {PROBLEMS[code].message}: {bilangan(count)}")
     return "\n".join(lines)
 
 

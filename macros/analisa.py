@@ -19,7 +19,7 @@ from agregat.masalah import CODED_COLUMNS, EXCLUSIONS, PROBLEMS, UNKNOWN_CODE, W
 from agregat.periode import Periode
 
 from .aman import teks as _aman
-from .angka import bilangan, selisih
+from .angka import bertanda, bilangan
 from .edisi import tanggal_panjang
 
 __all__ = ["WAJIB", "nama_wilayah", "teks", "tulis_analisa"]
@@ -367,7 +367,7 @@ def _bagian_desa(perbandingan: dict, ambang: float) -> list[str]:
             kecamatan = nama_kec.get(kode.rsplit(".", 1)[0])
             letak = f" (Kecamatan {_label(kecamatan)})" if kecamatan else ""
             out.append(f"- {jenis} {_label(isi['nama'])}{letak}: {bilangan(sebelumnya)} → {_jiwa(sekarang)} "
-                       f"({selisih(beda)} jiwa; {selisih(persen, 2)}%)")
+                       f"({bertanda(beda)} jiwa; {bertanda(persen, 2)}%)")
         out.append("")
         out += [("Perubahan pada desa/kelurahan tersebut perlu diperiksa sebelum ditafsirkan sebagai perubahan "
                  "penduduk yang sebenarnya, karena dapat juga disebabkan oleh pembersihan data atau perbaikan "
