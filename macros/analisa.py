@@ -159,6 +159,16 @@ def _perubahan(perbandingan: dict | None, indikator: str) -> dict | None:
     return ubah
 
 
+def _dibanding(perbandingan: dict | None, indikator: str, jumlah: str, satuan: str) -> str:
+    """` Dibandingkan dengan semester sebelumnya, jumlah KK naik 12 KK (0,05%).`, or "" when there is nothing
+    to compare with (the sentence follows another, hence the leading blank)."""
+    ubah = _perubahan(perbandingan, indikator)
+    if ubah is None:
+        return ""
+    return (f" Dibandingkan dengan semester sebelumnya, jumlah {jumlah} "
+            f"{_arah(ubah['selisih'], satuan, ubah.get('persen'))}.")
+
+
 def _bagian_jumlah(documents: dict, nama_kab: str, perbandingan: dict | None) -> list[str]:
     doc = documents["penduduk"]
     _, kab = _kabupaten(doc, "penduduk")
@@ -304,11 +314,7 @@ def _keluarga(documents: dict, perbandingan: dict | None) -> list[str]:
                f"KK dikepalai perempuan ({_persen(_bagian(kk['pr'], kk['jml']))}).")
     if data.get("rata_rata_anggota_kk") is not None:
         kalimat += f" Rata-rata anggota keluarga adalah {_desimal(data['rata_rata_anggota_kk'])} jiwa per KK."
-    ubah = _perubahan(perbandingan, "kartu_keluarga")
-    if ubah is not None:
-        kalimat += (f" Dibandingkan dengan semester sebelumnya, jumlah KK "
-                    f"{_arah(ubah['selisih'], 'KK', ubah.get('persen'))}.")
-    out += [kalimat, ""]
+    out += [kalimat + _dibanding(perbandingan, "kartu_keluarga", "KK", "KK"), ""]
     return out
 
 
@@ -322,11 +328,7 @@ def _wajib_ktp(documents: dict, perbandingan: dict | None) -> list[str]:
     kalimat = (f"Penduduk wajib KTP-el, yaitu penduduk berumur 17 tahun ke atas atau yang sudah atau pernah "
                f"kawin, berjumlah {_jiwa(wajib)}")
     kalimat += f" atau {_persen(persen_wajib)} dari seluruh penduduk." if persen_wajib is not None else "."
-    ubah = _perubahan(perbandingan, "wajib_ktp")
-    if ubah is not None:
-        kalimat += (f" Dibandingkan dengan semester sebelumnya, jumlah penduduk wajib KTP-el "
-                    f"{_arah(ubah['selisih'], 'jiwa', ubah.get('persen'))}.")
-    out += [kalimat, ""]
+    out += [kalimat + _dibanding(perbandingan, "wajib_ktp", "penduduk wajib KTP-el", "jiwa"), ""]
     return out
 
 
