@@ -18,6 +18,7 @@ from dataclasses import dataclass
 EXCLUDED = "dikecualikan"   # the row is left out of every table
 WARNING = "peringatan"      # the row is counted as it is, but deserves a look in SIAK
 UNKNOWN_CODE = "kode_tidak_dikenal"
+MAX_AGE = 130               # years: an older age on the reference date makes the birth date invalid
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ CATALOGUE: tuple[Problem, ...] = (
     Problem("jenis_kelamin_tidak_valid", EXCLUDED, "JENIS_KLMIN", "jenis kelamin bukan laki-laki atau perempuan",
             "jenis kelamin tidak valid"),
     Problem("tgl_lahir_tidak_valid", EXCLUDED, "TGL_LHR", "tanggal lahir kosong, bukan tanggal yang sah, sesudah "
-            "tanggal data, atau umur lebih dari 130 tahun", "tanggal lahir tidak valid"),
+            f"tanggal data, atau umur lebih dari {MAX_AGE} tahun", "tanggal lahir tidak valid"),
     Problem("wilayah_tidak_valid", EXCLUDED, "NO_PROP/NO_KAB/NO_KEC/NO_KEL",
             "tempat tinggal bukan desa/kelurahan wilayah buku ini",
             "tempat tinggal bukan desa/kelurahan wilayah buku ini"),

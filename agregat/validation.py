@@ -17,14 +17,13 @@ import pyarrow.compute as pc
 from .config import Config
 from .ingest import Chunk
 from .kode import CodeList, ascii_integer, map_distinct, normalize_value
-from .masalah import EXCLUSIONS
+from .masalah import EXCLUSIONS, MAX_AGE
 from .wilayah import Wilayah, region_key
 
 REASON_CODES = EXCLUSIONS           # index + 1 = value in RowFacts.reason (the catalogue's order of checks)
 NIK_DUPLICATE = REASON_CODES.index("nik_ganda") + 1
 
 CODED = ("agama", "pendidikan", "pekerjaan", "status_kawin", "hubungan_keluarga", "golongan_darah")
-MAX_AGE = 130
 REGION_LIMITS = (100, 100, 100, 10000)   # NO_PROP, NO_KAB, NO_KEC, NO_KEL: 2, 2, 2 and 4 digits
 _DATE_FORMATS = (   # re.ASCII: \d is 0-9 only (int() would read ٢٠٢٥ as 2025)
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", re.ASCII),
