@@ -15,18 +15,13 @@ from pathlib import Path
 from . import cli_pengesahan, cli_sumber
 from .config import DEFAULT_CONFIG, PROJECT_ROOT
 from .errors import EXIT_INTERNAL, EXIT_OK, AgregatError, DataError, UsageError
+from macros.angka import bilangan
 
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_REPORT_DIR = PROJECT_ROOT / "laporan"
 DEFAULT_SITE_DIR = PROJECT_ROOT / "site"
 DEFAULT_APPROVALS_DIR = PROJECT_ROOT / "approvals"
 PROGRESS_MIN_BYTES = 5 << 20
-
-
-def number(value: float, decimals: int = 0) -> str:
-    """Indonesian number format: 1.234.567 and 12,34."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 # argparse's own words, in Indonesian (argparse looks `_` up in its module at call time).
@@ -274,7 +269,7 @@ def cmd_validate(args) -> int:
     print(_summary(aggregation))
     print(f"Laporan per baris: {shown(report_path)}")
     if args.strict and aggregation.report.excluded_total:
-        raise DataError(f"Mode --strict: {number(aggregation.report.excluded_total)} baris dikecualikan. "
+        raise DataError(f"Mode --strict: {bilangan(aggregation.report.excluded_total)} baris dikecualikan. "
                         f"Perbaiki baris yang tercantum di {shown(report_path)}.")
     return EXIT_OK
 
@@ -383,10 +378,11 @@ def _final_editions(data_dir: Path, config_path: Path) -> dict:
     working-tree numbers are not the approved ones stops the whole build (DataChangedError), site untouched."""
     from .config import load_config
     from .pengesahan import pdf_final, periksa
+    from .periode import Periode
 
     approved = Path(data_dir).resolve().parent / "approvals"
-    candidates = sorted(p.name for p in approved.glob("*-S[12]")
-                        if p.is_dir() and (Path(data_dir) / p.name).is_dir()) if approved.is_dir() else []
+    candidates = sorted(p.name for p in approved.iterdir() if Periode.is_canonical(p.name)
+                        and p.is_dir() and (Path(data_dir) / p.name).is_dir()) if approved.is_dir() else []
     if not candidates:
         return {}
     chains = []
@@ -418,22 +414,22 @@ def shown(path: Path) -> str:
 
 
 def _summary(aggregation) -> str:
-    from .validation import EXCLUSIONS, WARNINGS
+    from .masalah import PROBLEMS, UNKNOWN_CODE
 
     report = aggregation.report
     lines = [f"Register {aggregation.register.display_name} ({aggregation.periode}, per "
-             f"{aggregation.periode.tanggal:%d-%m-%Y}): {number(report.rows_read)} baris dibaca, "
-             f"{number(report.kept)} valid, {number(report.excluded_total)} dikecualikan."]
+             f"{aggregation.periode.tanggal:%d-%m-%Y}): {bilangan(report.rows_read)} baris dibaca, "
+             f"{bilangan(report.kept)} valid, {bilangan(report.excluded_total)} dikecualikan."]
     for code, count in report.excluded_counts().items():
         if count:
             rows = ", ".join(map(str, report.first_rows(code)))
-            lines.append(f"  dikecualikan - {EXCLUSIONS[code][1]}: {number(count)} (baris {rows}{', …' if count > 5 else ''})")
+            lines.append(f"  dikecualikan - {PROBLEMS[code].message}: {bilangan(count)} (baris {rows}{', …' if count > 5 else ''})")
     for column, count in sorted(report.unknown_codes.items()):
         if count:
-            lines.append(f"  peringatan - {column}: {WARNINGS['kode_tidak_dikenal']}: {number(count)}")
+            lines.append(f"  peringatan - {column}: {PROBLEMS[UNKNOWN_CODE].message}: {bilangan(count)}")
     for code, count in sorted(report.warnings.items()):
         if count:
-            lines.append(f"  peringatan - {WARNINGS[code]}: {number(count)}")
+            lines.append(f"  peringatan - {PROBLEMS[code].message}: {bilangan(count)}")
     return "\n".join(lines)
 
 

@@ -54,7 +54,9 @@ def is_dkb(args) -> bool:
 def cmd_dkb(args, write: bool) -> int:
     """aggregate/validate of a DKB workbook: the summary, the report file, and the edition when `write`."""
     from . import jobs
-    from .cli import number, shown
+    from macros.angka import bilangan
+
+    from .cli import shown
     from .errors import UsageError
 
     if args.engine != "stream" or args.scheduler or args.workers:
@@ -70,7 +72,7 @@ def cmd_dkb(args, write: bool) -> int:
     total = aggregation.counts["penduduk"].sum(axis=(0, 2))
     print(f"Buku kerja DKB {aggregation.workbook.display_name} ({aggregation.periode}, per "
           f"{aggregation.periode.tanggal:%d-%m-%Y}): {len(aggregation.wilayah.desa)} desa/kelurahan, penduduk "
-          f"{number(total.sum())} (L {number(total[0])}, P {number(total[1])}).")
+          f"{bilangan(total.sum())} (L {bilangan(total[0])}, P {bilangan(total[1])}).")
     for table, sheet in aggregation.sources.items():
         print(f"  tabel {table}: lembar '{sheet}'")
     for _, sheet, _, pesan in laporan.of("diabaikan"):

@@ -35,7 +35,7 @@ from pathlib import Path
 FORMAT = "agregat-kunci-2"
 #: What the print is made of, relative to the project root (folders are taken whole).
 PDF_SOURCES = ("macros", "docs/templates", "agregat/__init__.py", "agregat/atomik.py", "agregat/digest.py",
-               "agregat/errors.py", "agregat/periode.py")
+               "agregat/errors.py", "agregat/masalah.py", "agregat/periode.py")
 #: What the website is made of, relative to the project root.
 SITE_SOURCES = ("docs", "macros", "mkdocs.yml", "agregat/__init__.py")
 #: Distributions whose version can change the PDF (layout, fonts, images, charts, Markdown, templates, YAML).

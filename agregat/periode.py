@@ -8,7 +8,10 @@ from dataclasses import dataclass
 
 from .errors import UsageError
 
-_PATTERN = re.compile(r"(\d{4})-S([12])", re.ASCII)   # ASCII digits only: '٢٠٢٥-S1' is no period
+#: A period as this tool writes it, in the syntax JSON Schema, `sed -E` and Python share: the one definition
+#: (the schemas in agregat/schema/ and the CI jobs in .github/ and forge/ are tested to use exactly this text).
+PERIOD_PATTERN = "[0-9]{4}-S[12]"
+_PATTERN = re.compile(PERIOD_PATTERN)   # [0-9], not \d: '٢٠٢٥-S1' is no period
 #: Kabupaten Tapin's time zone (Waktu Indonesia Tengah, UTC+8): the dates of editions and approvals.
 WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
 
@@ -22,13 +25,13 @@ class Periode:
 
     @classmethod
     def parse(cls, text: str) -> Periode:
-        match = _PATTERN.fullmatch(text.strip()) if isinstance(text, str) else None
-        if not match or not 1900 <= int(match.group(1)) <= 2999:
+        stripped = text.strip() if isinstance(text, str) else ""
+        if not _PATTERN.fullmatch(stripped) or not 1900 <= int(stripped[:4]) <= 2999:
             raise UsageError(
                 f"Periode '{text}' tidak dikenal. Tulis tahun dan semester seperti 2025-S1 "
                 "(Semester I, per 30 Juni) atau 2025-S2 (Semester II, per 31 Desember)."
             )
-        return cls(int(match.group(1)), int(match.group(2)))
+        return cls(int(stripped[:4]), int(stripped[-1]))
 
     @staticmethod
     def is_canonical(text: str) -> bool:

@@ -123,8 +123,8 @@ class Families:
 
     def warn(self, report: Report) -> None:
         """kk_tanpa_kepala and kk_kepala_ganda, each listed at the first member's row."""
-        report.warn("kk_tanpa_kepala", np.sort(self.first_row[self.heads == 0]), "STAT_HBKEL")
-        report.warn("kk_kepala_ganda", np.sort(self.first_row[self.heads > 1]), "STAT_HBKEL")
+        report.warn("kk_tanpa_kepala", np.sort(self.first_row[self.heads == 0]))
+        report.warn("kk_kepala_ganda", np.sort(self.first_row[self.heads > 1]))
 
 
 @dataclass
@@ -141,7 +141,7 @@ def partial_counts(facts: RowFacts, plan: Plan, specs: list[TableSpec]) -> Parti
     report = Report()
     _note_problems(facts, report, plan.codes)
     kept = facts.reason == 0
-    report.warn("no_kk_tidak_valid", facts.rows[kept & (facts.no_kk < 0)], "NO_KK")
+    report.warn("no_kk_tidak_valid", facts.rows[kept & (facts.no_kk < 0)])
     usable = kept & (facts.no_kk >= 0)
     families = Families.of(facts.no_kk[usable], facts.codes["hubungan_keluarga"][usable] == plan.kepala,
                            facts.rows[usable])
@@ -185,8 +185,8 @@ def _note_problems(facts: RowFacts, report: Report, codes: dict[str, CodeList]) 
     for column, values in (("PNYDNG_CCT", facts.disabilitas), ("AKTA_LHR", facts.akta)):
         if values is not None:
             report.warn("kode_tidak_dikenal", facts.rows[kept & (values < 0)], column)
-    report.warn("nik_tgl_lahir_beda", facts.rows[kept & facts.nik_date_mismatch], "NIK")
-    report.warn("nik_jenis_kelamin_beda", facts.rows[kept & facts.nik_sex_mismatch], "NIK")
+    report.warn("nik_tgl_lahir_beda", facts.rows[kept & facts.nik_date_mismatch])
+    report.warn("nik_jenis_kelamin_beda", facts.rows[kept & facts.nik_sex_mismatch])
 
 
 # ---- duplicate NIKs -------------------------------------------------------------------------------

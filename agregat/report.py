@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .validation import EXCLUSIONS, REASON_CODES, WARNINGS
+from .masalah import CATALOGUE, CODED_COLUMNS, EXCLUDED, EXCLUSIONS, PROBLEMS, UNKNOWN_CODE, WARNING, WARNINGS
 
 MAX_LISTED_PER_KIND = 100_000
-CODED_COLUMNS = ("AGAMA", "PDDK_AKH", "JENIS_PKRJN", "STAT_KWN", "STAT_HBKEL", "GOL_DRH", "PNYDNG_CCT", "AKTA_LHR")
 
 
 @dataclass
@@ -42,15 +41,22 @@ class Report:
             self._listed_count[key] += min(room, len(rows))
 
     def exclude(self, code: str, rows: np.ndarray) -> None:
+        """Rows left out for an exclusion of the catalogue, noted at the catalogue's column."""
+        problem = PROBLEMS[code]
+        assert problem.severity == EXCLUDED, code
         self.excluded[code] += len(rows)
-        self.note(code, EXCLUSIONS[code][0], rows)
+        self.note(code, problem.column, rows)
 
-    def warn(self, code: str, rows: np.ndarray, column: str = "-") -> None:
-        if code == "kode_tidak_dikenal":
+    def warn(self, code: str, rows: np.ndarray, column: str | None = None) -> None:
+        """Rows that stay counted but have a warning of the catalogue, noted at the catalogue's column;
+        `kode_tidak_dikenal` names its coded column (one of `CODED_COLUMNS`), and is counted per column."""
+        problem = PROBLEMS[code]
+        assert problem.severity == WARNING and (column in CODED_COLUMNS) == (code == UNKNOWN_CODE), (code, column)
+        if code == UNKNOWN_CODE:
             self.unknown_codes[column] += len(rows)
         else:
             self.warnings[code] += len(rows)
-        self.note(code, column, rows)
+        self.note(code, column or problem.column, rows)
 
     def add(self, later: Report) -> Report:
         """Add the report of the rows that come after these (counts add; row lists follow on, capped)."""
@@ -69,14 +75,14 @@ class Report:
         return sum(self.excluded.values())
 
     def excluded_counts(self) -> dict[str, int]:
-        return {code: int(self.excluded[code]) for code in REASON_CODES}
+        """manifest.yml `dikecualikan`: every exclusion of the catalogue, in its order."""
+        return {code: int(self.excluded[code]) for code in EXCLUSIONS}
 
     def warning_counts(self, columns: tuple[str, ...]) -> dict[str, object]:
-        counts: dict[str, object] = {
-            "kode_tidak_dikenal": {c: int(self.unknown_codes[c]) for c in CODED_COLUMNS if c in columns}
-        }
-        counts.update({code: int(self.warnings[code]) for code in WARNINGS if code != "kode_tidak_dikenal"})
-        return counts
+        """manifest.yml `peringatan`: every warning of the catalogue, in its order; `kode_tidak_dikenal` per
+        coded column that the register has."""
+        return {code: {c: int(self.unknown_codes[c]) for c in CODED_COLUMNS if c in columns}
+                if code == UNKNOWN_CODE else int(self.warnings[code]) for code in WARNINGS}
 
     def first_rows(self, code: str, limit: int = 5) -> list[int]:
         """The first row numbers listed for a kind (any column), for the summary on screen."""
@@ -85,8 +91,7 @@ class Report:
 
     def to_csv(self) -> str:
         """`baris,kolom,kode,keterangan`, sorted by row then kind: the internal row-level report."""
-        messages = {code: text for code, (_, text) in EXCLUSIONS.items()} | WARNINGS
-        order = {code: i for i, code in enumerate(list(EXCLUSIONS) + list(WARNINGS))}
+        order = {problem.code: i for i, problem in enumerate(CATALOGUE)}
         entries = [(int(row), order[code], column, code)
                    for (code, column), parts in self._listed.items() for part in parts for row in part]
         entries.sort()
@@ -94,7 +99,7 @@ class Report:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["baris", "kolom", "kode", "keterangan"])
         for row, _, column, code in entries:
-            writer.writerow([row, column, code, messages[code]])
+            writer.writerow([row, column, code, PROBLEMS[code].message])
         truncated = [f"{code} ({column})" for (code, column), n in sorted(self._listed_count.items())
                      if n >= MAX_LISTED_PER_KIND]
         if truncated:

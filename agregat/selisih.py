@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from macros.angka import KOSONG, bilangan, selisih
+from macros.angka import KOSONG, bertanda, bilangan
 
 from .digest import digest_of_contents, edition_entries, read_entry
 from .errors import InputError, UsageError
@@ -181,7 +181,7 @@ def _count(cell: Cell | None) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return KOSONG if value is None else f"{selisih(value, 2)}%"
+    return KOSONG if value is None else f"{bertanda(value, 2)}%"
 
 
 def render_changes(changes: list[CellChange], limit: int) -> list[str]:
@@ -189,8 +189,8 @@ def render_changes(changes: list[CellChange], limit: int) -> list[str]:
              "|---|---|---|---:|---:|---:|---:|---:|"]
     for c in changes[:limit]:
         lines.append(f"| {_md(c.nama)} | {c.kode} | {_md(c.kategori)} | {_count(c.sebelum)} | {_count(c.sesudah)} "
-                     f"| {selisih(c.delta('jml'))} | {_percent(c.persen)} "
-                     f"| {selisih(c.delta('lk'))} / {selisih(c.delta('pr'))} |")
+                     f"| {bertanda(c.delta('jml'))} | {_percent(c.persen)} "
+                     f"| {bertanda(c.delta('lk'))} / {bertanda(c.delta('pr'))} |")
     if len(changes) > limit:
         lines.append("")
         lines.append(f"… dan {bilangan(len(changes) - limit)} perubahan lain.")
@@ -222,7 +222,7 @@ def render_headline(before: dict | None, after: dict | None) -> list[str]:
         change = None if was is None or now is None else now - was
         percent = (change / was * 100) if is_count and change is not None and was else None
         lines.append(f"| {label} | {bilangan(was, decimals)} | {bilangan(now, decimals)} "
-                     f"| {selisih(change, decimals)} | {_percent(percent)} |")
+                     f"| {bertanda(change, decimals)} | {_percent(percent)} |")
     return lines
 
 

@@ -1,4 +1,4 @@
-"""Row checks: the catalogue of problems, and the facts of each row that the tables count.
+"""Row checks: the facts of each row that the tables count, and its problems (kinds: `masalah.CATALOGUE`).
 
 Checks are vectorised over a chunk; cells are resolved once per distinct value (`kode.map_distinct`).
 A problem is reported by row number and column, never by value.
@@ -17,33 +17,13 @@ import pyarrow.compute as pc
 from .config import Config
 from .ingest import Chunk
 from .kode import CodeList, ascii_integer, map_distinct, normalize_value
+from .masalah import EXCLUSIONS, MAX_AGE
 from .wilayah import Wilayah, region_key
 
-# Reasons a row is excluded, in the order they are checked; a row counts under the first that applies.
-EXCLUSIONS: dict[str, tuple[str, str]] = {
-    "nik_tidak_valid": ("NIK", "NIK bukan tepat 16 angka"),
-    "nik_ganda": ("NIK", "NIK sudah muncul di baris sebelumnya (baris pertama yang dipakai)"),
-    "jenis_kelamin_tidak_valid": ("JENIS_KLMIN", "jenis kelamin bukan laki-laki atau perempuan"),
-    "tgl_lahir_tidak_valid": ("TGL_LHR", "tanggal lahir kosong, bukan tanggal yang sah, sesudah tanggal data, "
-                                         "atau umur lebih dari 130 tahun"),
-    "wilayah_tidak_valid": ("NO_PROP/NO_KAB/NO_KEC/NO_KEL", "tempat tinggal bukan desa/kelurahan wilayah buku ini"),
-    "baris_rusak": ("-", "jumlah kolom baris ini tidak sama dengan baris judul"),
-}
-REASON_CODES = tuple(EXCLUSIONS)           # index + 1 = value in RowFacts.reason
+REASON_CODES = EXCLUSIONS           # index + 1 = value in RowFacts.reason (the catalogue's order of checks)
 NIK_DUPLICATE = REASON_CODES.index("nik_ganda") + 1
 
-# Kept rows that deserve a look; they are counted as they are.
-WARNINGS: dict[str, str] = {
-    "kode_tidak_dikenal": "kode kosong atau tidak dikenal; dihitung sebagai TIDAK DIKETAHUI",
-    "nik_tgl_lahir_beda": "tanggal lahir pada NIK berbeda dengan TGL_LHR",
-    "nik_jenis_kelamin_beda": "jenis kelamin pada NIK berbeda dengan JENIS_KLMIN",
-    "no_kk_tidak_valid": "NO_KK bukan tepat 16 angka; baris tidak ikut pemeriksaan KK",
-    "kk_tanpa_kepala": "KK tanpa Kepala Keluarga (baris anggota pertamanya)",
-    "kk_kepala_ganda": "KK dengan lebih dari satu Kepala Keluarga (baris anggota pertamanya)",
-}
-
 CODED = ("agama", "pendidikan", "pekerjaan", "status_kawin", "hubungan_keluarga", "golongan_darah")
-MAX_AGE = 130
 REGION_LIMITS = (100, 100, 100, 10000)   # NO_PROP, NO_KAB, NO_KEC, NO_KEL: 2, 2, 2 and 4 digits
 _DATE_FORMATS = (   # re.ASCII: \d is 0-9 only (int() would read ٢٠٢٥ as 2025)
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", re.ASCII),

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .aman import jinja_aman
-from .buku import CACHE_GRAFIK, Buku
-from .edisi import daftar_edisi, muat_edisi
-
 MACROS = ("angka", "tersedia", "indikator", "nama_wilayah", "judul_wilayah", "jumlah_wilayah", "unduhan", "url", "url_edisi",
           "tabel_wilayah", "tabel_kategori", "tabel_indikator", "tabel_perbandingan", "tabel_laju", "laju", "grafik_piramida",
           "grafik_batang", "grafik_per_kecamatan", "grafik_perbandingan", "ringkasan", "analisa")
 
 
 def define_env(env) -> None:
+    # imported here, not at the top: `macros.angka` (the number formatter the CLI uses too) must not pull
+    # matplotlib, Markdown and nh3 in with the package
+    from .buku import CACHE_GRAFIK, Buku
+    from .edisi import daftar_edisi, muat_edisi
+
     root = Path(env.project_dir)
     data_dir = root / env.conf.extra.get("data_dir", "data")
     site_dir = Path(env.conf.site_dir)
@@ -55,4 +56,6 @@ def define_env(env) -> None:
 def on_pre_page_macros(env) -> None:
     """Before each page: its Jinja environment escapes what it prints (mkdocs-macros creates the environment
     only after `define_env`, so this is the first moment it can be set)."""
+    from .aman import jinja_aman
+
     jinja_aman(env.env)

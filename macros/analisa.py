@@ -15,10 +15,11 @@ import math
 import re
 
 from agregat.errors import UsageError
+from agregat.masalah import CODED_COLUMNS, EXCLUSIONS, PROBLEMS, UNKNOWN_CODE, WARNINGS
 from agregat.periode import Periode
 
 from .aman import teks as _aman
-from .angka import bilangan, selisih
+from .angka import bertanda, bilangan
 from .edisi import tanggal_panjang
 
 __all__ = ["WAJIB", "nama_wilayah", "teks", "tulis_analisa"]
@@ -27,31 +28,6 @@ WAJIB = ("penduduk", "indikator", "manifest")
 # tables a DKB workbook may not carry: their paragraphs are left out of the draft
 TIDAK_TERSEDIA = "tidak tersedia pada sumber data edisi ini"
 MAKS_DESA = 10
-
-# Excluded rows, in the order the validation checks them (manifest.yml `dikecualikan`).
-ALASAN = {
-    "nik_tidak_valid": "NIK tidak 16 angka",
-    "nik_ganda": "NIK ganda",
-    "jenis_kelamin_tidak_valid": "jenis kelamin tidak valid",
-    "tgl_lahir_tidak_valid": "tanggal lahir tidak valid",
-    "wilayah_tidak_valid": "tempat tinggal bukan desa/kelurahan wilayah buku ini",
-    "baris_rusak": "baris rusak (jumlah kolom tidak sesuai judul)",
-}
-# Warnings (manifest.yml `peringatan`): the rows stay counted. Value: (label, unit).
-PERINGATAN = {
-    "nik_tgl_lahir_beda": ("tanggal lahir yang tersandi pada NIK berbeda dengan tanggal lahir tercatat", "baris"),
-    "nik_jenis_kelamin_beda": ("jenis kelamin yang tersandi pada NIK berbeda dengan jenis kelamin tercatat",
-                               "baris"),
-    "no_kk_tidak_valid": ("nomor KK tidak 16 angka (baris tidak ikut pemeriksaan KK)", "baris"),
-    "kk_tanpa_kepala": ("KK tanpa kepala keluarga", "KK"),
-    "kk_kepala_ganda": ("KK dengan lebih dari satu kepala keluarga", "KK"),
-}
-# Register columns whose empty/unknown codes are counted as TIDAK DIKETAHUI.
-KOLOM = {
-    "AGAMA": "agama", "PDDK_AKH": "pendidikan terakhir", "JENIS_PKRJN": "jenis pekerjaan",
-    "STAT_KWN": "status perkawinan", "STAT_HBKEL": "status hubungan dalam keluarga",
-    "GOL_DRH": "golongan darah", "PNYDNG_CCT": "disabilitas", "AKTA_LHR": "akta kelahiran",
-}
 
 _MARKDOWN = str.maketrans({"\\": "\\\\", "*": "\\*", "_": "\\_", "`": "\\`"})   # emphasis and code spans
 _KATA = re.compile(r"(?<![\w'’])[^\W\d_]+")
@@ -181,6 +157,16 @@ def _perubahan(perbandingan: dict | None, indikator: str) -> dict | None:
     if not ubah or ubah.get("sebelumnya") is None or ubah.get("selisih") is None:
         return None
     return ubah
+
+
+def _dibanding(perbandingan: dict | None, indikator: str, jumlah: str, satuan: str) -> str:
+    """` Dibandingkan dengan semester sebelumnya, jumlah KK naik 12 KK (0,05%).`, or "" when there is nothing
+    to compare with (the sentence follows another, hence the leading blank)."""
+    ubah = _perubahan(perbandingan, indikator)
+    if ubah is None:
+        return ""
+    return (f" Dibandingkan dengan semester sebelumnya, jumlah {jumlah} "
+            f"{_arah(ubah['selisih'], satuan, ubah.get('persen'))}.")
 
 
 def _bagian_jumlah(documents: dict, nama_kab: str, perbandingan: dict | None) -> list[str]:
@@ -328,11 +314,7 @@ def _keluarga(documents: dict, perbandingan: dict | None) -> list[str]:
                f"KK dikepalai perempuan ({_persen(_bagian(kk['pr'], kk['jml']))}).")
     if data.get("rata_rata_anggota_kk") is not None:
         kalimat += f" Rata-rata anggota keluarga adalah {_desimal(data['rata_rata_anggota_kk'])} jiwa per KK."
-    ubah = _perubahan(perbandingan, "kartu_keluarga")
-    if ubah is not None:
-        kalimat += (f" Dibandingkan dengan semester sebelumnya, jumlah KK "
-                    f"{_arah(ubah['selisih'], 'KK', ubah.get('persen'))}.")
-    out += [kalimat, ""]
+    out += [kalimat + _dibanding(perbandingan, "kartu_keluarga", "KK", "KK"), ""]
     return out
 
 
@@ -346,11 +328,7 @@ def _wajib_ktp(documents: dict, perbandingan: dict | None) -> list[str]:
     kalimat = (f"Penduduk wajib KTP-el, yaitu penduduk berumur 17 tahun ke atas atau yang sudah atau pernah "
                f"kawin, berjumlah {_jiwa(wajib)}")
     kalimat += f" atau {_persen(persen_wajib)} dari seluruh penduduk." if persen_wajib is not None else "."
-    ubah = _perubahan(perbandingan, "wajib_ktp")
-    if ubah is not None:
-        kalimat += (f" Dibandingkan dengan semester sebelumnya, jumlah penduduk wajib KTP-el "
-                    f"{_arah(ubah['selisih'], 'jiwa', ubah.get('persen'))}.")
-    out += [kalimat, ""]
+    out += [kalimat + _dibanding(perbandingan, "wajib_ktp", "penduduk wajib KTP-el", "jiwa"), ""]
     return out
 
 
@@ -391,7 +369,7 @@ def _bagian_desa(perbandingan: dict, ambang: float) -> list[str]:
             kecamatan = nama_kec.get(kode.rsplit(".", 1)[0])
             letak = f" (Kecamatan {_label(kecamatan)})" if kecamatan else ""
             out.append(f"- {jenis} {_label(isi['nama'])}{letak}: {bilangan(sebelumnya)} → {_jiwa(sekarang)} "
-                       f"({selisih(beda)} jiwa; {selisih(persen, 2)}%)")
+                       f"({bertanda(beda)} jiwa; {bertanda(persen, 2)}%)")
         out.append("")
         out += [("Perubahan pada desa/kelurahan tersebut perlu diperiksa sebelum ditafsirkan sebagai perubahan "
                  "penduduk yang sebenarnya, karena dapat juga disebabkan oleh pembersihan data atau perbaikan "
@@ -406,8 +384,16 @@ def _awal_besar(kalimat: str) -> str:
     return kalimat[:1].upper() + kalimat[1:]
 
 
-def _nama_kunci(kunci) -> str:
-    return teks(str(kunci).replace("_", " ").lower())
+def _urut(hitungan: dict, katalog) -> list:
+    """The keys of a manifest count: the catalogue's first, in its order, then any other (an older edition's)
+    sorted as text."""
+    return [k for k in katalog if k in hitungan] + sorted((k for k in hitungan if k not in katalog), key=str)
+
+
+def _label_masalah(kode) -> str:
+    """How the book names a kind of problem (`masalah.Problem.label`); a code the catalogue does not know
+    (written by another version) is shown as its words."""
+    return PROBLEMS[kode].label if kode in PROBLEMS else teks(str(kode).replace("_", " ").lower())
 
 
 def _bagian_kualitas(manifest: dict) -> list[str]:
@@ -432,30 +418,28 @@ def _bagian_kualitas(manifest: dict) -> list[str]:
     out += [kalimat, ""]
     alasan = manifest.get("dikecualikan") or {}
     if keluar:
-        kunci = [k for k in ALASAN if k in alasan] + sorted(k for k in alasan if k not in ALASAN)
-        for k in kunci:
+        for k in _urut(alasan, EXCLUSIONS):
             if alasan[k]:
-                out.append(f"- {_awal_besar(ALASAN.get(k) or _nama_kunci(k))}: {bilangan(alasan[k])} baris")
+                out.append(f"- {_awal_besar(_label_masalah(k))}: {bilangan(alasan[k])} baris")
         out.append("")
 
     peringatan = manifest.get("peringatan") or {}
     daftar = []
-    kunci = [k for k in PERINGATAN if k in peringatan] + sorted(
-        k for k in peringatan if k not in PERINGATAN and k != "kode_tidak_dikenal")
-    for k in kunci:
+    for k in _urut(peringatan, WARNINGS):
         nilai = peringatan[k]
-        if isinstance(nilai, (int, float)) and nilai:
-            label, satuan = PERINGATAN.get(k, (_nama_kunci(k), "baris"))
-            daftar.append(f"- {_awal_besar(label)}: {bilangan(nilai)} {satuan}")
+        if k != UNKNOWN_CODE and isinstance(nilai, (int, float)) and nilai:
+            satuan = PROBLEMS[k].unit if k in PROBLEMS else "baris"
+            daftar.append(f"- {_awal_besar(_label_masalah(k))}: {bilangan(nilai)} {satuan}")
     if daftar:
         out += ["Baris berikut tetap dihitung, tetapi perlu diperiksa dan diperbaiki di SIAK:", ""] + daftar + [""]
 
-    kode = peringatan.get("kode_tidak_dikenal") or {}
-    kolom = [k for k in KOLOM if kode.get(k)] + sorted(str(k) for k in kode if k not in KOLOM and kode[k])
+    kode = peringatan.get(UNKNOWN_CODE) or {}
+    kolom = [k for k in _urut(kode, CODED_COLUMNS) if kode[k]]
     if kolom:
-        rincian = "; ".join(f"{KOLOM.get(k) or teks(k)} {bilangan(kode[k])} baris" for k in kolom)
-        out += [(f"Kode kosong atau tidak dikenal dihitung sebagai TIDAK DIKETAHUI pada tabel yang bersangkutan: "
-                 f"{rincian}."), ""]
+        rincian = "; ".join(f"{CODED_COLUMNS.get(k) or teks(k)} {bilangan(kode[k])} {PROBLEMS[UNKNOWN_CODE].unit}"
+                            for k in kolom)
+        out += [(f"{_awal_besar(_label_masalah(UNKNOWN_CODE))} dihitung sebagai TIDAK DIKETAHUI pada tabel yang "
+                 f"bersangkutan: {rincian}."), ""]
     if not daftar and not kolom:
         out += ["Tidak ada peringatan pada pemeriksaan data edisi ini.", ""]
     out += ["Catatan ini hanya memuat hitungan; data pribadi tidak pernah dimuat dalam buku ini.", ""]

@@ -12,7 +12,7 @@ import decimal
 from decimal import ROUND_HALF_UP, Decimal
 from numbers import Integral, Real
 
-__all__ = ["KOSONG", "bilangan", "persen", "selisih", "bulatkan"]
+__all__ = ["KOSONG", "bertanda", "bilangan", "bulatkan", "persen"]
 
 KOSONG = "\u2013"  # en dash: nilai tidak tersedia
 
@@ -63,7 +63,7 @@ def persen(value, desimal: int = 2) -> str:
     return bilangan(value, desimal)
 
 
-def selisih(value, desimal: int = 0) -> str:
+def bertanda(value, desimal: int = 0) -> str:
     """Perubahan bertanda: 1154 → "+1.154", -12 → "-12", 0 → "0"; None → "–"."""
     angka = bulatkan(value, desimal)
     if angka is None:

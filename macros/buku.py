@@ -221,7 +221,7 @@ class Buku:
         if "perbandingan" not in self.edisi.dokumen:
             return angka.KOSONG
         v = self._doc("perbandingan")["wilayah"][self._kode(kode)]["data"]["penduduk"]
-        return angka.selisih(tabel.laju_per_tahun(v["sebelumnya"], v["sekarang"]), 2)
+        return angka.bertanda(tabel.laju_per_tahun(v["sebelumnya"], v["sekarang"]), 2)
 
     # ---- charts ---------------------------------------------------------------------------------
     def _grafik(self, fungsi, *args, **kwargs) -> grafik.Grafik:
@@ -310,9 +310,9 @@ class Buku:
         for label, value, change in rows:
             shown = "tidak tersedia" if value is None else angka.bilangan(value, 2 if isinstance(value, float) else 0)
             if change and change.get("sebelumnya") is not None:
-                delta = f"{angka.selisih(change['selisih'])} ({angka.persen(change['persen'])} %)"
+                delta = f"{angka.bertanda(change['selisih'])} ({angka.persen(change['persen'])} %)"
             else:
-                delta = "–"
+                delta = angka.KOSONG
             body.append(f'<tr><th scope="row">{label}</th><td class="angka">{shown}</td>'
                         f'<td class="angka">{delta}</td></tr>')
         caption = f"Angka utama {self.judul_wilayah()}, {self.edisi.semester}"

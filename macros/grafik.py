@@ -24,7 +24,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from agregat.periode import Periode
 
 from .aman import teks as _teks
-from .angka import bilangan, selisih
+from .angka import bertanda, bilangan
 
 BIRU, JINGGA, ABU = "#1f77b4", "#d95f02", "#767676"  # aman buta warna; kontras >= 3:1 terhadap putih
 UKURAN_CM = (16.0, 9.0)
@@ -89,7 +89,7 @@ def svg_wajar(svg: str) -> bool:
 
 def angka(nilai: float, desimal: int = 0, tanda: bool = False) -> str:
     """Gaya Indonesia: 1.234.567 dan 12,3 (the book's one formatter); `tanda` adds + to positive numbers."""
-    return (selisih if tanda else bilangan)(nilai, desimal)
+    return (bertanda if tanda else bilangan)(nilai, desimal)
 
 
 def _periode(periode: str) -> str:

@@ -231,8 +231,8 @@ def _sel_perbandingan(doc: dict, kode: str, indikator: str) -> list[str]:
         raise KeyError(f"wilayah {kode}: perbandingan {indikator!r} tidak ada") from None
     return [_angka(v["sebelumnya"], angka.bilangan(v["sebelumnya"])),
             _angka(v["sekarang"], angka.bilangan(v["sekarang"])),
-            _angka(v["selisih"], angka.selisih(v["selisih"])),
-            _angka(v["persen"], angka.selisih(v["persen"], 2))]
+            _angka(v["selisih"], angka.bertanda(v["selisih"])),
+            _angka(v["persen"], angka.bertanda(v["persen"], 2))]
 
 
 def tabel_perbandingan(perbandingan_doc: dict, induk: str = "63.05", indikator: str = "penduduk", nomor=None,
@@ -271,8 +271,8 @@ def _sel_laju(doc: dict, kode: str) -> list[str]:
     laju = laju_per_tahun(v["sebelumnya"], v["sekarang"])
     return [_angka(v["sebelumnya"], angka.bilangan(v["sebelumnya"])),
             _angka(v["sekarang"], angka.bilangan(v["sekarang"])),
-            _angka(v["persen"], angka.selisih(v["persen"], 2)),
-            _angka(laju, angka.selisih(laju, 2))]
+            _angka(v["persen"], angka.bertanda(v["persen"], 2)),
+            _angka(laju, angka.bertanda(laju, 2))]
 
 
 def tabel_laju(perbandingan_doc: dict, induk: str = "63.05", nomor=None, judul: str | None = None) -> Markup:

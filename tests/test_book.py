@@ -313,3 +313,28 @@ def test_a_killed_analisa_write_leaves_the_edition_valid(tmp_path):
     from agregat.digest import edition_entries
     edition_entries(edition)        # still a valid edition
     assert book.ensure_analisa(data) == ["2025-S1"]
+
+
+def test_the_pdf_key_covers_every_agregat_module_the_print_imports():
+    """`kunci.PDF_SOURCES` names every `agregat` module that `macros/` imports, directly or through another
+    (e.g. the problem catalogue behind Bab VII): a change of one must give the PDF another key."""
+    import ast
+
+    def imported(path: Path) -> set[str]:
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level and path.parent.name == "agregat":
+                    names |= {f"agregat/{module}.py"} if module else {f"agregat/{a.name}.py" for a in node.names}
+                elif module.startswith("agregat."):
+                    names.add(f"agregat/{module.split('.')[1]}.py")
+        return {name for name in names if (ROOT / name).is_file()}
+
+    todo = set().union(*(imported(p) for p in (ROOT / "macros").glob("*.py")))
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        seen.add(name)
+        todo |= imported(ROOT / name) - seen
+    assert sorted(seen - set(kunci.PDF_SOURCES)) == []

@@ -54,7 +54,6 @@ def test_summary_uses_indonesian_numbers_and_row_numbers(tmp_path):
     assert summary.splitlines()[0] == ("Register register.csv (2025-S1, per 30-06-2025): 20 baris dibaca, 14 valid, "
                                        "6 dikecualikan.")
     assert "  dikecualikan - NIK bukan tepat 16 angka: 1 (baris 14)" in summary
-    assert cli.number(1234567) == "1.234.567" and cli.number(12.345, 2) == "12,35"
 
 
 def test_progress_is_reported_for_every_row(tmp_path):

@@ -61,7 +61,7 @@ def test_bilangan_negative_uses_ascii_hyphen():
 def test_negative_zero_after_rounding_has_no_sign():
     assert angka.bilangan(-0.001, 2) == "0,00"
     assert angka.bilangan(-0.4) == "0"
-    assert angka.selisih(-0.001, 2) == "0,00"
+    assert angka.bertanda(-0.001, 2) == "0,00"
 
 
 def test_none_and_nan_are_en_dash():
@@ -69,7 +69,7 @@ def test_none_and_nan_are_en_dash():
     assert angka.bilangan(None, 2) == "\u2013"
     assert angka.bilangan(float("nan"), 2) == "\u2013"
     assert angka.persen(None) == "\u2013"
-    assert angka.selisih(None) == "\u2013"
+    assert angka.bertanda(None) == "\u2013"
 
 
 def test_persen_two_decimals_without_sign():
@@ -91,8 +91,8 @@ def test_persen_two_decimals_without_sign():
     (-0.125, 2, "-0,13"),
     (0.0, 2, "0,00"),
 ])
-def test_selisih_signed(value, desimal, expected):
-    assert angka.selisih(value, desimal) == expected
+def test_bertanda_signed(value, desimal, expected):
+    assert angka.bertanda(value, desimal) == expected
 
 
 @pytest.mark.parametrize("bad", ["12", True, [1], object()])
@@ -111,3 +111,19 @@ def test_rejects_bad_desimal_and_infinity():
 def test_bulatkan_returns_decimal():
     assert angka.bulatkan(0.125, 2) == Decimal("0.13")
     assert angka.bulatkan(None) is None
+
+
+def test_the_cli_formats_with_the_book_formatter_without_loading_the_book():
+    """One number formatter: the CLI's summary uses `angka.bilangan` (half away from zero, never "-0"), and
+    importing it does not pull in the book's heavy modules (matplotlib, Markdown)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from agregat import cli
+
+    assert cli.bilangan is angka.bilangan
+    code = "import sys, agregat.cli; print(sorted({'matplotlib', 'markdown', 'macros.buku'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parent.parent).stdout
+    assert loaded.strip() == "[]"

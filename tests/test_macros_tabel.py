@@ -382,7 +382,7 @@ def test_perbandingan_real_data(indikator):
         v = doc["wilayah"][row[0]["attrs"]["data-sort"]]["data"][indikator]
         cek_bulat(row[2], v["sebelumnya"])
         cek_bulat(row[3], v["sekarang"])
-        assert int(sel_angka(row[4])) == v["selisih"] and row[4]["text"] == angka.selisih(v["selisih"])
+        assert int(sel_angka(row[4])) == v["selisih"] and row[4]["text"] == angka.bertanda(v["selisih"])
         assert float(sel_angka(row[5])) == v["persen"]
     if indikator == "penduduk":
         assert [c["text"] for c in t["tfoot"][0][2:]] == ["202.061", "203.215", "+1.154", "+0,57"]

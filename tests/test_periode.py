@@ -1,9 +1,11 @@
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 
 from agregat.errors import UsageError
-from agregat.periode import Periode
+from agregat.periode import PERIOD_PATTERN, Periode
 
 
 @pytest.mark.parametrize("text, tanggal, sebelumnya", [
@@ -34,3 +36,42 @@ def test_periods_are_ascii_digits_only(text):
                                              ("2025-S2", True), ("0999-S1", False), (None, False)])
 def test_a_canonical_period_is_exactly_how_the_tool_writes_it(text, canonical):
     assert Periode.is_canonical(text) is canonical
+
+
+# ---- one definition of a period's text ----------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _patterns(node):
+    """Every (property name, pattern) of a JSON Schema, at any depth."""
+    if isinstance(node, dict):
+        for name, value in (node.get("properties") or {}).items():
+            if isinstance(value, dict) and "pattern" in value:
+                yield name, value["pattern"]
+        for value in node.values():
+            yield from _patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _patterns(value)
+
+
+def test_schemas_and_ci_write_a_period_as_periode_py_does():
+    """The schemas' `periode` patterns and the CI jobs' sed expressions are PERIOD_PATTERN, letter for letter
+    (a second spelling of the rule would drift)."""
+    periods = [pattern for path in sorted((ROOT / "agregat" / "schema").glob("*.json"))
+               for name, pattern in _patterns(json.loads(path.read_text(encoding="utf-8")))
+               if name.startswith("periode")]
+    assert len(periods) >= 5 and set(periods) == {f"^{PERIOD_PATTERN}$"}
+    for ci in (ROOT / ".github" / "workflows" / "buku.yml", ROOT / "forge" / "gitlab-ci.yml"):
+        text = ci.read_text(encoding="utf-8")
+        assert text.count(PERIOD_PATTERN) >= 3 and text.count("S[12]") == text.count(PERIOD_PATTERN), ci.name
+
+
+def test_an_approvals_folder_that_is_no_period_is_not_an_edition(tmp_path):
+    from agregat.cli import _final_editions
+
+    for name in ("x-S1", "٢٠٢٥-S1", "2025-S1 "):
+        (tmp_path / "approvals" / name).mkdir(parents=True)
+        (tmp_path / "data" / name).mkdir(parents=True)
+    assert _final_editions(tmp_path / "data", tmp_path / "kabupaten.yml") == {}
