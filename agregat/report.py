@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .config import OPTIONAL_COLUMNS
 from .validation import EXCLUSIONS, REASON_CODES, WARNINGS
 
 MAX_LISTED_PER_KIND = 100_000
-CODED_COLUMNS = ("AGAMA", "PDDK_AKH", "JENIS_PKRJN", "STAT_KWN", "STAT_HBKEL", "GOL_DRH", "PNYDNG_CCT", "AKTA_LHR")
+CODED_COLUMNS = ("AGAMA", "PDDK_AKH", "JENIS_PKRJN", "STAT_KWN", "STAT_HBKEL", "GOL_DRH") + OPTIONAL_COLUMNS
 
 
 @dataclass
