@@ -201,3 +201,21 @@ def test_unknown_document_codes_are_warned_on_the_command_line_by_column(tmp_pat
     assert "peringatan - AKTA_KWN" in out          # married (the default STAT_KWN), akta perkawinan blank
     assert "STAT_KIA" not in out and "AKTA_CRAI" not in out   # blank for adults / not divorced: normal
     assert "99" not in out                         # never a cell value
+
+
+def test_the_book_shows_the_register_document_tables_or_says_tidak_tersedia(tmp_path):
+    from macros.buku import TIDAK_TERSEDIA, Buku
+    from macros.edisi import muat_edisi
+
+    rows = [{c: "" for c in DOCUMENT_COLUMNS} | person(i, sex=1 + i % 2, STAT_KTP=1 + i % 3, AKTA_KWN=2)
+            for i in range(1, 7)]
+    for name, columns in (("with", DOCUMENT_COLUMNS), ("without", COLUMNS)):
+        register = write_register(tmp_path / f"{name}.csv", rows, columns=columns)
+        jobs.aggregate(register, "2025-S1", CONFIG, tmp_path / name, report_dir=tmp_path / "laporan")
+    with_columns = Buku(muat_edisi(tmp_path / "with", "2025-S1"), bab=6)
+    html = with_columns.tabel_wilayah("ktp_el")
+    assert "SUDAH REKAM %" in html and ">66,67<" in html and TIDAK_TERSEDIA not in html   # 4 of 6 recorded
+    assert TIDAK_TERSEDIA not in with_columns.tabel_wilayah("akta_perkawinan")
+    without = Buku(muat_edisi(tmp_path / "without", "2025-S1"), bab=6)
+    for table in ("ktp_el", "kia_kepemilikan", "akta_perkawinan", "akta_perceraian"):
+        assert TIDAK_TERSEDIA in without.tabel_wilayah(table), table
