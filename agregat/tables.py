@@ -106,7 +106,7 @@ def _owners_by_agama(base: Callable[[RowFacts], np.ndarray], column: str, n_agam
 def _kia(belum_kawin: int) -> Callable[[RowFacts], np.ndarray]:
     """Under 17 and known to be unmarried (Permendagri 2/2016), split 0-4 and 5-16."""
     def categorize(facts: RowFacts) -> np.ndarray:
-        target = (facts.age < 17) & (facts.codes["status_kawin"] == belum_kawin)
+        target = (facts.age < KIA_UNDER) & (facts.codes["status_kawin"] == belum_kawin)
         return np.where(target, np.where(facts.age < 5, 0, 1), -1)
     return categorize
 
