@@ -17,7 +17,13 @@ REQUIRED_COLUMNS = (
     "NIK", "NO_KK", "JENIS_KLMIN", "TGL_LHR", "AGAMA", "PDDK_AKH", "JENIS_PKRJN",
     "STAT_KWN", "STAT_HBKEL", "GOL_DRH", "NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL",
 )
-OPTIONAL_COLUMNS = ("PNYDNG_CCT", "AKTA_LHR")
+# Optional columns: each adds the tables it feeds when the extract has it (otherwise "tidak tersedia").
+# PNYDNG_CCT disabilitas; AKTA_LHR akta kelahiran; AKTA_KWN / AKTA_CRAI akta perkawinan / perceraian;
+# STAT_KIA kepemilikan KIA; STAT_KTP status KTP-el (code list `ktp_el`: belum rekam, sudah rekam, sudah cetak).
+OPTIONAL_COLUMNS = ("PNYDNG_CCT", "AKTA_LHR", "AKTA_KWN", "AKTA_CRAI", "STAT_KIA", "STAT_KTP")
+# The optional columns that are ada / tidak ada flags, read with the codes of `akta_lahir` in kabupaten.yml
+# (one SIAK convention, commonly 1 = tidak ada, 2 = ada).
+FLAG_COLUMNS = ("AKTA_LHR", "AKTA_KWN", "AKTA_CRAI", "STAT_KIA")
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 ROOT_FINGERPRINT = re.compile(r"SHA256:[A-Za-z0-9+/]{43}")

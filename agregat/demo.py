@@ -29,8 +29,8 @@ from .wilayah import Wilayah
 
 DEMO_PERIODS = ("2024-S2", "2025-S1")
 COLUMNS = ("NIK", "NO_KK", "NAMA_LGKP", "JENIS_KLMIN", "TMPT_LHR", "TGL_LHR", "AKTA_LHR", "GOL_DRH", "AGAMA",
-           "STAT_KWN", "STAT_HBKEL", "PNYDNG_CCT", "PDDK_AKH", "JENIS_PKRJN", "NO_PROP", "NO_KAB", "NO_KEC",
-           "NO_KEL")
+           "STAT_KWN", "AKTA_KWN", "AKTA_CRAI", "STAT_HBKEL", "PNYDNG_CCT", "PDDK_AKH", "JENIS_PKRJN", "STAT_KTP",
+           "STAT_KIA", "NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL")
 # register column -> (code list in siak_codes.yml, column of the internal person frame)
 CODED = {"JENIS_KLMIN": ("jenis_kelamin", "sex"), "GOL_DRH": ("golongan_darah", "darah"),
          "AGAMA": ("agama", "agama"), "STAT_KWN": ("status_kawin", "kwn"),
@@ -95,6 +95,12 @@ OCC = tuple(t for table in _OCC_YOUNG for t in (table, table)) + (  # (male, fem
 SKILLED = (5, 6, 7, 64, 65, 72, 73, 74)   # occupations that need at least SLTA
 DARAH = {13: 600, 4: 135, 1: 92, 2: 105, 3: 28, 11: 15, 5: 10, 7: 10, 9: 3, 12: 1, 6: .5, 8: .5}
 DISABILITY = {1: 35, 2: 15, 3: 15, 4: 15, 5: 5, 6: 15}
+# Document ownership (the national release: 97,19 % of wajib KTP-el recorded; the real Madiun workbook: 72 %
+# of children with KIA, 85 % of the married with akta perkawinan, 75 % of the divorced with akta perceraian)
+REKAM = (0.85, 0.975)        # wajib KTP-el who recorded: newly wajib (under 18), older
+CETAK = 0.99                 # of those recorded, printed
+KIA = (0.60, 0.78)           # children with a KIA: 0-4, 5-16
+AKTA_KWN, AKTA_CRAI = 0.85, 0.75
 
 
 @dataclass(frozen=True)
@@ -424,9 +430,46 @@ def _strings(values, idx: np.ndarray, null: np.ndarray | None = None) -> pa.Arra
     return pa.array(values, pa.string()).take(pa.array(idx, mask=null))
 
 
-def to_table(p: pd.DataFrame, h: pd.DataFrame, villages: Villages, rng=None) -> pa.Table:
-    """The register rows as text. With rng, the mess of real exports: ~10% labels instead of codes,
-    ~5% DD-MM-YYYY and ~5% DD/MM/YYYY dates, ~20% zero-padded region codes. Code 0 is written blank."""
+def _uniform(keys: np.ndarray, salt: int) -> np.ndarray:
+    """A uniform number in [0, 1) per key (splitmix64): the same person draws the same in every semester."""
+    with np.errstate(over="ignore"):
+        z = keys.astype(np.uint64) + np.uint64(salt) * np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) / 2.0 ** 53
+
+
+def completed_age(birth: np.ndarray, ref_day: int) -> np.ndarray:
+    """Age in completed years on the reference day (as the validation computes it)."""
+    y, m, d = _ymd(birth)
+    ry, rm, rd = (int(x[0]) for x in _ymd(np.array([ref_day])))
+    return ry - y - ((rm < m) | ((rm == m) & (rd < d)))
+
+
+def document_columns(nik: np.ndarray, birth: np.ndarray, kwn: np.ndarray, ref_day: int) -> dict[str, pa.Array]:
+    """STAT_KTP (1 belum rekam, 2 sudah rekam, 3 sudah cetak) for the wajib KTP-el, STAT_KIA for children
+    under 17, AKTA_KWN for the ever married, AKTA_CRAI for the divorced (flags 1 tidak ada, 2 ada); blank for
+    everybody else. Drawn per NIK, so a person keeps a document from one semester to the next."""
+    age = completed_age(birth, ref_day)
+    wajib = (age >= 17) | (kwn != 1)
+    u = _uniform(nik, 1)
+    rekam = np.where(age < 18, REKAM[0], REKAM[1])
+    ktp = np.where(u < rekam * CETAK, 3, np.where(u < rekam, 2, 1))
+    kia = _uniform(nik, 2) < np.where(age < 5, KIA[0], KIA[1])
+    kawin = _uniform(nik, 3) < AKTA_KWN
+    cerai = _uniform(nik, 4) < AKTA_CRAI
+    flag = ["1", "2"]
+    return {"STAT_KTP": _strings(["1", "2", "3"], ktp - 1, ~wajib),
+            "STAT_KIA": _strings(flag, kia.astype(int), age >= 17),
+            "AKTA_KWN": _strings(flag, kawin.astype(int), kwn == 1),
+            "AKTA_CRAI": _strings(flag, cerai.astype(int), kwn != 3)}
+
+
+def to_table(p: pd.DataFrame, h: pd.DataFrame, villages: Villages, ref_day: int, rng=None) -> pa.Table:
+    """The register rows as text on the reference day `ref_day` (the document columns depend on age). With
+    rng, the mess of real exports: ~10% labels instead of codes, ~5% DD-MM-YYYY and ~5% DD/MM/YYYY dates,
+    ~20% zero-padded region codes. Code 0 is written blank."""
     n = len(p)
     hh = p.hh.to_numpy()
     village = h.village.to_numpy()[hh]
@@ -446,6 +489,7 @@ def to_table(p: pd.DataFrame, h: pd.DataFrame, villages: Villages, rng=None) -> 
     out["AKTA_LHR"] = _strings(["1", "2"], p.akta.to_numpy() - 1)
     cacat = p.cacat.to_numpy()
     out["PNYDNG_CCT"] = _strings([str(i) for i in range(7)], cacat, cacat == 0)
+    out |= document_columns(p.nik.to_numpy(), p.birth.to_numpy(), p.kwn.to_numpy(), ref_day)
     pad = np.zeros(n, int) if rng is None else (rng.random(n) < 0.2).astype(int)
     out["NO_PROP"] = _strings(["63"], np.zeros(n, int))
     out["NO_KAB"] = _strings(["5", "05"], pad)
@@ -477,7 +521,7 @@ def messy_register(rng, p: pd.DataFrame, h: pd.DataFrame, villages: Villages, re
     wives = np.flatnonzero((role == 3) & ~p.hh.isin(p.hh.to_numpy()[heads]).to_numpy())
     role[rng.choice(wives, ANOMALIES["kk_two_heads"], replace=False)] = 1
     p["role"] = role
-    table = to_table(p, h, villages, rng)
+    table = to_table(p, h, villages, ref_day, rng)
     members = rng.choice(np.flatnonzero(role == 4), ANOMALIES["no_kk_invalid"], replace=False)
     no_kk = table["NO_KK"].to_numpy(zero_copy_only=False).copy()
     no_kk[members] = [value[:-1] for value in no_kk[members]]          # a digit lost when typed in
@@ -495,7 +539,7 @@ def messy_register(rng, p: pd.DataFrame, h: pd.DataFrame, villages: Villages, re
                                fresh.sex.to_numpy())
     fresh["nama"] = np.where(fresh.sex.to_numpy() == 1, rng.integers(0, N_MALE_NAMES, total),
                              rng.integers(N_MALE_NAMES, len(NAMES), total))
-    rows = to_table(fresh, h, villages, rng).to_pylist()
+    rows = to_table(fresh, h, villages, ref_day, rng).to_pylist()
     originals = table.take(pa.array(src)).to_pylist()
     kinds = [k for k, count in BAD_ROWS.items() for _ in range(count)]
     for i, (kind, row) in enumerate(zip(kinds, rows)):
@@ -585,7 +629,7 @@ def write_synthetic_register(path: Path, rows: int, seed: int = 1, period: str =
             which = rng.integers(0, len(BLANKABLE), len(blank))
             for j, col in enumerate(BLANKABLE):
                 p[CODED[col][1]] = np.where(np.isin(np.arange(n), blank[which == j]), 0, p[CODED[col][1]])
-            writer.write_table(to_table(p, h, villages))
+            writer.write_table(to_table(p, h, villages, ref_day))
     return path
 
 
@@ -629,10 +673,13 @@ def write_region_register(path: Path, wilayah: Wilayah, persons_per_desa: int | 
     household = np.cumsum(member % HOUSEHOLD_SIZE == 0)                    # 1, 1, 1, 1, 2, …
     role = np.select([member % HOUSEHOLD_SIZE == 0, member % HOUSEHOLD_SIZE == 1], [1, 3], 4)
     age = np.where(role == 4, rng.integers(0, 30, n), rng.integers(20, 90, n))
-    birth = _day(Periode.parse(period).tanggal) - age * 366 - rng.integers(0, 300, n)
+    ref_day = _day(Periode.parse(period).tanggal)
+    birth = ref_day - age * 366 - rng.integers(0, 300, n)
     sex = rng.integers(1, 3, n)
     region6 = wilayah.desa_keys[desa] // 10_000
     labels = load_labels()
+    nik = unique_niks(region6, birth, sex == 2)
+    kwn = np.where(role == 4, 1, 2)
 
     def code(column: str, values: np.ndarray | None = None) -> pa.Array:
         keys = np.array(sorted(labels[column]))
@@ -640,7 +687,7 @@ def write_region_register(path: Path, wilayah: Wilayah, persons_per_desa: int | 
         return pa.array(chosen.astype(str), pa.string())
 
     columns = {
-        "NIK": pa.array(unique_niks(region6, birth, sex == 2).astype(str), pa.string()),
+        "NIK": pa.array(nik.astype(str), pa.string()),
         "NO_KK": pa.array((region6 * 10**10 + household).astype(str), pa.string()),
         "NAMA_LGKP": _strings(NAMES, np.where(sex == 1, rng.integers(0, N_MALE_NAMES, n),
                                               rng.integers(N_MALE_NAMES, len(NAMES), n))),
@@ -649,10 +696,10 @@ def write_region_register(path: Path, wilayah: Wilayah, persons_per_desa: int | 
         "TGL_LHR": pa.array(birth.astype("datetime64[D]")).cast(pa.string()),
         "AKTA_LHR": _strings(["1", "2"], (rng.random(n) < 0.9).astype(int)),
         "GOL_DRH": code("GOL_DRH"), "AGAMA": code("AGAMA"),
-        "STAT_KWN": code("STAT_KWN", np.where(role == 4, 1, 2)),
+        "STAT_KWN": code("STAT_KWN", kwn),
         "STAT_HBKEL": code("STAT_HBKEL", role),
         "PNYDNG_CCT": _strings(["", "1"], (rng.random(n) < 0.01).astype(int)),
         "PDDK_AKH": code("PDDK_AKH"), "JENIS_PKRJN": code("JENIS_PKRJN"),
-        **region_residence(wilayah, desa),
+        **region_residence(wilayah, desa), **document_columns(nik, birth, kwn, ref_day),
     }
     return _write(pa.table([columns[c] for c in COLUMNS], names=list(COLUMNS)), path)

@@ -10,9 +10,10 @@ plus the disabilitas and wajib KTP-el sheets seen in other deliveries when the e
 Invariants: every person sheet sums to the edition's population per desa and sex (a register's unknown
 categories go to a `TIDAK DIKETAHUI` column, which only a register-made workbook has); reading the workbook
 back gives the edition's tables cell for cell (tests/test_demo_dkb.py). Columns the edition cannot fill
-(KTP-el perekaman/pencetakan, KIA ownership, akta 0-5, KK tercetak, akta perkawinan/perceraian, the
-kepala keluarga's status kawin) are derived by fixed illustrative rules from its counts: synthetic, never
-read as facts. The file is byte-for-byte deterministic (fixed document dates and zip entry times).
+(KK tercetak and KK ownership always; KTP-el perekaman/pencetakan, KIA ownership, akta 0-5, akta
+perkawinan/perceraian owners, the kepala keluarga's status kawin when the register lacked their columns;
+the non-owners of akta perkawinan/perceraian) are derived by fixed illustrative rules from its counts:
+synthetic, never read as facts. The file is byte-for-byte deterministic (fixed document dates and zip entry times).
 """
 
 from __future__ import annotations
@@ -255,10 +256,14 @@ def workbook_sheets(tables: dict[str, Tabel], wilayah: Wilayah, provinsi: str = 
                             ["L_KK", "P_KK", "JML_KK", "L_CETAK_KK", "P_CETAK_KK", "JML_CETAK_KK", "BLM_CETAK_KK_L",
                              "BLM_CETAK_KK_P", "BLM_CETAK_KK_JML"], np.stack(cols, 1).astype(float))
 
-    anak = sum(ages[a] for a in range(17))
-    kia = _share(anak, 700)
-    cols = [anak[:, 0], anak[:, 1], anak.sum(1), kia[:, 0], kia[:, 1], kia.sum(1), (anak - kia)[:, 0],
-            (anak - kia)[:, 1], (anak - kia).sum(1), _persen(kia.sum(1), anak.sum(1))]
+    if "kia_kepemilikan" in tables:   # the register's own counts (the two doors must agree)
+        anak, kia, belum = (tables["kia_kepemilikan"].of(k) for k in "123")
+    else:
+        anak = sum(ages[a] for a in range(17))
+        kia = _share(anak, 700)
+        belum = anak - kia
+    cols = [anak[:, 0], anak[:, 1], anak.sum(1), kia[:, 0], kia[:, 1], kia.sum(1), belum[:, 0],
+            belum[:, 1], belum.sum(1), _persen(kia.sum(1), anak.sum(1))]
     out["Sheet6"] = _sheet(keys, lambda i: keys.c(i, idem=False), ["KODE", "WILAYAH"],
                            ["LK_JML_DINAMIS", "P_JML_DINAMIS", "JML_DINAMIS", "LK_MMLK_DINAMIS", "P_MMLK_DINAMIS",
                             "MMLK_DINAMIS", "LK_BLM_MMLK_DINAMIS", "P_BLM_MMLK_DINAMIS", "BLM_MMLK_DINAMIS",
@@ -273,13 +278,15 @@ def workbook_sheets(tables: dict[str, Tabel], wilayah: Wilayah, provinsi: str = 
     values = np.stack([c for g in groups for c in (g[:, 0], g[:, 1], g.sum(1))], 1).astype(float)
     out["Sheet9"] = _sheet(keys, keys.d, ["WILAYAH"], headers, values)
 
-    out["Sheet16"] = _akta_kawin_sheet(keys, agama, kawin, pop)
+    out["Sheet16"] = _akta_kawin_sheet(keys, agama, kawin, pop,
+                                       {k: tables[t] for k, t in (("KWN", "akta_perkawinan"), ("CRAI", "akta_perceraian"))
+                                        if t in tables})
     if "disabilitas" in tables:
         dis = tables["disabilitas"]
         parts = [(label, dis.of(str(k + 1))) for k, label in enumerate(DISABILITAS)]
         out["Disabilitas"] = _sheet(keys, keys.c, ["IDEM", "KODE", "WILAYAH"], *_columns(parts, "under"))
     if "wajib_ktp" in tables:
-        out["Wajib KTP"] = _wajib_ktp_sheet(keys, tables["wajib_ktp"].of("1"))
+        out["Wajib KTP"] = _wajib_ktp_sheet(keys, tables["wajib_ktp"].of("1"), tables.get("ktp_el"))
     return out
 
 
@@ -336,26 +343,34 @@ def _akta_sheet(keys: _Keys, tables: dict[str, Tabel], ages: list[np.ndarray], k
     return [titles, headers] + [keys.a(i) + values[i].tolist() for i in range(len(keys.desa))]
 
 
-def _akta_kawin_sheet(keys: _Keys, agama: Tabel, kawin: Tabel, pop: np.ndarray) -> list[list]:
-    """Sheet16 (WILAYAH only): akta perkawinan/perceraian by agama, from the married/divorced share."""
+def _akta_kawin_sheet(keys: _Keys, agama: Tabel, kawin: Tabel, pop: np.ndarray,
+                      owners: dict[str, Tabel]) -> list[list]:
+    """Sheet16 (WILAYAH only): akta perkawinan/perceraian by agama. Owners: the register's own counts where
+    `owners` has them (KWN, CRAI; the two doors must agree, a TIDAK DIKETAHUI agama column when someone is
+    in it), else 85 % of the married (divorced) share of each agama; non-owners: that share less the owners."""
     safe = np.maximum(pop, 1)
     headers, columns = ["WILAYAH"], []
-    for k, label in enumerate(AGAMA):
-        people = agama.of(str(k + 1))
+    unknown = any(table.of("?").any() for table in owners.values())
+    for k, label in enumerate(AGAMA + ((UNKNOWN,) if unknown else ())):
+        people = agama.of(str(k + 1) if label != UNKNOWN else "?")
         for akta, status in (("KWN", ("2",)), ("CRAI", ("3",))):
             married = people * sum(kawin.of(s) for s in status) // safe
-            ada = _share(married, 850)
+            ada = owners[akta].of(str(k + 1) if label != UNKNOWN else "?") if akta in owners else _share(married, 850)
             headers += [f"LK_MMLK_AKTA_{akta}_{label}", f"PR_MMLK_AKTA_{akta}_{label}",
                         f"JML_MMLK_AKTA_{akta}_{label}", f"JML_BLM_MMLK_AKTA_{akta}_{label}"]
-            columns += [ada[:, 0], ada[:, 1], ada.sum(1), (married - ada).sum(1)]
+            columns += [ada[:, 0], ada[:, 1], ada.sum(1), (married - ada).clip(0).sum(1)]
     values = np.stack(columns, 1).astype(float)
     return [headers] + [keys.d(i) + values[i].tolist() for i in range(len(keys.desa))]
 
 
-def _wajib_ktp_sheet(keys: _Keys, wajib: np.ndarray) -> list[list]:
-    """Wajib KTP-el, perekaman and pencetakan, with the unlabelled SUM row under the last desa."""
-    rekam = _share(wajib, 972)
-    cetak = _share(rekam, 990)
+def _wajib_ktp_sheet(keys: _Keys, wajib: np.ndarray, ktp_el: Tabel | None) -> list[list]:
+    """Wajib KTP-el, perekaman and pencetakan, with the unlabelled SUM row under the last desa; recorded and
+    printed from the register's own `ktp_el` counts when it has them, else 97,2 % and 99 % of that."""
+    if ktp_el is not None:
+        rekam, cetak = ktp_el.of("2"), ktp_el.of("3")
+    else:
+        rekam = _share(wajib, 972)
+        cetak = _share(rekam, 990)
     columns = [c for g in (wajib, rekam, cetak) for c in (g[:, 0], g[:, 1], g.sum(1))]
     values = np.stack(columns, 1).astype(float)
     rows = _sheet(keys, keys.c, ["IDEM", "KODE", "WILAYAH"],

@@ -108,7 +108,8 @@ wilayah: {_q(wilayah_name)}
 luas:
   sumber: {_q(luas_sumber)}
 
-# Kode bendera AKTA_LHR di ekspor SIAK (kebiasaan umum: 1 = tidak ada, 2 = ada); hanya untuk jalur register.
+# Kode bendera AKTA_LHR (juga AKTA_KWN, AKTA_CRAI, STAT_KIA) di ekspor SIAK (kebiasaan umum: 1 = tidak ada,
+# 2 = ada); hanya untuk jalur register.
 akta_lahir:
   ada: ["2", "ADA", "YA", "MEMILIKI"]
   tidak_ada: ["1", "TIDAK ADA", "TIDAK", "BELUM MEMILIKI"]

@@ -71,6 +71,8 @@ CODED_COLUMNS: dict[str, str] = {
     "AGAMA": "agama", "PDDK_AKH": "pendidikan terakhir", "JENIS_PKRJN": "jenis pekerjaan",
     "STAT_KWN": "status perkawinan", "STAT_HBKEL": "status hubungan dalam keluarga",
     "GOL_DRH": "golongan darah", "PNYDNG_CCT": "disabilitas", "AKTA_LHR": "akta kelahiran",
+    "AKTA_KWN": "akta perkawinan", "AKTA_CRAI": "akta perceraian", "STAT_KIA": "kepemilikan KIA",
+    "STAT_KTP": "status KTP-el",
 }
 
 

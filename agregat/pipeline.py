@@ -30,7 +30,7 @@ from .ingest import AnyRegister, Chunk, RescanNeeded, open_register, prepare_pre
 from .kode import CodeList, load_code_lists
 from .periode import Periode
 from .report import Report
-from .tables import KEPALA_KELUARGA, TableSpec, add_counts, count_chunk, table_specs
+from .tables import KEPALA_KELUARGA, TableSpec, add_counts, count_chunk, document_bases, table_specs
 from .validation import CODED, NIK_DUPLICATE, REASON_CODES, Context, RowFacts, check_chunk
 from .wilayah import Wilayah, load_wilayah
 
@@ -185,6 +185,9 @@ def _note_problems(facts: RowFacts, report: Report, codes: dict[str, CodeList]) 
     for column, values in (("PNYDNG_CCT", facts.disabilitas), ("AKTA_LHR", facts.akta)):
         if values is not None:
             report.warn("kode_tidak_dikenal", facts.rows[kept & (values < 0)], column)
+    bases = document_bases(codes)
+    for column, values in facts.dokumen.items():   # only where the cell must be known (a child has no KTP-el)
+        report.warn("kode_tidak_dikenal", facts.rows[kept & (values < 0) & bases[column](facts)], column)
     report.warn("nik_tgl_lahir_beda", facts.rows[kept & facts.nik_date_mismatch])
     report.warn("nik_jenis_kelamin_beda", facts.rows[kept & facts.nik_sex_mismatch])
 

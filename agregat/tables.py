@@ -19,7 +19,10 @@ Kategori = tuple[tuple[str, str], ...]
 
 @dataclass(frozen=True)
 class TableSpec:
-    """One table of the book: its categories and the rule that puts a row in one of them (-1 = not in it)."""
+    """One table of the book: its categories and the rule that puts a row in one of them (-1 = not in it).
+
+    A coverage table's rule returns an (n, k) array instead: a row counts in every category of its row
+    that is not -1 (the base, and each later category the person reached)."""
 
     name: str
     judul: str
@@ -40,7 +43,10 @@ AGE_STRUCTURE = _bands(["0-14", "15-64", "65+"])
 UNKNOWN = ((UNKNOWN_KODE, UNKNOWN_LABEL),)
 # SIAK codes the rules use: status kawin 1 BELUM KAWIN, 2 KAWIN, 3 CERAI HIDUP, 4 CERAI MATI; SHDK 1 KEPALA KELUARGA
 BELUM_KAWIN = "1"
+KAWIN = "2"
+CERAI_HIDUP = "3"
 PERNAH_KAWIN = ("2", "3", "4")
+KIA_UNDER = 17   # KIA: children under this age (Permendagri 2/2016)
 KEPALA_KELUARGA = "1"
 
 
@@ -53,18 +59,54 @@ def _age_structure(facts: RowFacts) -> np.ndarray:
     return np.digitize(facts.age, [15, 65])
 
 
-def _wajib_ktp(pernah_kawin: tuple[int, ...]) -> Callable[[RowFacts], np.ndarray]:
+def _is_wajib_ktp(pernah_kawin: tuple[int, ...]) -> Callable[[RowFacts], np.ndarray]:
     """Age 17 or more, or ever married (UU 24/2013 Pasal 63(1)); an unknown status counts by age alone."""
+    return lambda facts: (facts.age >= 17) | np.isin(facts.codes["status_kawin"], pernah_kawin)
+
+
+def _wajib_ktp(pernah_kawin: tuple[int, ...]) -> Callable[[RowFacts], np.ndarray]:
+    wajib = _is_wajib_ktp(pernah_kawin)
+    return lambda facts: np.where(wajib(facts), 0, 1)
+
+
+def document_bases(codes: dict[str, CodeList]) -> dict[str, Callable[[RowFacts], np.ndarray]]:
+    """Per optional document column of `validation.DOCUMENT_COLUMNS`: the people its table counts (whose
+    cell must be known; a blank cell of anyone else is normal). STAT_KTP: wajib KTP-el; STAT_KIA: children
+    under 17; AKTA_KWN: status KAWIN; AKTA_CRAI: status CERAI HIDUP (the akta perkawinan/perceraian sheets of
+    the DKB workbook count owners and non-owners among exactly these)."""
+    status = codes["status_kawin"]
+    kawin, cerai = status.index(KAWIN), status.index(CERAI_HIDUP)
+    return {
+        "STAT_KTP": _is_wajib_ktp(status.index(*PERNAH_KAWIN)),
+        "STAT_KIA": lambda f: f.age < KIA_UNDER,
+        "AKTA_KWN": lambda f: f.codes["status_kawin"] == kawin,
+        "AKTA_CRAI": lambda f: f.codes["status_kawin"] == cerai,
+    }
+
+
+def _coverage(base: Callable[[RowFacts], np.ndarray], column: str,
+              reached: tuple[Callable[[np.ndarray], np.ndarray], ...]) -> Callable[[RowFacts], np.ndarray]:
+    """A coverage table's rule: category 0 = the base; category k = the base people whose `column` value
+    satisfies reached[k-1]. A blank or unknown value (-1) counts in the base only."""
     def categorize(facts: RowFacts) -> np.ndarray:
-        wajib = (facts.age >= 17) | np.isin(facts.codes["status_kawin"], pernah_kawin)
-        return np.where(wajib, 0, 1)
+        inside, value = base(facts), facts.dokumen[column]
+        return np.stack([np.where(inside, 0, -1)]
+                        + [np.where(inside & test(value), k, -1) for k, test in enumerate(reached, start=1)], axis=1)
+    return categorize
+
+
+def _owners_by_agama(base: Callable[[RowFacts], np.ndarray], column: str, n_agama: int) -> Callable[[RowFacts], np.ndarray]:
+    """The base people whose flag says `ada`, by agama (unknown agama: TIDAK DIKETAHUI)."""
+    def categorize(facts: RowFacts) -> np.ndarray:
+        owner = base(facts) & (facts.dokumen[column] == 0)
+        return np.where(owner, _known_or(facts.codes["agama"], n_agama), -1)
     return categorize
 
 
 def _kia(belum_kawin: int) -> Callable[[RowFacts], np.ndarray]:
     """Under 17 and known to be unmarried (Permendagri 2/2016), split 0-4 and 5-16."""
     def categorize(facts: RowFacts) -> np.ndarray:
-        target = (facts.age < 17) & (facts.codes["status_kawin"] == belum_kawin)
+        target = (facts.age < KIA_UNDER) & (facts.codes["status_kawin"] == belum_kawin)
         return np.where(target, np.where(facts.age < 5, 0, 1), -1)
     return categorize
 
@@ -85,9 +127,9 @@ def _workbook_only(facts: RowFacts) -> np.ndarray:
     raise AssertionError("this table is read from a DKB workbook's sheet, never computed from persons")
 
 
-# Tables only a DKB workbook carries (a by-name register has no column for them): name → (judul, populasi,
-# kategori). The categories are not parts of a whole: each is a count of the people of the first one (the
-# base), and the book shows it with its coverage (% of the base).
+# Coverage tables: name → (judul, populasi, kategori, the register column that feeds it; None: only a DKB
+# workbook carries the table). The categories are not parts of a whole: each is a count of the people of
+# the first one (the base), and the book shows it with its coverage (% of the base).
 KTP_EL = (("1", "WAJIB KTP-EL"), ("2", "SUDAH REKAM"), ("3", "SUDAH CETAK"))
 KIA_KEPEMILIKAN = (("1", "ANAK UMUR 0-16"), ("2", "MEMILIKI KIA"), ("3", "BELUM MEMILIKI KIA"))
 KK_CETAK = (("1", "KARTU KELUARGA"), ("2", "SUDAH DICETAK"), ("3", "BELUM DICETAK"))
@@ -103,29 +145,37 @@ AKTA_KAWIN_KEPEMILIKAN = (("1", "PENDUDUK KAWIN"), ("2", "MEMILIKI AKTA PERKAWIN
                           ("3", "BELUM MEMILIKI AKTA PERKAWINAN"))
 AKTA_CERAI_KEPEMILIKAN = (("1", "PENDUDUK CERAI HIDUP"), ("2", "MEMILIKI AKTA PERCERAIAN"),
                           ("3", "BELUM MEMILIKI AKTA PERCERAIAN"))
-WORKBOOK_ONLY = {
-    "ktp_el": ("Perekaman dan Pencetakan KTP-el", "penduduk wajib KTP-el", KTP_EL),
-    "kia_kepemilikan": ("Kepemilikan Kartu Identitas Anak (KIA)", "anak umur di bawah 17 tahun", KIA_KEPEMILIKAN),
-    "kk_cetak": ("Pencetakan Kartu Keluarga", "kartu keluarga (jenis kelamin kepala keluarga)", KK_CETAK),
+COVERAGE_TABLES = {
+    "ktp_el": ("Perekaman dan Pencetakan KTP-el", "penduduk wajib KTP-el", KTP_EL, "STAT_KTP"),
+    "kia_kepemilikan": ("Kepemilikan Kartu Identitas Anak (KIA)", "anak umur di bawah 17 tahun", KIA_KEPEMILIKAN,
+                        "STAT_KIA"),
+    "kk_cetak": ("Pencetakan Kartu Keluarga", "kartu keluarga (jenis kelamin kepala keluarga)", KK_CETAK, None),
     "kk_kepemilikan": ("Kepemilikan Kartu Keluarga", "kartu keluarga (jenis kelamin kepala keluarga)",
-                       KK_KEPEMILIKAN),
+                       KK_KEPEMILIKAN, None),
     "akta_perkawinan_kepemilikan": ("Kepemilikan Akta Perkawinan", "penduduk berstatus kawin",
-                                    AKTA_KAWIN_KEPEMILIKAN),
+                                    AKTA_KAWIN_KEPEMILIKAN, None),
     "akta_perceraian_kepemilikan": ("Kepemilikan Akta Perceraian", "penduduk berstatus cerai hidup",
-                                    AKTA_CERAI_KEPEMILIKAN),
+                                    AKTA_CERAI_KEPEMILIKAN, None),
+}
+# What a coverage table's categories after the base count, per register column: tests on its value
+# (STAT_KTP: the `ktp_el` code list index, 1 sudah rekam, 2 sudah cetak; flags: 0 ada, 1 tidak ada).
+REACHED = {
+    "STAT_KTP": (lambda v: v >= 1, lambda v: v == 2),
+    "STAT_KIA": (lambda v: v == 0, lambda v: v == 1),
 }
 
 
-# Workbook-only tables by agama (categories: the agama code list + TIDAK DIKETAHUI): name → (judul, populasi).
-WORKBOOK_BY_AGAMA = {
-    "akta_perkawinan": ("Pemilik Akta Perkawinan Menurut Agama", "penduduk yang memiliki akta perkawinan"),
-    "akta_perceraian": ("Pemilik Akta Perceraian Menurut Agama", "penduduk yang memiliki akta perceraian"),
+# Owners by agama (categories: the agama code list + TIDAK DIKETAHUI): name → (judul, populasi, register column).
+OWNERS_BY_AGAMA = {
+    "akta_perkawinan": ("Pemilik Akta Perkawinan Menurut Agama", "penduduk yang memiliki akta perkawinan", "AKTA_KWN"),
+    "akta_perceraian": ("Pemilik Akta Perceraian Menurut Agama", "penduduk yang memiliki akta perceraian", "AKTA_CRAI"),
 }
 
 
 def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...], workbook: bool = False) -> list[TableSpec]:
-    """The tables of the book, in book order, for a register with these columns; `workbook`: also the tables
-    only a DKB workbook carries (`WORKBOOK_ONLY`), which a register edition never has."""
+    """The tables of the book, in book order, for a register with these columns; `workbook`: the tables of a
+    DKB workbook, including those a register computes only from its optional columns and `kk_cetak`, which
+    a register edition never has (the workbook's rules are never run: `dkb.py` reads the sheets)."""
     def coded(name: str, judul: str) -> TableSpec:
         kategori = codes[name].kategori
         return TableSpec(name, judul, "semua penduduk", kategori + UNKNOWN,
@@ -166,9 +216,17 @@ def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...], workbook: 
     specs.append(TableSpec("wajib_ktp", "Jumlah Penduduk Wajib KTP-el", "semua penduduk",
                            (("1", "WAJIB KTP-EL"), ("2", "BELUM WAJIB KTP-EL")),
                            _wajib_ktp(status_kawin.index(*PERNAH_KAWIN))))
-    if workbook:
-        judul, populasi, kategori = WORKBOOK_ONLY["ktp_el"]
-        specs.append(TableSpec("ktp_el", judul, populasi, kategori, _workbook_only, whole_population=False))
+    bases = document_bases(codes)
+
+    def coverage(name: str) -> None:
+        judul, populasi, kategori, column = COVERAGE_TABLES[name]
+        if column in columns and not workbook:
+            specs.append(TableSpec(name, judul, populasi, kategori, _coverage(bases[column], column, REACHED[column]),
+                                   whole_population=False, requires=column))
+        elif workbook:
+            specs.append(TableSpec(name, judul, populasi, kategori, _workbook_only, whole_population=False))
+
+    coverage("ktp_el")
     if "AKTA_LHR" in columns:
         akta = (("1", "MEMILIKI"), ("2", "BELUM MEMILIKI")) + UNKNOWN
         specs.append(TableSpec("akta_kelahiran", "Kepemilikan Akta Kelahiran (Semua Umur)", "semua penduduk",
@@ -183,14 +241,17 @@ def table_specs(codes: dict[str, CodeList], columns: tuple[str, ...], workbook: 
                            "penduduk umur di bawah 17 tahun berstatus belum kawin",
                            (("0-4", "0-4"), ("5-16", "5-16")), _kia(status_kawin.index(BELUM_KAWIN)),
                            whole_population=False))
-    if workbook:
-        for name in ("kia_kepemilikan", "kk_cetak", "kk_kepemilikan", "akta_perkawinan_kepemilikan",
-                     "akta_perceraian_kepemilikan"):
-            judul, populasi, kategori = WORKBOOK_ONLY[name]
-            specs.append(TableSpec(name, judul, populasi, kategori, _workbook_only, whole_population=False))
-        for name, (judul, populasi) in WORKBOOK_BY_AGAMA.items():
-            specs.append(TableSpec(name, judul, populasi, codes["agama"].kategori + UNKNOWN, _workbook_only,
-                                   whole_population=False))
+    coverage("kia_kepemilikan")
+    for name in ("kk_cetak", "kk_kepemilikan", "akta_perkawinan_kepemilikan", "akta_perceraian_kepemilikan"):
+        coverage(name)
+    agama = codes["agama"].kategori
+    for name, (judul, populasi, column) in OWNERS_BY_AGAMA.items():
+        if column in columns and not workbook:
+            specs.append(TableSpec(name, judul, populasi, agama + UNKNOWN,
+                                   _owners_by_agama(bases[column], column, len(agama)), whole_population=False,
+                                   requires=column))
+        elif workbook:
+            specs.append(TableSpec(name, judul, populasi, agama + UNKNOWN, _workbook_only, whole_population=False))
     return specs
 
 
@@ -202,9 +263,11 @@ def count_chunk(facts: RowFacts, specs: list[TableSpec], n_desa: int) -> dict[st
     for spec in specs:
         k = len(spec.kategori)
         category = spec.categorize(facts)
-        mask = kept & (category >= 0)
-        index = cell[mask] * k + category[mask]
-        counts[spec.name] = np.bincount(index, minlength=n_desa * 2 * k).reshape(n_desa, 2, k)
+        total = np.zeros(n_desa * 2 * k, dtype=np.int64)
+        for one in (category[None] if category.ndim == 1 else category.T):   # a coverage table: several
+            mask = kept & (one >= 0)
+            total += np.bincount(cell[mask] * k + one[mask], minlength=n_desa * 2 * k)
+        counts[spec.name] = total.reshape(n_desa, 2, k)
     return counts
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .config import Config
+from .config import FLAG_COLUMNS, OPTIONAL_COLUMNS, Config
 from .ingest import Chunk
 from .kode import CodeList, ascii_integer, map_distinct, normalize_value
 from .masalah import EXCLUSIONS, MAX_AGE
@@ -23,6 +23,8 @@ from .wilayah import Wilayah, region_key
 REASON_CODES = EXCLUSIONS           # index + 1 = value in RowFacts.reason (the catalogue's order of checks)
 NIK_DUPLICATE = REASON_CODES.index("nik_ganda") + 1
 
+# Optional document columns besides AKTA_LHR (RowFacts.akta) and PNYDNG_CCT (RowFacts.disabilitas)
+DOCUMENT_COLUMNS = tuple(c for c in OPTIONAL_COLUMNS if c not in ("PNYDNG_CCT", "AKTA_LHR"))
 CODED = ("agama", "pendidikan", "pekerjaan", "status_kawin", "hubungan_keluarga", "golongan_darah")
 REGION_LIMITS = (100, 100, 100, 10000)   # NO_PROP, NO_KAB, NO_KEC, NO_KEL: 2, 2, 2 and 4 digits
 _DATE_FORMATS = (   # re.ASCII: \d is 0-9 only (int() would read ٢٠٢٥ as 2025)
@@ -87,6 +89,9 @@ class RowFacts:
     akta: np.ndarray | None          # 0 has, 1 has not, -1 unknown; None when the column is absent
     nik_date_mismatch: np.ndarray
     nik_sex_mismatch: np.ndarray
+    # the other document columns the extract has (DOCUMENT_COLUMNS): flags 0 has, 1 has not; STAT_KTP the
+    # index in the `ktp_el` code list (0 belum rekam, 1 sudah rekam, 2 sudah cetak); -1 blank/unknown
+    dokumen: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -160,15 +165,17 @@ def check_chunk(chunk: Chunk, ctx: Context) -> RowFacts:
 
         disabilitas = map_distinct(columns["PNYDNG_CCT"], resolve_disability, ctx.cache("PNYDNG_CCT"), np.int16)[:, 0]
 
-    akta = None
-    if "AKTA_LHR" in columns:
-        ada, tidak = ctx.config.akta_ada, ctx.config.akta_tidak_ada
+    ada, tidak = ctx.config.akta_ada, ctx.config.akta_tidak_ada
 
-        def resolve_akta(value):
-            text = normalize_value(value)
-            return (0,) if text in ada else (1,) if text in tidak else (-1,)
+    def resolve_flag(value):
+        text = normalize_value(value)
+        return (0,) if text in ada else (1,) if text in tidak else (-1,)
 
-        akta = map_distinct(columns["AKTA_LHR"], resolve_akta, ctx.cache("AKTA_LHR"), np.int16)[:, 0]
+    ktp = ctx.codes["ktp_el"]
+    resolvers = {column: resolve_flag for column in FLAG_COLUMNS} | {ktp.kolom: lambda v: (ktp.resolve(v),)}
+    found = {column: map_distinct(columns[column], resolvers[column], ctx.cache(column), np.int16)[:, 0]
+             for column in ("AKTA_LHR",) + DOCUMENT_COLUMNS if column in columns}
+    akta = found.pop("AKTA_LHR", None)
 
     reason = np.zeros(n, dtype=np.int8)
     for code, bad in (("wilayah_tidak_valid", desa < 0), ("tgl_lahir_tidak_valid", age < 0),
@@ -183,4 +190,4 @@ def check_chunk(chunk: Chunk, ctx: Context) -> RowFacts:
     nik_date_mismatch = comparable & (nik_ddmmyy != born_ddmmyy)
     nik_sex_mismatch = comparable & (nik_female != (sex == 1))
     return RowFacts(chunk.rows, reason, nik, no_kk, sex, age, desa, codes, disabilitas, akta,
-                    nik_date_mismatch, nik_sex_mismatch)
+                    nik_date_mismatch, nik_sex_mismatch, found)

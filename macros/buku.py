@@ -16,7 +16,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from agregat.tables import WORKBOOK_ONLY
+from agregat.tables import COVERAGE_TABLES
 
 from . import aman, angka, grafik, tabel
 from .aman import markdown_aman, teks
@@ -44,7 +44,7 @@ LABEL_TABEL = {
 TIDAK_TERSEDIA = "tidak tersedia pada sumber data edisi ini"
 # Tables whose first category is a base and the others counts among it (not parts of a whole): shown per
 # region with their coverage % (`tabel.tabel_cakupan`) wherever the book shows a table per region.
-CAKUPAN = frozenset(WORKBOOK_ONLY)   # agregat.tables: a base and counts among it, for every such table
+CAKUPAN = frozenset(COVERAGE_TABLES)   # agregat.tables: a base and counts among it, for every such table
 
 
 def slug_id(text: str) -> str:

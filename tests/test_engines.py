@@ -115,6 +115,29 @@ def test_engines_agree_byte_for_byte_on_the_demo_register(demo_register, cluster
     found = manifest(results["stream"])
     assert found["dikecualikan"]["nik_ganda"] == 40 and found["dikecualikan"]["baris_rusak"] == 2
     assert found["sumber"]["nama_berkas"] == "demo-2025-S1.csv" and "jumlah_berkas" not in found["sumber"]
+    assert {f"{t}.yml" for t in DOCUMENT_TABLES} <= set(results["stream"])
+
+
+DOCUMENT_TABLES = ("ktp_el", "kia_kepemilikan", "akta_perkawinan", "akta_perceraian")
+
+
+def test_engines_agree_on_the_document_tables_across_partitions(cluster, tmp_path):
+    """STAT_KTP, STAT_KIA, AKTA_KWN, AKTA_CRAI (codes, labels, blanks, unknown values) in two partitions."""
+    columns = COLUMNS + ["STAT_KTP", "STAT_KIA", "AKTA_KWN", "AKTA_CRAI"]
+    cells = {"STAT_KTP": ["1", "2", "3", "SUDAH CETAK", "", "9"], "STAT_KIA": ["2", "1", "", "X"],
+             "AKTA_KWN": ["2", "1", "", "ADA"], "AKTA_CRAI": ["2", "1", ""]}
+    rows = []
+    for i in range(1, 41):
+        born = ("2012-03-04", "1980-05-06", "2008-07-01", "1960-01-02")[i % 4]
+        row = person(i, sex=1 + i % 2, born=born, kk=i, STAT_KWN=(1, 2, 3, 4, 2)[i % 5], AGAMA=(1, 2, "")[i % 3])
+        rows.append(row | {c: values[i % len(values)] for c, values in cells.items()})
+    folder = tmp_path / "register"
+    write_register(folder / "a.csv", rows[:23], columns=columns)
+    write_register(folder / "b.csv", rows[23:], columns=columns)
+    results = run_engines(folder, GOLDEN_CONFIG, tmp_path / "out", cluster)
+    assert_identical(results)
+    assert {f"{t}.yml" for t in DOCUMENT_TABLES} <= set(results["stream"])
+    assert set(manifest(results["stream"])["peringatan"]["kode_tidak_dikenal"]) >= {"STAT_KTP", "STAT_KIA"}
 
 
 @pytest.mark.slow
