@@ -17,7 +17,14 @@ from . import pernyataan, sshsig, verifikasi
 from .atomik import write_atomic
 from .digest import edition_digest, file_sha256
 from .config import Config
-from .errors import EXIT_DATA_CHANGED, EXIT_PDF_MISMATCH, DataChangedError, RefusedError, UsageError
+from .errors import (
+    EXIT_DATA_CHANGED,
+    EXIT_NOT_AUTHORISED,
+    EXIT_PDF_MISMATCH,
+    DataChangedError,
+    RefusedError,
+    UsageError,
+)
 from .gitobjek import config_in_repo, open_repo, path_in_repo
 from .periode import WITA
 
@@ -54,7 +61,13 @@ def periksa(repo_dir: Path, data_dir: Path, periode: str, config: Config) -> ver
 
 def approve(repo_dir: Path, data_dir: Path, periode: str, tindakan: Tindakan, key: Path, config: Config,
             waktu: dt.datetime | None = None, commit: bool = True) -> tuple[pernyataan.Pernyataan, Path]:
-    """Sign the next step of `periode`'s chain with `key`; return the statement and its file."""
+    """Sign the next step of `periode`'s chain with `key`; return the statement and its file.
+
+    The statement is built and signed in memory, then judged by the verifier's own rule for one statement
+    (verifikasi.candidate_findings, at its place in the chain, as a commit on top of HEAD): a committed
+    statement can never be taken back, so one `verify` would reject is never written. Only what the verifier
+    cannot see is checked here: which step and signer were meant, the options of the step, and that the
+    working tree holds the committed data and approvals."""
     repo = open_repo(repo_dir)
     root = Path(repo.working_tree_dir)
     rantai = periksa(root, data_dir, periode, config)
@@ -64,21 +77,22 @@ def approve(repo_dir: Path, data_dir: Path, periode: str, tindakan: Tindakan, ke
                            + f". Jalankan `python build.py verify --period {periode}` untuk rinciannya.")
     _refuse_uncommitted(repo, periode, data_dir, root)
     step = _check_step(rantai, tindakan)
-    waktu = (waktu or verifikasi.now()).astimezone(WITA)
-    _check_time(rantai, waktu)
     public = sshsig.read_public_key(_public_key_path(key))
-    official = _check_signer(rantai, step, public, waktu)
+    official = _signer_of(rantai, public)
     keputusan = _check_content(step, tindakan)
-    digest = _check_digest(rantai, data_dir / periode, step)
     statement = pernyataan.Pernyataan(
         periode=periode, revisi=rantai.revisi, langkah=step.nama, nomor_langkah=step.nomor, keputusan=keputusan,
-        principal=official.principal, peran=step.peran, digest_edisi=digest,
-        sebelumnya=rantai.tertanda[-1].sha256 if rantai.tertanda else "", waktu=waktu,
+        principal=official.principal, peran=step.peran, digest_edisi=_working_digest(rantai, data_dir / periode),
+        sebelumnya=rantai.posisi().sebelumnya, waktu=(waktu or verifikasi.now()).astimezone(WITA),
         catatan=tindakan.catatan.strip(), arahan=tindakan.arahan.strip(), rincian=dict(tindakan.rincian or {}))
     data = pernyataan.dump(statement)
     signature = sshsig.sign(data, key, sshsig.NAMESPACE_PERNYATAAN)
-    sshsig.verify(data, signature, pejabat_mod.allowed_signers(rantai.registri), official.principal,
-                  sshsig.NAMESPACE_PERNYATAAN, waktu)
+    problems = verifikasi.candidate_findings(rantai, statement.path, data, signature)
+    if problems:
+        who = f" Yang berwenang sekarang: {_holders(rantai, step, verifikasi.now())}." \
+            if problems[0].kode == EXIT_NOT_AUTHORISED else ""
+        raise RefusedError(f"Langkah '{step.nama}' tidak ditandatangani: `verify` akan menolak pernyataannya — "
+                           f"{problems[0]} Tidak ada yang ditulis.{who}")
     target = root / statement.path
     write_atomic(target.with_name(target.name + pernyataan.SIG_SUFFIX), signature.decode("ascii"))
     write_atomic(target, data.decode("utf-8"))
@@ -104,18 +118,6 @@ def _refuse_uncommitted(repo, periode: str, data_dir: Path, root: Path) -> None:
                            "Commit atau buang dulu, lalu ulangi.")
 
 
-def _check_time(rantai: verifikasi.Rantai, waktu: dt.datetime) -> None:
-    """The verifier's time rules, checked before anything is written: a committed statement can never be
-    taken back, so one the verifier would reject would block the edition for good."""
-    if waktu > verifikasi.now() + verifikasi.TOLERANSI_JAM:
-        raise RefusedError(f"Waktu {pernyataan.waktu_text(waktu)} di masa depan. Beri --waktu saat tindakan "
-                           "benar-benar dilakukan (atau tanpa --waktu untuk sekarang); periksa juga jam komputer.")
-    if rantai.tertanda and waktu < rantai.tertanda[-1].pernyataan.waktu:
-        last = rantai.tertanda[-1].pernyataan
-        raise RefusedError(f"Waktu {pernyataan.waktu_text(waktu)} sebelum langkah sebelumnya ({last.path}, "
-                           f"{pernyataan.waktu_text(last.waktu)}). Beri --waktu yang sama atau sesudahnya.")
-
-
 def _check_step(rantai: verifikasi.Rantai, tindakan: Tindakan) -> pejabat_mod.Langkah:
     step = rantai.berikutnya
     if step is None:
@@ -128,42 +130,21 @@ def _check_step(rantai: verifikasi.Rantai, tindakan: Tindakan) -> pejabat_mod.La
     return step
 
 
-def _check_signer(rantai, step, public: str, waktu: dt.datetime) -> pejabat_mod.Pejabat:
-    owners = [p for p in rantai.registri.pejabat if any(k.publik == public for k in p.kunci)]
-    if not owners:
+def _signer_of(rantai: verifikasi.Rantai, public: str) -> pejabat_mod.Pejabat:
+    """The official whose registry entry lists the key `public` (who the statement will name as signer);
+    whether that key and role are good for this step is the verifier's to say."""
+    owner = next((p for p in rantai.registri.pejabat if any(k.publik == public for k in p.kunci)), None)
+    if owner is None:
         raise RefusedError(f"Kunci {sshsig.fingerprint(public)} tidak terdaftar di registri pejabat "
                            "(approvals/pejabat.yml). Minta pemegang kunci akar menambahkannya dengan "
                            "`python build.py officials add`.")
-    official = owners[0]
-    if official.key_valid(public, waktu) is None:
-        raise RefusedError(f"Kunci {official.nama} ({sshsig.fingerprint(public)}) tidak berlaku pada "
-                           f"{pernyataan.waktu_text(waktu)}. Minta pemegang kunci akar mendaftarkan kunci baru.")
-    if official.holds(step.peran, waktu) is None:
-        raise RefusedError(f"{official.nama} ({official.principal}) tidak memegang peran '{step.peran}' pada "
-                           f"{pernyataan.waktu_text(waktu)}; langkah '{step.nama}' hanya untuk peran itu. "
-                           f"Yang berwenang: {_holders(rantai, step, waktu)}.")
-    history = rantai.riwayat_registri
-    ended = [] if history is None else history.pengakhiran(official.principal, publik=public,
-                                                           peran=official.holds(step.peran, waktu))
-    if ended:
-        raise RefusedError(f"Kunci atau peran {official.nama} sudah diakhiri di commit registri {ended[0].commit[:12]} "
-                           f"({ended[0].teks}); pernyataan yang di-commit sesudahnya tidak sah, apa pun waktu yang "
-                           f"ditulis. Yang berwenang: {_holders(rantai, step, verifikasi.now())}.")
-    earlier = [t.pernyataan.langkah for t in rantai.revisi_ini if t.pernyataan.principal == official.principal]
-    for other in earlier:
-        if not rantai.kebijakan.may_combine(other, step.nama):
-            raise RefusedError(f"{official.nama} sudah menandatangani langkah '{other}' di revisi ini; langkah "
-                               f"'{step.nama}' harus ditandatangani orang lain.")
-    return official
+    return owner
 
 
 def _check_content(step: pejabat_mod.Langkah, tindakan: Tindakan) -> str:
     keputusan = tindakan.keputusan or (step.keputusan[0] if len(step.keputusan) == 1 else None)
     if keputusan is None:
         raise RefusedError(f"Langkah '{step.nama}' perlu --decision: {' atau '.join(step.keputusan)}.")
-    if keputusan not in step.keputusan:
-        raise RefusedError(f"Keputusan '{keputusan}' tidak berlaku untuk langkah '{step.nama}' "
-                           f"(yang berlaku: {', '.join(step.keputusan)}).")
     if keputusan == "tolak" and not tindakan.catatan.strip():
         raise RefusedError("Penolakan perlu --notes: tulis apa yang harus diperbaiki Kasi.")
     if step.nama == "paraf-kadis" and not tindakan.arahan.strip():
@@ -175,7 +156,9 @@ def _check_content(step: pejabat_mod.Langkah, tindakan: Tindakan) -> str:
     return keputusan
 
 
-def _check_digest(rantai: verifikasi.Rantai, edition_dir: Path, step: pejabat_mod.Langkah) -> str:
+def _working_digest(rantai: verifikasi.Rantai, edition_dir: Path) -> str:
+    """The digest of the working-tree edition, once it is the committed one: a statement approves the data
+    the verifier recomputes from git (whether it is the digest the revision approved is the verifier's rule)."""
     if not (edition_dir / "manifest.yml").is_file():
         raise RefusedError(f"Edisi {edition_dir} tidak ada. Bangun dulu dengan `python build.py aggregate`.")
     digest = edition_digest(edition_dir)
@@ -183,11 +166,6 @@ def _check_digest(rantai: verifikasi.Rantai, edition_dir: Path, step: pejabat_mo
         raise RefusedError(f"Isi {edition_dir} berbeda dari yang di-commit (digest {digest}). Pengesahan "
                            "menandatangani data yang di-commit: commit perubahan data dulu (atau kembalikan), "
                            "lalu ulangi.")
-    approved = rantai.digest_disetujui
-    if approved is not None and digest != approved:
-        raise RefusedError(f"Data {rantai.periode} berubah sejak draf ditandatangani (digest {approved}, sekarang "
-                           f"{digest}). Kembalikan data yang disetujui, atau Kabid menolak (tolak) agar revisi "
-                           "baru dimulai dari draf.")
     return digest
 
 

@@ -571,7 +571,7 @@ def test_approve_refuses_a_time_before_the_previous_statement_instead_of_breakin
     shutil.copytree(registered, repo)
     assert approve(repo, keys, "draf", "admin", waktu="2025-07-10T08:00:00+08:00") == 0
     assert approve(repo, keys, "analisa", "kasi", waktu="2025-07-10T07:59:59+08:00") == EXIT_REFUSED
-    assert "sebelum langkah sebelumnya" in capsys.readouterr().err
+    assert "waktunya lebih awal daripada pernyataan sebelumnya" in capsys.readouterr().err
     assert not (repo / "approvals" / PERIODE / "r1" / "02-analisa.yml").exists()
     assert verify(repo) == 0
 
