@@ -31,7 +31,7 @@ def format_option(command) -> None:
 
 
 def cmd_init(args) -> int:
-    from .cli import shown
+    from .paths import shown
     from .init_config import init_config
 
     written = init_config(args.kode, args.output, force=args.force)
@@ -54,7 +54,8 @@ def is_dkb(args) -> bool:
 def cmd_dkb(args, write: bool) -> int:
     """aggregate/validate of a DKB workbook: the summary, the report file, and the edition when `write`."""
     from . import jobs
-    from .cli import number, shown
+    from .cli import number
+    from .paths import shown
     from .errors import UsageError
 
     if args.engine != "stream" or args.scheduler or args.workers:

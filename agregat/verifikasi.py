@@ -111,7 +111,7 @@ class Rantai:
         spans = []
         for number in sorted({t.pernyataan.revisi for t in self.tertanda}):
             items = [t.pernyataan for t in self.tertanda if t.pernyataan.revisi == number]
-            closed = items[-1].keputusan == "tolak" or items[-1].langkah == self.kebijakan.langkah[-1].nama
+            closed = items[-1].keputusan == pejabat_mod.TOLAK or items[-1].langkah == self.kebijakan.langkah[-1].nama
             start, end = self.commit_tambah(items[0].path), self.commit_tambah(items[-1].path)
             if start is not None:
                 spans.append((number, start, end if closed else None))
@@ -132,7 +132,7 @@ class Rantai:
         if not self.tertanda:
             return 1
         last = self.tertanda[-1].pernyataan
-        return last.revisi + 1 if last.keputusan == "tolak" else last.revisi
+        return last.revisi + 1 if last.keputusan == pejabat_mod.TOLAK else last.revisi
 
     @property
     def revisi_ini(self) -> list[Tertanda]:
@@ -160,7 +160,7 @@ class Rantai:
         signers: dict[str, tuple[str, ...]] = {}
         for item in self.revisi_ini:
             signers[item.pernyataan.principal] = signers.get(item.pernyataan.principal, ()) + (item.pernyataan.langkah,)
-        return Posisi(revisi=self.revisi, ditutup=last is not None and last.pernyataan.keputusan == "tolak",
+        return Posisi(revisi=self.revisi, ditutup=last is not None and last.pernyataan.keputusan == pejabat_mod.TOLAK,
                       langkah=self.berikutnya, sebelumnya=last.sha256 if last else "",
                       waktu=last.pernyataan.waktu if last else None, digest=self.digest_disetujui,
                       penanda_tangan=signers)
