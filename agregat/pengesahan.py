@@ -19,9 +19,9 @@ from .digest import edition_digest, file_sha256
 from .config import Config
 from .errors import (
     EXIT_DATA_CHANGED,
-    EXIT_REGISTRY,
     EXIT_NOT_AUTHORISED,
     EXIT_PDF_MISMATCH,
+    EXIT_REGISTRY,
     AgregatError,
     DataChangedError,
     RefusedError,
