@@ -16,12 +16,19 @@ from . import cli_pengesahan, cli_sumber
 from .config import DEFAULT_CONFIG, PROJECT_ROOT
 from .errors import EXIT_INTERNAL, EXIT_OK, AgregatError, DataError, UsageError
 from macros.angka import bilangan
+from .paths import Paths, shown
 
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_REPORT_DIR = PROJECT_ROOT / "laporan"
 DEFAULT_SITE_DIR = PROJECT_ROOT / "site"
 DEFAULT_APPROVALS_DIR = PROJECT_ROOT / "approvals"
 PROGRESS_MIN_BYTES = 5 << 20
+
+
+def default_paths() -> Paths:
+    """The project's folders (agregat.paths), built when a command starts and passed down from there."""
+    return Paths(data=DEFAULT_DATA_DIR, report=DEFAULT_REPORT_DIR, site=DEFAULT_SITE_DIR,
+                 approvals=DEFAULT_APPROVALS_DIR)
 
 
 # argparse's own words, in Indonesian (argparse looks `_` up in its module at call time).
@@ -49,7 +56,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"Kesalahan: {message}. Lihat '{self.prog} --help'.\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(paths: Paths | None = None) -> argparse.ArgumentParser:
+    paths = paths or default_paths()
     argparse._ = lambda text: _ARGPARSE_WORDS.get(text, text)
     parser = _Parser(
         prog="python build.py",
@@ -76,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
                                   "atau Parquet (dibaca sebagai satu register, berkas diurutkan menurut nama)")
         command.add_argument("--period", required=True, metavar="PERIODE", help="periode, mis. 2025-S1 (per 30 Juni) atau 2025-S2")
         command.add_argument("--strict", action="store_true", help="gagal bila ada satu saja baris yang dikecualikan")
-        command.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR, metavar="FOLDER",
+        command.add_argument("--report-dir", type=Path, default=paths.report, metavar="FOLDER",
                              help="folder laporan validasi per baris (internal, tidak masuk git; bawaan: laporan)")
         command.add_argument("--engine", choices=("memori", "stream", "dask"), default="stream",
                              help="mesin agregasi: memori (register kecil sekaligus), stream (per potongan, "
@@ -92,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     aggregate = commands.add_parser("aggregate", help="validasi dan agregasi satu ekstrak register",
                                     description="Validasi lalu agregasi satu ekstrak register menjadi data/<periode>/.")
     register_options(aggregate)
-    aggregate.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
+    aggregate.add_argument("--data-dir", type=Path, default=paths.data, metavar="FOLDER", help="folder edisi (bawaan: data)")
 
     validate = commands.add_parser("validate", help="hanya laporan validasi, tanpa menulis data",
                                    description="Periksa satu ekstrak register dan tulis laporan validasinya saja.")
@@ -102,13 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
                                  description="Cetak sha256 edisi (yang ditandatangani pada persetujuan).")
     common_options(digest)
     digest.add_argument("--period", required=True, metavar="PERIODE", help="periode, mis. 2025-S1")
-    digest.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
+    digest.add_argument("--data-dir", type=Path, default=paths.data, metavar="FOLDER", help="folder edisi (bawaan: data)")
 
     demo = commands.add_parser("demo", help="bangun edisi demo (register sintetis → data/)",
                                description="Buat register demo sintetis Kabupaten Tapin (dua semester) "
                                            "lalu agregasikan keduanya.")
     common_options(demo)
-    demo.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
+    demo.add_argument("--data-dir", type=Path, default=paths.data, metavar="FOLDER", help="folder edisi (bawaan: data)")
     demo.add_argument("--no-pdf", action="store_true", help="tanpa PDF (lebih cepat)")
     demo.add_argument("--dkb", action="store_true", help="tulis juga buku kerja DKB demo tiap edisi ke "
                                                          "data/raw/demo-dkb-<periode>.xlsx (tata letak DKB asli)")
@@ -121,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--final", action="store_true", help="PDF final, tanpa tanda DRAF")
     build.add_argument("--no-pdf", action="store_true", help="hanya situs web, tanpa PDF")
     build.add_argument("--ukuran", choices=("A4", "F4"), default="A4", help="ukuran kertas PDF (bawaan: A4)")
-    build.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
+    build.add_argument("--data-dir", type=Path, default=paths.data, metavar="FOLDER", help="folder edisi (bawaan: data)")
 
     serve = commands.add_parser("serve", help="pratinjau situs di peramban, diperbarui saat berkas berubah",
                                 description="Pratinjau langsung situs buku di http://127.0.0.1:8000 (tanpa PDF).")
@@ -141,19 +149,21 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--batas", type=int, default=50, metavar="N", help="paling banyak N sel per tabel (bawaan: 50)")
     diff.add_argument("--maks-karakter", type=int, metavar="N",
                       help="potong bagian yang tidak muat dalam N karakter (mis. 60000 untuk komentar PR)")
-    diff.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, metavar="FOLDER", help="folder edisi (bawaan: data)")
-    cli_pengesahan.approval_commands(commands, common_options)
+    diff.add_argument("--data-dir", type=Path, default=paths.data, metavar="FOLDER", help="folder edisi (bawaan: data)")
+    cli_pengesahan.approval_commands(commands, common_options, paths)
     cli_pengesahan.officials_commands(commands, common_options)
     cli_sumber.init_command(commands)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
+    """Run one command; `paths` (default: this checkout's folders) gives every default folder."""
+    paths = paths or default_paths()
+    parser = build_parser(paths)
     args = parser.parse_args(argv)
     command = args.command or "demo"
     if args.command is None:
-        args.data_dir = DEFAULT_DATA_DIR
+        args.data_dir = paths.data
         args.no_pdf = False
     try:
         check_folder_options(args)
@@ -162,8 +172,8 @@ def main(argv: list[str] | None = None) -> int:
                    "verify": cli_pengesahan.cmd_verify, "status": cli_pengesahan.cmd_status,
                    "approve": cli_pengesahan.cmd_approve, "register": cli_pengesahan.cmd_register,
                    "tte": cli_pengesahan.cmd_tte, "officials": cli_pengesahan.cmd_officials,
-                   "init": cli_sumber.cmd_init}
-        return handler[command](args)
+                   "init": lambda args, paths: cli_sumber.cmd_init(args)}
+        return handler[command](args, paths)
     except AgregatError as exc:
         if args.debug:
             sys.stderr.write(debug_trace(exc))
@@ -241,7 +251,7 @@ def debug_trace(exc: BaseException) -> str:
 
 # ---- commands -------------------------------------------------------------------------------------
 
-def cmd_aggregate(args) -> int:
+def cmd_aggregate(args, paths: Paths) -> int:
     from . import jobs
 
     if cli_sumber.is_dkb(args):
@@ -257,7 +267,7 @@ def cmd_aggregate(args) -> int:
     return EXIT_OK
 
 
-def cmd_validate(args) -> int:
+def cmd_validate(args, paths: Paths) -> int:
     from . import jobs
 
     if cli_sumber.is_dkb(args):
@@ -274,17 +284,17 @@ def cmd_validate(args) -> int:
     return EXIT_OK
 
 
-def cmd_digest(args) -> int:
+def cmd_digest(args, paths: Paths) -> int:
     from . import jobs
 
     print(jobs.digest(args.period, args.data_dir))
     return EXIT_OK
 
 
-def cmd_demo(args) -> int:
+def cmd_demo(args, paths: Paths) -> int:
     from . import jobs
 
-    for result in jobs.build_demo(args.config, args.data_dir, report_dir=DEFAULT_REPORT_DIR):
+    for result in jobs.build_demo(args.config, args.data_dir, report_dir=paths.report):
         if result is None:
             continue
         print(_summary(result.aggregation))
@@ -301,10 +311,10 @@ def cmd_demo(args) -> int:
         for period, path in write_demo_workbooks(args.data_dir, args.config, DEMO_PERIODS).items():
             print(f"Buku kerja DKB demo {period} ditulis ke {shown(path)} (coba: python build.py aggregate "
                   f"--input {shown(path)} --period {period} --data-dir FOLDER_LAIN).")
-    return _build(args.data_dir, final=False, pdf=not args.no_pdf)
+    return _build(args.data_dir, paths, final=False, pdf=not args.no_pdf)
 
 
-def cmd_build(args) -> int:
+def cmd_build(args, paths: Paths) -> int:
     from .periode import Periode
 
     periods = [str(Periode.parse(args.period))] if args.period else None
@@ -317,20 +327,23 @@ def cmd_build(args) -> int:
                              "bersama --no-pdf.")
         root, data_dir, config, periode = cli_pengesahan.chain_context(args)
         pengesahan = {periode: final_gate(root, data_dir, periode, config)}
-    return _build(args.data_dir, final=False, pdf=not args.no_pdf, ukuran=args.ukuran, periods=periods,
+    return _build(args.data_dir, paths, final=False, pdf=not args.no_pdf, ukuran=args.ukuran, periods=periods,
                   pengesahan=pengesahan, config_path=args.config)
 
 
-def _build(data_dir: Path, final: bool, pdf: bool, ukuran: str = "A4", periods=None, pengesahan=None,
+def _build(data_dir: Path, paths: Paths, final: bool, pdf: bool, ukuran: str = "A4", periods=None, pengesahan=None,
            config_path: Path = DEFAULT_CONFIG) -> int:
     import time
 
     from .book import build_book
+    from .pengesahan import final_editions
 
     started = time.perf_counter()
-    final_pdf = _final_editions(data_dir, config_path)
+    final_pdf, warnings = final_editions(data_dir, config_path)
+    for warning in warnings:
+        print(f"Peringatan: {warning}", file=sys.stderr)
     pengesahan = {**{p: made.pengesahan for p, made in final_pdf.items()}, **(pengesahan or {})}
-    result = build_book(data_dir=data_dir, site_dir=DEFAULT_SITE_DIR, final=final, pdf=pdf, ukuran=ukuran,
+    result = build_book(data_dir=data_dir, site_dir=paths.site, final=final, pdf=pdf, ukuran=ukuran,
                         periods=periods, pengesahan=pengesahan, final_pdf=final_pdf)
     for periode in result.analisa_written:
         print(f"Draf Bab VII Analisa ditulis ke {shown(Path(data_dir) / periode / 'analisa.md')} "
@@ -345,18 +358,18 @@ def _build(data_dir: Path, final: bool, pdf: bool, ukuran: str = "A4", periods=N
     return EXIT_OK
 
 
-def cmd_serve(args) -> int:
+def cmd_serve(args, paths: Paths) -> int:
     from mkdocs.commands.serve import serve
 
     from .book import ensure_analisa
 
-    ensure_analisa(DEFAULT_DATA_DIR)
+    ensure_analisa(paths.data)
     print(f"Pratinjau di http://{args.alamat}/ (Ctrl+C untuk berhenti). PDF tidak dibuat di pratinjau.")
     serve(config_file=str(PROJECT_ROOT / "mkdocs.yml"), dev_addr=args.alamat, livereload=True)
     return EXIT_OK
 
 
-def cmd_diff(args) -> int:
+def cmd_diff(args, paths: Paths) -> int:
     from .selisih import diff_edition
 
     markdown = diff_edition(args.data_dir, args.period, args.base, args.head, limit=args.batas,
@@ -371,47 +384,7 @@ def cmd_diff(args) -> int:
     return EXIT_OK
 
 
-def _final_editions(data_dir: Path, config_path: Path) -> dict:
-    """{periode: agregat.pengesahan.PdfFinal} of the editions in the working tree whose committed chain
-    already holds a valid `final` step: their PDF is always that final one (lembar pengesahan filled, the
-    bytes the statement recorded), so a later build never replaces the printed book. An edition whose
-    working-tree numbers are not the approved ones stops the whole build (DataChangedError), site untouched."""
-    from .config import load_config
-    from .pengesahan import pdf_final, periksa
-    from .periode import Periode
-
-    approved = Path(data_dir).resolve().parent / "approvals"
-    candidates = sorted(p.name for p in approved.iterdir() if Periode.is_canonical(p.name)
-                        and p.is_dir() and (Path(data_dir) / p.name).is_dir()) if approved.is_dir() else []
-    if not candidates:
-        return {}
-    chains = []
-    try:
-        config = load_config(config_path)
-        for periode in candidates:
-            rantai = periksa(data_dir.parent, data_dir, periode, config)
-            if rantai.sah:
-                chains.append(rantai)
-            else:
-                print(f"Peringatan: rantai pengesahan {periode} tidak sah; PDF-nya dibangun sebagai draf "
-                      f"(lihat `python build.py verify --period {periode}`).", file=sys.stderr)
-    except AgregatError as exc:
-        print(f"Peringatan: pengesahan tidak dapat dibaca ({exc}); semua PDF dibangun sebagai draf.", file=sys.stderr)
-        return {}
-    found = {rantai.periode: pdf_final(rantai, data_dir) for rantai in chains}
-    return {periode: made for periode, made in found.items() if made is not None}
-
-
 # ---- presentation ---------------------------------------------------------------------------------
-
-def shown(path: Path) -> str:
-    """A path as the user typed it: relative to the working directory when inside it."""
-    path = Path(path).resolve()
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
 
 def _summary(aggregation) -> str:
     from .masalah import PROBLEMS, UNKNOWN_CODE

@@ -1,7 +1,8 @@
 """The command line of the approvals: `officials`, `verify`, `status`, `approve`, `register`, `tte`.
 
-Parsers and handlers for agregat.pengesahan and agregat.officials; `agregat.cli` registers them. Defaults
-(data and approvals folders) are read from `agregat.cli` at call time, so tests can point them elsewhere.
+Parsers and handlers for agregat.pengesahan and agregat.officials; `agregat.cli` registers them. The
+handlers only parse, call the approvals layer and print; default folders come in the `Paths` that
+`cli.main()` built (agregat.paths), never from the `cli` module.
 """
 
 from __future__ import annotations
@@ -11,9 +12,15 @@ import os
 import sys
 from pathlib import Path
 
-from . import cli
-from .gitobjek import config_in_repo
 from .errors import EXIT_OK, UsageError
+from .paths import Paths, shown
+from .pejabat import DEFAULT_POLICY, FINAL_STEP, REGISTRATION_STEP, ROLES
+
+
+def _either(names) -> str:
+    """`a, b atau c`."""
+    names = list(names)
+    return ", ".join(names[:-1]) + " atau " + names[-1] if len(names) > 1 else "".join(names)
 
 
 def officials_commands(commands, common_options) -> None:
@@ -55,8 +62,8 @@ def officials_commands(commands, common_options) -> None:
     add.add_argument("--nip", required=True, metavar="NIP", help="NIP 18 angka")
     add.add_argument("--name", metavar="NAMA", help="nama lengkap dengan gelar (wajib untuk pejabat baru)")
     add.add_argument("--jabatan", metavar="JABATAN", help="jabatan (wajib untuk pejabat baru)")
-    add.add_argument("--role", metavar="PERAN", choices=("admin", "kasi", "kabid", "sekretaris", "kadis"),
-                     help="peran: admin, kasi, kabid, sekretaris atau kadis")
+    add.add_argument("--role", metavar="PERAN", choices=tuple(ROLES),
+                     help=f"peran: {_either(ROLES)}")
     add.add_argument("--from", dest="dari", metavar="TANGGAL", help="awal peran, TTTT-BB-HH (bawaan: hari ini)")
     add.add_argument("--to", dest="sampai", metavar="TANGGAL", help="akhir peran, inklusif (bawaan: tanpa akhir)")
     add.add_argument("--keterangan", default="", metavar="TEKS", help="mis. Plt. atau Plh.")
@@ -80,7 +87,7 @@ def officials_commands(commands, common_options) -> None:
     options(end_role)
     end_role.add_argument("--nip", required=True, metavar="NIP", help="NIP 18 angka")
     end_role.add_argument("--role", required=True, metavar="PERAN",
-                          choices=("admin", "kasi", "kabid", "sekretaris", "kadis"), help="peran yang diakhiri")
+                          choices=tuple(ROLES), help="peran yang diakhiri")
     end_role.add_argument("--to", required=True, dest="sampai", metavar="TANGGAL",
                           help="hari terakhir memegang peran, TTTT-BB-HH (inklusif)")
 
@@ -108,13 +115,13 @@ def officials_commands(commands, common_options) -> None:
                         help="hari terakhir kunci berlaku, inklusif (bawaan: kemarin, WITA)")
 
 
-def approval_commands(commands, common_options) -> None:
+def approval_commands(commands, common_options, paths: Paths) -> None:
     """verify, status, approve, register: the signed SOP chain in git (agregat.pengesahan)."""
 
     def chain_options(command: argparse.ArgumentParser) -> None:
         common_options(command)
         command.add_argument("--period", required=True, metavar="PERIODE", help="periode edisi, mis. 2025-S1")
-        command.add_argument("--data-dir", type=Path, default=cli.DEFAULT_DATA_DIR, metavar="FOLDER",
+        command.add_argument("--data-dir", type=Path, default=paths.data, metavar="FOLDER",
                              help="folder edisi di dalam repositori git (bawaan: data)")
 
     def signing_options(command: argparse.ArgumentParser) -> None:
@@ -155,7 +162,7 @@ def approval_commands(commands, common_options) -> None:
                                               "YAML + tanda tangan SSH), lalu commit ke git.")
     chain_options(approve)
     approve.add_argument("--step", required=True, metavar="LANGKAH",
-                         help="draf, analisa, koreksi, paraf-sekretaris, paraf-kadis, arahan atau final")
+                         help=_either(s.nama for s in DEFAULT_POLICY.langkah if s.nama != REGISTRATION_STEP))
     approve.add_argument("--decision", metavar="KEPUTUSAN", help="untuk koreksi: setuju atau tolak")
     approve.add_argument("--notes", default="", metavar="TEKS", help="catatan (wajib bila tolak)")
     approve.add_argument("--arahan", default="", metavar="TEKS", help="arahan Kepala Dinas (langkah paraf-kadis)")
@@ -199,24 +206,10 @@ def approval_commands(commands, common_options) -> None:
 
 
 def chain_context(args, require_pin: bool = True):
-    """(repo root, data dir, config, period) for the approval commands; without `require_pin`, a working-tree
-    configuration pinning no root is let through (verify then reports what the history says)."""
-    from .config import load_config
-    from .errors import RegistryError
-    from .gitobjek import open_repo
-    from .periode import Periode
+    """(repo root, data dir, config, period) of the approval command `args` (agregat.pengesahan.chain_context)."""
+    from .pengesahan import chain_context as context
 
-    periode = str(Periode.parse(args.period))
-    config = load_config(args.config)
-    if require_pin and not config.sidik_jari_akar:
-        raise RegistryError(f"Sidik jari kunci akar belum dipasang di {cli.shown(args.config)} "
-                            "(pengesahan.sidik_jari_akar). Jalankan dulu `python build.py officials init "
-                            "--root-pubkey KUNCI_AKAR.pub`.")
-    data_dir = Path(args.data_dir).resolve()
-    root = Path(open_repo(data_dir if data_dir.exists() else Path.cwd()).working_tree_dir).resolve()
-    if not data_dir.is_relative_to(root):
-        raise UsageError(f"Folder edisi {cli.shown(data_dir)} tidak berada di dalam repositori git {cli.shown(root)}.")
-    return root, data_dir, config, periode
+    return context(args.config, args.data_dir, args.period, require_pin)
 
 
 def _waktu(text: str | None):
@@ -233,24 +226,19 @@ def _waktu(text: str | None):
     return when
 
 
-def cmd_verify(args) -> int:
-    from . import verifikasi
-    from .pengesahan import laporan_status, periksa_pdf
+def cmd_verify(args, paths: Paths) -> int:
+    from .config import load_config
+    from .pengesahan import approvals_history, laporan_status, trust_report, verify
+    from .periode import Periode
 
-    history = _approvals_history(args)
+    history = approvals_history(load_config(args.config), args.data_dir, args.period, args.ref)
     if history is None:
+        print(f"Belum ada pengesahan untuk {Periode.parse(args.period)}: registri pejabat belum disiapkan (`python build.py "
+              "officials init`) dan belum ada pernyataan. Tidak ada yang diperiksa; edisi ini masih draf.")
         return EXIT_OK
     root, data_dir, config, periode = chain_context(args, require_pin=not history)
-    rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar, ref=args.ref,
-                                data_prefix=data_dir.relative_to(root).as_posix(),
-                                config_path=config_in_repo(root, args.config))
-    if rantai.sah and rantai.langkah("final") and not args.no_pdf:
-        rantai.temuan += periksa_pdf(rantai, root, data_dir, args.pdf)
-    if args.pdf_ttd is not None:
-        roots = args.trust_root or ([config.akar_tte] if config.akar_tte else [])
-        if not args.trust_root and config.akar_tte:
-            rantai.temuan += _tte_root_findings(rantai, config, args.config)
-        rantai.temuan += _signed_pdf_findings(rantai, args.pdf_ttd, roots, args.config)
+    rantai = verify(root, data_dir, periode, config, ref=args.ref, pdf=args.pdf, check_pdf=not args.no_pdf,
+                    pdf_ttd=args.pdf_ttd, trust_roots=args.trust_root)
     print(laporan_status(rantai))
     for line in trust_report(rantai):
         print(line)
@@ -263,120 +251,14 @@ def cmd_verify(args) -> int:
     return rantai.kode_keluar
 
 
-def trust_report(rantai) -> list[str]:
-    """What `verify` says about the trust it used: the root and the commit that set it, changes of the root
-    that were not authorised but are no longer in force, and every registry change made while a revision
-    was open (agregat.akar, agregat.riwayat_registri)."""
-    jangkar = rantai.jangkar
-    if jangkar is None or not jangkar.setelan.sidik_jari:
-        return []
-    rotations = f"; {len(jangkar.rotasi)} rotasi ditandatangani akar sebelumnya" if jangkar.rotasi else ""
-    lines = [f"Kunci akar tepercaya: {jangkar.setelan.sidik_jari}, disematkan di commit {jangkar.commit[:12]} "
-             f"(jangkar pertama: commit {jangkar.jangkar_commit[:12]}{rotations})."]
-    lines += [f"Peringatan: {text}" for text in jangkar.peringatan]
-    changes = rantai.perubahan_registri()
-    if changes:
-        lines.append("Perhatian: registri pejabat diubah selama revisi masih berjalan (periksa bahwa perubahan "
-                     "ini disengaja):")
-        lines += [f"  {line}" for line in changes]
-    return lines
-
-
-def _tte_root_findings(rantai, config, config_path: Path) -> list:
-    """`pengesahan.akar_tte` is used only as committed and anchored (agregat.akar)."""
-    from . import akar, verifikasi
-    from .errors import EXIT_REGISTRY
-
-    if rantai.jangkar is None or akar.setelan_kerja(config).akar_tte == rantai.jangkar.setelan.akar_tte:
-        return []
-    return [verifikasi.Temuan(EXIT_REGISTRY, cli.shown(config_path), "pengesahan.akar_tte di folder kerja bukan "
-                              "sertifikat akar TTE yang di-commit dan disahkan di riwayat. Akar TTE hanya diganti "
-                              "dengan `python build.py officials rotate-root` (ditandatangani kunci akar), lalu "
-                              "commit sertifikat, konfigurasi dan approvals/akar/ bersama.")]
-
-
-def _approvals_history(args) -> bool | None:
-    """None (after saying so) when nothing about approvals was EVER committed: the working-tree configuration
-    pins no root, no commit reachable from the ref pinned one (agregat.akar.jangkar_pertama) and none touched
-    approvals/ (its README aside) — a draft edition on its way, which verify accepts (CI on data PRs). Otherwise whether the
-    history anchored a root (True: verify then checks everything against that anchor, even when the pin was
-    removed since)."""
-    from .config import load_config
-    import posixpath
-
-    from . import akar, urutan
-    from .gitobjek import edition_tree_files, open_repo, path_in_repo, resolve
-    from .periode import Periode
-
-    if load_config(args.config).sidik_jari_akar:
-        return True
-    periode = str(Periode.parse(args.period))
-    data_dir = Path(args.data_dir).resolve()
-    repo = open_repo(data_dir if data_dir.exists() else Path.cwd())
-    commit = resolve(repo, args.ref)
-    config_path = config_in_repo(Path(repo.working_tree_dir), args.config)
-    if config_path is not None and akar.jangkar_pertama(repo, urutan.baca(repo, commit.hexsha), config_path):
-        return True
-    if repo.git.rev_list("-1", "--full-history", commit.hexsha, "--", "approvals", ":(exclude)approvals/README.md"):
-        return False
-    edition = posixpath.normpath(f"{path_in_repo(repo, data_dir)}/{periode}")
-    edition_tree_files(commit, edition)   # a draft, yet never an edition breaking the folder rule
-    print(f"Belum ada pengesahan untuk {periode}: registri pejabat belum disiapkan (`python build.py officials "
-          "init`) dan belum ada pernyataan. Tidak ada yang diperiksa; edisi ini masih draf.")
-    return None
-
-
-def _signed_pdf_findings(rantai, signed: Path, roots: list[Path], config_path: Path) -> list:
-    """`verify --pdf-ttd`: the PAdES signature, by the Kepala Dinas's certificate recorded in the registry,
-    and that the file extends the approved final PDF with nothing but an invisible signature."""
-    from . import tte, verifikasi
-    from .errors import EXIT_PDF_MISMATCH
-
-    if not roots:
-        raise UsageError("--pdf-ttd perlu sertifikat akar tepercaya: beri --trust-root AKAR.pem (akar BSrE) atau "
-                         f"isi pengesahan.akar_tte di {cli.shown(config_path)}.")
-    if not rantai.sah:
-        return []       # the chain's own problems come first; the signed PDF is judged against a valid chain
-    final = rantai.langkah("final")
-    if final is None:
-        return [verifikasi.Temuan(EXIT_PDF_MISMATCH, cli.shown(signed), "belum ada langkah final yang sah di rantai "
-                                  "pengesahan, jadi tidak ada PDF final yang dapat diperpanjang dengan TTE.")]
-    problems = tte.check_signed_pdf(signed, final.pernyataan.rincian["pdf_sha256"], roots,
-                                    tte.kadis_certificate(rantai.registri, final.pernyataan.waktu))
-    return [verifikasi.Temuan(EXIT_PDF_MISMATCH, cli.shown(signed), problem) for problem in problems]
-
-
-def cmd_tte(args) -> int:
+def cmd_tte(args, paths: Paths) -> int:
     import getpass
 
-    from . import tte, verifikasi
-    from .book import pdf_name
-    from .digest import file_sha256
-    from .errors import RefusedError
+    from . import tte
+    from .pengesahan import sign_final, tte_gate
 
     root, data_dir, config, periode = chain_context(args)
-    rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar,
-                                data_prefix=data_dir.relative_to(root).as_posix(),
-                                config_path=config_in_repo(root, args.config))
-    if not rantai.sah:
-        raise RefusedError(f"PDF final {periode} belum dapat ditandatangani: rantai pengesahan tidak sah — "
-                           + "; ".join(map(str, rantai.temuan[:3]))
-                           + f". Jalankan `python build.py verify --period {periode}`.")
-    final = rantai.langkah("final")
-    if final is None:
-        raise RefusedError(f"PDF final {periode} belum dapat ditandatangani: langkah final (sha256 PDF final) "
-                           "belum ditandatangani Administrator Database. Jalankan `python build.py approve "
-                           f"--period {periode} --step final --copies N --key KUNCI` dulu.")
-    pdf = Path(args.pdf or cli.DEFAULT_SITE_DIR / periode / pdf_name(periode))
-    try:
-        actual = file_sha256(pdf)
-    except OSError:
-        raise UsageError(f"PDF final {cli.shown(pdf)} tidak dapat dibaca. Bangun dengan `python build.py build "
-                         f"--period {periode}` atau beri --pdf BERKAS.") from None
-    expected = final.pernyataan.rincian["pdf_sha256"]
-    if actual != expected:
-        raise RefusedError(f"{cli.shown(pdf)} (sha256 {actual}) bukan PDF final yang dicatat di "
-                           f"{final.pernyataan.path} ({expected}); yang ditandatangani hanya PDF final itu.")
+    gate = tte_gate(root, data_dir, periode, config, paths, pdf=args.pdf, out=args.out)
     if args.passphrase_env:
         if args.passphrase_env not in os.environ:
             raise UsageError(f"Variabel lingkungan {args.passphrase_env} (--passphrase-env) tidak ada.")
@@ -387,42 +269,32 @@ def cmd_tte(args) -> int:
         except EOFError:
             raise UsageError("Frasa sandi .p12 tidak dapat dibaca dari terminal. Jalankan di terminal, atau beri "
                              "--passphrase-env NAMA_VARIABEL.") from None
-    # beside the distribution letters: site/ is rebuilt (and emptied) by every build
-    out = Path(args.out or Path(args.data_dir).resolve().parent / "distribusi" / periode / f"{pdf.stem}-ttd.pdf")
-    if out.resolve() == pdf.resolve():
-        raise UsageError("--out tidak boleh sama dengan PDF final: PDF final tetap disimpan apa adanya.")
-    reason = args.reason or " ".join(f"Pengesahan Buku Data Agregat Kependudukan {config.nama} {periode}".split())
-    tte.sign_pdf(pdf, args.p12, passphrase.encode("utf-8") if passphrase else None, out, reason=reason,
-                 location=args.location if args.location is not None else config.ibu_kota,
-                 signer_check=tte.kadis_certificate(rantai.registri, final.pernyataan.waktu))
-    print(f"PDF final {periode} ditandatangani ({tte.PROFILE}): {cli.shown(out)}. Periksa dengan `python build.py "
-          f"verify --period {periode} --pdf-ttd {cli.shown(out)} --trust-root AKAR.pem`.")
+    out = sign_final(gate, config, args.p12, passphrase, reason=args.reason, location=args.location)
+    print(f"PDF final {periode} ditandatangani ({tte.PROFILE}): {shown(out)}. Periksa dengan `python build.py "
+          f"verify --period {periode} --pdf-ttd {shown(out)} --trust-root AKAR.pem`.")
     return EXIT_OK
 
 
-def cmd_status(args) -> int:
-    from . import verifikasi
-    from .pengesahan import laporan_status
+def cmd_status(args, paths: Paths) -> int:
+    from .pengesahan import laporan_status, periksa
 
     root, data_dir, config, periode = chain_context(args)
-    rantai = verifikasi.periksa(root, periode, config.sidik_jari_akar,
-                                data_prefix=data_dir.relative_to(root).as_posix(),
-                                config_path=config_in_repo(root, args.config))
+    rantai = periksa(root, data_dir, periode, config)
     print(laporan_status(rantai))
     for temuan in rantai.temuan:
         print(f"  Masalah [{temuan.kode}]: {temuan}", file=sys.stderr)
     return rantai.kode_keluar
 
 
-def cmd_approve(args) -> int:
+def cmd_approve(args, paths: Paths) -> int:
     from .pengesahan import Tindakan, approve, rincian_final
 
     root, data_dir, config, periode = chain_context(args)
     rincian = None
-    if args.step == "registrasi":
+    if args.step == REGISTRATION_STEP:
         raise UsageError(f"Registrasi dicatat dengan `python build.py register --period {periode} --number … "
                          "--date … --copies N --to … --key KUNCI`.")
-    if args.step == "final":
+    if args.step == FINAL_STEP:
         if args.copies is None or args.copies < 1:
             raise UsageError("Langkah final perlu --copies N: jumlah eksemplar yang dicetak (≥ 1).")
         print(f"Menyiapkan PDF final {periode} untuk dicatat sha256-nya (dibuat ulang dari data yang disetujui, tidak diambil dari cache) …")
@@ -431,11 +303,11 @@ def cmd_approve(args) -> int:
     statement, path = approve(root, data_dir, periode, tindakan, args.key, config,
                               _waktu(args.waktu), commit=not args.no_commit)
     print(f"Langkah {statement.nomor_langkah} '{statement.langkah}' ({statement.keputusan}) ditandatangani "
-          f"{statement.principal}: {cli.shown(path)}" + ("" if args.no_commit else " (di-commit)"))
+          f"{statement.principal}: {shown(path)}" + ("" if args.no_commit else " (di-commit)"))
     return EXIT_OK
 
 
-def cmd_register(args) -> int:
+def cmd_register(args, paths: Paths) -> int:
     import datetime as dt
 
     from .pengesahan import distribusi, register
@@ -451,23 +323,23 @@ def cmd_register(args) -> int:
     written = distribusi(rantai, config, out_dir) if not args.no_commit else []
     print(f"Registrasi {periode} nomor {statement.rincian['nomor_surat']} ditandatangani {statement.principal}.")
     for path in written:
-        print(f"  ditulis: {cli.shown(path)}")
+        print(f"  ditulis: {shown(path)}")
     return EXIT_OK
 
 
-def cmd_officials(args) -> int:
+def cmd_officials(args, paths: Paths) -> int:
     from datetime import timedelta
 
     from . import officials, pejabat
     from .sshsig import fingerprint, read_public_key
 
-    approvals_dir = Path(args.approvals_dir or cli.DEFAULT_APPROVALS_DIR)
+    approvals_dir = Path(args.approvals_dir or paths.approvals)
     action = args.officials_command
     if action == "init":
         result = officials.init(args.config, approvals_dir, args.root_pubkey, args.root_key, force=args.force)
         print(f"Registri pejabat (kosong) dan kebijakan SOP ditandatangani kunci akar {result.fingerprint}; "
-              f"sidik jarinya disematkan di {cli.shown(args.config)}.")
-        print(f"Ditulis: {', '.join(cli.shown(p) for p in result.written)}. Tambahkan pejabat dengan "
+              f"sidik jarinya disematkan di {shown(args.config)}.")
+        print(f"Ditulis: {', '.join(shown(p) for p in result.written)}. Tambahkan pejabat dengan "
               "`python build.py officials add`, lalu commit folder approvals/ dan berkas konfigurasi.")
         if result.replaced:
             print(f"Peringatan: kunci akar {result.replaced} diganti tanpa rotasi yang ditandatangani kunci akar "
@@ -483,7 +355,7 @@ def cmd_officials(args) -> int:
         rotasi = result.rotasi
         print(f"Rotasi akar {rotasi.nomor} ditandatangani kunci akar lama {rotasi.lama.sidik_jari}: "
               f"{rotasi.lama.teks()} → {rotasi.baru.teks()}.")
-        print(f"Ditulis: {', '.join(cli.shown(p) for p in result.written)}. Commit approvals/ dan berkas "
+        print(f"Ditulis: {', '.join(shown(p) for p in result.written)}. Commit approvals/ dan berkas "
               "konfigurasi (serta sertifikat akar TTE bila diganti) dalam satu commit.")
         return EXIT_OK
     if action == "list":
@@ -491,9 +363,9 @@ def cmd_officials(args) -> int:
         print(officials.describe(registri, kebijakan, pin))
         if args.tulis_allowed_signers:
             officials.write_signers(approvals_dir, registri)
-            print(f"{cli.shown(approvals_dir / 'allowed_signers')} ditulis ulang dari registri.")
+            print(f"{shown(approvals_dir / 'allowed_signers')} ditulis ulang dari registri.")
         elif officials.signers_stale(approvals_dir, registri):
-            print(f"Peringatan: {cli.shown(approvals_dir / 'allowed_signers')} tidak sesuai registri. Berkas itu "
+            print(f"Peringatan: {shown(approvals_dir / 'allowed_signers')} tidak sesuai registri. Berkas itu "
                   "dibuat dari registri: jalankan `python build.py officials list --tulis-allowed-signers` lalu commit.",
                   file=sys.stderr)
         return EXIT_OK
@@ -537,6 +409,6 @@ def cmd_officials(args) -> int:
                          lambda registri: pejabat.with_key_ended(registri, principal, publik, sampai))
         print(f"Kunci {fingerprint(publik)} milik {principal} berlaku sampai "
               f"{sampai.isoformat()} (inklusif).")
-    print(f"Registri ditandatangani ulang; {cli.shown(approvals_dir / 'allowed_signers')} dibuat ulang. "
+    print(f"Registri ditandatangani ulang; {shown(approvals_dir / 'allowed_signers')} dibuat ulang. "
           "Commit folder approvals/.")
     return EXIT_OK

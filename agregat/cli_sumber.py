@@ -31,7 +31,7 @@ def format_option(command) -> None:
 
 
 def cmd_init(args) -> int:
-    from .cli import shown
+    from .paths import shown
     from .init_config import init_config
 
     written = init_config(args.kode, args.output, force=args.force)
@@ -56,7 +56,7 @@ def cmd_dkb(args, write: bool) -> int:
     from . import jobs
     from macros.angka import bilangan
 
-    from .cli import shown
+    from .paths import shown
     from .errors import UsageError
 
     if args.engine != "stream" or args.scheduler or args.workers:

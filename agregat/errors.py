@@ -12,7 +12,8 @@ EXIT_INPUT = 4
 EXIT_DATA = 5
 EXIT_BOOK = 6
 EXIT_CLUSTER = 7
-# approvals (signed statements in git, `verify`, `approve`, `officials`)
+# approvals (signed statements in git, `verify`, `approve`, `officials`); a statement's problems found by
+# `verify` carry these codes (agregat.verifikasi.Temuan), not exceptions
 EXIT_DATA_CHANGED = 20
 EXIT_BAD_SIGNATURE = 21
 EXIT_NOT_AUTHORISED = 22
@@ -95,19 +96,6 @@ class BadSignature(AgregatError):
     """An SSHSIG signature does not verify (wrong bytes, namespace, key, validity time, CR in the file)."""
 
     exit_code = EXIT_BAD_SIGNATURE
-
-
-class NotAuthorised(AgregatError):
-    """The signer did not hold the step's role, or the key was not valid for them, at the statement's time."""
-
-    exit_code = EXIT_NOT_AUTHORISED
-
-
-class HistoryError(AgregatError):
-    """The git history of approvals/ breaks the rules: a statement modified, renamed or deleted after it
-    was added (merge commits included)."""
-
-    exit_code = EXIT_HISTORY
 
 
 class RegistryError(AgregatError):

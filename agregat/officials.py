@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from . import akar, pejabat, sshsig
-from .cli import shown
+from .paths import shown
 from .config import load_config, with_root_fingerprint
 from .errors import ConfigError, SignatureError, UsageError
 from .pejabat import KEBIJAKAN_FILE, REGISTRI_FILE, SIG_SUFFIX, SIGNERS_FILE, Registri
@@ -215,7 +215,7 @@ def describe(registri: Registri, kebijakan: pejabat.Kebijakan, pin: str) -> str:
         lines.append(f"{official.principal}  {official.nama} — {official.jabatan}")
         for role in official.peran:
             note = f" {role.keterangan}" if role.keterangan else ""
-            lines.append(f"  peran {role.peran} ({pejabat.ROLES[role.peran]}){note}: "
+            lines.append(f"  peran {role.peran} ({pejabat.ROLES[role.peran].nama}){note}: "
                          f"{pejabat.span_text(role.dari, role.sampai)}")
         for key in official.kunci:
             end = key.berlaku_sampai.isoformat() if key.berlaku_sampai else "seterusnya"

@@ -24,11 +24,31 @@ KEBIJAKAN_FILE = "approvals/policy.yml"
 SIGNERS_FILE = "approvals/allowed_signers"
 SIG_SUFFIX = ".sig"
 ROOT_PRINCIPAL = "akar"
-ROLES = {"admin": "Administrator Database", "kasi": "Kasi", "kabid": "Kabid", "sekretaris": "Sekretaris",
-         "kadis": "Kepala Dinas"}
+
+
+@dataclass(frozen=True)
+class JenisPeran:
+    """One SOP role: its code (in the registry, the policy and the statements), the short name messages and
+    `status` use, and the full title printed on the lembar pengesahan."""
+
+    kode: str
+    nama: str
+    jabatan: str
+
+
+#: THE list of SOP roles, in signing order (the rows of the lembar pengesahan, macros.cetak). Everything that
+#: names a role (the registry and policy checks, `officials --role`, `status`, the book) reads it here.
+ROLES = {r.kode: r for r in (
+    JenisPeran("admin", "Administrator Database", "Administrator Database"),
+    JenisPeran("kasi", "Kasi Pengolahan dan Penyajian Data", "Kepala Seksi Pengolahan dan Penyajian Data Kependudukan"),
+    JenisPeran("kabid", "Kabid PIAK", "Kepala Bidang Pengelolaan Informasi Administrasi Kependudukan"),
+    JenisPeran("sekretaris", "Sekretaris", "Sekretaris"),
+    JenisPeran("kadis", "Kepala Dinas", "Kepala Dinas"),
+)}
 VERSION = 1
-#: The role whose holder signs the final PDF electronically (TTE, `python build.py tte`): the Kepala Dinas.
-TTE_ROLE = "kadis"
+#: The head of the dinas: signs the surat pengantar and, electronically, the final PDF (TTE, `python build.py tte`).
+KEPALA_DINAS = "kadis"
+TTE_ROLE = KEPALA_DINAS
 MAX_PROBLEMS = 12
 
 REGISTRI_HEADER = ("# Daftar pejabat penanda tangan. Dibuat oleh `python build.py officials`; "
@@ -168,6 +188,12 @@ DEFAULT_POLICY = Kebijakan(
     ),
     boleh_rangkap=(frozenset({"draf", "final", "registrasi"}), frozenset({"analisa", "arahan"})),
 )
+#: The steps and the decision the code gives a meaning of its own (each is in DEFAULT_POLICY).
+ARAHAN_STEP = "paraf-kadis"        # carries the Kepala Dinas's arahan (`approve --arahan`)
+BEFORE_FINAL = "arahan"            # the final PDF is built once the revision is signed through this step
+FINAL_STEP = "final"               # records the final PDF's sha256, paper and copies
+REGISTRATION_STEP = "registrasi"   # records the registration number, date and recipients
+TOLAK = "tolak"                    # the decision that closes a revision (the next starts again at step 1)
 
 
 # ---- strict parsing -----------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ class RiwayatRegistri:
     def _before(self, commit: str) -> list[Registri]:
         """The registries a commit was made on: those of its parents (ancestry only, never the first-parent
         line, whose shape whoever merges chooses; see agregat.urutan)."""
-        return [self.registri[p] for p in self.riwayat.induk.get(commit, ()) if p in self.registri]
+        return [self.registri[p] for p in self.riwayat.parents(commit) if p in self.registri]
 
     def kunci_masuk(self, commit: str, principal: str, publik: str) -> bool:
         return any(_key_of(r, principal, publik) is not None for r in self._before(commit))
@@ -165,22 +165,24 @@ def diff(commit: str, old: Registri, new: Registri) -> list[Perubahan]:
 def temuan(riwayat_registri: RiwayatRegistri, path: str, ditambahkan: str | None, principal: str, publik: str,
            peran: pejabat_mod.Peran) -> list[tuple[int, str, str]]:
     """Commit-order problems of one statement (added in commit `ditambahkan`) signed by `publik` under the
-    role entry `peran` of `principal`; [] when its commit is where the rules want it."""
+    role entry `peran` of `principal`; [] when its commit is where the rules want it. `ditambahkan` may be
+    urutan.CALON: the commit `approve` is about to make."""
     if ditambahkan is None:
         return []
     order = riwayat_registri.riwayat
+    added = order.singkat(ditambahkan)
     fp = sshsig.fingerprint(publik)
     if not riwayat_registri.kunci_masuk(ditambahkan, principal, publik):
-        return [(EXIT_NOT_AUTHORISED, path, f"di-commit ({ditambahkan[:12]}) sebelum kunci {fp} ({principal}) masuk "
+        return [(EXIT_NOT_AUTHORISED, path, f"di-commit ({added}) sebelum kunci {fp} ({principal}) masuk "
                  "registri pejabat, atau di commit yang sama. Kunci hanya mengesahkan pernyataan yang di-commit "
                  "sesudah commit registri yang menambahkannya.")]
     if not riwayat_registri.peran_masuk(ditambahkan, principal, peran):
-        return [(EXIT_NOT_AUTHORISED, path, f"di-commit ({ditambahkan[:12]}) sebelum peran {peran.peran} {principal} "
+        return [(EXIT_NOT_AUTHORISED, path, f"di-commit ({added}) sebelum peran {peran.peran} {principal} "
                  "masuk registri pejabat, atau di commit yang sama. Peran hanya berlaku untuk pernyataan yang "
                  "di-commit sesudah commit registri yang menambahkannya.")]
     for ended in riwayat_registri.pengakhiran(principal, publik=publik, peran=peran):
         if not order.sebelum(ditambahkan, ended.commit):
-            return [(EXIT_NOT_AUTHORISED, path, f"di-commit ({ditambahkan[:12]}) tidak sebelum commit registri "
+            return [(EXIT_NOT_AUTHORISED, path, f"di-commit ({added}) tidak sebelum commit registri "
                      f"{ended.commit[:12]} ({ended.teks}). Sesudah kunci atau peran diakhiri, pernyataan baru "
                      "dengannya ditolak apa pun waktu yang ditulis di dalamnya: urutan commit yang menentukan. "
                      "Langkah ini harus ditandatangani pejabat yang berwenang sekarang.")]

@@ -21,6 +21,10 @@ from dataclasses import dataclass, field
 
 from .errors import UsageError
 
+#: The commit an act is about to make on top of the commit read (`ujung`): `approve` checks the statement it
+#: would write with the very rules `verify` applies to committed ones (agregat.verifikasi.candidate_findings).
+CALON = "calon"
+
 
 @dataclass
 class Riwayat:
@@ -34,11 +38,15 @@ class Riwayat:
     indeks: dict[str, int]                      # commit → index in `topo`
     _leluhur: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
+    def parents(self, commit: str) -> tuple[str, ...]:
+        """The parents of `commit`; CALON's only parent is `ujung`."""
+        return (self.ujung,) if commit == CALON else self.induk.get(commit, ())
+
     def leluhur(self, commit: str) -> frozenset[str]:
-        """The proper ancestors of `commit`."""
+        """The proper ancestors of `commit` (of CALON: `ujung` and all its ancestors)."""
         if commit not in self._leluhur:
             seen: set[str] = set()
-            stack = list(self.induk.get(commit, ()))
+            stack = list(self.parents(commit))
             while stack:
                 sha = stack.pop()
                 if sha not in seen:
@@ -51,6 +59,10 @@ class Riwayat:
         """True when `a` was committed before `b`, i.e. `a` is a proper ancestor of `b`. Never true for
         a == b, nor for two commits of which neither is an ancestor of the other."""
         return a != b and a in self.leluhur(b)
+
+    def singkat(self, commit: str) -> str:
+        """A commit as messages name it: its first 12 digits, or what CALON stands for."""
+        return "commit baru di atas HEAD" if commit == CALON else commit[:12]
 
     def posisi(self, commit: str) -> tuple[int, int]:
         """A total order consistent with `sebelum`, for listing only (never for deciding)."""

@@ -69,6 +69,19 @@ class Tertanda:
     sha256: str
 
 
+@dataclass(frozen=True)
+class Posisi:
+    """The place a chain leaves for its next statement: everything that statement is checked against."""
+
+    revisi: int                              # the revision it belongs to
+    ditutup: bool                            # the last statement closed its revision (`tolak`): a new one starts
+    langkah: pejabat_mod.Langkah | None      # the SOP step it must be (None: the book is registered)
+    sebelumnya: str                          # sha256 of the last statement ("" when there is none)
+    waktu: dt.datetime | None                # the last statement's time (it may not be earlier)
+    digest: str | None                       # the digest the revision in progress approved (None at its start)
+    penanda_tangan: dict[str, tuple[str, ...]]   # principal → steps they signed in the revision in progress
+
+
 @dataclass
 class Rantai:
     """The approval chain of one edition as far as it goes."""
@@ -98,7 +111,7 @@ class Rantai:
         spans = []
         for number in sorted({t.pernyataan.revisi for t in self.tertanda}):
             items = [t.pernyataan for t in self.tertanda if t.pernyataan.revisi == number]
-            closed = items[-1].keputusan == "tolak" or items[-1].langkah == self.kebijakan.langkah[-1].nama
+            closed = items[-1].keputusan == pejabat_mod.TOLAK or items[-1].langkah == self.kebijakan.langkah[-1].nama
             start, end = self.commit_tambah(items[0].path), self.commit_tambah(items[-1].path)
             if start is not None:
                 spans.append((number, start, end if closed else None))
@@ -119,7 +132,7 @@ class Rantai:
         if not self.tertanda:
             return 1
         last = self.tertanda[-1].pernyataan
-        return last.revisi + 1 if last.keputusan == "tolak" else last.revisi
+        return last.revisi + 1 if last.keputusan == pejabat_mod.TOLAK else last.revisi
 
     @property
     def revisi_ini(self) -> list[Tertanda]:
@@ -140,6 +153,17 @@ class Rantai:
         if not current:
             return self.kebijakan.langkah[0]
         return self.kebijakan.next_after(current[-1].pernyataan.langkah)
+
+    def posisi(self) -> Posisi:
+        """Where the next statement goes, after the statements accepted so far (`tertanda`)."""
+        last = self.tertanda[-1] if self.tertanda else None
+        signers: dict[str, tuple[str, ...]] = {}
+        for item in self.revisi_ini:
+            signers[item.pernyataan.principal] = signers.get(item.pernyataan.principal, ()) + (item.pernyataan.langkah,)
+        return Posisi(revisi=self.revisi, ditutup=last is not None and last.pernyataan.keputusan == pejabat_mod.TOLAK,
+                      langkah=self.berikutnya, sebelumnya=last.sha256 if last else "",
+                      waktu=last.pernyataan.waktu if last else None, digest=self.digest_disetujui,
+                      penanda_tangan=signers)
 
     def sampai(self, langkah: str) -> bool:
         """True when the revision in progress is validly signed through `langkah`."""
@@ -318,114 +342,134 @@ def check_chain(rantai: Rantai, files: dict[str, bytes]) -> None:
             if path[:-len(pernyataan.SIG_SUFFIX)] not in files:
                 rantai.temuan.append(Temuan(EXIT_CHAIN, path, "tanda tangan tanpa pernyataan di sampingnya."))
             continue
-        where = pernyataan.parse_path(path)
-        if where is None or where[0] != rantai.periode:
-            rantai.temuan.append(Temuan(EXIT_CHAIN, path, "bukan berkas pernyataan yang dikenal "
-                                        "(approvals/<periode>/r<revisi>/<NN>-<langkah>.yml). Hapus berkas ini "
-                                        "dari folder pengesahan."))
+        read = _read_statement(rantai.periode, path, files)
+        if isinstance(read, Temuan):
+            rantai.temuan.append(read)
             continue
-        signature = files.get(path + pernyataan.SIG_SUFFIX)
-        if signature is None:
-            rantai.temuan.append(Temuan(EXIT_BAD_SIGNATURE, path, "tidak ada tanda tangan (.sig) di sampingnya."))
-            continue
-        try:
-            statement = pernyataan.parse(files[path], path)
-        except AgregatError as exc:
-            rantai.temuan.append(Temuan(EXIT_CHAIN, path, str(exc).removeprefix(f"{path}: ")))
-            continue
-        if (statement.periode, statement.revisi, statement.nomor_langkah, statement.langkah) != where:
-            rantai.temuan.append(Temuan(EXIT_CHAIN, path, "isi pernyataan (periode, revisi, langkah) tidak "
-                                        "sesuai dengan nama dan letak berkasnya."))
-            continue
-        parsed.append((statement, files[path], signature))
+        parsed.append((read, files[path], files[path + pernyataan.SIG_SUFFIX]))
     parsed.sort(key=lambda item: (item[0].revisi, item[0].nomor_langkah))
     _walk(rantai, parsed)
 
 
+def _read_statement(periode: str, path: str, files: dict[str, bytes]) -> pernyataan.Pernyataan | Temuan:
+    """The statement file `path` of `files` (its signature beside it), or the problem that stops reading it."""
+    where = pernyataan.parse_path(path)
+    if where is None or where[0] != periode:
+        return Temuan(EXIT_CHAIN, path, "bukan berkas pernyataan yang dikenal (approvals/<periode>/r<revisi>/"
+                      "<NN>-<langkah>.yml). Hapus berkas ini dari folder pengesahan.")
+    if path + pernyataan.SIG_SUFFIX not in files:
+        return Temuan(EXIT_BAD_SIGNATURE, path, "tidak ada tanda tangan (.sig) di sampingnya.")
+    try:
+        statement = pernyataan.parse(files[path], path)
+    except AgregatError as exc:
+        return Temuan(EXIT_CHAIN, path, str(exc).removeprefix(f"{path}: "))
+    if (statement.periode, statement.revisi, statement.nomor_langkah, statement.langkah) != where:
+        return Temuan(EXIT_CHAIN, path, "isi pernyataan (periode, revisi, langkah) tidak sesuai dengan nama dan "
+                      "letak berkasnya.")
+    return statement
+
+
 def _walk(rantai: Rantai, parsed: list[tuple[pernyataan.Pernyataan, bytes, bytes]]) -> None:
-    kebijakan, registri = rantai.kebijakan, rantai.registri
-    allowed = pejabat_mod.allowed_signers(registri)
-    previous_sha, previous_time, revision, position, closed = "", None, 1, 0, False
-    signers: dict[str, list[str]] = {}
-    digest = None
+    """Accept the statements in order, each at the place the ones before it leave (Rantai.posisi), until the
+    first one with a problem."""
+    allowed = pejabat_mod.allowed_signers(rantai.registri)
     for statement, data, signature in parsed:
-        path = statement.path
-        if statement.revisi != revision:
-            if statement.revisi != revision + 1 or not closed or statement.nomor_langkah != 1:
-                rantai.temuan.append(Temuan(EXIT_CHAIN, path, f"revisi {statement.revisi} tidak boleh dimulai: "
-                                            f"revisi {revision} belum ditolak (tolak) oleh Kabid."))
-                return
-            revision, position, closed, signers, digest = statement.revisi, 0, False, {}, None
-        if closed:
-            rantai.temuan.append(Temuan(EXIT_CHAIN, path, f"revisi {revision} sudah ditutup dengan 'tolak'; "
-                                        f"langkah berikutnya dimulai di revisi {revision + 1} dari 'draf'."))
-            return
-        step = kebijakan.langkah[position] if position < len(kebijakan.langkah) else None
-        if step is None or (statement.nomor_langkah, statement.langkah) != (step.nomor, step.nama):
-            wanted = f"{step.nomor:02d}-{step.nama}" if step else "tidak ada (buku sudah teregistrasi)"
-            rantai.temuan.append(Temuan(EXIT_CHAIN, path, f"langkah di luar urutan SOP: yang seharusnya "
-                                        f"berikutnya {wanted}."))
-            return
-        problems = _statement_findings(statement, data, signature, step, registri, allowed, previous_sha,
-                                       previous_time, digest, signers, kebijakan) or _order_findings(
-            rantai, statement, signature, step)
+        problems = statement_findings(rantai, statement, data, signature, allowed,
+                                      rantai.commit_tambah(statement.path))
         if problems:
             rantai.temuan += problems
             return
-        official = registri.find(statement.principal)
+        official = rantai.registri.find(statement.principal)
         rantai.tertanda.append(Tertanda(statement, official, pernyataan.sha256(data)))
-        signers.setdefault(statement.principal, []).append(step.nama)
-        previous_sha, previous_time, digest = pernyataan.sha256(data), statement.waktu, statement.digest_edisi
-        position += 1
-        closed = statement.keputusan == "tolak"
-    if rantai.tertanda and not closed and rantai.digest_data != digest:
+    place = rantai.posisi()
+    if rantai.tertanda and not place.ditutup and rantai.digest_data != place.digest:
         last = rantai.tertanda[-1].pernyataan
         rantai.temuan.append(Temuan(EXIT_DATA_CHANGED, f"data/{rantai.periode}/",
                                     f"berubah setelah disetujui: digest sekarang {rantai.digest_data or '(tidak ada)'}, "
-                                    f"yang ditandatangani di {last.path} {digest}. Kembalikan data yang disetujui, "
-                                    "atau minta Kabid menolak (tolak) agar revisi baru dimulai."))
+                                    f"yang ditandatangani di {last.path} {place.digest}. Kembalikan data yang "
+                                    "disetujui, atau minta Kabid menolak (tolak) agar revisi baru dimulai."))
 
 
-def _statement_findings(statement, data, signature, step, registri, allowed, previous_sha, previous_time,
-                        digest, signers, kebijakan) -> list[Temuan]:
+def statement_findings(rantai: Rantai, statement: pernyataan.Pernyataan, data: bytes, signature: bytes,
+                       allowed: bytes, commit: str | None) -> list[Temuan]:
+    """THE rule for one statement (its bytes `data`, its `signature`, added in `commit`) as the next of the
+    chain `rantai` has accepted so far: its place (revision, SOP step), its content against the statement
+    before it, its signer, the separation of duties, then its commit order. `verify` runs it on every
+    committed statement, `approve` on the one it is about to write (commit urutan.CALON): the two can never
+    disagree. Returns the problems of the first group that has any ([] when the statement is good)."""
+    place = rantai.posisi()
+    return (_place_findings(place, statement) or _statement_findings(rantai, place, statement, data, signature, allowed)
+            or _order_findings(rantai, statement, signature, place.langkah, commit))
+
+
+def candidate_findings(rantai: Rantai, path: str, data: bytes, signature: bytes) -> list[Temuan]:
+    """What `verify` would find about one more statement file (`data` at `path`, `signature` beside it)
+    committed on top of the chain read into `rantai`: the file checks and `statement_findings`, at the
+    candidate's place in the chain, its commit a new one on top of the commit read (urutan.CALON)."""
+    read = _read_statement(rantai.periode, path, {path: data, path + pernyataan.SIG_SUFFIX: signature})
+    if isinstance(read, Temuan):
+        return [read]
+    return statement_findings(rantai, read, data, signature, pejabat_mod.allowed_signers(rantai.registri),
+                              urutan.CALON)
+
+
+def _place_findings(place: Posisi, statement: pernyataan.Pernyataan) -> list[Temuan]:
+    """The statement's revision and SOP step against the place the chain leaves for it."""
     path = statement.path
+    last = place.revisi - 1 if place.ditutup else place.revisi
+    if place.ditutup and statement.revisi == last:
+        return [Temuan(EXIT_CHAIN, path, f"revisi {last} sudah ditutup dengan 'tolak'; langkah berikutnya dimulai "
+                       f"di revisi {place.revisi} dari 'draf'.")]
+    if statement.revisi != place.revisi or (place.ditutup and statement.nomor_langkah != 1):
+        return [Temuan(EXIT_CHAIN, path, f"revisi {statement.revisi} tidak boleh dimulai: revisi {last} belum "
+                       "ditolak (tolak) oleh Kabid.")]
+    step = place.langkah
+    if step is None or (statement.nomor_langkah, statement.langkah) != (step.nomor, step.nama):
+        wanted = f"{step.nomor:02d}-{step.nama}" if step else "tidak ada (buku sudah teregistrasi)"
+        return [Temuan(EXIT_CHAIN, path, f"langkah di luar urutan SOP: yang seharusnya berikutnya {wanted}.")]
+    return []
+
+
+def _statement_findings(rantai: Rantai, place: Posisi, statement, data, signature, allowed) -> list[Temuan]:
+    path, step = statement.path, place.langkah
     found: list[Temuan] = []
-    if statement.sebelumnya != previous_sha:
+    if statement.sebelumnya != place.sebelumnya:
         found.append(Temuan(EXIT_CHAIN, path, "rantai hash putus: 'sebelumnya' bukan sha256 pernyataan sebelumnya."))
-    if previous_time is not None and statement.waktu < previous_time:
-        found.append(Temuan(EXIT_CHAIN, path, "waktunya lebih awal daripada pernyataan sebelumnya."))
+    if place.waktu is not None and statement.waktu < place.waktu:
+        found.append(Temuan(EXIT_CHAIN, path, "waktunya lebih awal daripada pernyataan sebelumnya "
+                            f"({pernyataan.waktu_text(place.waktu)})."))
     if statement.waktu > now() + TOLERANSI_JAM:
         found.append(Temuan(EXIT_CHAIN, path, f"waktunya ({pernyataan.waktu_text(statement.waktu)}) di masa depan. "
                             "Pernyataan mencatat waktu tindakan yang sudah terjadi; buat pernyataan baru dengan "
                             "waktu yang benar."))
-    if digest is not None and statement.digest_edisi != digest:
+    if place.digest is not None and statement.digest_edisi != place.digest:
         found.append(Temuan(EXIT_CHAIN, path, f"digest edisi berbeda dari langkah sebelumnya di revisi yang sama "
-                            f"({digest}); satu revisi menyetujui satu isi data."))
+                            f"({place.digest}); satu revisi menyetujui satu isi data."))
     if statement.keputusan not in step.keputusan:
         found.append(Temuan(EXIT_CHAIN, path, f"keputusan '{statement.keputusan}' tidak berlaku untuk langkah "
                             f"'{step.nama}' (yang berlaku: {', '.join(step.keputusan)})."))
     if found:
         return found
-    found += _signer_findings(statement, data, signature, step, registri, allowed)
+    found += _signer_findings(statement, data, signature, step, rantai.registri, allowed)
     if found:
         return found
-    for other in signers.get(statement.principal, []):
-        if not kebijakan.may_combine(other, step.nama):
+    for other in place.penanda_tangan.get(statement.principal, ()):
+        if not rantai.kebijakan.may_combine(other, step.nama):
             found.append(Temuan(EXIT_NOT_AUTHORISED, path, f"{statement.principal} sudah menandatangani langkah "
                                 f"'{other}' di revisi ini; satu orang tidak boleh menandatangani '{other}' dan "
                                 f"'{step.nama}' sekaligus."))
     return found
 
 
-def _order_findings(rantai: Rantai, statement, signature: bytes, step) -> list[Temuan]:
-    """The commit order of a statement whose signature is otherwise good (agregat.riwayat_registri)."""
+def _order_findings(rantai: Rantai, statement, signature: bytes, step, commit: str | None) -> list[Temuan]:
+    """The commit order of a statement (added in `commit`) whose signature is otherwise good
+    (agregat.riwayat_registri)."""
     if rantai.riwayat_registri is None:
         return []
     official = rantai.registri.find(statement.principal)
     role = official.holds(step.peran, statement.waktu)
     return [Temuan(*problem) for problem in riwayat_registri.temuan(
-        rantai.riwayat_registri, statement.path, rantai.commit_tambah(statement.path), statement.principal,
-        sshsig.public_key_of(signature), role)]
+        rantai.riwayat_registri, statement.path, commit, statement.principal, sshsig.public_key_of(signature), role)]
 
 
 def _signer_findings(statement, data, signature, step, registri, allowed) -> list[Temuan]:

@@ -16,6 +16,7 @@ import re
 
 from agregat.errors import UsageError
 from agregat.masalah import CODED_COLUMNS, EXCLUSIONS, PROBLEMS, UNKNOWN_CODE, WARNINGS
+from agregat.pejabat import ROLES
 from agregat.periode import Periode
 
 from .aman import teks as _aman
@@ -471,6 +472,6 @@ def tulis_analisa(documents: dict[str, dict], ambang_persen: float = 5.0) -> str
     if perbandingan:
         out += _bagian_desa(perbandingan, float(ambang_persen))
     out += _bagian_kualitas(documents["manifest"])
-    out += [("Teks ini disusun otomatis dari angka edisi ini sebagai draf; Kasi Pengolahan dan Penyajian Data "
+    out += [(f"Teks ini disusun otomatis dari angka edisi ini sebagai draf; {ROLES['kasi'].nama} "
              "menyunting dan melengkapinya.")]
     return "\n".join(out) + "\n"

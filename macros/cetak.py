@@ -41,6 +41,7 @@ from markdown.extensions.toc import slugify as _slugify
 
 from agregat.atomik import atomic_file
 from agregat.errors import UsageError
+from agregat.pejabat import ROLES
 from agregat.periode import WITA
 
 from . import MACROS
@@ -56,12 +57,8 @@ BASE_URL = "https://cetak.buku.invalid/"
 CSS = Path(__file__).with_name("cetak.css")
 #: Paper sizes (width, height) in mm.
 UKURAN = {"A4": (210, 297), "F4": (215, 330)}
-#: The officials of the SOP who sign the book, in signing order.
-PEJABAT = ("Administrator Database",
-           "Kepala Seksi Pengolahan dan Penyajian Data Kependudukan",
-           "Kepala Bidang Pengelolaan Informasi Administrasi Kependudukan",
-           "Sekretaris",
-           "Kepala Dinas")
+#: The officials of the SOP who sign the book, in signing order (their titles: agregat.pejabat.ROLES).
+PEJABAT = tuple(role.jabatan for role in ROLES.values())
 MAKS_KATEGORI = 20   # category columns per printed table; wider tables are split
 KOLOM_LANSKAP = 14   # a table with more columns than this goes on a landscape page
 KOLOM_RAPAT = 8      # a table with more columns than this is set in a smaller font

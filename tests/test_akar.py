@@ -160,7 +160,7 @@ def test_a_revoked_key_cannot_sign_by_backdating(registered, tmp_path, keys, cap
     backdated = "2025-07-24T09:15:00+08:00"           # a week before the key's last day
     capsys.readouterr()
     assert chain.approve(work, keys, "koreksi", "kabid", ["--decision", "setuju"], backdated) == EXIT_REFUSED
-    assert f"sudah diakhiri di commit registri {revoked[:12]}" in capsys.readouterr().err
+    assert f"tidak sebelum commit registri {revoked[:12]}" in capsys.readouterr().err
     path = forge(work, keys, "koreksi", "kabid", waktu=backdated)
     err = verify_refused(work, capsys, EXIT_NOT_AUTHORISED)
     assert f"{path.relative_to(work).as_posix()}: di-commit" in err

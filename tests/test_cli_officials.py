@@ -11,6 +11,7 @@ import pytest
 from agregat import cli, officials, pejabat, sshsig
 from agregat.config import load_config, with_root_fingerprint
 from agregat.errors import ConfigError
+from agregat.paths import Paths
 from conftest import snapshot
 
 NIP_KADIS, NIP_KABID = "197001011990031001", "198002022005011002"
@@ -21,12 +22,12 @@ ENGLISH = re.compile(r"usage:|positional arguments|options:|show this help|requi
 def project(project_copy, monkeypatch):
     """A copy of the project's configuration as the working directory, approvals/ inside it."""
     monkeypatch.chdir(project_copy)
-    monkeypatch.setattr(cli, "DEFAULT_APPROVALS_DIR", project_copy / "approvals")
     return project_copy
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = cli.main(["--config", "kabupaten.yml", *argv])
+    """One command in the project of the working directory: its folders are passed down (agregat.paths)."""
+    code = cli.main(["--config", "kabupaten.yml", *argv], paths=Paths.of_project(Path.cwd()))
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -116,7 +117,7 @@ def test_add_list_and_allowed_signers_end_to_end(project, ssh_key, capsys, tmp_p
         "  peran kadis (Kepala Dinas): 2024-01-01 s.d. sekarang\n"
         f"  kunci {fp(kadis)}: 2024-01-01 s.d. 2027-12-31\n"
         f"nip-{NIP_KABID}  Siti Aminah, S.Kom. — Kepala Bidang PIAK\n"
-        "  peran kabid (Kabid): 2024-01-01 s.d. sekarang\n"
+        "  peran kabid (Kabid PIAK): 2024-01-01 s.d. sekarang\n"
         "  peran sekretaris (Sekretaris) Plh.: 2025-03-01 s.d. 2025-03-31\n"
         f"  kunci {fp(kabid)}: 2024-01-01 s.d. seterusnya\n"
         "Kebijakan sah: 8 langkah: 1. draf (admin) → 2. analisa (kasi) → 3. koreksi (kabid) → 4. paraf-sekretaris "

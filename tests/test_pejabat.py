@@ -408,3 +408,27 @@ def test_the_tte_signer_is_the_kepala_dinas_of_that_day_with_that_certificate(ke
     assert registri.tte_signer(CERT_A, wita(2025, 8, 1, 0, 0)) is None       # no longer Kepala Dinas
     assert registri.tte_signer(CERT_B, wita(2025, 3, 15, 12, 0)) is None     # the Kabid's certificate
     assert registri.tte_signer("f" * 64, wita(2025, 3, 15, 12, 0)) is None
+
+
+def test_the_readme_sop_table_is_the_default_policy():
+    """The README's table of SOP steps names the steps, their numbers and roles of DEFAULT_POLICY (the one
+    place they are defined), and the roles by their codes in agregat.pejabat.ROLES."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| `([a-z-]+)` \| ([a-z]+)(?: \(([^)]*)\))? \|", readme, re.MULTILINE)
+    assert [(int(n), step, role) for n, step, role, _ in rows] == [
+        (s.nomor, s.nama, s.peran) for s in pejabat.DEFAULT_POLICY.langkah]
+    assert all(name == pejabat.ROLES[role].nama for _, _, role, name in rows if name)
+
+
+def test_roles_are_listed_once_in_signing_order():
+    from macros import cetak
+
+    assert list(pejabat.ROLES) == ["admin", "kasi", "kabid", "sekretaris", "kadis"]
+    assert cetak.PEJABAT == tuple(role.jabatan for role in pejabat.ROLES.values())
+    assert {s.peran for s in pejabat.DEFAULT_POLICY.langkah} == set(pejabat.ROLES)
+    for name in (pejabat.ARAHAN_STEP, pejabat.BEFORE_FINAL, pejabat.FINAL_STEP, pejabat.REGISTRATION_STEP):
+        assert pejabat.DEFAULT_POLICY.step(name) is not None
+    assert pejabat.TOLAK in pejabat.DEFAULT_POLICY.step("koreksi").keputusan

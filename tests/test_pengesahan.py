@@ -571,9 +571,49 @@ def test_approve_refuses_a_time_before_the_previous_statement_instead_of_breakin
     shutil.copytree(registered, repo)
     assert approve(repo, keys, "draf", "admin", waktu="2025-07-10T08:00:00+08:00") == 0
     assert approve(repo, keys, "analisa", "kasi", waktu="2025-07-10T07:59:59+08:00") == EXIT_REFUSED
-    assert "sebelum langkah sebelumnya" in capsys.readouterr().err
+    assert "waktunya lebih awal daripada pernyataan sebelumnya" in capsys.readouterr().err
     assert not (repo / "approvals" / PERIODE / "r1" / "02-analisa.yml").exists()
     assert verify(repo) == 0
+
+
+def test_approve_refuses_with_the_finding_verify_gives_for_the_same_statement(registered, tmp_path, keys, capsys):
+    """One rule: the statement `approve` refuses to write is the one `verify` rejects once an attacker
+    commits it by hand, and both say so in the same words."""
+    repo = tmp_path / "repo"
+    shutil.copytree(registered, repo)
+    assert approve(repo, keys, "draf", "admin", waktu="2025-07-10T08:00:00+08:00") == 0
+    assert approve(repo, keys, "analisa", "kasi", waktu="2025-07-10T07:30:00+08:00") == EXIT_REFUSED
+    refused = capsys.readouterr().err
+    finding = (f"approvals/{PERIODE}/r1/02-analisa.yml: waktunya lebih awal daripada pernyataan sebelumnya "
+               "(2025-07-10T08:00:00+08:00).")
+    assert f"`verify` akan menolak pernyataannya — {finding} Tidak ada yang ditulis." in refused
+    forge(repo, keys, "analisa", "kasi", waktu="2025-07-10T07:30:00+08:00")
+    assert verify(repo) == EXIT_CHAIN
+    assert f"[{EXIT_CHAIN}] {finding}" in capsys.readouterr().err
+
+
+def test_approve_and_verify_call_the_same_statement_rule(registered, tmp_path, keys, capsys, monkeypatch):
+    """`approve` has no checks of its own beside the verifier's: a rule added to
+    verifikasi.statement_findings refuses in both at once."""
+    from agregat import verifikasi
+
+    repo = tmp_path / "repo"
+    shutil.copytree(registered, repo)
+    assert approve(repo, keys, "draf", "admin", waktu="2025-07-10T08:00:00+08:00") == 0
+    rule = verifikasi.statement_findings
+
+    def no_analysis_on_thursday(rantai, statement, *rest):
+        if statement.langkah == "analisa" and statement.waktu.isoweekday() == 4:
+            return [verifikasi.Temuan(EXIT_CHAIN, statement.path, "aturan uji: tidak ada analisa hari Kamis.")]
+        return rule(rantai, statement, *rest)
+
+    monkeypatch.setattr(verifikasi, "statement_findings", no_analysis_on_thursday)
+    assert approve(repo, keys, "analisa", "kasi", waktu="2025-07-10T09:00:00+08:00") == EXIT_REFUSED
+    assert "02-analisa.yml: aturan uji: tidak ada analisa hari Kamis." in capsys.readouterr().err
+    assert not (repo / "approvals" / PERIODE / "r1" / "02-analisa.yml").exists()
+    forge(repo, keys, "analisa", "kasi", waktu="2025-07-10T09:00:00+08:00")
+    assert verify(repo) == EXIT_CHAIN
+    assert "02-analisa.yml: aturan uji: tidak ada analisa hari Kamis." in capsys.readouterr().err
 
 
 def test_approve_refuses_a_time_in_the_future(registered, tmp_path, keys, capsys):

@@ -69,9 +69,9 @@ def test_schemas_and_ci_write_a_period_as_periode_py_does():
 
 
 def test_an_approvals_folder_that_is_no_period_is_not_an_edition(tmp_path):
-    from agregat.cli import _final_editions
+    from agregat.pengesahan import final_editions
 
     for name in ("x-S1", "٢٠٢٥-S1", "2025-S1 "):
         (tmp_path / "approvals" / name).mkdir(parents=True)
         (tmp_path / "data" / name).mkdir(parents=True)
-    assert _final_editions(tmp_path / "data", tmp_path / "kabupaten.yml") == {}
+    assert final_editions(tmp_path / "data", tmp_path / "kabupaten.yml") == ({}, [])

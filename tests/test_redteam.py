@@ -141,7 +141,7 @@ def test_redteam_build_refuses_a_final_pdf_whose_render_is_not_the_signed_one(go
 
 def test_redteam_build_publishes_a_final_pdf_of_uncommitted_numbers(golden_through_arahan, keys, tmp_path,
                                                                    monkeypatch, capsys):
-    """After the final step, the working-tree numbers are edited (not committed). `cli._final_editions` checked
+    """After the final step, the working-tree numbers are edited (not committed). `pengesahan.final_editions` checked
     the chain at HEAD only (committed objects), so `build` rendered and published a "PDF final" of numbers
     nobody approved. Now the build stops (DataChangedError, 20) and the site stays byte for byte."""
     from agregat.errors import EXIT_DATA_CHANGED
