@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import cli_pengesahan, cli_sumber
+from .cli_opsi import HelpFormatter, add_option, without_hidden
 from .config import DEFAULT_CONFIG, PROJECT_ROOT
 from .errors import EXIT_INTERNAL, EXIT_OK, AgregatError, DataError, UsageError
 from macros.angka import bilangan
@@ -49,11 +50,15 @@ _ARGPARSE_WORDS = {
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with Indonesian error lines."""
+    """argparse with Indonesian error lines; options listed by their visible names (agregat.cli_opsi)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):  # noqa: D401 - argparse API
         self.print_usage(sys.stderr)
-        self.exit(2, f"Kesalahan: {message}. Lihat '{self.prog} --help'.\n")
+        self.exit(2, f"Kesalahan: {without_hidden(message)}. Lihat '{self.prog} --help'.\n")
 
 
 def build_parser(paths: Paths | None = None) -> argparse.ArgumentParser:
@@ -128,13 +133,13 @@ def build_parser(paths: Paths | None = None) -> argparse.ArgumentParser:
     build.add_argument("--period", metavar="PERIODE", help="PDF hanya untuk edisi ini (bawaan: semua edisi)")
     build.add_argument("--final", action="store_true", help="PDF final, tanpa tanda DRAF")
     build.add_argument("--no-pdf", action="store_true", help="hanya situs web, tanpa PDF")
-    build.add_argument("--ukuran", choices=("A4", "F4"), default="A4", help="ukuran kertas PDF (bawaan: A4)")
+    add_option(build, "--paper", choices=("A4", "F4"), default="A4", help="ukuran kertas PDF (bawaan: A4)")
     build.add_argument("--data-dir", type=Path, default=paths.data, metavar="FOLDER", help="folder edisi (bawaan: data)")
 
     serve = commands.add_parser("serve", help="pratinjau situs di peramban, diperbarui saat berkas berubah",
                                 description="Pratinjau langsung situs buku di http://127.0.0.1:8000 (tanpa PDF).")
     common_options(serve)
-    serve.add_argument("--alamat", default="127.0.0.1:8000", metavar="HOST:PORT", help="alamat server pratinjau")
+    add_option(serve, "--address", default="127.0.0.1:8000", metavar="HOST:PORT", help="alamat server pratinjau")
 
     diff = commands.add_parser("diff", help="perubahan angka edisi dibanding sebuah ref git (Markdown, untuk PR)",
                                description="Bandingkan edisi data/<periode>/ pada sebuah ref git (mis. origin/main) "
@@ -146,9 +151,9 @@ def build_parser(paths: Paths | None = None) -> argparse.ArgumentParser:
     diff.add_argument("--base", required=True, metavar="REF", help="ref git pembanding, mis. origin/main")
     diff.add_argument("--head", metavar="REF", help="ref git yang dibandingkan (bawaan: folder kerja)")
     diff.add_argument("--output", type=Path, metavar="BERKAS", help="tulis Markdown ke berkas ini (bawaan: layar)")
-    diff.add_argument("--batas", type=int, default=50, metavar="N", help="paling banyak N sel per tabel (bawaan: 50)")
-    diff.add_argument("--maks-karakter", type=int, metavar="N",
-                      help="potong bagian yang tidak muat dalam N karakter (mis. 60000 untuk komentar PR)")
+    add_option(diff, "--limit", type=int, default=50, metavar="N", help="paling banyak N sel per tabel (bawaan: 50)")
+    add_option(diff, "--max-chars", type=int, metavar="N",
+                     help="potong bagian yang tidak muat dalam N karakter (mis. 60000 untuk komentar PR)")
     diff.add_argument("--data-dir", type=Path, default=paths.data, metavar="FOLDER", help="folder edisi (bawaan: data)")
     cli_pengesahan.approval_commands(commands, common_options, paths)
     cli_pengesahan.officials_commands(commands, common_options)

@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from .cli_opsi import add_option
 from .errors import EXIT_OK, UsageError
 from .paths import Paths, shown
 from .pejabat import DEFAULT_POLICY, FINAL_STEP, REGISTRATION_STEP, ROLES
@@ -61,26 +62,26 @@ def officials_commands(commands, common_options) -> None:
     options(add)
     add.add_argument("--nip", required=True, metavar="NIP", help="NIP 18 angka")
     add.add_argument("--name", metavar="NAMA", help="nama lengkap dengan gelar (wajib untuk pejabat baru)")
-    add.add_argument("--jabatan", metavar="JABATAN", help="jabatan (wajib untuk pejabat baru)")
+    add_option(add, "--title", metavar="JABATAN", help="jabatan (wajib untuk pejabat baru)")
     add.add_argument("--role", metavar="PERAN", choices=tuple(ROLES),
                      help=f"peran: {_either(ROLES)}")
     add.add_argument("--from", dest="dari", metavar="TANGGAL", help="awal peran, TTTT-BB-HH (bawaan: hari ini)")
     add.add_argument("--to", dest="sampai", metavar="TANGGAL", help="akhir peran, inklusif (bawaan: tanpa akhir)")
-    add.add_argument("--keterangan", default="", metavar="TEKS", help="mis. Plt. atau Plh.")
+    add_option(add, "--remark", default="", metavar="TEKS", help="mis. Plt. atau Plh.")
     add.add_argument("--pubkey", type=Path, metavar="KUNCI.pub", help="kunci publik SSH Ed25519 pejabat")
     add.add_argument("--key-from", metavar="TANGGAL", help="awal berlaku kunci (bawaan: --from atau hari ini)")
     add.add_argument("--key-to", metavar="TANGGAL", help="akhir berlaku kunci, inklusif (bawaan: tanpa akhir)")
-    add.add_argument("--sertifikat-tte", type=Path, metavar="SERTIFIKAT.pem",
-                     help="sertifikat TTE (X.509, PEM/DER, tanpa kunci privat) pejabat; sidik jari SHA-256-nya "
-                          "dicatat. Hanya sertifikat Kepala Dinas yang menjabat yang diterima `tte` dan "
-                          "`verify --pdf-ttd`")
+    add_option(add, "--tte-cert", type=Path, metavar="SERTIFIKAT.pem",
+                    help="sertifikat TTE (X.509, PEM/DER, tanpa kunci privat) pejabat; sidik jari SHA-256-nya "
+                         "dicatat. Hanya sertifikat Kepala Dinas yang menjabat yang diterima `tte` dan "
+                         "`verify --signed-pdf`")
 
     listing = actions.add_parser("list", help="tampilkan registri pejabat (setelah tanda tangannya diperiksa)",
                                  description="Periksa tanda tangan registri dan kebijakan dengan kunci akar, "
                                              "lalu tampilkan pejabat, peran, dan kunci mereka.")
     options(listing, root_key=False)
-    listing.add_argument("--tulis-allowed-signers", action="store_true",
-                         help="tulis ulang approvals/allowed_signers dari registri yang sah")
+    add_option(listing, "--write-allowed-signers", action="store_true",
+                        help="tulis ulang approvals/allowed_signers dari registri yang sah")
 
     end_role = actions.add_parser("end-role", help="akhiri peran seorang pejabat (tidak dihapus)",
                                   description="Isi tanggal akhir peran yang masih berjalan; riwayatnya tetap.")
@@ -127,8 +128,8 @@ def approval_commands(commands, common_options, paths: Paths) -> None:
     def signing_options(command: argparse.ArgumentParser) -> None:
         command.add_argument("--key", required=True, type=Path, metavar="KUNCI",
                              help="kunci privat SSH Ed25519 Anda (atau KUNCI.pub bila kunci ada di ssh-agent)")
-        command.add_argument("--waktu", metavar="WAKTU", help="waktu tindakan bila dicatat belakangan, ISO 8601 "
-                             "dengan zona, mis. 2025-07-10T09:15:00+08:00 (bawaan: sekarang)")
+        add_option(command, "--time", metavar="WAKTU", help="waktu tindakan bila dicatat belakangan, ISO 8601 "
+                            "dengan zona, mis. 2025-07-10T09:15:00+08:00 (bawaan: sekarang)")
         command.add_argument("--no-commit", action="store_true",
                              help="tulis pernyataan tanpa commit git (commit sendiri sesudahnya)")
 
@@ -143,13 +144,13 @@ def approval_commands(commands, common_options, paths: Paths) -> None:
                         help="PDF final yang diperiksa terhadap sha256 di langkah final (bawaan: dibuat ulang "
                              "sekarang dari data yang disetujui, tidak pernah diambil dari cache)")
     verify.add_argument("--no-pdf", action="store_true", help="lewati pemeriksaan PDF final")
-    verify.add_argument("--pdf-ttd", type=Path, metavar="BERKAS",
-                        help="PDF final bertanda tangan elektronik (PAdES) yang diperiksa: tanda tangannya sah, "
-                             "berantai ke akar tepercaya, dengan sertifikat TTE Kepala Dinas yang tercatat di "
-                             "registri, dan berkasnya perpanjangan PDF final yang disahkan (hanya tanda tangan "
-                             "tak terlihat yang ditambahkan)")
+    add_option(verify, "--signed-pdf", type=Path, metavar="BERKAS",
+                       help="PDF final bertanda tangan elektronik (PAdES) yang diperiksa: tanda tangannya sah, "
+                            "berantai ke akar tepercaya, dengan sertifikat TTE Kepala Dinas yang tercatat di "
+                            "registri, dan berkasnya perpanjangan PDF final yang disahkan (hanya tanda tangan "
+                            "tak terlihat yang ditambahkan)")
     verify.add_argument("--trust-root", type=Path, action="append", metavar="AKAR.pem",
-                        help="sertifikat akar tepercaya untuk --pdf-ttd, mis. akar BSrE (dapat diulang; bawaan: "
+                        help="sertifikat akar tepercaya untuk --signed-pdf, mis. akar BSrE (dapat diulang; bawaan: "
                              "pengesahan.akar_tte di kabupaten.yml)")
 
     status = commands.add_parser("status", help="posisi edisi dalam SOP: siapa menandatangani apa dan kapan",
@@ -165,9 +166,9 @@ def approval_commands(commands, common_options, paths: Paths) -> None:
                          help=_either(s.nama for s in DEFAULT_POLICY.langkah if s.nama != REGISTRATION_STEP))
     approve.add_argument("--decision", metavar="KEPUTUSAN", help="untuk koreksi: setuju atau tolak")
     approve.add_argument("--notes", default="", metavar="TEKS", help="catatan (wajib bila tolak)")
-    approve.add_argument("--arahan", default="", metavar="TEKS", help="arahan Kepala Dinas (langkah paraf-kadis)")
+    add_option(approve, "--direction", default="", metavar="TEKS", help="arahan Kepala Dinas (langkah paraf-kadis)")
     approve.add_argument("--copies", type=int, metavar="N", help="jumlah eksemplar dicetak (langkah final)")
-    approve.add_argument("--ukuran", choices=("A4", "F4"), default="A4", help="ukuran kertas PDF final (bawaan: A4)")
+    add_option(approve, "--paper", choices=("A4", "F4"), default="A4", help="ukuran kertas PDF final (bawaan: A4)")
     signing_options(approve)
 
     register = commands.add_parser("register", help="registrasi buku final dan surat pengantar per penerima",
@@ -222,7 +223,7 @@ def _waktu(text: str | None):
     except ValueError:
         when = None
     if when is None or when.tzinfo is None:
-        raise UsageError(f"--waktu '{text}' bukan waktu ISO 8601 dengan zona, mis. 2025-07-10T09:15:00+08:00.")
+        raise UsageError(f"--time '{text}' bukan waktu ISO 8601 dengan zona, mis. 2025-07-10T09:15:00+08:00.")
     return when
 
 
@@ -271,7 +272,7 @@ def cmd_tte(args, paths: Paths) -> int:
                              "--passphrase-env NAMA_VARIABEL.") from None
     out = sign_final(gate, config, args.p12, passphrase, reason=args.reason, location=args.location)
     print(f"PDF final {periode} ditandatangani ({tte.PROFILE}): {shown(out)}. Periksa dengan `python build.py "
-          f"verify --period {periode} --pdf-ttd {shown(out)} --trust-root AKAR.pem`.")
+          f"verify --period {periode} --signed-pdf {shown(out)} --trust-root AKAR.pem`.")
     return EXIT_OK
 
 
@@ -366,13 +367,13 @@ def cmd_officials(args, paths: Paths) -> int:
             print(f"{shown(approvals_dir / 'allowed_signers')} ditulis ulang dari registri.")
         elif officials.signers_stale(approvals_dir, registri):
             print(f"Peringatan: {shown(approvals_dir / 'allowed_signers')} tidak sesuai registri. Berkas itu "
-                  "dibuat dari registri: jalankan `python build.py officials list --tulis-allowed-signers` lalu commit.",
+                  "dibuat dari registri: jalankan `python build.py officials list --write-allowed-signers` lalu commit.",
                   file=sys.stderr)
         return EXIT_OK
     principal = f"nip-{args.nip}"
     if action == "add":
         if args.role is None and args.pubkey is None and args.sertifikat_tte is None:
-            raise UsageError("Berikan --role, --pubkey dan/atau --sertifikat-tte: tidak ada yang ditambahkan.")
+            raise UsageError("Berikan --role, --pubkey dan/atau --tte-cert: tidak ada yang ditambahkan.")
         dari = officials.parse_day(args.dari, "--from") if args.dari else officials.today()
         peran = None if args.role is None else pejabat.Peran(
             args.role, dari, officials.parse_day(args.sampai, "--to") if args.sampai else None,

@@ -1,4 +1,4 @@
-"""Command-line pieces of the two front doors: `init --kode` (a config for any kabupaten/kota) and the
+"""Command-line pieces of the two front doors: `init --code` (a config for any kabupaten/kota) and the
 `--format dkb|register` option of `aggregate`/`validate`. Kept apart from cli.py, which only hooks them in."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .cli_opsi import add_option
 from .errors import EXIT_OK
 
 FORMATS = ("otomatis", "dkb", "register")
@@ -17,7 +18,7 @@ def init_command(commands) -> None:
         description="Tulis berkas konfigurasi (dan daftar wilayahnya di sebelahnya) untuk satu kabupaten/kota "
                     "atau provinsi di Indonesia menurut kode Kemendagri, tanpa internet, dari daftar wilayah "
                     "nasional yang dibawa proyek ini.")
-    init.add_argument("--kode", required=True, metavar="KODE", help="kode Kemendagri, mis. 35.19 (Kabupaten Madiun)")
+    add_option(init, "--code", required=True, metavar="KODE", help="kode Kemendagri, mis. 35.19 (Kabupaten Madiun)")
     init.add_argument("--output", required=True, type=Path, metavar="BERKAS", help="berkas konfigurasi, mis. madiun.yml")
     init.add_argument("--force", action="store_true", help="timpa berkas yang sudah ada")
     init.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,

@@ -24,12 +24,22 @@ class EditionResult:
     analisa_written: bool = False
 
 
+def count_register(path: Path, periode: Periode, config, progress: ProgressCallback | None,
+                   engine: Engine) -> Aggregation:
+    """The counts of a register by the chosen engine: `dask` on a cluster, `memori`/`stream` here."""
+    if engine.name == "dask":
+        from .engine_dask import aggregate_on_dask
+
+        return aggregate_on_dask(path, periode, config, engine)
+    return aggregate_register(path, periode, config, progress, engine)
+
+
 def validate(input_path: Path, period: str, config_path: Path,
              progress: ProgressCallback | None = None, engine: Engine = Engine()) -> Aggregation:
     """Read and check a register (a file or a folder of partitions); write nothing."""
     periode = Periode.parse(period)
     config = load_config(config_path)
-    return aggregate_register(Path(input_path), periode, config, progress, engine)
+    return count_register(Path(input_path), periode, config, progress, engine)
 
 
 def aggregate(input_path: Path, period: str, config_path: Path, data_dir: Path, strict: bool = False,
@@ -44,7 +54,7 @@ def aggregate(input_path: Path, period: str, config_path: Path, data_dir: Path, 
     recover_interrupted(data_dir, only=(str(periode), str(periode.sebelumnya)))
     if edition_dir.exists() or edition_dir.is_symlink():
         edition_entries(edition_dir)   # an old edition breaking the folder rule: refused before any work
-    aggregation = aggregate_register(Path(input_path), periode, config, progress, engine)
+    aggregation = count_register(Path(input_path), periode, config, progress, engine)
     report = aggregation.report
     name = aggregation.register.display_name
     if report.kept == 0:

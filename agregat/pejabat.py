@@ -189,7 +189,7 @@ DEFAULT_POLICY = Kebijakan(
     boleh_rangkap=(frozenset({"draf", "final", "registrasi"}), frozenset({"analisa", "arahan"})),
 )
 #: The steps and the decision the code gives a meaning of its own (each is in DEFAULT_POLICY).
-ARAHAN_STEP = "paraf-kadis"        # carries the Kepala Dinas's arahan (`approve --arahan`)
+ARAHAN_STEP = "paraf-kadis"        # carries the Kepala Dinas's arahan (`approve --direction`)
 BEFORE_FINAL = "arahan"            # the final PDF is built once the revision is signed through this step
 FINAL_STEP = "final"               # records the final PDF's sha256, paper and copies
 REGISTRATION_STEP = "registrasi"   # records the registration number, date and recipients
@@ -577,7 +577,7 @@ def with_official(registri: Registri, *, nip: str, nama: str | None = None, jaba
     current = registri.find(principal)
     if current is None:
         if nama is None or jabatan is None or peran is None or kunci is None:
-            raise UsageError(f"{principal} belum terdaftar: pejabat baru perlu --name, --jabatan, --role dan --pubkey.")
+            raise UsageError(f"{principal} belum terdaftar: pejabat baru perlu --name, --title, --role dan --pubkey.")
         current = Pejabat(principal, _clean(nama, "Nama"), nip, _clean(jabatan, "Jabatan"))
         changes = [f"pejabat baru {principal} ({current.nama}, {current.jabatan})"]
     else:

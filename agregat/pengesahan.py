@@ -167,7 +167,7 @@ def _check_content(step: pejabat_mod.Langkah, tindakan: Tindakan) -> str:
     if keputusan == TOLAK and not tindakan.catatan.strip():
         raise RefusedError("Penolakan perlu --notes: tulis apa yang harus diperbaiki Kasi.")
     if step.nama == ARAHAN_STEP and not tindakan.arahan.strip():
-        raise RefusedError("Paraf Kepala Dinas perlu --arahan: arahan untuk Kasi (boleh singkat).")
+        raise RefusedError("Paraf Kepala Dinas perlu --direction: arahan untuk Kasi (boleh singkat).")
     needed = pernyataan.STEP_FIELDS.get(step.nama, ())
     missing = [name for name in needed if name not in (tindakan.rincian or {})]
     if missing:
@@ -432,12 +432,12 @@ def _tte_root_findings(rantai: verifikasi.Rantai, config: Config) -> list[verifi
 
 def _signed_pdf_findings(rantai: verifikasi.Rantai, signed: Path, roots: list[Path],
                          config: Config) -> list[verifikasi.Temuan]:
-    """`verify --pdf-ttd`: the PAdES signature, by the Kepala Dinas's certificate recorded in the registry,
+    """`verify --signed-pdf`: the PAdES signature, by the Kepala Dinas's certificate recorded in the registry,
     and that the file extends the approved final PDF with nothing but an invisible signature."""
     from . import tte
 
     if not roots:
-        raise UsageError("--pdf-ttd perlu sertifikat akar tepercaya: beri --trust-root AKAR.pem (akar BSrE) atau "
+        raise UsageError("--signed-pdf perlu sertifikat akar tepercaya: beri --trust-root AKAR.pem (akar BSrE) atau "
                          f"isi pengesahan.akar_tte di {shown(config.path)}.")
     if not rantai.sah:
         return []       # the chain's own problems come first; the signed PDF is judged against a valid chain

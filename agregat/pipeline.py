@@ -6,7 +6,8 @@ row order. Three engines run it:
 
 - `memori`: the whole register as one chunk (small registers);
 - `stream`: chunk after chunk with bounded memory (the default), NIK duplicates found on the way;
-- `dask`: every partition of a folder on a dask.distributed cluster (`engine_dask`).
+- `dask`: every partition of a folder on a dask.distributed cluster (`engine_dask`, built on this module;
+  `jobs.count_register` picks the engine).
 
 Cross-row rules give the same result in every engine. A row is a NIK duplicate when a *keepable* row
 (one that passes every other rule) with the same NIK comes earlier in the register; the KK checks look
@@ -267,12 +268,10 @@ def make_plan(register: AnyRegister, periode: Periode, config: Config) -> Plan:
 
 def aggregate_register(path: Path, periode: Periode, config: Config,
                        progress: ProgressCallback | None = None, engine: Engine = Engine()) -> Aggregation:
-    """Read, check and count one register (a file or a folder of partitions) with the chosen engine.
-    Raises InputError for an unusable input, ClusterError when the Dask cluster fails."""
-    if engine.name == "dask":
-        from .engine_dask import aggregate_on_dask
-
-        return aggregate_on_dask(Path(path), periode, config, engine)
+    """Read, check and count one register (a file or a folder of partitions) in this process, with the
+    `memori` or `stream` engine (`dask` is `engine_dask.aggregate_on_dask`, which builds on this module; the
+    caller chooses: `jobs.count_register`). Raises InputError for an unusable input."""
+    assert engine.name != "dask", "the dask engine runs in engine_dask"
     register = open_register(path, config)
     plan = make_plan(register, periode, config)
     specs = plan.specs()

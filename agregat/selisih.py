@@ -359,7 +359,7 @@ def diff_edition(data_dir: Path, period: str, base_ref: str, head_ref: str | Non
     """Markdown: the edition `period` at `base_ref` against `head_ref` (default: the working folder)."""
     periode = str(Periode.parse(period))
     if limit < 1:
-        raise UsageError(f"--batas harus paling sedikit 1, bukan {limit}.")
+        raise UsageError(f"--limit harus paling sedikit 1, bukan {limit}.")
     repo = open_repo(Path(data_dir) if Path(data_dir).exists() else Path(data_dir).parent)
     edition_path = path_in_repo(repo, Path(data_dir) / periode)
     base = snapshot_from_git(repo, base_ref, edition_path)

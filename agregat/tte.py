@@ -120,7 +120,7 @@ def kadis_certificate(registri, not_before: datetime, now: Callable[[], datetime
             return (f"sertifikat penanda tangan (sha256 {fingerprint}) bukan sertifikat TTE yang tercatat di "
                     f"registri pejabat untuk Kepala Dinas yang menjabat pada {waktu_text(when)}. Hanya Kepala "
                     "Dinas (termasuk Plt./Plh.) yang menandatangani PDF final; pemegang kunci akar mencatat "
-                    "sertifikatnya dengan `python build.py officials add --nip NIP --sertifikat-tte "
+                    "sertifikatnya dengan `python build.py officials add --nip NIP --tte-cert "
                     "SERTIFIKAT.pem --root-key KUNCI_AKAR`, lalu commit folder approvals/.")
         return None
 
@@ -179,7 +179,7 @@ def sign_pdf(pdf: Path, p12: Path, passphrase: bytes | None, out: Path,
         raise SignatureError(f"PDF {pdf} tidak dapat ditandatangani ({type(exc).__name__}: {exc}). "
                              "Tidak ada yang ditulis.") from None
     signed = output.getvalue()
-    # what is written must pass the checks `verify --pdf-ttd` makes (but the trust chain, which is the
+    # what is written must pass the checks `verify --signed-pdf` makes (but the trust chain, which is the
     # certificate issuer's business): an incremental update of exactly these bytes adding only a signature
     problems = signed_pdf_problems(signed, hashlib.sha256(original).hexdigest(), None, signer_check)
     if problems:

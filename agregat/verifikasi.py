@@ -296,7 +296,7 @@ def periksa(repo_dir: Path, periode: str, sidik_jari_akar: str, ref: str = "HEAD
     expected = pejabat_mod.allowed_signers(rantai.registri)
     if approvals.get(ALLOWED_SIGNERS) != expected:
         rantai.temuan.append(Temuan(EXIT_REGISTRY, ALLOWED_SIGNERS, "tidak sesuai dengan registri pejabat. "
-                                    "Buat ulang dengan `python build.py officials list --tulis-allowed-signers` "
+                                    "Buat ulang dengan `python build.py officials list --write-allowed-signers` "
                                     "lalu commit."))
     statements = {path: data for path, data in approvals.items() if path.startswith(f"approvals/{periode}/")}
     rantai.temuan += history_findings(repo, commit.hexsha, periode, statements, rantai.ditambahkan)

@@ -3,7 +3,7 @@
     python bench/bench_dkb.py                       # the real Kabupaten Madiun workbook and a province-sized one
     python bench/bench_dkb.py --repeat 1 --real PATH.xlsx
 
-1. kabupaten: the real `DKB_SMSTR_2_2024_3519.xlsx` (206 desa) with the config `init --kode 35.19` writes;
+1. kabupaten: the real `DKB_SMSTR_2_2024_3519.xlsx` (206 desa) with the config `init --code 35.19` writes;
 2. provinsi: a workbook in the real layout (`agregat.demo_dkb`) for the Kalimantan Selatan master
    (`provinsi-63.yml`, 2.016 desa) from a synthetic edition (random counts per desa, the same population in
    every person sheet), written once into bench/out/.
@@ -98,7 +98,7 @@ def kabupaten_config() -> Path:
     config = OUT / "madiun" / "madiun.yml"
     if not config.is_file():
         config.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, str(ROOT / "build.py"), "init", "--kode", "35.19", "--output", str(config)],
+        subprocess.run([sys.executable, str(ROOT / "build.py"), "init", "--code", "35.19", "--output", str(config)],
                        check=True, stdout=subprocess.DEVNULL)
     return config
 

@@ -154,7 +154,7 @@ def test_new_edition_lists_its_totals(tmp_path):
     sha = git(repo, "rev-parse", "HEAD")[:12]
     assert lines[0] == f"## Edisi {PERIOD}: edisi baru"
     assert lines[2] == (f"Edisi {PERIOD} belum ada di main ({sha}); ini edisi baru (folder kerja (data/{PERIOD})). "
-                        f"Digest: `{edition_digest(repo / 'data' / PERIOD)}` · 22 berkas.")
+                        f"Digest: `{edition_digest(repo / 'data' / PERIOD)}` · 26 berkas.")
     assert "| Jumlah penduduk | – | 203.215 | – | – |" in lines
     assert table_rows(markdown, "Jumlah Penduduk (`penduduk.yml`)") == ["| PENDUDUK | 102.299 | 100.916 | 203.215 |"]
     umur = table_rows(markdown, "Jumlah Penduduk Menurut Umur Tunggal")
@@ -218,7 +218,7 @@ def test_cli_writes_the_markdown_atomically_to_output(repo, tmp_path, capsys):
 def test_cli_prints_to_stdout_with_the_default_data_dir(repo, monkeypatch, capsys):
     monkeypatch.setattr(cli, "DEFAULT_DATA_DIR", repo / "data")
     edit_edition(repo / "data" / PERIOD)
-    assert cli.main(["diff", "--period", PERIOD, "--base", "main", "--batas", "2"]) == 0
+    assert cli.main(["diff", "--period", PERIOD, "--base", "main", "--limit", "2"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"## Perubahan edisi {PERIOD}: main (")
     assert "… dan 2 perubahan lain." in out
@@ -235,7 +235,7 @@ def test_cli_prints_to_stdout_with_the_default_data_dir(repo, monkeypatch, capsy
      ("Kesalahan: Edisi 2030-S1 tidak ada di main ({sha}) maupun di folder kerja (data/2030-S1). Periksa "
       "periode dan ref-nya; 'ls data/' menunjukkan edisi yang ada.\n")),
     (["--base", "main", "--period", "2025-S3"], 2, None),
-    (["--base", "main", "--batas", "0"], 2, "Kesalahan: --batas harus paling sedikit 1, bukan 0.\n"),
+    (["--base", "main", "--limit", "0"], 2, "Kesalahan: --limit harus paling sedikit 1, bukan 0.\n"),
 ])
 def test_cli_refuses_with_an_indonesian_line_and_no_traceback(repo, capsys, argv, code, message):
     period = [] if "--period" in argv else ["--period", PERIOD]

