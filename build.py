@@ -3,7 +3,7 @@
 
 import sys
 
-from agregat.cli import main
+from agregat.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -4,7 +4,7 @@
     python bench/bench_aggregate.py --rows 10000000 --repeat 1
 
 Each run is a separate process; its peak memory is the maximum resident set size the kernel reports for
-it (getrusage of a small wrapper's only child). Registers are synthetic (agregat.demo) and cached in
+it (getrusage of a small wrapper's only child). Registers are synthetic (agregat.sumber.demo) and cached in
 bench/out/. Prints one line per engine and the ratio of the best wall times.
 """
 
@@ -57,7 +57,7 @@ def register(rows: int) -> Path:
     path = OUT / f"register-{rows}.csv"
     if not path.exists():
         sys.path.insert(0, str(ROOT))
-        from agregat.demo import write_synthetic_register
+        from agregat.sumber.demo import write_synthetic_register
 
         OUT.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()

@@ -5,7 +5,7 @@
 1. cold: `build.py build --period 2025-S1` with empty caches (.cache/, site/) — site of every edition in
    data/ plus the PDF of 2025-S1;
 2. warm: the same command again with nothing changed (the build is skipped by its input key);
-3. the PDF alone (macros.cetak.buat_pdf in its own process): time, pages, pages/s, peak memory.
+3. the PDF alone (agregat.buku.cetak.buat_pdf in its own process): time, pages, pages/s, peak memory.
 Each run is its own process; peak memory is that process's maximum resident set size.
 """
 
@@ -27,8 +27,8 @@ import sys, time
 sys.path.insert(0, {str(ROOT)!r})
 from pathlib import Path
 from pypdf import PdfReader
-from macros.cetak import buat_pdf
-from macros.edisi import muat_edisi
+from agregat.buku.cetak import buat_pdf
+from agregat.edisi.muat import muat_edisi
 out = Path(sys.argv[1])
 started, cpu = time.perf_counter(), time.process_time()
 buat_pdf(muat_edisi(Path({str(ROOT / 'data')!r}), {PERIOD!r}), Path({str(ROOT / 'docs/templates/buku')!r}), out,

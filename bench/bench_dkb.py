@@ -4,7 +4,7 @@
     python bench/bench_dkb.py --repeat 1 --real PATH.xlsx
 
 1. kabupaten: the real `DKB_SMSTR_2_2024_3519.xlsx` (206 desa) with the config `init --code 35.19` writes;
-2. provinsi: a workbook in the real layout (`agregat.demo_dkb`) for the Kalimantan Selatan master
+2. provinsi: a workbook in the real layout (`agregat.sumber.demo_dkb`) for the Kalimantan Selatan master
    (`provinsi-63.yml`, 2.016 desa) from a synthetic edition (random counts per desa, the same population in
    every person sheet), written once into bench/out/.
 Peak memory is the maximum resident set size of the `aggregate` process (getrusage of a wrapper's child).
@@ -36,8 +36,8 @@ TARGETS = {"kabupaten": 5.0, "provinsi": 20.0}
 def synthetic_tables(wilayah, seed: int = 63) -> dict:
     """Counts per desa for every table the workbook layout carries; every person table sums to the same
     population per desa and sex. Not calibrated to any published figure."""
-    from agregat.demo_dkb import Tabel
-    from agregat.kode import load_code_lists
+    from agregat.sumber.demo_dkb import Tabel
+    from agregat.core.kode import load_code_lists
 
     rng = np.random.default_rng(seed)
     n = len(wilayah.desa)
@@ -83,9 +83,9 @@ def synthetic_tables(wilayah, seed: int = 63) -> dict:
 def province_workbook() -> Path:
     path = OUT / "dkb-63.xlsx"
     if not path.is_file():
-        from agregat.config import load_config
-        from agregat.demo_dkb import write_dkb_workbook
-        from agregat.wilayah import load_wilayah
+        from agregat.core.config import load_config
+        from agregat.sumber.demo_dkb import write_dkb_workbook
+        from agregat.core.wilayah import load_wilayah
 
         config = load_config(ROOT / "provinsi-63.yml")
         wilayah = load_wilayah(config.wilayah, config.kode)

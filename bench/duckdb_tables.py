@@ -18,10 +18,10 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agregat.config import load_config  # noqa: E402  (after the path set-up)
-from agregat.kode import load_code_lists  # noqa: E402
-from agregat.periode import Periode  # noqa: E402
-from agregat.wilayah import load_wilayah  # noqa: E402
+from agregat.core.config import load_config  # noqa: E402  (after the path set-up)
+from agregat.core.kode import load_code_lists  # noqa: E402
+from agregat.core.periode import Periode  # noqa: E402
+from agregat.core.wilayah import load_wilayah  # noqa: E402
 
 CODED = {"agama": "AGAMA", "pendidikan": "PDDK_AKH", "pekerjaan": "JENIS_PKRJN", "status_kawin": "STAT_KWN",
          "hubungan_keluarga": "STAT_HBKEL", "golongan_darah": "GOL_DRH", "disabilitas": "PNYDNG_CCT"}

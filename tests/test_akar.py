@@ -1,6 +1,6 @@
 """Attacks on the trust model, end to end in real git repositories with real ssh-keygen keys: the root pin
-anchored in history (agregat.akar) and commit order binding statements to registry changes
-(agregat.riwayat_registri). The chain fixtures are those of test_pengesahan."""
+anchored in history (agregat.pengesahan.akar) and commit order binding statements to registry changes
+(agregat.pengesahan.riwayat_registri). The chain fixtures are those of test_pengesahan."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from conftest import snapshot
 from test_pengesahan import (OFFICIALS, forge, git, git_identity, keys, registered,  # noqa: F401 - fixtures
                              repo, run, through_arahan)
 
-from agregat import akar, sshsig
-from agregat.periode import WITA
-from agregat.errors import EXIT_NOT_AUTHORISED, EXIT_REFUSED, EXIT_REGISTRY
+from agregat.pengesahan import akar
+from agregat.pengesahan import sshsig
+from agregat.core.periode import WITA
+from agregat.core.errors import EXIT_NOT_AUTHORISED, EXIT_REFUSED, EXIT_REGISTRY
 
 
 def fp(path) -> str:

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from agregat import book, jobs, kunci
-from agregat.book import KEY_FILE, BookError, build_book
+from agregat.buku import build as book
+from agregat.edisi import jobs
+from agregat.buku import cache_keys as kunci
+from agregat.buku.build import KEY_FILE, BookError, build_book
 from conftest import FIXTURES, ROOT, person, write_register
 
 GOLDEN = FIXTURES / "golden"
@@ -301,7 +303,7 @@ def test_a_killed_analisa_write_leaves_the_edition_valid(tmp_path):
         def killed(src, dst):
             os.kill(os.getpid(), signal.SIGKILL)
         os.replace = killed
-        from agregat import book
+        from agregat.buku import build as book
         book.ensure_analisa({str(data)!r})
     """)
     result = subprocess.run([sys.executable, "-c", script],
@@ -310,7 +312,7 @@ def test_a_killed_analisa_write_leaves_the_edition_valid(tmp_path):
     edition = data / "2025-S1"
     assert not (edition / "analisa.md").exists()
     assert sorted(p.name for p in edition.iterdir() if p.name.startswith(".")) == []
-    from agregat.digest import edition_entries
+    from agregat.core.digest import edition_entries
     edition_entries(edition)        # still a valid edition
     assert book.ensure_analisa(data) == ["2025-S1"]
 

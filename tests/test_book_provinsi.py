@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import yaml
 
-from agregat import demo
-from agregat.book import build_book
-from agregat.cli import main
-from agregat.wilayah import load_wilayah
+from agregat.sumber import demo
+from agregat.buku.build import build_book
+from agregat.cli.main import main
+from agregat.core.wilayah import load_wilayah
 from conftest import FIXTURES
 from test_book import cells, project_copy
 
@@ -119,8 +119,8 @@ def test_navigation_has_a_kabupaten_kota_section_and_labels_stay_text(province_s
 
 
 def test_the_print_edition_names_the_province_not_a_kabupaten(province_site, tmp_path):
-    from macros.cetak import dokumen_cetak
-    from macros.edisi import muat_edisi
+    from agregat.buku.cetak import dokumen_cetak
+    from agregat.edisi.muat import muat_edisi
 
     site, _ = province_site
     root = site.parent

@@ -58,7 +58,7 @@ def _chromium_path() -> str | None:
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory) -> Path:
-    from agregat.book import build_book
+    from agregat.buku.build import build_book
 
     target = tmp_path_factory.mktemp("situs")
     build_book(site_dir=target, pdf=False)

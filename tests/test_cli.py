@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from agregat import cli, jobs
+from agregat.cli import main as cli
+from agregat.edisi import jobs
 from conftest import FIXTURES, ROOT
 
 COMMANDS = ("aggregate", "validate", "digest", "demo", "build", "serve", "diff", "verify", "status", "approve",

@@ -17,10 +17,12 @@ import openpyxl
 import pytest
 import yaml
 
-from agregat import cli, ingest, jobs
-from agregat.cli import main
-from agregat.config import DEFAULT_CONFIG
-from agregat.errors import EXIT_CONFIG, EXIT_DATA, EXIT_INPUT, EXIT_USAGE
+from agregat.cli import main as cli
+from agregat.sumber import ingest
+from agregat.edisi import jobs
+from agregat.cli.main import main
+from agregat.core.config import DEFAULT_CONFIG
+from agregat.core.errors import EXIT_CONFIG, EXIT_DATA, EXIT_INPUT, EXIT_USAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD = "2025-S1"

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from agregat import cli, officials, pejabat, sshsig
-from agregat.config import load_config, with_root_fingerprint
-from agregat.errors import ConfigError
-from agregat.paths import Paths
+from agregat.cli import main as cli
+from agregat.pengesahan import kelola_pejabat as officials
+from agregat.pengesahan import pejabat
+from agregat.pengesahan import sshsig
+from agregat.core.config import load_config, with_root_fingerprint
+from agregat.core.errors import ConfigError
+from agregat.core.paths import Paths
 from conftest import snapshot
 
 NIP_KADIS, NIP_KABID = "197001011990031001", "198002022005011002"
@@ -26,7 +29,7 @@ def project(project_copy, monkeypatch):
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    """One command in the project of the working directory: its folders are passed down (agregat.paths)."""
+    """One command in the project of the working directory: its folders are passed down (agregat.core.paths)."""
     code = cli.main(["--config", "kabupaten.yml", *argv], paths=Paths.of_project(Path.cwd()))
     out, err = capsys.readouterr()
     return code, out, err

@@ -7,8 +7,8 @@ import argparse
 
 import pytest
 
-from agregat.cli import build_parser
-from agregat.cli_opsi import RENAMED
+from agregat.cli.main import build_parser
+from agregat.cli.opsi import RENAMED
 
 
 def _options(parser: argparse.ArgumentParser):

@@ -11,7 +11,7 @@ import io
 import pandas as pd
 import pytest
 
-from agregat import demo
+from agregat.sumber import demo
 
 pytestmark = pytest.mark.slow
 REF = {"2024-S2": pd.Timestamp("2024-12-31"), "2025-S1": pd.Timestamp("2025-06-30")}

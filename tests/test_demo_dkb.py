@@ -1,5 +1,5 @@
 """Both front doors agree: the demo editions (made from the demo register) written as a DKB workbook in the
-real layout (`agregat.demo_dkb`) and read back give every table both sources carry cell for cell."""
+real layout (`agregat.sumber.demo_dkb`) and read back give every table both sources carry cell for cell."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import pytest
 import yaml
 from python_calamine import CalamineWorkbook
 
-from agregat.cli import main
-from agregat.config import load_config
-from agregat.demo import DEMO_PERIODS
-from agregat.demo_dkb import edition_counts, workbook_bytes, workbook_sheets, write_demo_workbooks
-from agregat.wilayah import load_wilayah
+from agregat.cli.main import main
+from agregat.core.config import load_config
+from agregat.sumber.demo import DEMO_PERIODS
+from agregat.sumber.demo_dkb import edition_counts, workbook_bytes, workbook_sheets, write_demo_workbooks
+from agregat.core.wilayah import load_wilayah
 from conftest import ROOT
 
 CONFIG = ROOT / "kabupaten.yml"

@@ -9,8 +9,10 @@ import shutil
 import pytest
 import yaml
 
-from agregat import cli, demo, jobs
-from agregat.digest import edition_digest
+from agregat.cli import main as cli
+from agregat.sumber import demo
+from agregat.edisi import jobs
+from agregat.core.digest import edition_digest
 from conftest import ROOT, snapshot
 from test_demo import read_register
 from test_schema import check_edition
@@ -60,7 +62,7 @@ def test_each_comparison_records_the_previous_edition_as_it_stands(demo_run):
 
 def test_running_the_demo_again_changes_no_digest(demo_run):
     """The main command's aggregation part, run again: nothing is rewritten, every digest stays."""
-    from agregat.book import ensure_analisa
+    from agregat.buku.build import ensure_analisa
 
     base, _ = demo_run
     assert ensure_analisa(base / "data") == []      # the book step after it has no draft left to write

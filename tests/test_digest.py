@@ -7,8 +7,9 @@ import subprocess
 
 import pytest
 
-from agregat import cli, digest
-from agregat.errors import EXIT_INPUT, EditionError
+from agregat.cli import main as cli
+from agregat.core import digest
+from agregat.core.errors import EXIT_INPUT, EditionError
 from conftest import snapshot
 
 COREUTILS = "find . -type f | sed 's|^\\./||' | LC_ALL=C sort | xargs sha256sum | sha256sum"

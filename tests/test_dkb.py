@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 import yaml
 
-from agregat.cli import main
-from agregat.errors import EXIT_DATA
+from agregat.cli.main import main
+from agregat.core.errors import EXIT_DATA
 from conftest import FIXTURES, ROOT, snapshot
 from test_schema import check_edition
 
@@ -246,7 +246,7 @@ def test_the_real_workbook_gives_the_official_totals(madiun):
 
 
 def test_the_book_builds_from_the_real_workbook_in_strict_mode(madiun):
-    from agregat.book import build_book
+    from agregat.buku.build import build_book
 
     root, _ = madiun
     site = build_book(root=root, site_dir=root / "site", pdf=False).site_dir
@@ -332,8 +332,8 @@ def test_dynamic_document_counts_above_the_people_are_warned(world, capsys):
 
 
 def test_the_book_names_the_desa_a_table_lacks(world, capsys):
-    from macros.buku import Buku
-    from macros.edisi import muat_edisi
+    from agregat.buku.makro import Buku
+    from agregat.edisi.muat import muat_edisi
 
     tmp, data, aggregate = world
     content = sheets()
@@ -360,8 +360,8 @@ def ktp_sheet(desa=DESA, l=L, p=P) -> list[list]:
 
 
 def test_ktp_el_perekaman_and_pencetakan_from_the_workbook(world, capsys):
-    from macros.buku import TIDAK_TERSEDIA, Buku
-    from macros.edisi import muat_edisi
+    from agregat.buku.makro import TIDAK_TERSEDIA, Buku
+    from agregat.edisi.muat import muat_edisi
 
     tmp, data, aggregate = world
     content = sheets()
@@ -394,8 +394,8 @@ def test_a_wajib_ktp_sheet_without_rekam_columns_gives_only_wajib_ktp(world, cap
 
 
 def test_kia_ownership_from_the_workbook(world, capsys):
-    from macros.buku import Buku
-    from macros.edisi import muat_edisi
+    from agregat.buku.makro import Buku
+    from agregat.edisi.muat import muat_edisi
 
     tmp, data, aggregate = world
     content = sheets()
@@ -417,8 +417,8 @@ def test_kia_ownership_from_the_workbook(world, capsys):
 
 
 def test_kepala_keluarga_by_status_kawin_and_akta_0_5_from_the_workbook(world, capsys):
-    from macros.buku import Buku
-    from macros.edisi import muat_edisi
+    from agregat.buku.makro import Buku
+    from agregat.edisi.muat import muat_edisi
 
     tmp, data, aggregate = world
     content = sheets()
@@ -442,8 +442,8 @@ def test_kepala_keluarga_by_status_kawin_and_akta_0_5_from_the_workbook(world, c
 
 
 def test_kk_printed_from_the_workbook(world, capsys):
-    from macros.buku import Buku
-    from macros.edisi import muat_edisi
+    from agregat.buku.makro import Buku
+    from agregat.edisi.muat import muat_edisi
 
     tmp, data, aggregate = world
     content = sheets()
@@ -462,8 +462,8 @@ def test_kk_printed_from_the_workbook(world, capsys):
 
 
 def test_akta_perkawinan_and_perceraian_by_agama_from_the_workbook(world, capsys):
-    from macros.buku import Buku
-    from macros.edisi import muat_edisi
+    from agregat.buku.makro import Buku
+    from agregat.edisi.muat import muat_edisi
 
     tmp, data, aggregate = world
     content = sheets()
@@ -487,8 +487,8 @@ def test_akta_perkawinan_and_perceraian_by_agama_from_the_workbook(world, capsys
 
 
 def test_kk_ownership_from_the_workbook(world, capsys):
-    from macros.buku import Buku
-    from macros.edisi import muat_edisi
+    from agregat.buku.makro import Buku
+    from agregat.edisi.muat import muat_edisi
 
     tmp, data, aggregate = world
     content = sheets()
@@ -527,8 +527,8 @@ def kawin_cerai_sheet(rows, desa=DESA) -> list[list]:
 
 
 def test_the_older_akta_kawin_sheet_feeds_the_ownership_tables(world, capsys):
-    from macros.buku import TIDAK_TERSEDIA, Buku
-    from macros.edisi import muat_edisi
+    from agregat.buku.makro import TIDAK_TERSEDIA, Buku
+    from agregat.edisi.muat import muat_edisi
 
     tmp, data, aggregate = world
     content = sheets()
@@ -556,7 +556,7 @@ def test_the_older_akta_kawin_sheet_feeds_the_ownership_tables(world, capsys):
 
 
 def test_the_batas_column_and_its_cells_are_ignored(world, capsys):
-    from agregat.dkb_lembar import parse_header
+    from agregat.sumber.dkb_lembar import parse_header
 
     tmp, data, aggregate = world
     content = sheets()
@@ -571,8 +571,8 @@ def test_the_batas_column_and_its_cells_are_ignored(world, capsys):
 
 
 def test_document_sheets_lacking_desa_rows_mark_them_unavailable(world, capsys):
-    from macros.buku import Buku
-    from macros.edisi import muat_edisi
+    from agregat.buku.makro import Buku
+    from agregat.edisi.muat import muat_edisi
 
     tmp, data, aggregate = world
     content = sheets()

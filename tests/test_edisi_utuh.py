@@ -12,8 +12,10 @@ import subprocess
 
 import pytest
 
-from agregat import cli, digest, jobs
-from agregat.errors import EXIT_INPUT, EXIT_REFUSED, EditionError
+from agregat.cli import main as cli
+from agregat.core import digest
+from agregat.edisi import jobs
+from agregat.core.errors import EXIT_INPUT, EXIT_REFUSED, EditionError
 from conftest import FIXTURES, ROOT, snapshot
 from test_pengesahan import (  # noqa: F401  (fixtures)
     PERIODE,
@@ -156,7 +158,7 @@ def data(tmp_path):
 
 
 def test_a_symlinked_analisa_is_refused_never_published(data, tmp_path, monkeypatch, capsys):
-    from macros.edisi import muat_edisi
+    from agregat.edisi.muat import muat_edisi
 
     secret = tmp_path / "rahasia.md"
     secret.write_text("# Bukan untuk terbit\n")
@@ -206,7 +208,7 @@ def test_anything_in_data_but_editions_readme_and_raw_makes_the_build_refuse(dat
 
 
 def test_a_symlinked_or_unfinished_edition_folder_in_data_is_refused(data, tmp_path):
-    from macros.edisi import daftar_edisi
+    from agregat.edisi.muat import daftar_edisi
 
     (data / "README.md").write_text("# data\n")
     assert daftar_edisi(data) == [PERIODE]

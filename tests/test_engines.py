@@ -20,13 +20,15 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agregat import demo, engine_dask, jobs
-from agregat.cli import main
-from agregat.config import load_config
-from agregat.errors import EXIT_CLUSTER, EXIT_INPUT, EXIT_USAGE, ClusterError
-from agregat.ingest import open_register
-from agregat.pipeline import Engine, NikRegistry, Winners
-from agregat.validation import NIK_DUPLICATE
+from agregat.sumber import demo
+from agregat.sumber import engine_dask
+from agregat.edisi import jobs
+from agregat.cli.main import main
+from agregat.core.config import load_config
+from agregat.core.errors import EXIT_CLUSTER, EXIT_INPUT, EXIT_USAGE, ClusterError
+from agregat.sumber.ingest import open_register
+from agregat.sumber.pipeline import Engine, NikRegistry, Winners
+from agregat.sumber.validation import NIK_DUPLICATE
 from conftest import COLUMNS, FIXTURES, ROOT, person, snapshot, write_register
 
 PERIOD = "2025-S1"
@@ -300,7 +302,7 @@ def test_winners_mark_the_same_rows_as_the_registry_for_any_chunking(rows, cuts)
 
 
 def _facts(rows, reason, nik):
-    from agregat.validation import RowFacts
+    from agregat.sumber.validation import RowFacts
 
     n = len(rows)
     zeros = np.zeros(n, dtype=np.int64)

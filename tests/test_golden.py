@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from agregat import jobs
+from agregat.edisi import jobs
 from conftest import FIXTURES, snapshot
 
 GOLDEN = FIXTURES / "golden"

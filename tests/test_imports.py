@@ -1,4 +1,4 @@
-"""The library never imports the command line: only `agregat/cli*.py` may import `agregat.cli*`."""
+"""The library never imports the command line: only `agregat/cli*.py` may import `agregat.cli.main*`."""
 
 from __future__ import annotations
 
@@ -40,5 +40,5 @@ def test_no_library_module_imports_the_command_line():
 
 def test_the_check_sees_relative_and_lazy_imports(tmp_path):
     sample = ROOT / "agregat" / "cli_pengesahan.py"
-    assert "agregat.pengesahan" in _imported(sample) and "agregat.paths.shown" in _imported(sample)
-    assert "agregat.cli_pengesahan" in _imported(ROOT / "agregat" / "cli.py")
+    assert "agregat.pengesahan.langkah" in _imported(sample) and "agregat.core.paths.shown" in _imported(sample)
+    assert "agregat.cli.pengesahan" in _imported(ROOT / "agregat" / "cli.py")

@@ -20,14 +20,14 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from agregat import cli
-from agregat.cli import main
-from agregat.config import DEFAULT_CONFIG, KNOWN_COLUMNS, REQUIRED_COLUMNS, load_config
-from agregat.ingest import open_register
-from agregat.output import edition_files
-from agregat.periode import Periode
-from agregat.pipeline import aggregate_register
-from agregat.validation import REASON_CODES
+from agregat.cli import main as cli
+from agregat.cli.main import main
+from agregat.core.config import DEFAULT_CONFIG, KNOWN_COLUMNS, REQUIRED_COLUMNS, load_config
+from agregat.sumber.ingest import open_register
+from agregat.edisi.output import edition_files
+from agregat.core.periode import Periode
+from agregat.sumber.pipeline import aggregate_register
+from agregat.sumber.validation import REASON_CODES
 
 PERIOD = "2025-S1"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
@@ -527,7 +527,7 @@ def test_row_numbers_in_xlsx_keep_blank_rows(tmp_path, config, periode):
 
 def test_row_numbers_are_exact_beyond_the_first_chunk(tmp_path, config, periode, monkeypatch):
     # Small blocks so that the register is read in many batches, with a rescan for its blank line.
-    import agregat.ingest as ingest
+    import agregat.sumber.ingest as ingest
 
     monkeypatch.setattr(ingest, "CSV_BLOCK_SIZE", 4096)
     good = [_line(f"63050115038{n:05d}", "AHMAD FAUZI") for n in range(1, 400)]   # NIK/date mismatch only

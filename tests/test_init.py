@@ -11,10 +11,10 @@ import sys
 import pytest
 import yaml
 
-from agregat.cli import main
-from agregat.config import load_config
-from agregat.errors import EXIT_CONFIG, EXIT_USAGE
-from agregat.wilayah import load_wilayah
+from agregat.cli.main import main
+from agregat.core.config import load_config
+from agregat.core.errors import EXIT_CONFIG, EXIT_USAGE
+from agregat.core.wilayah import load_wilayah
 from conftest import ROOT, snapshot
 from test_wilayah import MASTERS, load_tool, wheel  # noqa: F401 - the session fixture
 

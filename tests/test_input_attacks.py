@@ -21,8 +21,9 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from agregat import ingest, validation
-from agregat.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE
+from agregat.sumber import ingest
+from agregat.sumber import validation
+from agregat.core.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE
 from test_cli_errors import (GOOD, HEADER, PERIOD, PERSONAL, ROOT, assert_fatal, assert_no_personal_data,  # noqa: F401
                              csv_bytes, earlier_editions, run, world)
 

@@ -1,6 +1,6 @@
 import pytest
 
-from agregat.kode import load_code_lists, normalize_value
+from agregat.core.kode import load_code_lists, normalize_value
 
 
 @pytest.mark.parametrize("raw, normalized", [

@@ -1,4 +1,4 @@
-"""Bab VII Analisa (macros/analisa.py): every number in the text recomputed here from the edition's YAML.
+"""Bab VII Analisa (agregat/edisi/analisa.py): every number in the text recomputed here from the edition's YAML.
 
 The expected values are computed from the tables themselves (penduduk, struktur_umur, kartu_keluarga,
 wajib_ktp, and the previous edition's penduduk), not from indikator.yml/perbandingan.yml that the text reads,
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros.analisa import nama_wilayah, teks, tulis_analisa
+from agregat.edisi.analisa import nama_wilayah, teks, tulis_analisa
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ("penduduk", "kartu_keluarga", "struktur_umur", "indikator", "wajib_ktp", "agama", "manifest",

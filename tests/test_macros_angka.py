@@ -1,4 +1,4 @@
-"""Penulisan angka gaya Indonesia (macros/angka.py)."""
+"""Penulisan angka gaya Indonesia (agregat/core/angka.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from macros import angka
+from agregat.core import angka
 
 
 @pytest.mark.parametrize("value, desimal, expected", [
@@ -120,10 +120,10 @@ def test_the_cli_formats_with_the_book_formatter_without_loading_the_book():
     import sys
     from pathlib import Path
 
-    from agregat import cli
+    from agregat.cli import main as cli
 
     assert cli.bilangan is angka.bilangan
-    code = "import sys, agregat.cli; print(sorted({'matplotlib', 'markdown', 'macros.buku'} & set(sys.modules)))"
+    code = "import sys, agregat.cli.main; print(sorted({'matplotlib', 'markdown', 'agregat.buku.makro'} & set(sys.modules)))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parent.parent).stdout
     assert loaded.strip() == "[]"

@@ -1,4 +1,4 @@
-"""The print edition (macros/cetak.py): real templates, real WeasyPrint, real PDF, read back with pypdf.
+"""The print edition (agregat/buku/cetak.py): real templates, real WeasyPrint, real PDF, read back with pypdf.
 
 The 2025-S1 book is built once per module, as a draft and as a final; a second final is built at the same
 time in a fresh Python process (another hash seed) and must be byte-identical. Timing, page count and peak
@@ -24,10 +24,11 @@ import pytest
 weasyprint = pytest.importorskip("weasyprint")
 pypdf = pytest.importorskip("pypdf")
 
-from agregat.errors import UsageError
-from macros import angka, cetak
-from macros.edisi import muat_edisi
-from macros.halaman import templates
+from agregat.core.errors import UsageError
+from agregat.core import angka
+from agregat.buku import cetak
+from agregat.edisi.muat import muat_edisi
+from agregat.buku.halaman import templates
 
 pytestmark = pytest.mark.slow
 
@@ -48,8 +49,8 @@ _BUILD = """
 import datetime as dt, json, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from macros.cetak import buat_pdf
-from macros.edisi import muat_edisi
+from agregat.buku.cetak import buat_pdf
+from agregat.edisi.muat import muat_edisi
 pengesahan = json.loads(sys.argv[4])
 for p in pengesahan:
     if p["tanggal"].startswith("20"):
@@ -278,7 +279,7 @@ def test_dua_build_identik_per_byte(buku):
 
 
 def test_sampul_pengesahan_kolofon(buku, edisi):
-    from agregat.digest import edition_digest
+    from agregat.core.digest import edition_digest
 
     cover = _lines(buku.draf_text[0])
     for text in ("Logo Pemerintah", "BUKU DATA AGREGAT", "KABUPATEN TAPIN", "SEMESTER I TAHUN 2025",

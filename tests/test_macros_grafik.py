@@ -1,4 +1,4 @@
-"""macros/grafik.py: SVG grafik deterministik, aksesibel, teks tetap teks, angka sama dengan YAML."""
+"""agregat/buku/grafik.py: SVG grafik deterministik, aksesibel, teks tetap teks, angka sama dengan YAML."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ EDISI = ROOT / "data" / "2025-S1"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-from macros import grafik  # noqa: E402
+from agregat.buku import grafik  # noqa: E402
 
 
 def ribuan(n: int) -> str:

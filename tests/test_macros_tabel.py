@@ -1,4 +1,4 @@
-"""HTML table builders (macros/tabel.py): structure, numbers against the YAML, escaping, determinism."""
+"""HTML table builders (agregat/buku/tabel.py): structure, numbers against the YAML, escaping, determinism."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 import yaml
 from markupsafe import Markup
 
-from macros import angka, tabel
+from agregat.core import angka
+from agregat.buku import tabel
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "2025-S1"
 JAHAT = "<script>x</script>{{ 7*7 }}&"
@@ -439,8 +440,8 @@ def test_judul_tabel():
 
 
 def test_the_book_shows_laju_only_with_a_previous_edition():
-    from macros.buku import Buku
-    from macros.edisi import muat_edisi
+    from agregat.buku.makro import Buku
+    from agregat.edisi.muat import muat_edisi
 
     data = DATA.parent
     buku = Buku(muat_edisi(data, "2025-S1"), bab=3)

@@ -1,4 +1,4 @@
-"""Downloads of an edition (macros/unduhan.py): CSV + XLSX per table and a Data Package v2 that frictionless accepts."""
+"""Downloads of an edition (agregat/buku/unduhan.py): CSV + XLSX per table and a Data Package v2 that frictionless accepts."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 import yaml
 
-from macros.unduhan import slug_kolom, tulis_unduhan
+from agregat.buku.unduhan import slug_kolom, tulis_unduhan
 
 ROOT = Path(__file__).resolve().parent.parent
 EDISI = ROOT / "data" / "2025-S1"

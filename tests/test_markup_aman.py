@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from agregat import jobs
-from agregat.book import build_book
+from agregat.edisi import jobs
+from agregat.buku.build import build_book
 from conftest import FIXTURES
 from test_book import project_copy
 from test_browser import browser, served  # noqa: F401 - the same headless Chromium fixture
@@ -226,8 +226,8 @@ def test_downloads_keep_the_text_and_no_spreadsheet_formula(hostile):
 
 
 def test_the_print_document_is_escaped_too(hostile, tmp_path):
-    from macros.cetak import dokumen_cetak
-    from macros.edisi import muat_edisi
+    from agregat.buku.cetak import dokumen_cetak
+    from agregat.edisi.muat import muat_edisi
 
     root, _ = hostile
     html = dokumen_cetak(muat_edisi(root / "data", EDISI), root / "docs" / "templates" / "buku", tmp_path)
@@ -244,7 +244,7 @@ def test_the_print_document_is_escaped_too(hostile, tmp_path):
 def test_the_covering_letter_escapes_what_it_is_given():
     import datetime as dt
 
-    from macros.surat import Surat, surat_pengantar
+    from agregat.buku.surat import Surat, surat_pengantar
 
     surat = Surat(dinas="Dinas <b>X</b>", kabupaten="Tapin", ibu_kota="Rantau", judul_buku="Buku {{ 7*7 }}",
                   nomor="470/<script>alert(1)</script>", tanggal=dt.date(2025, 7, 1), penerima='Kepala "><img src=x>',
@@ -261,7 +261,7 @@ def test_teks_leaves_nothing_html_jinja_or_markdown_would_read(value):
     import jinja2
     import markdown
 
-    from macros.aman import teks
+    from agregat.core.aman import teks
 
     out = str(teks(value))
     assert not re.search(r"[<>{}\[\]\"']", out) and not re.search(r"&(?!amp;|lt;|gt;|#\d+;)", out)
@@ -275,7 +275,7 @@ def test_jinja_aman_escapes_what_a_template_prints():
     import jinja2
     from markupsafe import Markup
 
-    from macros.aman import jinja_aman
+    from agregat.core.aman import jinja_aman
 
     env = jinja_aman(jinja2.Environment())
     out = env.from_string("{{ a }}|{{ b }}|{{ c }}").render(a=IMG, b=Markup("<b>makro</b>"), c="{{ 7*7 }}")
@@ -283,7 +283,7 @@ def test_jinja_aman_escapes_what_a_template_prints():
 
 
 def test_markdown_aman_removes_raw_html_and_keeps_markdown():
-    from macros.aman import markdown_aman
+    from agregat.core.aman import markdown_aman
 
     text = ("## Judul <b>tebal</b> & [x](javascript:alert(1))\n\nparagraf <script>alert(2)</script> "
             "<img src=y onerror=alert(3)> [ok](https://contoh.go.id \"t\") [jahat](JaVaScRiPt:alert(4))\n\n"

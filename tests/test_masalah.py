@@ -1,4 +1,4 @@
-"""The problem catalogue (`agregat.masalah`) is the one list of problem kinds: every entry is found and
+"""The problem catalogue (`agregat.core.masalah`) is the one list of problem kinds: every entry is found and
 reported by a real validation run, counted in the manifest (and its schema), named in Bab VII, and shown in
 the README's table."""
 
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import yaml
 
-from agregat import jobs
-from agregat.config import DEFAULT_CONFIG
-from agregat.masalah import CATALOGUE, CODED_COLUMNS, EXCLUDED, EXCLUSIONS, PROBLEMS, UNKNOWN_CODE, WARNINGS, \
+from agregat.edisi import jobs
+from agregat.core.config import DEFAULT_CONFIG
+from agregat.core.masalah import CATALOGUE, CODED_COLUMNS, EXCLUDED, EXCLUSIONS, PROBLEMS, UNKNOWN_CODE, WARNINGS, \
     readme_table
-from macros.analisa import tulis_analisa
+from agregat.edisi.analisa import tulis_analisa
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "tests" / "fixtures" / "rules"

@@ -10,9 +10,12 @@ import sys
 import pytest
 import yaml
 
-from agregat import atomik, cli, jobs, output
-from agregat.digest import edition_digest
-from agregat.errors import EditionError
+from agregat.core import atomik
+from agregat.cli import main as cli
+from agregat.edisi import jobs
+from agregat.edisi import output
+from agregat.core.digest import edition_digest
+from agregat.core.errors import EditionError
 from conftest import FIXTURES, ROOT, snapshot
 
 GOLDEN = FIXTURES / "golden"
@@ -85,7 +88,8 @@ def test_the_swap_is_one_atomic_exchange_on_linux(tmp_path):
 KILLED = r"""
 import os, signal, sys
 from pathlib import Path
-from agregat import atomik, output
+from agregat.core import atomik
+from agregat.edisi import output
 
 mode = sys.argv[2]
 if mode == "fallback":          # no renameat2: the old two renames; killed between them
@@ -127,7 +131,7 @@ def test_a_run_killed_between_the_two_renames_is_recovered_by_the_next_start(tmp
                                      "penduduk.yml": b"baru\n"}
         assert sorted(os.listdir(data)) == ["2025-S1"]
     else:                                        # … the book refuses (never restores) until aggregate runs
-        from macros.edisi import daftar_edisi
+        from agregat.edisi.muat import daftar_edisi
 
         with pytest.raises(EditionError, match="aggregate"):
             daftar_edisi(data)

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from agregat import pejabat, sshsig
-from agregat.errors import EXIT_REGISTRY, RegistryError, UsageError
-from agregat.pejabat import (
+from agregat.pengesahan import pejabat
+from agregat.pengesahan import sshsig
+from agregat.core.errors import EXIT_REGISTRY, RegistryError, UsageError
+from agregat.pengesahan.pejabat import (
     DEFAULT_POLICY,
     KEBIJAKAN_FILE,
     REGISTRI_FILE,
@@ -28,8 +29,8 @@ from agregat.pejabat import (
     parse_registri,
     verify_signed,
 )
-from agregat.periode import WITA
-from agregat.sshsig import NAMESPACE_PERNYATAAN, NAMESPACE_REGISTRI
+from agregat.core.periode import WITA
+from agregat.pengesahan.sshsig import NAMESPACE_PERNYATAAN, NAMESPACE_REGISTRI
 
 NIP_KADIS, NIP_KABID = "197001011990031001", "198002022005011002"
 
@@ -412,7 +413,7 @@ def test_the_tte_signer_is_the_kepala_dinas_of_that_day_with_that_certificate(ke
 
 def test_the_readme_sop_table_is_the_default_policy():
     """The README's table of SOP steps names the steps, their numbers and roles of DEFAULT_POLICY (the one
-    place they are defined), and the roles by their codes in agregat.pejabat.ROLES."""
+    place they are defined), and the roles by their codes in agregat.pengesahan.pejabat.ROLES."""
     import re
     from pathlib import Path
 
@@ -424,7 +425,7 @@ def test_the_readme_sop_table_is_the_default_policy():
 
 
 def test_roles_are_listed_once_in_signing_order():
-    from macros import cetak
+    from agregat.buku import cetak
 
     assert list(pejabat.ROLES) == ["admin", "kasi", "kabid", "sekretaris", "kadis"]
     assert cetak.PEJABAT == tuple(role.jabatan for role in pejabat.ROLES.values())

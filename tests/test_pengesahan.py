@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from agregat import cli, pejabat, pernyataan, sshsig
-from agregat.periode import WITA
-from agregat.digest import edition_digest
-from agregat.errors import (
+from agregat.cli import main as cli
+from agregat.pengesahan import pejabat
+from agregat.pengesahan import pernyataan
+from agregat.pengesahan import sshsig
+from agregat.core.periode import WITA
+from agregat.core.digest import edition_digest
+from agregat.core.errors import (
     EXIT_BAD_SIGNATURE,
     EXIT_CHAIN,
     EXIT_DATA_CHANGED,
@@ -89,7 +92,7 @@ def keys(tmp_path_factory) -> Path:
 def make_registered(repo: Path, keys: Path, edition: Path) -> Path:
     """A repository with `edition` as 2025-S1 (its Bab VII draft written when it has none), the officials
     registry and policy, committed."""
-    from agregat.book import ensure_analisa
+    from agregat.buku.build import ensure_analisa
 
     shutil.copy(ROOT / "kabupaten.yml", repo / "kabupaten.yml")
     wilayah = repo / "agregat" / "referensi" / "wilayah"
@@ -431,7 +434,7 @@ def pdf_pages(path: Path) -> list[str]:
 
 
 def test_final_pdf_then_final_step_registration_and_distribution(repo, keys, tmp_path, monkeypatch, capsys):
-    from agregat import book
+    from agregat.buku import build as book
 
     monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
     monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
@@ -497,7 +500,7 @@ def plant(entry: Path, data: bytes = FORGED) -> None:
 def golden_workspace(golden_through_arahan, tmp_path, monkeypatch) -> Path:
     """A private copy of the golden chain through `arahan`, with the site, the PDF cache and the record of
     this process's renders in tmp_path (never the repository's own); returns the copy."""
-    from agregat import book
+    from agregat.buku import build as book
 
     repo = tmp_path / "repo"
     shutil.copytree(golden_through_arahan, repo)
@@ -511,7 +514,7 @@ def test_a_pdf_planted_in_the_cache_is_never_signed_by_final_nor_accepted_by_ver
         golden_through_arahan, keys, tmp_path, monkeypatch, capsys):
     """Issue 9, hole 3: a file placed in .cache/pdf/ under the expected name (with a matching record) is
     neither recorded by `approve --step final` nor accepted by `verify`: both render the PDF again."""
-    from agregat import book
+    from agregat.buku import build as book
 
     repo = golden_workspace(golden_through_arahan, tmp_path, monkeypatch)
     assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data")) == 0
@@ -546,7 +549,7 @@ def test_a_pdf_planted_in_the_cache_is_never_signed_by_final_nor_accepted_by_ver
     b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n", b"penanda_tangan: [1]\n",
 ])
 def test_a_hand_made_statement_is_a_chain_error_never_a_crash(data):
-    from agregat.errors import AgregatError
+    from agregat.core.errors import AgregatError
 
     with pytest.raises(AgregatError):
         pernyataan.parse(data, "approvals/2025-S1/r1/07-final.yml")
@@ -595,7 +598,7 @@ def test_approve_refuses_with_the_finding_verify_gives_for_the_same_statement(re
 def test_approve_and_verify_call_the_same_statement_rule(registered, tmp_path, keys, capsys, monkeypatch):
     """`approve` has no checks of its own beside the verifier's: a rule added to
     verifikasi.statement_findings refuses in both at once."""
-    from agregat import verifikasi
+    from agregat.pengesahan import verifikasi
 
     repo = tmp_path / "repo"
     shutil.copytree(registered, repo)
@@ -687,7 +690,7 @@ def test_the_fields_of_final_and_registrasi_are_checked_when_read(langkah, rinci
     error, not an accepted statement or a crash later (int × str, date.fromisoformat)."""
     import datetime as dt
 
-    from agregat.errors import ChainError
+    from agregat.core.errors import ChainError
 
     statement = pernyataan.Pernyataan(
         periode=PERIODE, revisi=1, langkah=langkah, nomor_langkah=7 if langkah == "final" else 8,
@@ -765,9 +768,10 @@ def test_statement_deleted_then_added_again_with_the_same_bytes(repo, capsys):
 
 
 def test_an_edition_folder_outside_the_repository_is_a_clear_error(registered, tmp_path):
-    from agregat import pengesahan, verifikasi
-    from agregat.config import load_config
-    from agregat.errors import UsageError
+    from agregat.pengesahan import langkah as pengesahan
+    from agregat.pengesahan import verifikasi
+    from agregat.core.config import load_config
+    from agregat.core.errors import UsageError
 
     outside = tmp_path / "di-luar" / "data"
     outside.mkdir(parents=True)
@@ -778,7 +782,7 @@ def test_an_edition_folder_outside_the_repository_is_a_clear_error(registered, t
 
 
 def test_the_edition_digest_is_read_with_a_dot_or_slashes_in_the_data_prefix(registered, keys):
-    from agregat import verifikasi
+    from agregat.pengesahan import verifikasi
 
     pin = sshsig.fingerprint(sshsig.read_public_key(keys / "kadis.pub"))
     want = edition_digest(registered / "data" / PERIODE)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from agregat.errors import UsageError
-from agregat.periode import PERIOD_PATTERN, Periode
+from agregat.core.errors import UsageError
+from agregat.core.periode import PERIOD_PATTERN, Periode
 
 
 @pytest.mark.parametrize("text, tanggal, sebelumnya", [
@@ -69,7 +69,7 @@ def test_schemas_and_ci_write_a_period_as_periode_py_does():
 
 
 def test_an_approvals_folder_that_is_no_period_is_not_an_edition(tmp_path):
-    from agregat.pengesahan import final_editions
+    from agregat.pengesahan.langkah import final_editions
 
     for name in ("x-S1", "٢٠٢٥-S1", "2025-S1 "):
         (tmp_path / "approvals" / name).mkdir(parents=True)

@@ -10,10 +10,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agregat.config import load_config
-from agregat.output import SafeLoader, edition_files
-from agregat.periode import Periode
-from agregat.pipeline import aggregate_register
+from agregat.core.config import load_config
+from agregat.edisi.output import SafeLoader, edition_files
+from agregat.core.periode import Periode
+from agregat.sumber.pipeline import aggregate_register
 from conftest import FIXTURES, person, write_register
 from test_schema import check_sums
 

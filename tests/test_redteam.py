@@ -18,8 +18,9 @@ from test_akar import _revoke_kabid, _two_steps, verify_refused
 from test_pengesahan import (PERIODE, forge, git, git_identity, keys, registered, repo,  # noqa: F401 - fixtures
                              run, through_arahan, golden_through_arahan, golden_workspace, plant)  # noqa: F401
 
-from agregat import cli, pernyataan
-from agregat.errors import EXIT_NOT_AUTHORISED, EXIT_REGISTRY
+from agregat.cli import main as cli
+from agregat.pengesahan import pernyataan
+from agregat.core.errors import EXIT_NOT_AUTHORISED, EXIT_REGISTRY
 
 HOLE = pytest.mark.xfail(strict=True, reason="red team: confirmed hole, see the docstring")
 
@@ -81,7 +82,7 @@ def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_t
     was published by the next `build` as "PDF final": `cached_pdf` checked the entry only against its own
     record. Now a cache entry is used only when its sha256 is the `final` statement's pdf_sha256; else the PDF
     is rendered again and the published bytes are the signed ones."""
-    from agregat import book
+    from agregat.buku import build as book
 
     work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
     [entry] = (tmp_path / "cache" / "pdf").glob("*.pdf")
@@ -116,9 +117,9 @@ def test_redteam_build_refuses_a_final_pdf_whose_render_is_not_the_signed_one(go
     """The print on this machine no longer gives the signed bytes (here: the renderer appends one byte, as a
     changed library or font would change some): with the cache entry planted too, `build` refuses with
     PdfMismatch (26) and leaves the site byte for byte as it was."""
-    from agregat import book
-    from agregat.errors import EXIT_PDF_MISMATCH
-    from macros import cetak
+    from agregat.buku import build as book
+    from agregat.core.errors import EXIT_PDF_MISMATCH
+    from agregat.buku import cetak
 
     work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
     [entry] = (tmp_path / "cache" / "pdf").glob("*.pdf")
@@ -144,7 +145,7 @@ def test_redteam_build_publishes_a_final_pdf_of_uncommitted_numbers(golden_throu
     """After the final step, the working-tree numbers are edited (not committed). `pengesahan.final_editions` checked
     the chain at HEAD only (committed objects), so `build` rendered and published a "PDF final" of numbers
     nobody approved. Now the build stops (DataChangedError, 20) and the site stays byte for byte."""
-    from agregat.errors import EXIT_DATA_CHANGED
+    from agregat.core.errors import EXIT_DATA_CHANGED
 
     work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
     table = work / "data" / PERIODE / "indikator.yml"
@@ -167,9 +168,9 @@ def test_redteam_a_committed_retired_folder_is_published_as_an_edition_nobody_ag
     retired folder exists (naming it), and `aggregate` refuses one that git tracks. (CI: test_forge.)"""
     import subprocess
 
-    from agregat.atomik import recover_interrupted
-    from agregat.errors import EXIT_INPUT, EditionError
-    from macros.edisi import daftar_edisi
+    from agregat.core.atomik import recover_interrupted
+    from agregat.core.errors import EXIT_INPUT, EditionError
+    from agregat.edisi.muat import daftar_edisi
 
     data = tmp_path / "data"
     hidden = data / ".2025-S2.lama.x" / "2025-S2"
@@ -203,8 +204,9 @@ def test_redteam_a_chart_planted_in_the_chart_cache_is_published_on_the_site(tmp
     import hashlib
     import json
 
-    from macros import buku as buku_mod, grafik
-    from macros.edisi import muat_edisi
+    from agregat.buku import makro as buku_mod
+    from agregat.buku import grafik
+    from agregat.edisi.muat import muat_edisi
 
     monkeypatch.setenv("CI", ci)
     edisi = muat_edisi(chain.ROOT / "tests" / "fixtures" / "golden", PERIODE)
@@ -244,7 +246,7 @@ def test_redteam_build_trusts_a_kabupaten_yml_pin_when_the_repository_uses_anoth
     commits a kabupaten.yml pinning their own root, with their registry and a chain through `final` signed by
     their keys. `build --config madiun.yml` must not take that chain as the edition's approval: the trust root
     is anchored in the history of the configuration given, never of another file in the repository."""
-    from agregat import book
+    from agregat.buku import build as book
 
     work, site, _ = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)   # the attacker's chain
     config = (work / "kabupaten.yml").read_text()
@@ -280,8 +282,8 @@ def test_redteam_a_file_swapped_after_the_final_gate_never_reaches_the_signed_pd
     """`approve --step final` checks the working-tree digest, then renders. A file swapped in between used to be
     rendered into the PDF whose sha256 is signed; now the bytes are read once, checked against the approved
     digest and rendered from a private copy, so the swap is refused (20) and nothing is signed."""
-    from agregat import pengesahan as pengesahan_mod
-    from agregat.errors import EXIT_DATA_CHANGED
+    from agregat.pengesahan import langkah as pengesahan_mod
+    from agregat.core.errors import EXIT_DATA_CHANGED
 
     work = golden_workspace(golden_through_arahan, tmp_path, monkeypatch)
     target = work / "data" / PERIODE / "penduduk.yml"

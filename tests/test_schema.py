@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from agregat import jobs
-from agregat.output import SafeLoader
+from agregat.edisi import jobs
+from agregat.edisi.output import SafeLoader
 from conftest import FIXTURES, ROOT
 
 SCHEMAS = {name: json.loads((ROOT / "agregat" / "schema" / f"{name}.schema.json").read_text())

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from agregat import cli, selisih
-from agregat.digest import digest_of_contents, edition_digest
+from agregat.cli import main as cli
+from agregat.edisi import selisih
+from agregat.core.digest import digest_of_contents, edition_digest
 
 PERIOD = "2025-S1"
 ENGLISH = re.compile(r"usage:|positional arguments|options:|show this help|required:|invalid choice")

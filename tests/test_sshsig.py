@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from agregat import sshsig
-from agregat.errors import EXIT_BAD_SIGNATURE, EXIT_USAGE, BadSignature, SignatureError
-from agregat.periode import WITA
-from agregat.sshsig import NAMESPACE_PERNYATAAN, NAMESPACE_REGISTRI
+from agregat.pengesahan import sshsig
+from agregat.core.errors import EXIT_BAD_SIGNATURE, EXIT_USAGE, BadSignature, SignatureError
+from agregat.core.periode import WITA
+from agregat.pengesahan.sshsig import NAMESPACE_PERNYATAAN, NAMESPACE_REGISTRI
 
 MESSAGE = b"periode: \"2025-S1\"\nlangkah: \"koreksi\"\nkeputusan: \"setuju\"\n"
 NOW = datetime(2025, 7, 10, 9, 15, tzinfo=WITA)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from agregat import jobs
+from agregat.edisi import jobs
 from conftest import COLUMNS, FIXTURES, person, write_register
 
 CONFIG = FIXTURES / "golden" / "kabupaten.yml"
@@ -100,7 +100,7 @@ def test_disabilitas_blank_means_none(tmp_path, cell, label):
 def test_levels_are_sums_of_desa(tmp_path):
     rows = [person(1, desa="63.05.01.1001"), person(2, desa="63.05.01.2003"), person(3, sex=2, desa="63.05.08.2001")]
     aggregation = jobs.validate(write_register(tmp_path / "r.csv", rows), "2025-S1", CONFIG)
-    from agregat.output import table_documents
+    from agregat.edisi.output import table_documents
 
     regions = table_documents(aggregation)["penduduk"]["wilayah"]
     jml = {kode: region["data"]["PENDUDUK"]["jml"] for kode, region in regions.items()}
@@ -190,7 +190,7 @@ def test_the_document_columns_are_mapped_by_kolom_and_read_with_the_akta_lahir_f
 
 
 def test_unknown_document_codes_are_warned_on_the_command_line_by_column(tmp_path, capsys):
-    from agregat.cli import main
+    from agregat.cli.main import main
 
     rows = [{c: "" for c in DOCUMENT_COLUMNS} | person(i, STAT_KTP="99") for i in (1, 2)]
     register = write_register(tmp_path / "r.csv", rows, columns=DOCUMENT_COLUMNS)
@@ -204,8 +204,8 @@ def test_unknown_document_codes_are_warned_on_the_command_line_by_column(tmp_pat
 
 
 def test_the_book_shows_the_register_document_tables_or_says_tidak_tersedia(tmp_path):
-    from macros.buku import TIDAK_TERSEDIA, Buku
-    from macros.edisi import muat_edisi
+    from agregat.buku.makro import TIDAK_TERSEDIA, Buku
+    from agregat.edisi.muat import muat_edisi
 
     rows = [{c: "" for c in DOCUMENT_COLUMNS} | person(i, sex=1 + i % 2, STAT_KTP=1 + i % 3, AKTA_KWN=2)
             for i in range(1, 7)]

@@ -15,8 +15,11 @@ import pytest
 import test_pengesahan as chain
 from test_pengesahan import git_identity, keys, registered, through_arahan  # noqa: F401 - fixtures
 
-from agregat import book, cli, pernyataan, tte
-from agregat.errors import EXIT_PDF_MISMATCH, EXIT_REFUSED, EXIT_USAGE, SignatureError
+from agregat.buku import build as book
+from agregat.cli import main as cli
+from agregat.pengesahan import pernyataan
+from agregat.pengesahan import tte
+from agregat.core.errors import EXIT_PDF_MISMATCH, EXIT_REFUSED, EXIT_USAGE, SignatureError
 
 PASSPHRASE = b"rahasia-uji"
 
@@ -390,7 +393,7 @@ def test_tte_itself_adds_one_invisible_widget_without_appearance(signed, final_p
 
 def _registry(fingerprints: dict[str, tuple[str, dt.date, dt.date | None]]):
     """A registry whose officials (by role) hold their role over a span and have the given certificate."""
-    from agregat import pejabat
+    from agregat.pengesahan import pejabat
 
     officials = tuple(
         pejabat.Pejabat(f"nip-{nip}", "Nama Uji", nip, "Jabatan Uji", (pejabat.Peran(role, start, end),), (),
@@ -437,7 +440,7 @@ def test_only_the_certificate_recorded_for_the_kepala_dinas_at_signing_time_is_a
 
 
 def test_sign_pdf_refuses_a_certificate_that_is_not_the_kepala_dinas_s_and_writes_nothing(final_pdf, pki, tmp_path):
-    from agregat.errors import RefusedError
+    from agregat.core.errors import RefusedError
 
     registry = _registry({"kadis": (fingerprint(pki["bsre"]["sertifikat"]), dt.date(2024, 1, 1), None)})
     out = tmp_path / "ttd.pdf"
@@ -484,7 +487,7 @@ def test_a_signature_that_is_not_pades_is_refused(final_pdf, pki, tmp_path):
 
 
 def test_a_file_that_is_not_a_certificate_as_trust_root_is_a_usage_error(signed, final_pdf):
-    from agregat.errors import UsageError
+    from agregat.core.errors import UsageError
 
     with pytest.raises(UsageError, match="bukan sertifikat X.509"):
         tte.check_signed_pdf(signed, sha256(final_pdf), [final_pdf])
@@ -570,7 +573,7 @@ def test_tte_and_verify_pdf_ttd_on_a_real_chain(through_arahan, keys, pki, tmp_p
     config = repo / "kabupaten.yml"
     config.write_text(config.read_text().replace('akar_tte: ""', 'akar_tte: "akar-bsre.pem"'))
     assert 'akar_tte: "akar-bsre.pem"' in config.read_text()
-    assert chain.run(repo, *verify) == 24                # not committed, nor authorised by the root (agregat.akar)
+    assert chain.run(repo, *verify) == 24                # not committed, nor authorised by the root (agregat.pengesahan.akar)
     assert "bukan sertifikat akar TTE yang di-commit dan disahkan" in capsys.readouterr().err
     assert chain.run(repo, "officials", "rotate-root", "--root-key", str(keys / "kadis"),
                      "--approvals-dir", str(repo / "approvals")) == 0

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from agregat.validation import completed_years, parse_date
+from agregat.sumber.validation import completed_years, parse_date
 
 
 @pytest.mark.parametrize("text, date", [
@@ -28,8 +28,8 @@ def test_completed_years(born, on, age):
 
 # ---- rules on whole registers ---------------------------------------------------------------------
 
-from agregat import jobs  # noqa: E402
-from agregat.errors import InputError  # noqa: E402
+from agregat.edisi import jobs  # noqa: E402
+from agregat.core.errors import InputError  # noqa: E402
 from conftest import FIXTURES, person, write_register  # noqa: E402
 
 GOLDEN_CONFIG = FIXTURES / "golden" / "kabupaten.yml"

@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from agregat import demo
-from agregat.cli import main
-from agregat.errors import ConfigError
-from agregat.wilayah import load_wilayah
+from agregat.sumber import demo
+from agregat.cli.main import main
+from agregat.core.errors import ConfigError
+from agregat.core.wilayah import load_wilayah
 from conftest import FIXTURES, ROOT, person, write_register
 from test_schema import check_edition
 
@@ -219,7 +219,7 @@ def test_a_broken_master_is_refused_naming_the_problem(tmp_path, rows, kode, pro
 
 
 def test_config_accepts_a_province_code_and_refuses_a_kecamatan_code(tmp_path):
-    from agregat.config import load_config
+    from agregat.core.config import load_config
 
     assert load_config(PROVINSI / "provinsi.yml").kode == "63"
     text = (PROVINSI / "provinsi.yml").read_text(encoding="utf-8").replace('kode: "63"', 'kode: "63.01.01"')
@@ -230,7 +230,7 @@ def test_config_accepts_a_province_code_and_refuses_a_kecamatan_code(tmp_path):
 
 
 def test_the_example_province_config_loads_the_whole_province():
-    from agregat.config import load_config
+    from agregat.core.config import load_config
 
     config = load_config(ROOT / "provinsi-63.yml")
     wilayah = load_wilayah(config.wilayah, config.kode)

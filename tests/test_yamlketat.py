@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agregat import yamlketat
-from agregat.errors import YamlError
+from agregat.core import yamlketat
+from agregat.core.errors import YamlError
 
 
 def test_yaml_1_1_guesses_stay_strings():

@@ -1,0 +1,540 @@
+"""The print edition: one HTML document of the whole book, and its PDF (WeasyPrint).
+
+The chapters come from the same templates (docs/templates/buku) and the same `Buku` macros as the website,
+one `Buku` per chapter, so the PDF shows the same tables, charts and words. Around them this module adds
+what only paper needs: cover, lembar pengesahan, daftar isi/tabel/gambar with page numbers, the appendix
+(one section per table, one table per kecamatan), a colophon with the edition digest, and a "DRAF"
+watermark until the book is final.
+
+    html = dokumen_cetak(edisi, templates_dir, grafik_dir)            # str, self-contained but for the charts
+    pdf = buat_pdf(edisi, templates_dir, out_path, grafik_dir)        # Path, written atomically
+
+Print-only changes to the macro output (done on the HTML, never in `Buku`): the download links are dropped,
+tables with more than `MAKS_KATEGORI` category columns are split into several tables that repeat Kode and
+Wilayah, and tables with more than `KOLOM_LANSKAP` columns go on landscape pages (named page `lanskap`).
+
+Memory (the issue's budget is 1 GB; 68,000 appendix cells): WeasyPrint runs with a print user-agent stylesheet
+without its pseudo-element rules for every element (`_html_cetak`), table ids sit on the captions
+(`_id_ke_caption`), and the garbage collector runs less often during layout (`_gc_jarang`).
+
+Reproducible: the PDF dates come from the edition's `tanggal_data` (or SOURCE_DATE_EPOCH when set), the PDF
+/ID is a hash of the content, and nothing reads the clock, so two builds of one edition are byte-identical.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import gc
+import math
+import os
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+import jinja2
+import markdown
+from markdown.extensions.toc import slugify as _slugify
+
+from agregat.core.atomik import atomic_file
+from agregat.core.errors import UsageError
+from agregat.pengesahan.pejabat import ROLES
+from agregat.core.periode import WITA
+
+from agregat.buku.mkdocs_macros import MACROS
+from agregat.core.aman import jinja_aman, teks as _e
+from agregat.buku.makro import CACHE_GRAFIK, LABEL_TABEL, Buku
+from agregat.edisi.muat import Edisi, tanggal_panjang
+from agregat.buku.halaman import templates
+
+__all__ = ["BASE_URL", "PEJABAT", "UKURAN", "buat_pdf", "dokumen_cetak", "render_pdf", "tanggal_dokumen"]
+
+#: Virtual root of the print document: chart URLs below it are served from `grafik_dir`, nothing else is fetched.
+BASE_URL = "https://cetak.buku.invalid/"
+CSS = Path(__file__).with_name("cetak.css")
+#: Paper sizes (width, height) in mm.
+UKURAN = {"A4": (210, 297), "F4": (215, 330)}
+#: The officials of the SOP who sign the book, in signing order (their titles: agregat.pengesahan.pejabat.ROLES).
+PEJABAT = tuple(role.jabatan for role in ROLES.values())
+MAKS_KATEGORI = 20   # category columns per printed table; wider tables are split
+KOLOM_LANSKAP = 14   # a table with more columns than this goes on a landscape page
+KOLOM_RAPAT = 8      # a table with more columns than this is set in a smaller font
+MARKDOWN_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "toc", "tables")
+
+
+# ---- the book's parts ----------------------------------------------------------------------------
+
+@dataclass
+class _Bagian:
+    """One top-level section of the book (a chapter, the kata pengantar, one appendix)."""
+
+    kunci: str                  # section id, also the prefix of its heading ids
+    jenis: str                  # depan | bab | lampiran
+    judul: str
+    html: str
+    toc: list = field(default_factory=list)   # python-markdown toc_tokens (after heading demotion)
+    buku: Buku | None = None
+    lanskap: bool = False
+
+
+def _jinja() -> jinja2.Environment:
+    return jinja_aman(jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True))
+
+
+def _markdown(teks: str, awalan: str) -> tuple[str, list]:
+    """Markdown → HTML with the site's extensions; heading ids get `awalan` so they are unique in the book."""
+    md = markdown.Markdown(
+        extensions=list(MARKDOWN_EXTENSIONS),
+        extension_configs={"toc": {"permalink": False,
+                                   "slugify": lambda value, sep: f"{awalan}-{_slugify(value, sep)}"}})
+    return md.convert(teks), md.toc_tokens
+
+
+def _render(env: jinja2.Environment, body: str, buku: Buku, meta: dict) -> str:
+    glob = {name: getattr(buku, name) for name in MACROS}
+    glob["edisi"] = lambda: buku.edisi
+    page = SimpleNamespace(meta=SimpleNamespace(**meta), title=meta.get("title"))
+    return env.from_string(body).render({**glob, **meta, "page": page})
+
+
+def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path,
+            grafik_cache: Path | None = CACHE_GRAFIK) -> list[_Bagian]:
+    """Render every template that belongs in print, in the templates' order (charts from `grafik_cache`,
+    or all drawn again when it is None)."""
+    env = _jinja()
+    parts: list[_Bagian] = []
+    for name, meta, body in templates(templates_dir):
+        jenis = meta.get("jenis", "bab")
+        stem = Path(name).stem
+        if jenis == "kecamatan" or name == "index.md":
+            continue                        # site only: a page per kecamatan, the edition's landing page
+        if jenis == "lampiran":
+            for number, tabel in enumerate(edisi.tabel, start=1):
+                title = f"Lampiran {number}. {LABEL_TABEL[tabel]} per Desa/Kelurahan"
+                meta_l = {**meta, "periode": edisi.periode, "nama": tabel, "title": title, "bab": f"L{number}"}
+                buku = Buku(edisi, ke_akar="", bab=meta_l["bab"], grafik_dir=grafik_dir, cache_dir=grafik_cache)
+                text = _turunkan_judul(_render(env, body, buku, meta_l))
+                html, toc = _markdown(text, f"lampiran-{number}")
+                html, lebar = _olah_tabel(html)
+                parts.append(_Bagian(f"lampiran-{number}", "lampiran", title, html, toc, buku, lebar))
+            continue
+        bab = meta.get("bab")
+        judul = meta.get("judul", stem)
+        meta_b = {**meta, "periode": edisi.periode, "title": judul}
+        buku = Buku(edisi, ke_akar="", bab=bab, grafik_dir=grafik_dir, cache_dir=grafik_cache)
+        kunci = f"bab-{bab}" if bab else stem
+        html, toc = _markdown(_render(env, body, buku, meta_b), kunci)
+        html, _ = _olah_tabel(html)
+        parts.append(_Bagian(kunci, "bab" if bab else "depan", judul, html, toc, buku))
+    return parts
+
+
+def _turunkan_judul(teks: str) -> str:
+    """Appendix headings one level down (# → ##): the appendices sit under one "Lampiran" heading."""
+    return re.sub(r"(?m)^(#{1,5}) ", r"#\1 ", teks)
+
+
+# ---- print variants of the macro tables ----------------------------------------------------------
+
+_TABEL = re.compile(r'<div class="tabel-bungkus">\s*(<table class="tabel-data"[^>]*>.*?</table>)\s*</div>', re.DOTALL)
+_UNDUHAN = re.compile(r'\n?<p class="unduhan">.*?</p>', re.DOTALL)
+_BARIS = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+_SEL = re.compile(r"<t([hd])\b[^>]*>.*?</t\1>", re.DOTALL)
+_CAPTION = re.compile(r"<caption>(.*?)</caption>", re.DOTALL)
+_ID = re.compile(r'<table class="tabel-data" id="([^"]*)"')
+_DATA_SORT = re.compile(r' data-sort="[^"]*"')     # for the site's table sorter; a third of the HTML to parse
+_ID_TABEL = re.compile(r'<table class="tabel-data" id="([^"]*)">(\s*)<caption>')
+
+
+def _olah_tabel(html: str) -> tuple[str, bool]:
+    """Drop the download links and sort keys, split and mark wide tables. Returns (html, any table on landscape pages)."""
+    html = _UNDUHAN.sub("", html)
+    lebar = False
+
+    def ganti(match: re.Match) -> str:
+        nonlocal lebar
+        tables = _pecah(_DATA_SORT.sub("", match.group(1)))
+        kolom = max(_jumlah_kolom(t) for t in tables)
+        tables = [_id_ke_caption(t) for t in tables]
+        kelas = ["tabel-bungkus"]
+        if kolom > KOLOM_RAPAT:
+            kelas.append("rapat")
+        if kolom > KOLOM_LANSKAP:
+            kelas.append("lanskap")
+            lebar = True
+        return f'<div class="{" ".join(kelas)}">' + "\n".join(tables) + "</div>"
+
+    return _TABEL.sub(ganti, html), lebar
+
+
+def _id_ke_caption(table: str) -> str:
+    """Move the table's id (the target of the Daftar Tabel's links) to its caption, the same place on paper.
+    WeasyPrint keeps the box of every element with an id (a link target) for the whole layout: for a caption
+    that is one line, for a table every cell (about 50 MB of the demo book's appendix)."""
+    return _ID_TABEL.sub(r'<table class="tabel-data">\2<caption id="\1">', table, count=1)
+
+
+def _jumlah_kolom(table: str) -> int:
+    head = table.split("</thead>", 1)[0]
+    return head.count('<th scope="col"')
+
+
+def _pecah(table: str) -> list[str]:
+    """A Kode | Wilayah | k1 … kn | Jumlah table with n > MAKS_KATEGORI → several tables of ≤ MAKS_KATEGORI
+    categories, each repeating Kode and Wilayah (and the total row); Jumlah stays with the last part."""
+    n_kolom = _jumlah_kolom(table)
+    kategori = n_kolom - 3
+    if kategori <= MAKS_KATEGORI:
+        return [table]
+    head, rest = table.split("<tbody>", 1)
+    rows = [[c.group(0) for c in _SEL.finditer(r)] for r in _BARIS.findall(table)]
+    if any(len(r) != n_kolom for r in rows):
+        return [table]                      # not a plain region table (colspans): leave it whole
+    caption = _CAPTION.search(head)
+    table_id = _ID.search(head)
+    if caption is None or table_id is None:
+        return [table]
+    n_bagian = math.ceil(kategori / MAKS_KATEGORI)
+    ukuran = math.ceil(kategori / n_bagian)
+    has_foot = "<tfoot>" in rest
+    n_body = len(_BARIS.findall(rest.split("</tbody>", 1)[0]))
+    parts = []
+    for i in range(n_bagian):
+        lo = 2 + i * ukuran
+        hi = min(2 + kategori, lo + ukuran) + (1 if i == n_bagian - 1 else 0)
+        cols = [0, 1, *range(lo, hi)]
+        pick = [("<tr>" + "".join(r[c] for c in cols) + "</tr>") for r in rows]
+        ident = table_id.group(1) if i == 0 else f"{table_id.group(1)}-{i + 1}"
+        cap = f"{caption.group(1)} (bagian {i + 1} dari {n_bagian})"
+        bits = [f'<table class="tabel-data" id="{ident}">', f"<caption>{cap}</caption>",
+                "<thead>", pick[0], "</thead>", "<tbody>", *pick[1:1 + n_body], "</tbody>"]
+        if has_foot:
+            bits += ["<tfoot>", *pick[1 + n_body:], "</tfoot>"]
+        bits.append("</table>")
+        parts.append("\n".join(bits))
+    return parts
+
+
+# ---- front and back matter -----------------------------------------------------------------------
+
+def _sampul(edisi: Edisi) -> str:
+    tahun = edisi.periode[:4]
+    semester = edisi.semester.split(" Tahun ")[0]
+    return f"""
+<section class="sampul" id="sampul">
+<div class="logo">Logo Pemerintah {_e(edisi.tingkat_akar.capitalize())}</div>
+<p class="sampul-judul">BUKU DATA AGREGAT KEPENDUDUKAN</p>
+<p class="sampul-kabupaten">{_e(edisi.nama_akar.upper())}</p>
+<p class="sampul-semester">{_e(semester.upper())} TAHUN {_e(tahun)}</p>
+<p class="sampul-keadaan">Keadaan per {_e(edisi.tanggal)}</p>
+<div class="sampul-bawah">
+<p>DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL</p>
+<p>{_e(edisi.nama_akar.upper())}</p>
+<p>{_e(tahun)}</p>
+</div>
+</section>"""
+
+
+def _pengesahan(edisi: Edisi, pengesahan: list[dict] | None) -> str:
+    """The SOP officials, with blank lines to sign by hand, or filled from the approvals (`pengesahan`:
+    dicts with jabatan, nama, nip, keputusan, tanggal; matched to the SOP officials by jabatan, others after)."""
+    given = {str(p.get("jabatan", "")).strip().lower(): p for p in (pengesahan or [])}
+    known = {j.lower() for j in PEJABAT}
+    order = list(PEJABAT) + [str(p.get("jabatan", "")) for p in (pengesahan or [])
+                             if str(p.get("jabatan", "")).strip().lower() not in known]
+    rows = []
+    for nomor, jabatan in enumerate(order, start=1):
+        p = given.get(jabatan.strip().lower(), {})
+
+        def isi(key: str, p: dict = p) -> str:
+            value = p.get(key)
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            if isinstance(value, dt.date):
+                value = tanggal_panjang(value)
+            return _e(value) if value not in (None, "") else '<span class="isian"></span>'
+
+        keputusan = f'<p>Keputusan: {isi("keputusan")}</p>' if pengesahan is not None else ""
+        rows.append(f'<tr><td class="no">{nomor}.</td><th scope="row">{_e(jabatan)}</th>'
+                    f'<td><p>Nama: {isi("nama")}</p><p>NIP: {isi("nip")}</p></td>'
+                    f'<td>{keputusan}<p>Tanggal: {isi("tanggal")}</p></td>'
+                    f'<td class="ttd"><p>Tanda tangan:</p><span class="isian"></span></td></tr>')
+    return f"""
+<section class="depan pengesahan" id="pengesahan">
+<h1 id="lembar-pengesahan">Lembar Pengesahan</h1>
+<p>Buku Data Agregat Kependudukan {_e(edisi.nama_akar)} {_e(edisi.semester)}, keadaan per
+{_e(edisi.tanggal)}, telah disusun, diperiksa, dan disahkan sesuai Standar Operasional Prosedur Penyusunan
+Buku Data Agregat oleh:</p>
+<table class="pengesahan"><thead><tr><th scope="col">No.</th><th scope="col">Jabatan</th>
+<th scope="col">Nama dan NIP</th><th scope="col">Tanggal</th><th scope="col">Paraf/Tanda tangan</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+</section>"""
+
+
+def _daftar_isi(parts: list[_Bagian]) -> str:
+    # a toc token's "name" is HTML already: the heading's text, escaped by Python-Markdown (no tags)
+    items = ['<li class="romawi"><a href="#lembar-pengesahan">Lembar Pengesahan</a></li>']
+    for part in parts:
+        if part.jenis == "depan":
+            items += [f'<li class="romawi"><a href="#{t["id"]}">{t["name"]}</a></li>' for t in part.toc]
+    items += ['<li class="romawi"><a href="#daftar-tabel">Daftar Tabel</a></li>',
+              '<li class="romawi"><a href="#daftar-gambar">Daftar Gambar</a></li>']
+    for part in parts:
+        if part.jenis == "bab":
+            for h1 in part.toc:
+                items.append(f'<li class="tingkat-1"><a href="#{h1["id"]}">{h1["name"]}</a></li>')
+                items += [f'<li class="tingkat-2"><a href="#{h2["id"]}">{h2["name"]}</a></li>'
+                          for h2 in h1["children"]]
+    lampiran = [p for p in parts if p.jenis == "lampiran"]
+    if lampiran:
+        items.append('<li class="tingkat-1"><a href="#lampiran">Lampiran</a></li>')
+        for part in lampiran:
+            items += [f'<li class="tingkat-2"><a href="#{t["id"]}">{t["name"]}</a></li>' for t in part.toc]
+    items.append('<li class="tingkat-1"><a href="#kolofon">Kolofon</a></li>')
+    return ('<section class="depan daftar" id="daftar-isi-bagian"><h1 id="daftar-isi">Daftar Isi</h1>\n'
+            '<ul class="daftar-isi">\n' + "\n".join(items) + "\n</ul></section>")
+
+
+def _daftar(judul: str, id_: str, kata: str, entries: list[tuple[str, str, str]]) -> str:
+    if entries:
+        items = "\n".join(f'<li><a href="#{anchor}"><span class="nomor">{kata} {_e(nomor)}</span> {_e(text)}</a></li>'
+                          for nomor, text, anchor in entries)
+        body = f'<ul class="daftar-isi daftar-{id_}">\n{items}\n</ul>'
+    else:
+        body = f"<p>Tidak ada {kata.lower()} dalam edisi ini.</p>"
+    return f'<section class="depan daftar" id="{id_}-bagian"><h1 id="{id_}">{_e(judul)}</h1>\n{body}</section>'
+
+
+def _id_tabel(nomor: str) -> str:
+    return "tabel-" + (re.sub(r"[^0-9a-z]+", "-", str(nomor).lower()).strip("-") or "x")
+
+
+def _entri(parts: list[_Bagian], ids: set[str]) -> tuple[list, list]:
+    """(nomor, judul, anchor) of every chapter table and figure whose anchor is in the document."""
+    tabel, gambar = [], []
+    for part in parts:
+        if part.jenis != "bab" or part.buku is None:
+            continue
+        tabel += [(n, j, _id_tabel(n)) for n, j in part.buku.daftar_tabel if _id_tabel(n) in ids]
+        gambar += [(n, j, f"gambar-{n}") for n, j in part.buku.daftar_gambar if f"gambar-{n}" in ids]
+    return tabel, gambar
+
+
+def _kolofon(edisi: Edisi, final: bool, tanggal_dok: dt.datetime) -> str:
+    import weasyprint
+
+    from agregat import __version__ as versi_alat
+    from agregat.core.digest import edition_digest
+
+    sumber = (f"Data Kependudukan Bersih (DKB) {edisi.semester}, Ditjen Dukcapil Kemendagri; diolah Dinas "
+              f"Kependudukan dan Pencatatan Sipil {edisi.nama_akar}")
+    status = "Final (disahkan)" if final else "Draf – belum disahkan, bukan untuk dikutip"
+    rows = [("Judul", f"Buku Data Agregat Kependudukan {edisi.nama_akar}"),
+            ("Edisi", f"{edisi.semester} ({edisi.periode})"),
+            ("Keadaan data", edisi.tanggal),
+            ("Sumber data", sumber),
+            ("Penerbit", f"Dinas Kependudukan dan Pencatatan Sipil {edisi.nama_akar}"),
+            ("Status", status),
+            ("Tanggal dokumen", tanggal_dok.strftime("%Y-%m-%d %H:%M %Z").strip()),
+            ("Dibuat dengan", f"agregat {versi_alat} (agregat.buku.cetak), WeasyPrint {weasyprint.__version__}"),
+            ("Lisensi", "Data agregat, lisensi CC BY 4.0")]
+    body = "\n".join(f'<tr><th scope="row">{_e(k)}</th><td>{_e(v)}</td></tr>' for k, v in rows)
+    digest = edition_digest(edisi.folder)
+    return f"""
+<section class="kolofon" id="kolofon-bagian">
+<h1 id="kolofon">Kolofon</h1>
+<table class="kolofon"><tbody>
+{body}
+<tr><th scope="row">Digest edisi</th><td><code class="digest">{digest}</code><br>
+<span class="catatan">sha256 daftar berkas folder data/{_e(edisi.periode)} (agregat.core.digest.edition_digest); angka
+yang sama ditandatangani pada lembar pengesahan.</span></td></tr>
+</tbody></table>
+<p class="catatan">Hanya angka agregat yang disajikan; tidak ada data pribadi dalam buku ini.</p>
+</section>"""
+
+
+# ---- dates, styles, the document ----------------------------------------------------------------
+
+def tanggal_dokumen(edisi: Edisi) -> dt.datetime:
+    """The PDF's creation/modification date: SOURCE_DATE_EPOCH when set, else the edition's data date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch not in (None, ""):
+        if not (epoch.strip().isascii() and epoch.strip().isdigit()):
+            raise UsageError("Variabel lingkungan SOURCE_DATE_EPOCH harus bilangan detik sejak 1970 (angka 0-9 "
+                             "saja, mis. 1751241600). Perbaiki atau hapus variabel itu, lalu ulangi.")
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    date = dt.date.fromisoformat(edisi.dokumen["manifest"]["tanggal_data"])
+    return dt.datetime(date.year, date.month, date.day, tzinfo=WITA)
+
+
+def _watermark() -> str:
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="170mm" height="170mm" viewBox="0 0 400 400">'
+           '<text x="200" y="236" transform="rotate(-45 200 200)" text-anchor="middle" font-family="DejaVu Sans" '
+           'font-weight="bold" font-size="120" fill="#e4e4e4">DRAF</text></svg>')
+    return "data:image/svg+xml," + urllib.parse.quote(svg)
+
+
+def _css_halaman(ukuran: str, final: bool) -> str:
+    if ukuran not in UKURAN:
+        raise ValueError(f"ukuran kertas tidak dikenal: {ukuran!r}; pilih {', '.join(UKURAN)}")
+    w, h = UKURAN[ukuran]
+    css = [f"@page {{ size: {w}mm {h}mm; }}", f"@page lanskap {{ size: {h}mm {w}mm; }}"]
+    if not final:
+        css.append(f'@page {{ background: url("{_watermark()}") no-repeat center center; }}')
+    return "\n".join(css)
+
+
+def dokumen_cetak(edisi: Edisi, templates_dir: Path, grafik_dir: Path, final: bool = False, ukuran: str = "A4",
+                  pengesahan: list[dict] | None = None, grafik_cache: Path | None = CACHE_GRAFIK) -> str:
+    """The whole book as one print HTML document (charts are referenced below `BASE_URL`; taken from the chart
+    cache `grafik_cache`, or all drawn again when it is None)."""
+    grafik_dir = Path(grafik_dir)
+    css_halaman = _css_halaman(ukuran, final)
+    parts = _bagian(edisi, Path(templates_dir), grafik_dir, grafik_cache)
+    ids = set(re.findall(r'\bid="([^"]+)"', "".join(p.html for p in parts)))
+    tabel, gambar = _entri(parts, ids)
+    penulis = f"Dinas Kependudukan dan Pencatatan Sipil {edisi.nama_akar}"
+    judul = f"Buku Data Agregat Kependudukan {edisi.nama_akar} {edisi.semester}"
+    tanggal = tanggal_dokumen(edisi)
+
+    body = [_sampul(edisi), _pengesahan(edisi, pengesahan)]
+    body += [f'<section class="depan" id="{p.kunci}-bagian">\n{p.html}\n</section>' for p in parts if p.jenis == "depan"]
+    body += [_daftar_isi(parts), _daftar("Daftar Tabel", "daftar-tabel", "Tabel", tabel),
+             _daftar("Daftar Gambar", "daftar-gambar", "Gambar", gambar)]
+    pertama = True
+    for part in parts:
+        if part.jenis == "bab":
+            kelas = "bab bab-pertama" if pertama else "bab"
+            pertama = False
+            body.append(f'<section class="{kelas}" id="{part.kunci}-bagian">\n{part.html}\n</section>')
+    lampiran = [p for p in parts if p.jenis == "lampiran"]
+    for i, part in enumerate(lampiran):
+        kelas = "lampiran lanskap" if part.lanskap else "lampiran"
+        kepala = '<h1 id="lampiran" class="lampiran-judul">Lampiran</h1>\n' if i == 0 else ""
+        body.append(f'<section class="{kelas}" id="{part.kunci}-bagian">\n{kepala}{part.html}\n</section>')
+    body.append(_kolofon(edisi, final, tanggal))
+
+    stamp = tanggal.isoformat()
+    return f"""<!DOCTYPE html>
+<html lang="id">
+<head>
+<meta charset="utf-8">
+<title>{_e(judul)}</title>
+<meta name="author" content="{_e(penulis)}">
+<meta name="description" content="{_e(f"Data agregat kependudukan {edisi.nama_akar} per kecamatan dan desa/kelurahan, keadaan per {edisi.tanggal}")}">
+<meta name="keywords" content="{_e(f"kependudukan, data agregat, Dukcapil, {edisi.nama_akar}, {edisi.semester}, {edisi.periode}")}">
+<meta name="generator" content="agregat (agregat.buku.cetak)">
+<meta name="dcterms.created" content="{stamp}">
+<meta name="dcterms.modified" content="{stamp}">
+<style>
+{CSS.read_text(encoding="utf-8")}
+{css_halaman}
+</style>
+</head>
+<body class="{"final" if final else "draf"}">
+{chr(10).join(body)}
+</body>
+</html>
+"""
+
+
+# ---- PDF -----------------------------------------------------------------------------------------
+
+_SVG_GAYA = re.compile(rb'(<svg\b[^>]*?)\s+style="[^"]*"')
+
+
+def _svg_cetak(svg: bytes) -> bytes:
+    """The root `style` of the site's charts (max-width:100%;height:auto) makes WeasyPrint 70 size them as
+    squares: drop it, so the chart keeps the ratio of its width/height attributes."""
+    return _SVG_GAYA.sub(rb"\1", svg, count=1)
+
+
+def _pengambil(edisi: Edisi, grafik_dir: Path):
+    """A WeasyPrint URL fetcher that serves the charts from `grafik_dir` and fetches nothing else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    prefix = f"{BASE_URL}{edisi.periode}/grafik/"
+
+    class Pengambil(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith(prefix):
+                name = urllib.parse.unquote(url[len(prefix):].split("?")[0].split("#")[0])
+                if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".svg"):
+                    raise ValueError(f"bukan grafik buku: {url}")
+                return URLFetcherResponse(url, _svg_cetak((grafik_dir / name).read_bytes()),
+                                          {"Content-Type": "image/svg+xml"})
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            raise ValueError(f"cetak tidak mengambil sumber luar: {url}")
+
+    return Pengambil(allowed_protocols={"data", "https"}, fail_on_errors=True)
+
+
+# WeasyPrint's user-agent stylesheet has rules for pseudo-elements of *every* element (`::marker` and the
+# footnote/note calls and markers). Each matching rule gives each element its own pseudo-element style, never
+# shared: about six style objects per table cell, half the layout memory of the appendix and a sixth of its
+# time. The book has no footnotes or notes and only `li` are list items, so print scopes `::marker` to `li`
+# and drops the note rules; the PDF comes out byte-identical.
+_UA_CATATAN = re.compile(r"(?m)^::(?:footnote|note)-[a-z]+ \{[^}]*\}\n")
+_UA_MARKER = "\n::marker {"
+
+
+def _ua_cetak(ua: str) -> str:
+    """WeasyPrint's user-agent stylesheet text `ua` without the universal pseudo-element rules (see above)."""
+    return _UA_CATATAN.sub("", ua.replace(_UA_MARKER, "\nli::marker {"))
+
+
+@functools.cache
+def _html_cetak() -> type:
+    """`weasyprint.HTML` with the print user-agent stylesheet (the plain class if this WeasyPrint's sheet
+    no longer has the rules: a slower build, never a different book)."""
+    import weasyprint
+    from weasyprint import html as wp_html
+    from weasyprint.css.counters import CounterStyle
+
+    teks = _ua_cetak(wp_html.UA)
+    if teks == wp_html.UA:
+        return weasyprint.HTML
+    # The sheet's @counter-style rules are already in the UA counter styles each document copies; parsed into
+    # those again, `disc` and `decimal` would be "redefined" (a warning): parse them into a throwaway.
+    lembar = weasyprint.CSS(string=teks, counter_style=CounterStyle())
+
+    class HTMLCetak(weasyprint.HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [lembar, wp_html.UA_FORM_STYLESHEET] if forms else [lembar]
+
+    return HTMLCetak
+
+
+@contextlib.contextmanager
+def _gc_jarang():
+    """Run Python's cyclic garbage collector less often: layout makes millions of objects that live until the
+    PDF is written, and scanning them again and again costs about a tenth of the time. Restored on exit."""
+    before = gc.get_threshold()
+    gc.set_threshold(10_000, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def render_pdf(html: str, edisi: Edisi, grafik_dir: Path):
+    """Lay out the print HTML (a `weasyprint.Document`)."""
+    return _html_cetak()(string=html, base_url=BASE_URL, url_fetcher=_pengambil(edisi, Path(grafik_dir))).render()
+
+
+def buat_pdf(edisi: Edisi, templates_dir: Path, out_path: Path, grafik_dir: Path, final: bool = False,
+             ukuran: str = "A4", pengesahan: list[dict] | None = None,
+             grafik_cache: Path | None = CACHE_GRAFIK) -> Path:
+    """Render the book to `out_path` (written to a temporary file beside it, then renamed)."""
+    out_path = Path(out_path)
+    html = dokumen_cetak(edisi, templates_dir, grafik_dir, final=final, ukuran=ukuran, pengesahan=pengesahan,
+                         grafik_cache=grafik_cache)
+    with atomic_file(out_path, mode=0o644) as handle, _gc_jarang():
+        render_pdf(html, edisi, grafik_dir).write_pdf(handle, pdf_identifier=True)
+    return out_path

@@ -1,0 +1,91 @@
+"""MkDocs hooks: the book's many near-identical pages are generated from the data, not written by hand.
+
+For every edition in data/: the chapter templates of docs/templates/buku/ become `<periode>/<page>.md`,
+one page per region between the root and the desa (kecamatan; kabupaten/kota too in a province book) and
+one appendix page per table; the newest edition is the one in the navigation,
+the others are reached from the archive. After the build each edition gets its downloads (CSV, XLSX,
+datapackage.json).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from markupsafe import Markup
+from mkdocs.structure.files import File
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:   # hooks are loaded by path; the macros package lives beside this file
+    # appended, not put first: a build of another project folder inside a long-lived process (tests, a
+    # Dask client) must not shadow the running package for the processes it starts later
+    sys.path.append(str(ROOT))
+
+from agregat.edisi.muat import daftar_edisi, muat_edisi  # noqa: E402
+from agregat.buku.halaman import halaman_edisi  # noqa: E402
+
+
+def _data_dir(config) -> Path:
+    return Path(config.config_file_path).parent / config.extra.get("data_dir", "data")
+
+
+def on_files(files, config):
+    data_dir = _data_dir(config)
+    templates = Path(config.docs_dir) / "templates" / "buku"
+    editions = daftar_edisi(data_dir)
+    nav_latest = []
+    for periode in editions:
+        pages = halaman_edisi(muat_edisi(data_dir, periode), templates)
+        for page in pages:
+            files.append(File.generated(config, page.src_uri, content=page.content))
+        if periode == editions[-1]:
+            nav_latest = _nav(pages)
+    config.nav = [{"Beranda": "index.md"}, *nav_latest, {"Arsip Edisi": "arsip.md"}]
+    return files
+
+
+def _nav(pages) -> list:
+    """Navigation for one edition: chapters, then sections (Kecamatan, Lampiran) in order."""
+    nav: list = []
+    sections: dict[str, list] = {}
+    for page in pages:
+        if page.bagian:
+            if page.bagian not in sections:
+                sections[page.bagian] = []
+                nav.append({page.bagian: sections[page.bagian]})
+            sections[page.bagian].append({page.judul: page.src_uri})
+        else:
+            nav.append({page.judul: page.src_uri})
+    return nav
+
+
+def on_post_build(config):
+    from agregat.buku.unduhan import tulis_unduhan
+
+    data_dir = _data_dir(config)
+    for periode in daftar_edisi(data_dir):
+        edisi = muat_edisi(data_dir, periode)
+        kode, nama = edisi.kabupaten
+        tulis_unduhan(edisi.dokumen, edisi.dokumen["manifest"], Path(config.site_dir) / periode / "unduhan",
+                      kabupaten=nama, sumber=sumber_data(edisi))
+
+
+def sumber_data(edisi) -> str:
+    return (f"Data Kependudukan Bersih (DKB) {edisi.semester}, Ditjen Dukcapil Kemendagri; diolah Dinas "
+            f"Kependudukan dan Pencatatan Sipil {edisi.tingkat_akar.capitalize()} {edisi.kabupaten[1].title()}")
+
+
+
+
+def on_page_content(html, page, config, files):
+    """A page title is HTML to MkDocs and the theme (generated pages store theirs escaped, `agregat.buku.halaman`):
+    mark it as such, so the theme's `| e` (footer and toc aria-labels) does not escape it a second time."""
+    if page.title is not None:
+        page.title = Markup(page.title)
+    return html
+
+
+def on_post_page(output, page, config):
+    """Give the theme's search dialog an accessible name (axe: aria-dialog-name)."""
+    return output.replace('data-md-component="search" role="dialog"',
+                          'data-md-component="search" role="dialog" aria-label="Pencarian"', 1)

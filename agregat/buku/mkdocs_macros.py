@@ -1,0 +1,61 @@
+"""mkdocs-macros entry point: the book's macros, bound per page to that page's edition.
+
+Pages carry `periode` (and `bab`, `kode`) in their front matter; generated pages get them from
+`agregat/buku/mkdocs_hooks.py`. The functions themselves live in `buku.py` and are plain Python, tested without MkDocs.
+Every page is rendered with `aman.jinja_aman`: a `{{ … }}` that prints a value from the data is escaped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MACROS = ("angka", "tersedia", "indikator", "nama_wilayah", "judul_wilayah", "jumlah_wilayah", "unduhan", "url", "url_edisi",
+          "tabel_wilayah", "tabel_kategori", "tabel_indikator", "tabel_perbandingan", "tabel_laju", "laju", "grafik_piramida",
+          "grafik_batang", "grafik_per_kecamatan", "grafik_perbandingan", "ringkasan", "analisa")
+
+
+def define_env(env) -> None:
+    # imported here, not at the top: `agregat.core.angka` (the number formatter the CLI uses too) must not pull
+    # matplotlib, Markdown and nh3 in with the package
+    from agregat.buku.makro import CACHE_GRAFIK, Buku
+    from agregat.edisi.muat import daftar_edisi, muat_edisi
+
+    root = Path(env.project_dir)
+    data_dir = root / env.conf.extra.get("data_dir", "data")
+    site_dir = Path(env.conf.site_dir)
+    pages: dict[str, Buku] = {}
+
+    def buku() -> Buku:
+        page = env.page
+        key = page.file.src_uri
+        if key not in pages:
+            periode = page.meta.get("periode") or daftar_edisi(data_dir)[-1]
+            pages[key] = Buku(muat_edisi(data_dir, periode), ke_akar="../" * page.file.dest_uri.count("/"), bab=page.meta.get("bab"),
+                              grafik_dir=site_dir / periode / "grafik", cache_dir=CACHE_GRAFIK)
+        return pages[key]
+
+    for name in MACROS:
+        env.macro(lambda *args, _name=name, **kwargs: getattr(buku(), _name)(*args, **kwargs), name)
+
+    @env.macro
+    def edisi():
+        """The page's edition (periode, semester, tanggal, dokumen …)."""
+        return buku().edisi
+
+    @env.macro
+    def angka_edisi(edisi, nama: str, label: str | None = None) -> str:
+        """A kabupaten total of another edition (for the archive table)."""
+        return Buku(edisi).angka(nama, label)
+
+    @env.macro
+    def semua_edisi():
+        """Every edition in data/, newest first."""
+        return [muat_edisi(data_dir, p) for p in reversed(daftar_edisi(data_dir))]
+
+
+def on_pre_page_macros(env) -> None:
+    """Before each page: its Jinja environment escapes what it prints (mkdocs-macros creates the environment
+    only after `define_env`, so this is the first moment it can be set)."""
+    from agregat.core.aman import jinja_aman
+
+    jinja_aman(env.env)

@@ -1,0 +1,126 @@
+"""Editions as the book layer sees them: the YAML of `data/<periode>/`, parsed once per build.
+
+This is the disclosure boundary: the book reads aggregates only, never a register row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from agregat.core.atomik import retired_leftovers
+from agregat.core.digest import edition_entries, edition_periods, read_entry, shown_name
+from agregat.core.errors import EditionError
+from agregat.core.periode import Periode
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader
+
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+         "November", "Desember")
+
+
+@dataclass(frozen=True)
+class Edisi:
+    """One edition: every YAML document by name, and the Kasi's analysis text when present."""
+
+    periode: str
+    dokumen: dict
+    analisa: str | None
+    folder: Path
+
+    @property
+    def semester(self) -> str:
+        """`Semester I Tahun 2025`."""
+        return Periode.parse(self.periode).judul
+
+    @property
+    def tanggal(self) -> str:
+        """`30 Juni 2025`."""
+        return tanggal_panjang(dt.date.fromisoformat(self.dokumen["manifest"]["tanggal_data"]))
+
+    @property
+    def tabel(self) -> list[str]:
+        """The table names of the edition, in book order."""
+        return list(self.dokumen["manifest"]["tabel"])
+
+    @property
+    def kabupaten(self) -> tuple[str, str]:
+        """(kode, NAMA) of the edition's root region: the kabupaten/kota of a kabupaten book, the provinsi of a
+        province book (the manifest names it under `kabupaten` or `provinsi`)."""
+        manifest = self.dokumen["manifest"]
+        info = manifest["kabupaten"] if "kabupaten" in manifest else manifest["provinsi"]
+        return info["kode"], info["nama"]
+
+    @property
+    def tingkat_akar(self) -> str:
+        """The root's level: `kabupaten`, `kota` or `provinsi`."""
+        return self.dokumen["penduduk"]["wilayah"][self.kabupaten[0]]["tingkat"]
+
+    @property
+    def nama_akar(self) -> str:
+        """`Kabupaten Tapin`, `Kota Banjarmasin`, `Provinsi Kalimantan Selatan`."""
+        return f"{self.tingkat_akar.capitalize()} {self.kabupaten[1].title()}"
+
+    def halaman_wilayah(self) -> list[tuple[str, str, str]]:
+        """(kode, NAMA, tingkat) of every region that gets its own page: each level between the root and the
+        desa (kabupaten/kota and kecamatan of a province; kecamatan of a kabupaten), level by level, by code."""
+        akar = self.kabupaten[0]
+        regions = self.dokumen["penduduk"]["wilayah"]
+        found = [(k, r["nama"], r["tingkat"]) for k, r in regions.items()
+                 if k.startswith(akar + ".") and r["tingkat"] not in ("desa", "kelurahan")]
+        return sorted(found, key=lambda item: (item[0].count("."), item[0]))
+
+    def wilayah(self, tingkat: str | tuple[str, ...]) -> list[tuple[str, str]]:
+        """(kode, NAMA) of every region of a level, by code."""
+        levels = (tingkat,) if isinstance(tingkat, str) else tingkat
+        regions = self.dokumen["penduduk"]["wilayah"]
+        return [(kode, r["nama"]) for kode, r in regions.items() if r["tingkat"] in levels]
+
+    def anak(self, induk: str) -> list[tuple[str, str]]:
+        """(kode, NAMA) of the regions directly below `induk`, by code."""
+        depth = induk.count(".") + 1
+        regions = self.dokumen["penduduk"]["wilayah"]
+        return [(k, r["nama"]) for k, r in regions.items() if k.startswith(induk + ".") and k.count(".") == depth]
+
+
+def tanggal_panjang(date: dt.date) -> str:
+    return f"{date.day} {BULAN[date.month - 1]} {date.year}"
+
+
+def daftar_edisi(data_dir: Path) -> list[str]:
+    """Periods that have an edition in `data_dir`, oldest first (agregat.core.digest.edition_periods: anything in
+    data/ that is not an edition, and any edition breaking the folder rule, is an EditionError — the book is
+    never built from it). A retired folder `.P.lama.*` (an edition swap a killed run left half done, or one
+    that came from a commit) is an EditionError too: the book never restores it (only `aggregate` does)."""
+    leftovers = retired_leftovers(data_dir)
+    if leftovers:
+        raise EditionError(f"Folder {data_dir} berisi sisa penggantian edisi yang terputus: "
+                           f"{'; '.join(map(shown_name, leftovers[:5]))}. Buku tidak dibangun selama sisa itu ada: "
+                           "jalankan lagi 'python build.py aggregate' untuk periode itu (memulihkan lalu "
+                           "membersihkannya), atau hapus folder itu bila tidak dikenal (jangan di-commit).")
+    return edition_periods(data_dir)
+
+
+def muat_edisi(data_dir: Path, periode: str) -> Edisi:
+    """Parse every YAML document of one edition (cached per folder and content). Only the regular files of
+    the folder are read, never through a symlink (agregat.core.digest.edition_entries, read_entry)."""
+    folder = Path(data_dir) / periode
+    names = edition_entries(folder)
+    stamp = tuple((name, (st := (folder / name).lstat()).st_mtime_ns, st.st_size) for name in names)
+    return _muat(folder, stamp)
+
+
+@cache
+def _muat(folder: Path, stamp: tuple) -> Edisi:
+    names = [name for name, _, _ in stamp]
+    dokumen = {name[:-4]: yaml.load(read_entry(folder, name).decode("utf-8"), Loader=_Loader)
+               for name in names if name.endswith(".yml")}
+    analisa = read_entry(folder, "analisa.md").decode("utf-8") if "analisa.md" in names else None
+    return Edisi(folder.name, dokumen, analisa, folder)
