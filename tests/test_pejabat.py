@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from agregat.core.peran import ROLES
 from agregat.pengesahan import pejabat
 from agregat.pengesahan import sshsig
 from agregat.core.errors import EXIT_REGISTRY, RegistryError, UsageError
@@ -413,7 +414,7 @@ def test_the_tte_signer_is_the_kepala_dinas_of_that_day_with_that_certificate(ke
 
 def test_the_readme_sop_table_is_the_default_policy():
     """The README's table of SOP steps names the steps, their numbers and roles of DEFAULT_POLICY (the one
-    place they are defined), and the roles by their codes in agregat.pengesahan.pejabat.ROLES."""
+    place they are defined), and the roles by their codes in agregat.core.peran.ROLES."""
     import re
     from pathlib import Path
 
@@ -421,15 +422,15 @@ def test_the_readme_sop_table_is_the_default_policy():
     rows = re.findall(r"^\| (\d+) \| `([a-z-]+)` \| ([a-z]+)(?: \(([^)]*)\))? \|", readme, re.MULTILINE)
     assert [(int(n), step, role) for n, step, role, _ in rows] == [
         (s.nomor, s.nama, s.peran) for s in pejabat.DEFAULT_POLICY.langkah]
-    assert all(name == pejabat.ROLES[role].nama for _, _, role, name in rows if name)
+    assert all(name == ROLES[role].nama for _, _, role, name in rows if name)
 
 
 def test_roles_are_listed_once_in_signing_order():
     from agregat.buku import cetak
 
-    assert list(pejabat.ROLES) == ["admin", "kasi", "kabid", "sekretaris", "kadis"]
-    assert cetak.PEJABAT == tuple(role.jabatan for role in pejabat.ROLES.values())
-    assert {s.peran for s in pejabat.DEFAULT_POLICY.langkah} == set(pejabat.ROLES)
+    assert list(ROLES) == ["admin", "kasi", "kabid", "sekretaris", "kadis"]
+    assert cetak.PEJABAT == tuple(role.jabatan for role in ROLES.values())
+    assert {s.peran for s in pejabat.DEFAULT_POLICY.langkah} == set(ROLES)
     for name in (pejabat.ARAHAN_STEP, pejabat.BEFORE_FINAL, pejabat.FINAL_STEP, pejabat.REGISTRATION_STEP):
         assert pejabat.DEFAULT_POLICY.step(name) is not None
     assert pejabat.TOLAK in pejabat.DEFAULT_POLICY.step("koreksi").keputusan

@@ -92,7 +92,7 @@ def keys(tmp_path_factory) -> Path:
 def make_registered(repo: Path, keys: Path, edition: Path) -> Path:
     """A repository with `edition` as 2025-S1 (its Bab VII draft written when it has none), the officials
     registry and policy, committed."""
-    from agregat.buku.build import ensure_analisa
+    from agregat.edisi.analisa import ensure_analisa
 
     shutil.copy(ROOT / "kabupaten.yml", repo / "kabupaten.yml")
     wilayah = repo / "agregat" / "referensi" / "wilayah"

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agregat.core.config import PROJECT_ROOT
+from agregat.edisi.analisa import ensure_analisa
 from agregat.core.digest import digest_of_contents, edition_entries, file_sha256, read_entry
 from agregat.core.errors import EXIT_BOOK, AgregatError, DataChangedError, PdfMismatch
 from agregat.core.atomik import write_atomic, write_atomic_bytes
@@ -55,22 +56,6 @@ class BookResult:
 
 def pdf_name(periode: str) -> str:
     return f"buku-data-agregat-{periode}.pdf"
-
-
-def ensure_analisa(data_dir: Path, periods: list[str] | None = None) -> list[str]:
-    """Write the generated draft of Bab VII (`analisa.md`) where an edition (of `periods`, default all) has
-    none; never overwrite."""
-    from agregat.edisi.analisa import tulis_analisa
-    from agregat.edisi.muat import daftar_edisi, muat_edisi
-
-    written = []
-    for periode in daftar_edisi(data_dir):
-        path = Path(data_dir) / periode / "analisa.md"
-        if (periods is None or periode in periods) and not os.path.lexists(path):
-            # the temporary file lies in data/, not in the edition: a killed write leaves the edition valid
-            write_atomic(path, tulis_analisa(muat_edisi(data_dir, periode).dokumen), tmp_dir=Path(data_dir))
-            written.append(periode)
-    return written
 
 
 def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir: Path | None = None,

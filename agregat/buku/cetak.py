@@ -41,7 +41,7 @@ from markdown.extensions.toc import slugify as _slugify
 
 from agregat.core.atomik import atomic_file
 from agregat.core.errors import UsageError
-from agregat.pengesahan.pejabat import ROLES
+from agregat.core.peran import ROLES
 from agregat.core.periode import WITA
 
 from agregat.buku.mkdocs_macros import MACROS
@@ -341,7 +341,7 @@ def _kolofon(edisi: Edisi, final: bool, tanggal_dok: dt.datetime) -> str:
             ("Penerbit", f"Dinas Kependudukan dan Pencatatan Sipil {edisi.nama_akar}"),
             ("Status", status),
             ("Tanggal dokumen", tanggal_dok.strftime("%Y-%m-%d %H:%M %Z").strip()),
-            ("Dibuat dengan", f"agregat {versi_alat} (agregat.buku.cetak), WeasyPrint {weasyprint.__version__}"),
+            ("Dibuat dengan", f"agregat {versi_alat}, WeasyPrint {weasyprint.__version__}"),
             ("Lisensi", "Data agregat, lisensi CC BY 4.0")]
     body = "\n".join(f'<tr><th scope="row">{_e(k)}</th><td>{_e(v)}</td></tr>' for k, v in rows)
     digest = edition_digest(edisi.folder)

@@ -9,20 +9,13 @@ datapackage.json).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from markupsafe import Markup
 from mkdocs.structure.files import File
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:   # hooks are loaded by path; the macros package lives beside this file
-    # appended, not put first: a build of another project folder inside a long-lived process (tests, a
-    # Dask client) must not shadow the running package for the processes it starts later
-    sys.path.append(str(ROOT))
-
-from agregat.edisi.muat import daftar_edisi, muat_edisi  # noqa: E402
-from agregat.buku.halaman import halaman_edisi  # noqa: E402
+from agregat.buku.halaman import halaman_edisi
+from agregat.edisi.muat import daftar_edisi, muat_edisi
 
 
 def _data_dir(config) -> Path:

@@ -367,7 +367,7 @@ def _build(data_dir: Path, paths: Paths, final: bool, pdf: bool, ukuran: str = "
 def cmd_serve(args, paths: Paths) -> int:
     from mkdocs.commands.serve import serve
 
-    from agregat.buku.build import ensure_analisa
+    from agregat.edisi.analisa import ensure_analisa
 
     ensure_analisa(paths.data)
     print(f"Pratinjau di http://{args.alamat}/ (Ctrl+C untuk berhenti). PDF tidak dibuat di pratinjau.")

@@ -15,7 +15,8 @@ from pathlib import Path
 from agregat.cli.opsi import add_option
 from agregat.core.errors import EXIT_OK, UsageError
 from agregat.core.paths import Paths, shown
-from agregat.pengesahan.pejabat import DEFAULT_POLICY, FINAL_STEP, REGISTRATION_STEP, ROLES
+from agregat.core.peran import ROLES
+from agregat.pengesahan.pejabat import DEFAULT_POLICY, FINAL_STEP, REGISTRATION_STEP
 
 
 def _either(names) -> str:

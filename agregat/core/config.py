@@ -28,7 +28,9 @@ KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 ROOT_FINGERPRINT = re.compile(r"SHA256:[A-Za-z0-9+/]{43}")
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]          # agregat/
+REFERENSI_DIR = PACKAGE_DIR / "referensi"                  # the shipped reference data
+PROJECT_ROOT = PACKAGE_DIR.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "kabupaten.yml"
 
 

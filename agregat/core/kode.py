@@ -17,7 +17,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-CODES_FILE = Path(__file__).resolve().parent / "referensi" / "siak_codes.yml"
+from agregat.core.config import REFERENSI_DIR
+
+CODES_FILE = REFERENSI_DIR / "siak_codes.yml"
 UNKNOWN_KODE = "?"
 UNKNOWN_LABEL = "TIDAK DIKETAHUI"
 

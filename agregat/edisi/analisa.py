@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
+from pathlib import Path
 
 from agregat.core.errors import UsageError
 from agregat.core.masalah import CODED_COLUMNS, EXCLUSIONS, PROBLEMS, UNKNOWN_CODE, WARNINGS
-from agregat.pengesahan.pejabat import ROLES
+from agregat.core.peran import ROLES
 from agregat.core.periode import Periode
 
 from agregat.core.aman import teks as _aman
 from agregat.core.angka import bertanda, bilangan
-from agregat.edisi.muat import tanggal_panjang
+from agregat.core.atomik import write_atomic
+from agregat.edisi.muat import daftar_edisi, muat_edisi, tanggal_panjang
 
 __all__ = ["WAJIB", "nama_wilayah", "teks", "tulis_analisa"]
 
@@ -475,3 +478,16 @@ def tulis_analisa(documents: dict[str, dict], ambang_persen: float = 5.0) -> str
     out += [(f"Teks ini disusun otomatis dari angka edisi ini sebagai draf; {ROLES['kasi'].nama} "
              "menyunting dan melengkapinya.")]
     return "\n".join(out) + "\n"
+
+
+def ensure_analisa(data_dir: Path, periods: list[str] | None = None) -> list[str]:
+    """Write the generated draft of Bab VII (`analisa.md`) where an edition (of `periods`, default all) has
+    none; never overwrite."""
+    written = []
+    for periode in daftar_edisi(data_dir):
+        path = Path(data_dir) / periode / "analisa.md"
+        if (periods is None or periode in periods) and not os.path.lexists(path):
+            # the temporary file lies in data/, not in the edition: a killed write leaves the edition valid
+            write_atomic(path, tulis_analisa(muat_edisi(data_dir, periode).dokumen), tmp_dir=Path(data_dir))
+            written.append(periode)
+    return written

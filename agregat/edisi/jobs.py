@@ -118,7 +118,7 @@ def build_demo(config_path: Path, data_dir: Path, report_dir: Path | None = None
     `perbandingan.yml` records the digest of the previous edition as it stands for good: running the demo
     again changes no digest. Returns the results, None for an edition that was already up to date."""
     from agregat.sumber import demo
-    from agregat.buku.build import ensure_analisa
+    from agregat.edisi.analisa import ensure_analisa
 
     raw_dir = Path(data_dir) / "raw"
     paths = {p: raw_dir / f"demo-{p}.csv" for p in demo.DEMO_PERIODS}

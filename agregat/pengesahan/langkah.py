@@ -32,7 +32,8 @@ from agregat.core.errors import (
 )
 from agregat.core.gitobjek import config_in_repo, open_repo, path_in_repo
 from agregat.core.paths import Paths, shown
-from agregat.pengesahan.pejabat import ARAHAN_STEP, BEFORE_FINAL, FINAL_STEP, KEPALA_DINAS, REGISTRATION_STEP, ROLES, TOLAK
+from agregat.core.peran import ROLES
+from agregat.pengesahan.pejabat import ARAHAN_STEP, BEFORE_FINAL, FINAL_STEP, KEPALA_DINAS, REGISTRATION_STEP, TOLAK
 from agregat.core.periode import WITA
 
 

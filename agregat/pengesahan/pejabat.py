@@ -20,6 +20,8 @@ from agregat.core.errors import BadSignature, RegistryError, SignatureError, Usa
 from agregat.core.periode import WITA
 from agregat.pengesahan.sshsig import NAMESPACE_PERNYATAAN, NAMESPACE_REGISTRI
 
+from agregat.core.peran import ROLES
+
 REGISTRI_FILE = "approvals/pejabat.yml"
 KEBIJAKAN_FILE = "approvals/policy.yml"
 SIGNERS_FILE = "approvals/allowed_signers"
@@ -27,25 +29,6 @@ SIG_SUFFIX = ".sig"
 ROOT_PRINCIPAL = "akar"
 
 
-@dataclass(frozen=True)
-class JenisPeran:
-    """One SOP role: its code (in the registry, the policy and the statements), the short name messages and
-    `status` use, and the full title printed on the lembar pengesahan."""
-
-    kode: str
-    nama: str
-    jabatan: str
-
-
-#: THE list of SOP roles, in signing order (the rows of the lembar pengesahan, agregat.buku.cetak). Everything that
-#: names a role (the registry and policy checks, `officials --role`, `status`, the book) reads it here.
-ROLES = {r.kode: r for r in (
-    JenisPeran("admin", "Administrator Database", "Administrator Database"),
-    JenisPeran("kasi", "Kasi Pengolahan dan Penyajian Data", "Kepala Seksi Pengolahan dan Penyajian Data Kependudukan"),
-    JenisPeran("kabid", "Kabid PIAK", "Kepala Bidang Pengelolaan Informasi Administrasi Kependudukan"),
-    JenisPeran("sekretaris", "Sekretaris", "Sekretaris"),
-    JenisPeran("kadis", "Kepala Dinas", "Kepala Dinas"),
-)}
 VERSION = 1
 #: The head of the dinas: signs the surat pengantar and, electronically, the final PDF (TTE, `python build.py tte`).
 KEPALA_DINAS = "kadis"

@@ -24,6 +24,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import yaml
 
+from agregat.core.config import REFERENSI_DIR
+from agregat.core.kode import CODES_FILE
 from agregat.core.periode import Periode
 from agregat.core.wilayah import Wilayah
 
@@ -117,7 +119,7 @@ class Villages:
 @lru_cache(maxsize=1)
 def load_villages() -> Villages:
     """Villages from the region master; sizes vary (kelurahan larger), kecamatan totals follow 2019."""
-    df = pd.read_csv(Path(__file__).with_name("referensi") / "wilayah" / "63.05.csv", dtype=str)
+    df = pd.read_csv(REFERENSI_DIR / "wilayah" / "63.05.csv", dtype=str)
     df = df[df.tingkat.isin(["desa", "kelurahan"])].sort_values("kode").reset_index(drop=True)
     kec = df.kode.str[6:8].astype(int).to_numpy()
     size = np.random.default_rng(6305).lognormal(0, 0.45, len(df)) * np.where(df.tingkat == "kelurahan", 2.5, 1)
@@ -128,7 +130,7 @@ def load_villages() -> Villages:
 @lru_cache(maxsize=1)
 def load_labels() -> dict[str, dict[int, str]]:
     """SIAK labels per register column, from referensi/siak_codes.yml."""
-    data = yaml.safe_load((Path(__file__).with_name("referensi") / "siak_codes.yml").read_text("utf-8"))
+    data = yaml.safe_load((CODES_FILE).read_text("utf-8"))
     return {col: {int(k): str(v) for k, v in data[key]["kode"].items()} for col, (key, _) in CODED.items()}
 
 

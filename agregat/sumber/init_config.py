@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agregat.core.atomik import write_atomic
-from agregat.core.config import PROJECT_ROOT, load_config
+from agregat.core.config import REFERENSI_DIR, load_config
 from agregat.core.errors import ConfigError, UsageError
 from agregat.core.wilayah import load_wilayah
 
-MASTERS = PROJECT_ROOT / "agregat" / "referensi" / "wilayah"
+MASTERS = REFERENSI_DIR / "wilayah"
 NATIONAL_MASTER = MASTERS / "indonesia.csv.gz"
 COLUMNS = ("kode", "nama", "tingkat", "kode_induk", "luas_km2", "luas_sumber", "nama_varian_lama")
 _KODE = re.compile(r"([0-9]{2})(?:\.?([0-9]{2}))?")
