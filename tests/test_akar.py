@@ -52,7 +52,7 @@ def test_reinit_with_a_new_root_and_re_added_officials_is_refused(repo, keys, ss
     assert "tanpa rotasi yang ditandatangani kunci akar lama" in capsys.readouterr().err
     for role, (nip, nama) in OFFICIALS.items():
         key = attacker if role == "admin" else keys / role
-        assert run(repo, "officials", "add", "--nip", nip, "--name", nama, "--jabatan", f"Jabatan {role}",
+        assert run(repo, "officials", "add", "--nip", nip, "--name", nama, "--title", f"Jabatan {role}",
                    "--role", role, "--from", "2024-01-01", "--pubkey", f"{key}.pub", "--key-from", "2024-01-01",
                    "--root-key", str(keys / "penyusup"), *approvals(repo)) == 0
     git(repo, "add", "-A")

@@ -45,7 +45,7 @@ def init(capsys, key: Path, *extra: str):
 
 def add_kabid(capsys, key: Path, root: Path, *extra: str):
     return run(capsys, "officials", "add", "--nip", NIP_KABID, "--name", "Siti Aminah, S.Kom.",
-               "--jabatan", "Kepala Bidang PIAK", "--role", "kabid", "--from", "2024-01-01",
+               "--title", "Kepala Bidang PIAK", "--role", "kabid", "--from", "2024-01-01",
                "--pubkey", f"{key}.pub", "--root-key", str(root), *extra)
 
 
@@ -104,11 +104,11 @@ def test_add_list_and_allowed_signers_end_to_end(project, ssh_key, capsys, tmp_p
                    "2024-01-01 s.d. sekarang.\n"
                    "Registri ditandatangani ulang; approvals/allowed_signers dibuat ulang. Commit folder approvals/.\n")
     code, out, _ = run(capsys, "officials", "add", "--nip", NIP_KABID, "--role", "sekretaris", "--from", "2025-03-01",
-                       "--to", "2025-03-31", "--keterangan", "Plh.", "--root-key", str(root))
+                       "--to", "2025-03-31", "--remark", "Plh.", "--root-key", str(root))
     assert code == 0 and out.startswith(f"Registri pejabat diperbarui untuk nip-{NIP_KABID}: peran sekretaris Plh. "
                                         "2025-03-01 s.d. 2025-03-31.\n")
     code, _, _ = run(capsys, "officials", "add", "--nip", NIP_KADIS, "--name", "Drs. H. Contoh, M.Si.",
-                     "--jabatan", "Kepala Dinas", "--role", "kadis", "--from", "2024-01-01", "--pubkey", f"{kadis}.pub",
+                     "--title", "Kepala Dinas", "--role", "kadis", "--from", "2024-01-01", "--pubkey", f"{kadis}.pub",
                      "--key-to", "2027-12-31", "--root-key", str(root))
     assert code == 0
 
@@ -152,9 +152,9 @@ def test_list_warns_about_a_stale_allowed_signers_and_rewrites_it(project, ssh_k
     signers.write_bytes(good + b"nip-1 ssh-ed25519 AAAA\n")
     code, _, err = run(capsys, "officials", "list")
     assert code == 0 and err == ("Peringatan: approvals/allowed_signers tidak sesuai registri. Berkas itu dibuat dari "
-                                 "registri: jalankan `python build.py officials list --tulis-allowed-signers` lalu "
+                                 "registri: jalankan `python build.py officials list --write-allowed-signers` lalu "
                                  "commit.\n")
-    code, out, err = run(capsys, "officials", "list", "--tulis-allowed-signers")
+    code, out, err = run(capsys, "officials", "list", "--write-allowed-signers")
     assert code == 0 and err == "" and out.endswith("approvals/allowed_signers ditulis ulang dari registri.\n")
     assert signers.read_bytes() == good
 
@@ -170,14 +170,14 @@ def test_add_refusals_write_nothing(project, ssh_key, capsys, tmp_path):
                    "dapat ditandatangani dengan kunci akar; berikan kunci itu di --root-key.\n")
 
     missing = tmp_path / "tidak-ada.pub"
-    code, out, err = run(capsys, "officials", "add", "--nip", NIP_KABID, "--name", "A", "--jabatan", "B",
+    code, out, err = run(capsys, "officials", "add", "--nip", NIP_KABID, "--name", "A", "--title", "B",
                          "--role", "kabid", "--pubkey", str(missing), "--root-key", str(root))
     assert (code, out) == (2, "")
     assert err == (f"Kesalahan: Berkas kunci publik {missing} tidak ditemukan. Periksa jalurnya (biasanya "
                    "berakhiran .pub).\n")
     assert not ENGLISH.search(err)
 
-    code, _, err = run(capsys, "officials", "add", "--nip", NIP_KABID, "--name", "A", "--jabatan", "B",
+    code, _, err = run(capsys, "officials", "add", "--nip", NIP_KABID, "--name", "A", "--title", "B",
                        "--role", "kabid", "--pubkey", str(kabid), "--root-key", str(root))
     assert code == 2 and "adalah kunci privat. Berikan kunci publiknya (berkas .pub)" in err
 
@@ -185,7 +185,7 @@ def test_add_refusals_write_nothing(project, ssh_key, capsys, tmp_path):
     assert (code, err) == (2, "Kesalahan: Tanggal --to (2023-01-01) sebelum --from (2024-01-01).\n")
     code, _, err = add_kabid(capsys, kabid, root, "--key-from", "1 Januari 2024")
     assert (code, err) == (2, "Kesalahan: --key-from '1 Januari 2024' bukan tanggal TTTT-BB-HH (mis. 2025-01-31).\n")
-    code, _, err = run(capsys, "officials", "add", "--nip", "12345", "--name", "A", "--jabatan", "B", "--role",
+    code, _, err = run(capsys, "officials", "add", "--nip", "12345", "--name", "A", "--title", "B", "--role",
                        "kabid", "--pubkey", f"{kabid}.pub", "--root-key", str(root))
     assert (code, err) == (2, "Kesalahan: NIP '12345' tidak sah: NIP terdiri atas tepat 18 angka, tanpa spasi.\n")
     assert snapshot(project) == before
@@ -285,11 +285,11 @@ def test_the_pin_is_a_targeted_edit_and_checked_when_read(tmp_path, project):
 
 
 def test_add_records_a_tte_certificate_root_signed(project, ssh_key, capsys, tmp_path):
-    """`officials add --sertifikat-tte` records the SHA-256 of the certificate (as openssl prints it), signed by
+    """`officials add --tte-cert` records the SHA-256 of the certificate (as openssl prints it), signed by
     the root like the rest; a file that is not a certificate is refused and nothing is written."""
     root, kadis = ssh_key("akar"), ssh_key("kadis")
     assert init(capsys, root)[0] == 0
-    assert run(capsys, "officials", "add", "--nip", NIP_KADIS, "--name", "Drs. H. Contoh, M.Si.", "--jabatan",
+    assert run(capsys, "officials", "add", "--nip", NIP_KADIS, "--name", "Drs. H. Contoh, M.Si.", "--title",
                "Kepala Dinas", "--role", "kadis", "--from", "2024-01-01", "--pubkey", f"{kadis}.pub",
                "--root-key", str(root))[0] == 0
     cert = tmp_path / "kadis.pem"
@@ -301,18 +301,18 @@ def test_add_records_a_tte_certificate_root_signed(project, ssh_key, capsys, tmp
     sha = printed.split("=", 1)[1].strip().replace(":", "").lower()
 
     before = snapshot(project)
-    code, out, err = run(capsys, "officials", "add", "--nip", NIP_KADIS, "--sertifikat-tte",
+    code, out, err = run(capsys, "officials", "add", "--nip", NIP_KADIS, "--tte-cert",
                          str(tmp_path / "kadis.key"), "--root-key", str(root))
     assert (code, out) == (2, "") and "bukan sertifikat X.509 (PEM atau DER)" in err and not ENGLISH.search(err)
     assert snapshot(project) == before
 
-    code, out, err = run(capsys, "officials", "add", "--nip", NIP_KADIS, "--sertifikat-tte", str(cert),
+    code, out, err = run(capsys, "officials", "add", "--nip", NIP_KADIS, "--tte-cert", str(cert),
                          "--root-key", str(root))
     assert (code, err) == (0, "")
     assert out.startswith(f"Registri pejabat diperbarui untuk nip-{NIP_KADIS}: sertifikat TTE sha256 {sha}.\n")
     registri, _ = pejabat.load_trusted(officials.read_approvals(project / "approvals"), fp(root))
     assert registri.find(f"nip-{NIP_KADIS}").sertifikat_tte == (sha,)
     assert f"  sertifikat TTE sha256 {sha}\n" in run(capsys, "officials", "list")[1]
-    code, _, err = run(capsys, "officials", "add", "--nip", NIP_KADIS, "--sertifikat-tte", str(cert),
+    code, _, err = run(capsys, "officials", "add", "--nip", NIP_KADIS, "--tte-cert", str(cert),
                        "--root-key", str(root))
     assert code == 2 and "sudah tercatat" in err

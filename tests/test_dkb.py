@@ -1,5 +1,5 @@
 """The DKB aggregate workbook door: tiny workbooks written here with openpyxl (one per failure kind), and the
-real Madiun workbook (../shared/reference/dkb/) read with the config from `init --kode 35.19`."""
+real Madiun workbook (../shared/reference/dkb/) read with the config from `init --code 35.19`."""
 
 from __future__ import annotations
 
@@ -213,7 +213,7 @@ def madiun(tmp_path_factory):
     from test_book import project_copy
 
     root = project_copy(tmp)
-    assert main(["init", "--kode", "35.19", "--output", str(tmp / "madiun.yml")]) == 0
+    assert main(["init", "--code", "35.19", "--output", str(tmp / "madiun.yml")]) == 0
     started = time.perf_counter()
     assert main(["--config", str(tmp / "madiun.yml"), "aggregate", "--input", str(REAL), "--period", PERIOD,
                  "--data-dir", str(root / "data"), "--report-dir", str(tmp / "lap")]) == 0

@@ -87,7 +87,7 @@ def test_the_newline_and_symlink_attack_is_refused_everywhere(repo, keys, tmp_pa
     err = refused(EXIT_INPUT, ["verify", *chain_args(repo), "--no-pdf"])
     assert "TIDAK SAH" in err and f"[{EXIT_INPUT}] data/{PERIODE}/" in err
     err = refused(EXIT_REFUSED, ["approve", *chain_args(repo), "--step", "final", "--copies", "50",
-                                 "--key", str(keys / "admin"), "--waktu", "2025-07-20T10:00:00+08:00"])
+                                 "--key", str(keys / "admin"), "--time", "2025-07-20T10:00:00+08:00"])
     assert "Kesalahan:" in err
     refused(EXIT_REFUSED, ["build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data")])
     refused(EXIT_INPUT, ["build", "--no-pdf", "--data-dir", str(repo / "data")])

@@ -1,4 +1,4 @@
-"""`python build.py init --kode`: a working config for any kabupaten/kota of Indonesia, offline, from the national
+"""`python build.py init --code`: a working config for any kabupaten/kota of Indonesia, offline, from the national
 region master shipped in agregat/referensi/wilayah/indonesia.csv.gz."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def run(capsys, argv):
 
 def test_madiun_config_loads_with_its_206_desa_and_no_luas(tmp_path, capsys):
     output = tmp_path / "madiun.yml"
-    code, out, err = run(capsys, ["init", "--kode", "35.19", "--output", str(output)])
+    code, out, err = run(capsys, ["init", "--code", "35.19", "--output", str(output)])
     assert code == 0, err
     assert "Kabupaten Madiun" in out and "206 desa/kelurahan" in out
     config = load_config(output)
@@ -41,17 +41,17 @@ def test_madiun_config_loads_with_its_206_desa_and_no_luas(tmp_path, capsys):
 
 
 def test_a_kota_a_province_and_a_code_without_dots(tmp_path, capsys):
-    assert run(capsys, ["init", "--kode", "6371", "--output", str(tmp_path / "bjm.yml")])[0] == 0
+    assert run(capsys, ["init", "--code", "6371", "--output", str(tmp_path / "bjm.yml")])[0] == 0
     kota = load_config(tmp_path / "bjm.yml")
     assert (kota.kode, kota.nama) == ("63.71", "Banjarmasin")
     assert load_wilayah(kota.wilayah, kota.kode).root.tingkat == "kota"
-    assert run(capsys, ["init", "--kode", "35", "--output", str(tmp_path / "jatim.yml")])[0] == 0
+    assert run(capsys, ["init", "--code", "35", "--output", str(tmp_path / "jatim.yml")])[0] == 0
     provinsi = load_wilayah(load_config(tmp_path / "jatim.yml").wilayah, "35")
     assert (provinsi.root.nama, len(provinsi.middle[0])) == ("Jawa Timur", 38)
 
 
 def test_tapin_uses_our_own_master_with_luas(tmp_path, capsys):
-    assert run(capsys, ["init", "--kode", "63.05", "--output", str(tmp_path / "tapin.yml")])[0] == 0
+    assert run(capsys, ["init", "--code", "63.05", "--output", str(tmp_path / "tapin.yml")])[0] == 0
     config = load_config(tmp_path / "tapin.yml")
     assert load_wilayah(config.wilayah, "63.05") == load_wilayah(MASTERS / "63.05.csv", "63.05")
     assert "Tapin Dalam Angka" in config.luas_sumber
@@ -64,7 +64,7 @@ def test_tapin_uses_our_own_master_with_luas(tmp_path, capsys):
     ("madiun", EXIT_USAGE, "bukan kode Kemendagri"),
 ])
 def test_an_unknown_code_is_refused_and_nothing_is_written(tmp_path, capsys, kode, exit_code, words):
-    code, out, err = run(capsys, ["init", "--kode", kode, "--output", str(tmp_path / "x.yml")])
+    code, out, err = run(capsys, ["init", "--code", kode, "--output", str(tmp_path / "x.yml")])
     assert code == exit_code
     assert err.startswith("Kesalahan: ") and words in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
@@ -74,15 +74,15 @@ def test_an_existing_config_is_kept_unless_force(tmp_path, capsys):
     output = tmp_path / "madiun.yml"
     output.write_text("kode: milik saya\n", encoding="utf-8")
     before = snapshot(tmp_path)
-    code, _, err = run(capsys, ["init", "--kode", "35.19", "--output", str(output)])
+    code, _, err = run(capsys, ["init", "--code", "35.19", "--output", str(output)])
     assert code == EXIT_USAGE and "sudah ada" in err and "--force" in err
     assert snapshot(tmp_path) == before
-    assert run(capsys, ["init", "--kode", "35.19", "--output", str(output), "--force"])[0] == 0
+    assert run(capsys, ["init", "--code", "35.19", "--output", str(output), "--force"])[0] == 0
     assert load_config(output).nama == "Madiun"
 
 
 def test_init_through_build_py_offline(tmp_path):
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "init", "--kode", "35.19", "--output",
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "init", "--code", "35.19", "--output",
                              "madiun.yml"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
                             env={**{k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
                                  "no_proxy": "*", "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"})

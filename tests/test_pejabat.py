@@ -333,7 +333,7 @@ def test_officials_are_added_and_extended_never_deleted(keys, ssh_key):
                               kunci=Kunci(public(keys["kabid"]), date(2024, 1, 1)))
     with pytest.raises(UsageError, match="NIP '1234' tidak sah"):
         pejabat.with_official(second, nip="1234", nama="A", jabatan="B")
-    with pytest.raises(UsageError, match="pejabat baru perlu --name, --jabatan, --role dan --pubkey"):
+    with pytest.raises(UsageError, match="pejabat baru perlu --name, --title, --role dan --pubkey"):
         pejabat.with_official(second, nip=NIP_KADIS, nama="A", jabatan="B", peran=Peran("kadis", date(2024, 1, 1)))
 
     ended = pejabat.with_role_ended(second, f"nip-{NIP_KABID}", "kabid", date(2025, 6, 30))

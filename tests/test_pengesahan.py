@@ -41,7 +41,7 @@ STEPS = [  # (step, role, extra options, time)
     ("analisa", "kasi", [], "2025-07-10T09:00:00+08:00"),
     ("koreksi", "kabid", ["--decision", "setuju", "--notes", "angka sudah diperiksa"], "2025-07-10T09:15:00+08:00"),
     ("paraf-sekretaris", "sekretaris", [], "2025-07-10T09:40:00+08:00"),
-    ("paraf-kadis", "kadis", ["--arahan", "segera cetak 50 eksemplar"], "2025-07-10T10:00:00+08:00"),
+    ("paraf-kadis", "kadis", ["--direction", "segera cetak 50 eksemplar"], "2025-07-10T10:00:00+08:00"),
     ("arahan", "kasi", [], "2025-07-10T10:05:00+08:00"),
 ]
 GIT_ENV = {"GIT_AUTHOR_NAME": "Uji", "GIT_AUTHOR_EMAIL": "uji@contoh.invalid", "GIT_COMMITTER_NAME": "Uji",
@@ -70,7 +70,7 @@ def chain_args(repo: Path) -> list[str]:
 
 def approve(repo: Path, keys: Path, step: str, role: str, extra=(), waktu="2025-07-10T11:00:00+08:00") -> int:
     return run(repo, "approve", *chain_args(repo), "--step", step, *extra, "--key", str(keys / role),
-               "--waktu", waktu)
+               "--time", waktu)
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,7 @@ def make_registered(repo: Path, keys: Path, edition: Path) -> Path:
     assert run(repo, "officials", "init", "--root-pubkey", str(keys / "kadis.pub"), "--root-key",
                str(keys / "kadis"), *approvals) == 0
     for role, (nip, nama) in OFFICIALS.items():
-        assert run(repo, "officials", "add", "--nip", nip, "--name", nama, "--jabatan", f"Jabatan {role}",
+        assert run(repo, "officials", "add", "--nip", nip, "--name", nama, "--title", f"Jabatan {role}",
                    "--role", role, "--from", "2024-01-01", "--pubkey", str(keys / f"{role}.pub"),
                    "--key-from", "2024-01-01", "--root-key", str(keys / "kadis"), *approvals) == 0
     git(repo, "add", "-A")
@@ -276,7 +276,7 @@ def test_one_person_never_signs_two_steps_the_policy_keeps_apart(registered, tmp
     shutil.copytree(registered, repo)
     # the admin also holds the kasi role from 2025 (an acting Plh.), yet may not analyse their own draft
     assert run(repo, "officials", "add", "--nip", OFFICIALS["admin"][0], "--role", "kasi", "--from", "2025-01-01",
-               "--keterangan", "Plh.", "--root-key", str(keys / "kadis"),
+               "--remark", "Plh.", "--root-key", str(keys / "kadis"),
                "--approvals-dir", str(repo / "approvals")) == 0
     git(repo, "commit", "-q", "-am", "Plh. Kasi")
     assert approve(repo, keys, "draf", "admin") == 0
@@ -457,7 +457,7 @@ def test_final_pdf_then_final_step_registration_and_distribution(repo, keys, tmp
     recipients = ["Bupati Tapin", "Ketua DPRD Kabupaten Tapin", "Kepala Bappeda Kabupaten Tapin"]
     too_many = ["--copies", "20", *[arg for name in recipients for arg in ("--to", name)]]
     register = ["register", *chain_args(repo), "--number", "400.12/045/DUKCAPIL/2025", "--date", "2025-07-21",
-                "--key", str(keys / "admin"), "--waktu", "2025-07-21T09:00:00+08:00", "--out-dir", str(out_dir)]
+                "--key", str(keys / "admin"), "--time", "2025-07-21T09:00:00+08:00", "--out-dir", str(out_dir)]
     assert run(repo, *register, *too_many) == EXIT_REFUSED
     assert "20 eksemplar × 3 penerima melebihi 50 eksemplar yang dicetak" in capsys.readouterr().err
     assert run(repo, *register, "--copies", "2", *[a for name in recipients for a in ("--to", name)]) == 0
@@ -569,7 +569,7 @@ def test_an_unsigned_junk_statement_pushed_to_the_repository_gives_the_chain_exi
 def test_approve_refuses_a_time_before_the_previous_statement_instead_of_breaking_the_chain(registered, tmp_path,
                                                                                             keys, capsys):
     """A statement, once committed, can never be removed; so `approve` must not write one the verifier
-    rejects (a mistyped --waktu would otherwise block the edition for good)."""
+    rejects (a mistyped --time would otherwise block the edition for good)."""
     repo = tmp_path / "repo"
     shutil.copytree(registered, repo)
     assert approve(repo, keys, "draf", "admin", waktu="2025-07-10T08:00:00+08:00") == 0

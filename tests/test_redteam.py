@@ -271,7 +271,7 @@ def test_redteam_approve_anchors_on_the_config_given_not_on_kabupaten_yml(regist
     git(work, "commit", "-q", "-m", "konfigurasi bernama madiun.yml")
     args = ["--period", PERIODE, "--data-dir", str(work / "data")]
     assert _main(work, "madiun.yml", "approve", *args, "--step", "draf", "--key", str(keys / "admin"),
-                 "--waktu", "2025-07-10T09:00:00+08:00") == 0
+                 "--time", "2025-07-10T09:00:00+08:00") == 0
     assert _main(work, "madiun.yml", "verify", *args, "--no-pdf") == 0
     out, err = capsys.readouterr()
     assert "Rantai pengesahan 2025-S1 sah" in out and "Traceback" not in out + err

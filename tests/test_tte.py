@@ -425,7 +425,7 @@ def test_only_the_certificate_recorded_for_the_kepala_dinas_at_signing_time_is_a
                                     tte.kadis_certificate(good, FINAL_TIME))
     assert len(problems) == 1 and f"(sha256 {pegawai}) bukan sertifikat TTE yang tercatat di registri pejabat " \
         "untuk Kepala Dinas" in problems[0], problems
-    assert "--sertifikat-tte" in problems[0]
+    assert "--tte-cert" in problems[0]
 
     # the Kepala Dinas's own certificate, but the role ended before the signature / the final step comes later
     ended = _registry({"kadis": (kadis, start, dt.date(2025, 7, 31))})
@@ -502,8 +502,8 @@ def test_an_unsigned_pdf_has_no_tte(final_pdf, pki):
 # ---- through the command line, on a real git chain with a `final` step -------------------------------------
 
 def record_certificate(repo: Path, keys: Path, certificate: Path, role: str = "kadis") -> None:
-    """`officials add --sertifikat-tte` for the official of `role` (root-signed), committed."""
-    assert chain.run(repo, "officials", "add", "--nip", chain.OFFICIALS[role][0], "--sertifikat-tte", str(certificate),
+    """`officials add --tte-cert` for the official of `role` (root-signed), committed."""
+    assert chain.run(repo, "officials", "add", "--nip", chain.OFFICIALS[role][0], "--tte-cert", str(certificate),
                      "--root-key", str(keys / "kadis"), "--approvals-dir", str(repo / "approvals")) == 0
     chain.git(repo, "add", "-A")
     chain.git(repo, "commit", "-q", "-m", f"Sertifikat TTE {role}")
@@ -523,7 +523,7 @@ def test_tte_and_verify_pdf_ttd_on_a_real_chain(through_arahan, keys, pki, tmp_p
     # no `final` step yet: refused, nothing written
     assert chain.run(repo, *tte_args) == EXIT_REFUSED
     assert "langkah final (sha256 PDF final) belum ditandatangani" in capsys.readouterr().err
-    assert chain.run(repo, "verify", *chain.chain_args(repo), "--no-pdf", "--pdf-ttd", str(final),
+    assert chain.run(repo, "verify", *chain.chain_args(repo), "--no-pdf", "--signed-pdf", str(final),
                      "--trust-root", str(bsre["akar"])) == EXIT_PDF_MISMATCH
     assert "belum ada langkah final yang sah" in capsys.readouterr().err
 
@@ -560,7 +560,7 @@ def test_tte_and_verify_pdf_ttd_on_a_real_chain(through_arahan, keys, pki, tmp_p
     assert signed.read_bytes().startswith(final.read_bytes())
     assert "Signature Validation: Signature is Valid." in pdfsig(signed)
 
-    verify = ["verify", *chain.chain_args(repo), "--no-pdf", "--pdf-ttd", str(signed)]
+    verify = ["verify", *chain.chain_args(repo), "--no-pdf", "--signed-pdf", str(signed)]
     assert chain.run(repo, *verify, "--trust-root", str(bsre["akar"])) == 0
     assert "(7 pernyataan diperiksa)" in capsys.readouterr().out
     assert chain.run(repo, *verify, "--trust-root", str(pki["lain"]["akar"])) == EXIT_PDF_MISMATCH
@@ -617,7 +617,7 @@ def test_verify_pdf_ttd_refuses_another_certificate_and_any_overlay_on_a_real_ch
     repo, final = finalised["repo"], finalised["final"]
     monkeypatch.setenv("FRASA_UJI", PASSPHRASE.decode())
     root = ["--trust-root", str(pki["bsre"]["akar"])]
-    verify = ["verify", *chain.chain_args(repo), "--no-pdf", *root, "--pdf-ttd"]
+    verify = ["verify", *chain.chain_args(repo), "--no-pdf", *root, "--signed-pdf"]
     capsys.readouterr()
 
     # `tte` with the Kabid's own, valid certificate under the trusted root: refused, nothing written
@@ -629,7 +629,7 @@ def test_verify_pdf_ttd_refuses_another_certificate_and_any_overlay_on_a_real_ch
     assert "Tidak ada yang ditulis" in err and "Traceback" not in out + err
     assert snapshot(repo) == before
 
-    # the same signature made with pyHanko outside the tool: `verify --pdf-ttd` refuses it
+    # the same signature made with pyHanko outside the tool: `verify --signed-pdf` refuses it
     other = tte.sign_pdf(final, pki["pegawai"]["p12"], PASSPHRASE, tmp_path / "pegawai-ttd.pdf")
     assert chain.run(repo, *verify, str(other)) == EXIT_PDF_MISMATCH
     err = capsys.readouterr().err
@@ -644,7 +644,7 @@ def test_verify_pdf_ttd_refuses_another_certificate_and_any_overlay_on_a_real_ch
         err = capsys.readouterr().err
         assert "juga mengubah isi PDF final" in err and "Traceback" not in err, name
 
-    # the proper path: `tte` with the recorded certificate, then `verify --pdf-ttd`
+    # the proper path: `tte` with the recorded certificate, then `verify --signed-pdf`
     signed = tmp_path / "ttd.pdf"
     assert chain.run(repo, "tte", *chain.chain_args(repo), "--pdf", str(final), "--p12", str(pki["bsre"]["p12"]),
                      "--passphrase-env", "FRASA_UJI", "--out", str(signed)) == 0
@@ -673,7 +673,7 @@ def test_a_successful_tte_prints_no_traceback(finalised, pki, tmp_path):
     assert "ditandatangani (PAdES B-B)" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr and done.stderr == ""
     # and a refusal by pyHanko's path building (an untrusted root) is one Indonesian finding, no traceback
-    done = build("verify", "--no-pdf", "--pdf-ttd", str(signed), "--trust-root", str(pki["lain"]["akar"]))
+    done = build("verify", "--no-pdf", "--signed-pdf", str(signed), "--trust-root", str(pki["lain"]["akar"]))
     assert done.returncode == EXIT_PDF_MISMATCH
     assert "tidak berantai ke sertifikat akar tepercaya" in done.stderr
     assert "Traceback" not in done.stdout + done.stderr and "Failed to build path" not in done.stderr
