@@ -27,13 +27,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import PROJECT_ROOT
+from .config import CACHE_DIR, PROJECT_ROOT
 from .digest import digest_of_contents, edition_entries, file_sha256, read_entry
 from .errors import EXIT_BOOK, AgregatError, DataChangedError, PdfMismatch
 from .atomik import write_atomic, write_atomic_bytes
 from .kunci import build_key, pdf_key
 
-CACHE_DIR = PROJECT_ROOT / ".cache"
 KEY_FILE = ".kunci-build"
 #: sha256 of the PDFs this process rendered itself, by key (trusted: made here, from the inputs hashed).
 _RENDERED: dict[str, str] = {}

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,9 @@ ROOT_FINGERPRINT = re.compile(r"SHA256:[A-Za-z0-9+/]{43}")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "kabupaten.yml"
+#: The build caches (`pdf/` of agregat.book, `grafik/` of macros.buku); the environment variable AGREGAT_CACHE
+#: moves them (the tests keep theirs in a temporary folder, never in the repository).
+CACHE_DIR = Path(os.environ.get("AGREGAT_CACHE") or PROJECT_ROOT / ".cache")
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,13 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from agregat.config import CACHE_DIR
+
 from . import aman, angka, grafik, tabel
 from .aman import markdown_aman, teks
 from .edisi import Edisi
 
-CACHE_GRAFIK = Path(__file__).resolve().parent.parent / ".cache" / "grafik"   # drawn charts, by input
+CACHE_GRAFIK = CACHE_DIR / "grafik"   # drawn charts, by input
 _GRAFIK_SOURCE = b"".join(Path(m.__file__).read_bytes() for m in (grafik, angka, aman))   # chart code
 LABEL_TABEL = {
     "penduduk": "Jumlah Penduduk", "kartu_keluarga": "Jumlah Kepala Keluarga",

@@ -21,8 +21,8 @@ KEPERCAYAAN = {"7", "KEPERCAYAAN TERHADAP TUHAN YME"}
 
 
 @pytest.fixture(scope="module")
-def registers(tmp_path_factory) -> dict:
-    return demo.write_demo_registers(tmp_path_factory.mktemp("demo"))
+def registers(demo_registers) -> dict:
+    return demo_registers        # conftest.py: written once per test run
 
 
 @pytest.fixture(scope="module")

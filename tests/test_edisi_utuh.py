@@ -15,19 +15,7 @@ import pytest
 from agregat import cli, digest, jobs
 from agregat.errors import EXIT_INPUT, EXIT_REFUSED, EditionError
 from conftest import FIXTURES, ROOT, snapshot
-from test_pengesahan import (  # noqa: F401  (fixtures)
-    PERIODE,
-    approve,
-    chain_args,
-    git,
-    git_identity,
-    keys,
-    registered,
-    repo,
-    run,
-    through_arahan,
-    verify,
-)
+from test_pengesahan import PERIODE, approve, chain_args, git, run, verify
 
 GOLDEN = FIXTURES / "golden"
 

@@ -73,8 +73,8 @@ def manifest(files: dict[str, bytes]) -> dict:
 # ---- the demo register, as one file and as a folder of partitions ------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo_register(tmp_path_factory):
-    return demo.write_demo_registers(tmp_path_factory.mktemp("demo"))[PERIOD]
+def demo_register(demo_registers):
+    return demo_registers[PERIOD]       # conftest.py: written once per test run
 
 
 def split_lines(path, folder, boundaries: list[int]) -> list:

@@ -1,5 +1,5 @@
 """Red-team review of the issue-9 fixes: attacks that still get through, each end to end in a real git
-repository with real ssh-keygen keys (fixtures of test_pengesahan / test_akar).
+repository with real ssh-keygen keys (the chain fixtures of conftest.py, helpers of test_pengesahan / test_akar).
 
 EVERY TEST IN THIS FILE IS EXPECTED TO FAIL on the branch it was written against (redteam @ bd956ee): each
 asserts the refusal the issue asks for, and the attack currently succeeds. They are marked `xfail(strict=True)`
@@ -15,8 +15,7 @@ import pytest
 import test_pengesahan as chain
 from conftest import snapshot
 from test_akar import _revoke_kabid, _two_steps, verify_refused
-from test_pengesahan import (PERIODE, forge, git, git_identity, keys, registered, repo,  # noqa: F401 - fixtures
-                             run, through_arahan, golden_through_arahan, golden_workspace, plant)  # noqa: F401
+from test_pengesahan import PERIODE, forge, git, golden_workspace, plant, run
 
 from agregat import cli, pernyataan
 from agregat.errors import EXIT_NOT_AUTHORISED, EXIT_REGISTRY

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import test_pengesahan as chain
-from test_pengesahan import git_identity, keys, registered, through_arahan  # noqa: F401 - fixtures
 
 from agregat import book, cli, pernyataan, tte
 from agregat.errors import EXIT_PDF_MISMATCH, EXIT_REFUSED, EXIT_USAGE, SignatureError
