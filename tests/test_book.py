@@ -74,6 +74,7 @@ def small(tmp_path_factory):
     return root, result
 
 
+@pytest.mark.slow
 def test_pages_of_an_edition(small):
     root, result = small
     site = result.site_dir
@@ -85,6 +86,7 @@ def test_pages_of_an_edition(small):
     assert (root / "data" / "2025-S1" / "analisa.md").is_file()   # the draft of Bab VII, written once
 
 
+@pytest.mark.slow
 def test_every_number_in_a_table_equals_the_yaml(small):
     root, result = small
     penduduk = yaml.safe_load((root / "data" / "2025-S1" / "penduduk.yml").read_text())["wilayah"]
@@ -97,12 +99,14 @@ def test_every_number_in_a_table_equals_the_yaml(small):
     assert [r[2][0] for r in rows] == ["63.05.01", "63.05.08", "63.05"]
 
 
+@pytest.mark.slow
 def test_second_build_with_nothing_changed_is_skipped(small):
     root, _ = small
     again = build_book(root=root, site_dir=root / "site", pdf=False)
     assert again.skipped
 
 
+@pytest.mark.slow
 def test_the_kasi_text_is_never_overwritten(small):
     root, _ = small
     analisa = root / "data" / "2025-S1" / "analisa.md"
@@ -113,6 +117,7 @@ def test_the_kasi_text_is_never_overwritten(small):
     assert "Teks yang disunting." in (result.site_dir / "2025-S1" / "bab-7-analisa.html").read_text()
 
 
+@pytest.mark.slow
 def test_a_missing_number_fails_the_build(tmp_path):
     root = project_copy(tmp_path)
     jobs.aggregate(GOLDEN / "register.csv", "2025-S1", GOLDEN / "kabupaten.yml", root / "data")
@@ -125,6 +130,7 @@ def test_a_missing_number_fails_the_build(tmp_path):
         build_book(root=root, site_dir=root / "site", pdf=False)
 
 
+@pytest.mark.slow
 def test_labels_from_the_data_show_as_text(tmp_path):
     root = project_copy(tmp_path)
     config = tmp_path / "kabupaten.yml"
@@ -141,6 +147,7 @@ def test_labels_from_the_data_show_as_text(tmp_path):
 
 # ---- the build key: written only after a build that succeeded (issue 9, hole 10) ----------------------
 
+@pytest.mark.slow
 def test_an_interrupted_build_is_built_again_never_reported_up_to_date(tmp_path):
     root = project_copy(tmp_path)
     jobs.aggregate(GOLDEN / "register.csv", "2025-S1", GOLDEN / "kabupaten.yml", root / "data")
@@ -248,6 +255,7 @@ def test_a_cache_entry_is_used_only_with_its_record_for_the_key_and_the_sha256(t
     assert book._entry_sha256(pdf, "abc") == sha
 
 
+@pytest.mark.slow
 def test_a_reaggregated_edition_gets_a_new_pdf_with_its_new_numbers(tmp_path, monkeypatch):
     """After the edition is aggregated again (three more residents of Tungkap), `build` publishes a PDF with
     the new numbers, the same as the site, never the cached PDF of the earlier edition."""

@@ -24,6 +24,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 BROWSER_DIR = Path(__file__).resolve().parent / "browser"
 AXE_JS = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"

@@ -14,6 +14,8 @@ from agregat.demo_dkb import edition_counts, workbook_bytes, workbook_sheets, wr
 from agregat.wilayah import load_wilayah
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow
+
 CONFIG = ROOT / "kabupaten.yml"
 REGISTER_ONLY = {"golongan_darah", "hubungan_keluarga", "kia"}   # the DKB layout has no sheet for them
 WORKBOOK_ONLY = {"ktp_el", "kia_kepemilikan", "kk_cetak", "akta_perkawinan", "akta_perceraian"}                                         # a by-name register has no column for them

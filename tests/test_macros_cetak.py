@@ -32,8 +32,6 @@ from macros import angka, cetak
 from macros.edisi import muat_edisi
 from macros.halaman import templates
 
-pytestmark = pytest.mark.slow
-
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 GOLDEN = FIXTURES / "golden"
@@ -123,6 +121,7 @@ def buku(tmp_path_factory, demo_draft_pdf, emas):
 
 # ---- the whole book -----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_angka_penduduk_kabupaten_dan_kecamatan(buku, edisi):
     text = "\n".join(buku.draf_text)
     doc = edisi.dokumen["penduduk"]["wilayah"]
@@ -169,6 +168,7 @@ def _roman(n: int) -> str:
     return out
 
 
+@pytest.mark.slow
 def test_daftar_isi_menunjuk_halaman_yang_benar(buku, edisi):
     pages = [_lines(t) for t in buku.draf_text]
     start_toc = next(i for i, p in enumerate(pages) if "Daftar Isi" in p)
@@ -193,6 +193,7 @@ def test_daftar_isi_menunjuk_halaman_yang_benar(buku, edisi):
     print(f"\n[cetak] {checked} entri daftar isi diperiksa; Bab I mulai di halaman fisik {first_arabic + 1}")
 
 
+@pytest.mark.slow
 def test_daftar_tabel_dan_gambar_bernomor_halaman(buku):
     pages = [_lines(t) for t in buku.draf_text]
     first_arabic = next(i for i, p in enumerate(pages) if "Bab I Pendahuluan" in p)
@@ -207,6 +208,7 @@ def test_daftar_tabel_dan_gambar_bernomor_halaman(buku):
         assert any(line.startswith(label + " ") and "...." not in line for line in page), (label, number)
 
 
+@pytest.mark.slow
 def test_draf_di_setiap_halaman_dan_tidak_di_final(buku):
     assert all("DRAF" in t for t in buku.draf_text)
     assert all("DRAF" in t for t in buku.emas_draf_text)
@@ -214,6 +216,7 @@ def test_draf_di_setiap_halaman_dan_tidak_di_final(buku):
     assert len(buku.emas_draf_text) == len(buku.emas_final_text)
 
 
+@pytest.mark.slow
 def test_ukuran_a4_dan_halaman_lanskap_untuk_lampiran(buku):
     reader = pypdf.PdfReader(buku.draf)
     sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
@@ -226,6 +229,7 @@ def test_ukuran_a4_dan_halaman_lanskap_untuk_lampiran(buku):
     assert "(bagian 1 dari 6)" in buku.draf_text[lampiran[0]]
 
 
+@pytest.mark.slow
 def test_bookmark_bab_dan_metadata(buku, edisi):
     reader = pypdf.PdfReader(buku.draf)
     top = [item.title for item in reader.outline if not isinstance(item, list)]
@@ -244,6 +248,7 @@ def test_bookmark_bab_dan_metadata(buku, edisi):
         assert info["/CreationDate"].startswith("D:20250630000000+08'00")
 
 
+@pytest.mark.slow
 def test_bookmark_lampiran_per_tabel_dan_kecamatan(buku, edisi):
     """Under "Lampiran": one bookmark per appendix table, each with one per kecamatan, on the page where its
     heading is printed (landscape pages included)."""
@@ -266,6 +271,7 @@ def test_bookmark_lampiran_per_tabel_dan_kecamatan(buku, edisi):
                                                                                        else top[i - 2])
 
 
+@pytest.mark.slow
 def test_memori_puncak_di_bawah_1_gb(buku):
     """The issue's budget for the PDF build (a fresh process building the whole book: the draft, the final's
     pages): 1 GB. It measured 1,376 MB before the print user-agent stylesheet and the table ids on captions,
@@ -273,6 +279,7 @@ def test_memori_puncak_di_bawah_1_gb(buku):
     assert buku.anak["maxrss_mb"] <= 1024, buku.anak
 
 
+@pytest.mark.slow
 def test_weasyprint_tanpa_peringatan(buku):
     """No CSS WeasyPrint ignores, no missing anchor or chart, no fetch of anything outside the book."""
     assert buku.log == []
@@ -280,10 +287,12 @@ def test_weasyprint_tanpa_peringatan(buku):
         assert "WARNING" not in log and "ERROR" not in log
 
 
+@pytest.mark.slow
 def test_dua_build_identik_per_byte(buku):
     assert buku.emas_final.read_bytes() == buku.emas_final_2.read_bytes()
 
 
+@pytest.mark.slow
 def test_sampul_pengesahan_kolofon(buku, emas):
     from agregat.digest import edition_digest
 

@@ -106,7 +106,10 @@ def test_approve_refuses_a_step_out_of_order(registered, tmp_path, keys, capsys)
     assert not (repo / "approvals" / PERIODE).exists()
 
 
-def test_approve_refuses_a_key_not_holding_the_role(repo, keys, capsys):
+@pytest.mark.slow
+def test_approve_refuses_a_key_not_holding_the_role(golden_through_arahan, keys, tmp_path, monkeypatch, capsys):
+    """(`final` renders the final PDF before the signer is checked: the three-desa golden chain keeps it small.)"""
+    repo = golden_workspace(golden_through_arahan, tmp_path, monkeypatch)
     assert approve(repo, keys, "final", "kasi", ["--copies", "5"]) == EXIT_REFUSED
     err = capsys.readouterr().err
     assert f"{OFFICIALS['kasi'][1]} (nip-{OFFICIALS['kasi'][0]}) tidak memegang peran 'admin'" in err
@@ -314,6 +317,7 @@ def pdf_pages(path: Path) -> list[str]:
     return text.split("\f")[:-1]
 
 
+@pytest.mark.slow
 def test_final_pdf_then_final_step_registration_and_distribution(golden_through_arahan, keys, tmp_path, monkeypatch,
                                                                  capsys):
     repo = golden_workspace(golden_through_arahan, tmp_path, monkeypatch)
@@ -389,6 +393,7 @@ def golden_workspace(golden_through_arahan, tmp_path, monkeypatch) -> Path:
     return repo
 
 
+@pytest.mark.slow
 def test_a_pdf_planted_in_the_cache_is_never_signed_by_final_nor_accepted_by_verify(
         golden_through_arahan, keys, tmp_path, monkeypatch, capsys):
     """Issue 9, hole 3: a file placed in .cache/pdf/ under the expected name (with a matching record) is

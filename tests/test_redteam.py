@@ -73,6 +73,7 @@ def _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch):
     return work, tmp_path / "site", final.rincian["pdf_sha256"]
 
 
+@pytest.mark.slow
 def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_through_arahan, keys, tmp_path,
                                                                         monkeypatch, capsys):
     """README: "Setelah langkah final, setiap build edisi itu menerbitkan PDF final yang sama (byte demi byte)".
@@ -94,6 +95,7 @@ def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_t
     assert f"PDF final {PERIODE}" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_redteam_a_final_pdf_tampered_in_site_at_the_same_size_is_published_again(golden_through_arahan, keys,
                                                                                    tmp_path, monkeypatch, capsys):
     """The build's up-to-date record holds file sizes: a same-size forgery of the published final PDF in site/
@@ -110,6 +112,7 @@ def test_redteam_a_final_pdf_tampered_in_site_at_the_same_size_is_published_agai
     assert "sudah mutakhir" not in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_redteam_build_refuses_a_final_pdf_whose_render_is_not_the_signed_one(golden_through_arahan, keys,
                                                                                tmp_path, monkeypatch, capsys):
     """The print on this machine no longer gives the signed bytes (here: the renderer appends one byte, as a
@@ -138,6 +141,7 @@ def test_redteam_build_refuses_a_final_pdf_whose_render_is_not_the_signed_one(go
     assert "Traceback" not in out + err and snapshot(site) == before
 
 
+@pytest.mark.slow
 def test_redteam_build_publishes_a_final_pdf_of_uncommitted_numbers(golden_through_arahan, keys, tmp_path,
                                                                    monkeypatch, capsys):
     """After the final step, the working-tree numbers are edited (not committed). `cli._final_editions` checked
@@ -237,6 +241,7 @@ def _main(repo, config: str, command: str, *rest: str) -> int:
     return cli.main([command, "--config", str(repo / config), *rest])
 
 
+@pytest.mark.slow
 def test_redteam_build_trusts_a_kabupaten_yml_pin_when_the_repository_uses_another_config(
         golden_through_arahan, keys, tmp_path, monkeypatch, capsys):
     """The repository uses madiun.yml (from `init`), whose approvals are not set up yet (no pin). An attacker
