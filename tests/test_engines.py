@@ -514,6 +514,7 @@ def stress_results(cluster, tmp_path_factory):
     return results
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config_name", ["tapin", "provinsi"])
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_engines_agree_on_header_only_partitions_and_rows_outside_the_region(stress_results, config_name, fmt):
@@ -548,6 +549,7 @@ def test_engines_agree_on_header_only_partitions_and_rows_outside_the_region(str
         assert found["peringatan"]["kk_kepala_ganda"] == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config_name", ["tapin", "provinsi"])
 def test_csv_and_parquet_partitions_of_the_same_rows_give_the_same_edition(stress_results, config_name):
     """Only the manifest's `sumber` (format, digest, size, CSV details) tells the two apart."""

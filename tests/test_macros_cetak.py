@@ -316,6 +316,7 @@ def test_sampul_pengesahan_kolofon(buku, emas):
 
 # ---- cheaper checks -----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_ukuran_f4(edisi, tmp_path):
     html = cetak.dokumen_cetak(edisi, TEMPLATES, tmp_path / "grafik", ukuran="F4")
     head = html[:html.index("<body")]
@@ -330,6 +331,7 @@ def test_ukuran_f4(edisi, tmp_path):
         cetak.dokumen_cetak(edisi, TEMPLATES, tmp_path / "grafik", ukuran="Letter")
 
 
+@pytest.mark.slow
 def test_tautan_internal_dan_id_unik(edisi, tmp_path):
     html = cetak.dokumen_cetak(edisi, TEMPLATES, tmp_path / "grafik")
     ids = re.findall(r'\bid="([^"]+)"', html)
@@ -346,6 +348,7 @@ def test_tautan_internal_dan_id_unik(edisi, tmp_path):
     assert sorted(p.name for p in (tmp_path / "grafik").iterdir())   # the charts were written for the PDF
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("periode", ["2024-S2", "2025-S1"])
 def test_setiap_edisi_punya_dokumen_cetak(periode, tmp_path):
     edisi = muat_edisi(DATA, periode)
