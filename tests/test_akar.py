@@ -1,6 +1,6 @@
 """Attacks on the trust model, end to end in real git repositories with real ssh-keygen keys: the root pin
 anchored in history (agregat.pengesahan.akar) and commit order binding statements to registry changes
-(agregat.pengesahan.riwayat_registri). The chain fixtures are those of test_pengesahan."""
+(agregat.pengesahan.riwayat_registri). The chain fixtures are the session fixtures of conftest.py."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import shutil
 
 import test_pengesahan as chain
 from conftest import snapshot
-from test_pengesahan import (OFFICIALS, forge, git, git_identity, keys, registered,  # noqa: F401 - fixtures
-                             repo, run, through_arahan)
+from test_pengesahan import OFFICIALS, forge, git, run
 
 from agregat.pengesahan import akar
 from agregat.pengesahan import sshsig

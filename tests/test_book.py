@@ -77,6 +77,7 @@ def small(tmp_path_factory):
     return root, result
 
 
+@pytest.mark.slow
 def test_pages_of_an_edition(small):
     root, result = small
     site = result.site_dir
@@ -88,6 +89,7 @@ def test_pages_of_an_edition(small):
     assert (root / "data" / "2025-S1" / "analisa.md").is_file()   # the draft of Bab VII, written once
 
 
+@pytest.mark.slow
 def test_every_number_in_a_table_equals_the_yaml(small):
     root, result = small
     penduduk = yaml.safe_load((root / "data" / "2025-S1" / "penduduk.yml").read_text())["wilayah"]
@@ -100,12 +102,14 @@ def test_every_number_in_a_table_equals_the_yaml(small):
     assert [r[2][0] for r in rows] == ["63.05.01", "63.05.08", "63.05"]
 
 
+@pytest.mark.slow
 def test_second_build_with_nothing_changed_is_skipped(small):
     root, _ = small
     again = build_book(root=root, site_dir=root / "site", pdf=False)
     assert again.skipped
 
 
+@pytest.mark.slow
 def test_the_kasi_text_is_never_overwritten(small):
     root, _ = small
     analisa = root / "data" / "2025-S1" / "analisa.md"
@@ -116,6 +120,7 @@ def test_the_kasi_text_is_never_overwritten(small):
     assert "Teks yang disunting." in (result.site_dir / "2025-S1" / "bab-7-analisa.html").read_text()
 
 
+@pytest.mark.slow
 def test_a_missing_number_fails_the_build(tmp_path):
     root = project_copy(tmp_path)
     jobs.aggregate(GOLDEN / "register.csv", "2025-S1", GOLDEN / "kabupaten.yml", root / "data")
@@ -128,6 +133,7 @@ def test_a_missing_number_fails_the_build(tmp_path):
         build_book(root=root, site_dir=root / "site", pdf=False)
 
 
+@pytest.mark.slow
 def test_labels_from_the_data_show_as_text(tmp_path):
     root = project_copy(tmp_path)
     config = tmp_path / "kabupaten.yml"
@@ -144,6 +150,7 @@ def test_labels_from_the_data_show_as_text(tmp_path):
 
 # ---- the build key: written only after a build that succeeded (issue 9, hole 10) ----------------------
 
+@pytest.mark.slow
 def test_an_interrupted_build_is_built_again_never_reported_up_to_date(tmp_path):
     root = project_copy(tmp_path)
     jobs.aggregate(GOLDEN / "register.csv", "2025-S1", GOLDEN / "kabupaten.yml", root / "data")
@@ -251,6 +258,7 @@ def test_a_cache_entry_is_used_only_with_its_record_for_the_key_and_the_sha256(t
     assert book._entry_sha256(pdf, "abc") == sha
 
 
+@pytest.mark.slow
 def test_a_reaggregated_edition_gets_a_new_pdf_with_its_new_numbers(tmp_path, monkeypatch):
     """After the edition is aggregated again (three more residents of Tungkap), `build` publishes a PDF with
     the new numbers, the same as the site, never the cached PDF of the earlier edition."""
@@ -280,13 +288,12 @@ def test_a_reaggregated_edition_gets_a_new_pdf_with_its_new_numbers(tmp_path, mo
 
 
 @pytest.mark.slow
-def test_all_135_desa_have_their_tables(tmp_path):
-    result = build_book(site_dir=tmp_path / "site", pdf=False)
+def test_all_135_desa_have_their_tables(demo_site):
     desa = [k for k, r in yaml.safe_load((ROOT / "data" / "2025-S1" / "penduduk.yml").read_text())["wilayah"].items()
             if r["tingkat"] in ("desa", "kelurahan")]
     assert len(desa) == 135
     for tabel in yaml.safe_load((ROOT / "data" / "2025-S1" / "manifest.yml").read_text())["tabel"]:
-        rows = {r[2][0] for r in cells(result.site_dir / "2025-S1" / "lampiran" / f"{tabel}.html") if r[1] == "tbody"}
+        rows = {r[2][0] for r in cells(demo_site / "2025-S1" / "lampiran" / f"{tabel}.html") if r[1] == "tbody"}
         assert rows == set(desa), tabel
 
 

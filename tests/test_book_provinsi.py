@@ -16,6 +16,8 @@ from agregat.core.wilayah import load_wilayah
 from conftest import FIXTURES
 from test_book import cells, project_copy
 
+pytestmark = pytest.mark.slow
+
 PROVINSI = FIXTURES / "provinsi"
 PERIODS = {"2024-S2": (np.array([6, 10, 5, 8, 10, 6, 7]), 1), "2025-S1": (np.array([7, 12, 5, 9, 11, 6, 8]), 2)}
 

@@ -1,6 +1,7 @@
 """The website in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven by Playwright.
 
-The site is built once per session into a temporary folder and served on 127.0.0.1 by Python's http.server.
+The site is built once per test run into a temporary folder (conftest's `demo_site`) and served on 127.0.0.1
+by Python's http.server.
 Every request that would leave 127.0.0.1 is blocked and recorded: the site must work offline.
 axe-core comes from npm (tests/browser/package.json, lock committed, node_modules git-ignored).
 
@@ -22,6 +23,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 BROWSER_DIR = Path(__file__).resolve().parent / "browser"
@@ -57,13 +60,8 @@ def _chromium_path() -> str | None:
 # --- site, server, browser ----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory) -> Path:
-    from agregat.buku.build import build_book
-
-    target = tmp_path_factory.mktemp("situs")
-    build_book(site_dir=target, pdf=False)
-    assert (target / "index.html").is_file(), "the build wrote no index.html"
-    return target
+def site_dir(demo_site) -> Path:
+    return demo_site        # conftest.py: the demo editions' site, built once per test run
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

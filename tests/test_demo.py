@@ -13,7 +13,6 @@ import pytest
 
 from agregat.sumber import demo
 
-pytestmark = pytest.mark.slow
 REF = {"2024-S2": pd.Timestamp("2024-12-31"), "2025-S1": pd.Timestamp("2025-06-30")}
 SEX = {"1": 1, "2": 2, "LAKI-LAKI": 1, "PEREMPUAN": 2}
 KEPALA = {"1", "KEPALA KELUARGA"}
@@ -21,8 +20,8 @@ KEPERCAYAAN = {"7", "KEPERCAYAAN TERHADAP TUHAN YME"}
 
 
 @pytest.fixture(scope="module")
-def registers(tmp_path_factory) -> dict:
-    return demo.write_demo_registers(tmp_path_factory.mktemp("demo"))
+def registers(demo_registers) -> dict:
+    return demo_registers        # conftest.py: written once per test run
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +55,7 @@ def valid_rows(df: pd.DataFrame, period: str) -> pd.DataFrame:
     return df[ok].assign(sex=df.JENIS_KLMIN.str.upper().map(SEX), born=born)
 
 
+@pytest.mark.slow
 def test_deterministic_per_seed(registers, tmp_path):
     again = demo.write_demo_registers(tmp_path / "again")
     other = demo.write_demo_registers(tmp_path / "other", seed=7)
@@ -65,6 +65,7 @@ def test_deterministic_per_seed(registers, tmp_path):
         assert other[period].read_bytes() != registers[period].read_bytes()
 
 
+@pytest.mark.slow
 def test_csv_format(registers):
     data = registers["2024-S2"].read_bytes()
     header, _, rest = data.partition(b"\n")
@@ -74,6 +75,7 @@ def test_csv_format(registers):
     assert rest.count(b"\n") > 200_000
 
 
+@pytest.mark.slow
 def test_totals_match_dkb_2024_s2(valid):
     valid = valid["2024-S2"]
     for got, want in ((len(valid), 202_061), ((valid.sex == 1).sum(), 101_669), ((valid.sex == 2).sum(), 100_392)):
@@ -83,6 +85,7 @@ def test_totals_match_dkb_2024_s2(valid):
     assert 0.23 <= (age < 15).mean() <= 0.28 and 0.05 <= (age >= 65).mean() <= 0.09
 
 
+@pytest.mark.slow
 def test_bad_rows_are_extra_and_present(frames, valid):
     df = frames["2024-S2"]
     assert len(df) - len(valid["2024-S2"]) == sum(demo.BAD_ROWS.values())
@@ -95,6 +98,7 @@ def test_bad_rows_are_extra_and_present(frames, valid):
     assert (df.AGAMA == "").sum() == demo.ANOMALIES["code_blank"]
 
 
+@pytest.mark.slow
 def test_nik_encodes_birth_date_and_sex(valid):
     valid = valid["2024-S2"]
     day = valid.NIK.str[6:8].astype(int)
@@ -106,6 +110,7 @@ def test_nik_encodes_birth_date_and_sex(valid):
     assert (valid.NIK.str[4:6] == valid.NO_KEC.str.zfill(2)).mean() > 0.9
 
 
+@pytest.mark.slow
 def test_households_are_consistent(valid):
     valid = valid["2024-S2"]
     valid = valid[valid.NO_KK.str.fullmatch(r"\d{16}")]   # the pipeline leaves damaged NO_KK out of this check
@@ -121,6 +126,7 @@ def test_households_are_consistent(valid):
     assert gap.between(16, 45).all()
 
 
+@pytest.mark.slow
 def test_kepercayaan_mostly_in_piani(valid):
     valid = valid["2024-S2"]
     followers = valid[valid.AGAMA.str.upper().isin(KEPERCAYAAN)]
@@ -129,6 +135,7 @@ def test_kepercayaan_mostly_in_piani(valid):
     assert (valid.AGAMA.str.upper().isin({"1", "ISLAM"})).mean() > 0.99
 
 
+@pytest.mark.slow
 def test_next_semester_is_the_same_population(valid):
     before, after = valid["2024-S2"], valid["2025-S1"]
     kept = before.NIK.isin(after.NIK)

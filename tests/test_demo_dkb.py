@@ -14,6 +14,8 @@ from agregat.sumber.demo_dkb import edition_counts, workbook_bytes, workbook_she
 from agregat.core.wilayah import load_wilayah
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow
+
 CONFIG = ROOT / "kabupaten.yml"
 REGISTER_ONLY = {"golongan_darah", "hubungan_keluarga", "kia"}   # the DKB layout has no sheet for them
 WORKBOOK_ONLY = {"kk_cetak", "kk_kepemilikan"}   # a by-name register has no column for them

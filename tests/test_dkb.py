@@ -220,6 +220,7 @@ def madiun(tmp_path_factory):
     return root, time.perf_counter() - started
 
 
+@pytest.mark.slow
 def test_the_real_workbook_gives_the_official_totals(madiun):
     root, seconds = madiun
     data = root / "data"
@@ -245,6 +246,7 @@ def test_the_real_workbook_gives_the_official_totals(madiun):
     check_edition(data / PERIOD, min_whole=4)
 
 
+@pytest.mark.slow
 def test_the_book_builds_from_the_real_workbook_in_strict_mode(madiun):
     from agregat.buku.build import build_book
 

@@ -17,19 +17,7 @@ from agregat.core import digest
 from agregat.edisi import jobs
 from agregat.core.errors import EXIT_INPUT, EXIT_REFUSED, EditionError
 from conftest import FIXTURES, ROOT, snapshot
-from test_pengesahan import (  # noqa: F401  (fixtures)
-    PERIODE,
-    approve,
-    chain_args,
-    git,
-    git_identity,
-    keys,
-    registered,
-    repo,
-    run,
-    through_arahan,
-    verify,
-)
+from test_pengesahan import PERIODE, approve, chain_args, git, run, verify
 
 GOLDEN = FIXTURES / "golden"
 

@@ -75,8 +75,8 @@ def manifest(files: dict[str, bytes]) -> dict:
 # ---- the demo register, as one file and as a folder of partitions ------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo_register(tmp_path_factory):
-    return demo.write_demo_registers(tmp_path_factory.mktemp("demo"))[PERIOD]
+def demo_register(demo_registers):
+    return demo_registers[PERIOD]       # conftest.py: written once per test run
 
 
 def split_lines(path, folder, boundaries: list[int]) -> list:
@@ -539,6 +539,7 @@ def stress_results(cluster, tmp_path_factory):
     return results
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config_name", ["tapin", "provinsi"])
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_engines_agree_on_header_only_partitions_and_rows_outside_the_region(stress_results, config_name, fmt):
@@ -573,6 +574,7 @@ def test_engines_agree_on_header_only_partitions_and_rows_outside_the_region(str
         assert found["peringatan"]["kk_kepala_ganda"] == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config_name", ["tapin", "provinsi"])
 def test_csv_and_parquet_partitions_of_the_same_rows_give_the_same_edition(stress_results, config_name):
     """Only the manifest's `sumber` (format, digest, size, CSV details) tells the two apart."""

@@ -16,7 +16,7 @@ from agregat.core.config import load_config
 from agregat.core.errors import EXIT_CONFIG, EXIT_USAGE
 from agregat.core.wilayah import load_wilayah
 from conftest import ROOT, snapshot
-from test_wilayah import MASTERS, load_tool, wheel  # noqa: F401 - the session fixture
+from test_wilayah import MASTERS, load_tool
 
 
 def run(capsys, argv):
@@ -101,7 +101,7 @@ def test_national_master_provenance():
     assert "\r\n63.05,Tapin,kabupaten,63,2174.95," in text   # our own Tapin rows, with luas
 
 
-def test_the_generator_reproduces_the_national_master(tmp_path, wheel):  # noqa: F811
+def test_the_generator_reproduces_the_national_master(tmp_path, wheel):
     sumber = yaml.safe_load((MASTERS / "indonesia.sumber.yml").read_text(encoding="utf-8"))
     out = tmp_path / "indonesia.csv.gz"
     assert load_tool().main([str(wheel), "--semua", "--lokal", str(MASTERS / "63.05.csv"), "--keluar", str(out),

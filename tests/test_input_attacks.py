@@ -183,6 +183,7 @@ def test_the_shared_strings_writer_makes_a_readable_register(world, capsys):
     assert manifest(world)["baris"] == {"dibaca": 4, "valid": 4, "dikecualikan": 0}
 
 
+@pytest.mark.slow
 def test_an_xlsx_with_twenty_million_shared_strings_is_refused_at_once(world, capsys):
     """The 862 KB workbook of the issue: 20 M tiny entries took 3.2 GB and four minutes before the first row."""
     block = b"<si><t>a</t></si>" * 1_000_000

@@ -131,6 +131,7 @@ def _files(site: Path, *suffixes: str) -> list[Path]:
     return sorted(p for p in site.rglob("*") if p.is_file() and p.suffix in suffixes)
 
 
+@pytest.mark.slow
 def test_the_hostile_names_reached_the_site(hostile):
     """The attack is real: the names are in the edition and on the pages, as text."""
     root, site = hostile
@@ -149,6 +150,7 @@ def test_the_hostile_names_reached_the_site(hostile):
     assert "ISLAM &lt;img src=x onerror=alert(5)&gt; &#123;&#123;" in agama
 
 
+@pytest.mark.slow
 def test_no_page_runs_markup_or_jinja_from_the_data(hostile):
     _, site = hostile
     pages = _files(site, ".html")
@@ -159,6 +161,7 @@ def test_no_page_runs_markup_or_jinja_from_the_data(hostile):
         assert not EVALUATED.search(html), f"{page.relative_to(site)}: a name was evaluated as Jinja"
 
 
+@pytest.mark.slow
 def test_the_kasi_text_is_markdown_without_raw_html(hostile):
     _, site = hostile
     html = (site / EDISI / "bab-7-analisa.html").read_text(encoding="utf-8")
@@ -173,6 +176,7 @@ def test_the_kasi_text_is_markdown_without_raw_html(hostile):
     assert "&#123;&#123; &#39;zq&#39; ~ &#39;qz&#39; &#125;&#125;" in article or "&#123;&#123; 'zq'" in article
 
 
+@pytest.mark.slow
 def test_search_index_and_sitemap_hold_text_only(hostile):
     """Material renders search titles and texts as HTML: they must be escaped text."""
     _, site = hostile
@@ -188,6 +192,7 @@ def test_search_index_and_sitemap_hold_text_only(hostile):
         assert "<img" not in text.lower() and "<script" not in text.lower() and not EVALUATED.search(text)
 
 
+@pytest.mark.slow
 def test_charts_are_inert_svg(hostile):
     _, site = hostile
     charts = _files(site, ".svg")
@@ -200,6 +205,7 @@ def test_charts_are_inert_svg(hostile):
     assert "BINUANG&lt;IMG SRC=X ONERROR=ALERT(1)&gt;" in per_kecamatan
 
 
+@pytest.mark.slow
 def test_downloads_keep_the_text_and_no_spreadsheet_formula(hostile):
     """CSV/XLSX/JSON are data, not HTML: names stay as written, but nothing is read as a formula."""
     import csv
@@ -225,6 +231,7 @@ def test_downloads_keep_the_text_and_no_spreadsheet_formula(hostile):
         json.loads(path.read_text(encoding="utf-8"))                   # every JSON file still parses
 
 
+@pytest.mark.slow
 def test_the_print_document_is_escaped_too(hostile, tmp_path):
     from agregat.buku.cetak import dokumen_cetak
     from agregat.edisi.muat import muat_edisi
@@ -310,6 +317,7 @@ def hostile_url(hostile):
         yield url
 
 
+@pytest.mark.slow
 def test_chromium_runs_nothing_from_the_hostile_names(hostile, hostile_url, browser):  # noqa: F811
     """Every page of the edition and a search for the hostile kecamatan, in headless Chromium: no dialog, no
     uncaught error (an upper-cased `ONERROR=ALERT(1)` that ran would throw), no flag set by a payload, no

@@ -26,128 +26,12 @@ from agregat.core.errors import (
     EXIT_REGISTRY,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-PERIODE = "2025-S1"
-#: role → (NIP, name); the Kepala Dinas's key is also the root key.
-OFFICIALS = {
-    "admin": ("198501012010011001", "Rahmat Hidayat, S.Kom."),
-    "kasi": ("198203152006042002", "Siti Aminah, S.Si."),
-    "kabid": ("197805202003121003", "Ahmad Fauzi, S.E., M.M."),
-    "sekretaris": ("197501011998031004", "Hj. Noor Hayati, S.Sos."),
-    "kadis": ("197001011990031001", "Drs. H. Muhammad Yusuf, M.Si."),
-}
-STEPS = [  # (step, role, extra options, time)
-    ("draf", "admin", [], "2025-07-10T08:00:00+08:00"),
-    ("analisa", "kasi", [], "2025-07-10T09:00:00+08:00"),
-    ("koreksi", "kabid", ["--decision", "setuju", "--notes", "angka sudah diperiksa"], "2025-07-10T09:15:00+08:00"),
-    ("paraf-sekretaris", "sekretaris", [], "2025-07-10T09:40:00+08:00"),
-    ("paraf-kadis", "kadis", ["--direction", "segera cetak 50 eksemplar"], "2025-07-10T10:00:00+08:00"),
-    ("arahan", "kasi", [], "2025-07-10T10:05:00+08:00"),
-]
-GIT_ENV = {"GIT_AUTHOR_NAME": "Uji", "GIT_AUTHOR_EMAIL": "uji@contoh.invalid", "GIT_COMMITTER_NAME": "Uji",
-           "GIT_COMMITTER_EMAIL": "uji@contoh.invalid"}
+from conftest import (  # noqa: F401 - the chain's helpers, used through `test_pengesahan` by other modules
+    GIT_ENV, OFFICIALS, PERIODE, ROOT, STEPS, approve, chain_args, git, keygen, make_registered, run,
+    sign_through_arahan)
 
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
-                          env={**os.environ, **GIT_ENV}).stdout
-
-
-def keygen(path: Path) -> Path:
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", path.name, "-f", str(path)], check=True)
-    return path
-
-
-def run(repo: Path, *args: str) -> int:
-    """`python build.py …` against the project in `repo`."""
-    command, rest = args[0], list(args[1:])
-    return cli.main([command, "--config", str(repo / "kabupaten.yml"), *rest])
-
-
-def chain_args(repo: Path) -> list[str]:
-    return ["--period", PERIODE, "--data-dir", str(repo / "data")]
-
-
-def approve(repo: Path, keys: Path, step: str, role: str, extra=(), waktu="2025-07-10T11:00:00+08:00") -> int:
-    return run(repo, "approve", *chain_args(repo), "--step", step, *extra, "--key", str(keys / role),
-               "--time", waktu)
-
-
-@pytest.fixture(scope="module")
-def git_identity():
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in GIT_ENV.items():
-            mp.setenv(key, value)
-        yield
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("kunci")
-    for role in (*OFFICIALS, "penyusup"):
-        keygen(folder / role)
-    return folder
-
-
-def make_registered(repo: Path, keys: Path, edition: Path) -> Path:
-    """A repository with `edition` as 2025-S1 (its Bab VII draft written when it has none), the officials
-    registry and policy, committed."""
-    from agregat.edisi.analisa import ensure_analisa
-
-    shutil.copy(ROOT / "kabupaten.yml", repo / "kabupaten.yml")
-    wilayah = repo / "agregat" / "referensi" / "wilayah"
-    wilayah.mkdir(parents=True)
-    shutil.copy(ROOT / "agregat" / "referensi" / "wilayah" / "63.05.csv", wilayah)
-    shutil.copytree(edition, repo / "data" / PERIODE)
-    ensure_analisa(repo / "data")
-    shutil.copy(ROOT / ".gitattributes", repo / ".gitattributes")
-    git(repo, "init", "-q", "-b", "main")
-    approvals = ["--approvals-dir", str(repo / "approvals")]
-    assert run(repo, "officials", "init", "--root-pubkey", str(keys / "kadis.pub"), "--root-key",
-               str(keys / "kadis"), *approvals) == 0
-    for role, (nip, nama) in OFFICIALS.items():
-        assert run(repo, "officials", "add", "--nip", nip, "--name", nama, "--title", f"Jabatan {role}",
-                   "--role", role, "--from", "2024-01-01", "--pubkey", str(keys / f"{role}.pub"),
-                   "--key-from", "2024-01-01", "--root-key", str(keys / "kadis"), *approvals) == 0
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "Edisi 2025-S1 dan registri pejabat")
-    return repo
-
-
-def sign_through_arahan(repo: Path, keys: Path) -> Path:
-    """Sign and commit steps 1–6 in `repo`."""
-    for step, role, extra, waktu in STEPS:
-        assert approve(repo, keys, step, role, extra, waktu) == 0, step
-    return repo
-
-
-@pytest.fixture(scope="module")
-def registered(tmp_path_factory, keys, git_identity) -> Path:
-    """A repository with the demo edition 2025-S1, the officials registry and policy, committed."""
-    return make_registered(tmp_path_factory.mktemp("repo"), keys, ROOT / "data" / PERIODE)
-
-
-@pytest.fixture(scope="module")
-def through_arahan(tmp_path_factory, registered, keys) -> Path:
-    """The registered repository with steps 1–6 signed and committed."""
-    repo = tmp_path_factory.mktemp("rantai") / "repo"
-    shutil.copytree(registered, repo)
-    return sign_through_arahan(repo, keys)
-
-
-@pytest.fixture(scope="module")
-def golden_through_arahan(tmp_path_factory, keys, git_identity) -> Path:
-    """Like `through_arahan`, with the three-desa golden edition (tests/fixtures/golden): a PDF in ~10 s."""
-    repo = make_registered(tmp_path_factory.mktemp("emas"), keys, ROOT / "tests" / "fixtures" / "golden" / PERIODE)
-    return sign_through_arahan(repo, keys)
-
-
-@pytest.fixture
-def repo(tmp_path, through_arahan) -> Path:
-    """A private copy of the chain through `arahan`, to attack."""
-    copy = tmp_path / "repo"
-    shutil.copytree(through_arahan, copy)
-    return copy
+# The chain's fixtures (keys, registered, through_arahan, golden_through_arahan, repo, git_identity) are
+# session fixtures in conftest.py: made once per test run.
 
 
 def verify(repo: Path, *extra: str) -> int:
@@ -225,7 +109,10 @@ def test_approve_refuses_a_step_out_of_order(registered, tmp_path, keys, capsys)
     assert not (repo / "approvals" / PERIODE).exists()
 
 
-def test_approve_refuses_a_key_not_holding_the_role(repo, keys, capsys):
+@pytest.mark.slow
+def test_approve_refuses_a_key_not_holding_the_role(golden_through_arahan, keys, tmp_path, monkeypatch, capsys):
+    """(`final` renders the final PDF before the signer is checked: the three-desa golden chain keeps it small.)"""
+    repo = golden_workspace(golden_through_arahan, tmp_path, monkeypatch)
     assert approve(repo, keys, "final", "kasi", ["--copies", "5"]) == EXIT_REFUSED
     err = capsys.readouterr().err
     assert f"{OFFICIALS['kasi'][1]} (nip-{OFFICIALS['kasi'][0]}) tidak memegang peran 'admin'" in err
@@ -433,11 +320,10 @@ def pdf_pages(path: Path) -> list[str]:
     return text.split("\f")[:-1]
 
 
-def test_final_pdf_then_final_step_registration_and_distribution(repo, keys, tmp_path, monkeypatch, capsys):
-    from agregat.buku import build as book
-
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
-    monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
+@pytest.mark.slow
+def test_final_pdf_then_final_step_registration_and_distribution(golden_through_arahan, keys, tmp_path, monkeypatch,
+                                                                 capsys):
+    repo = golden_workspace(golden_through_arahan, tmp_path, monkeypatch)
     assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data")) == 0
     assert f"PDF final {PERIODE}: " in capsys.readouterr().out
     pdf = tmp_path / "site" / PERIODE / f"buku-data-agregat-{PERIODE}.pdf"
@@ -510,6 +396,7 @@ def golden_workspace(golden_through_arahan, tmp_path, monkeypatch) -> Path:
     return repo
 
 
+@pytest.mark.slow
 def test_a_pdf_planted_in_the_cache_is_never_signed_by_final_nor_accepted_by_verify(
         golden_through_arahan, keys, tmp_path, monkeypatch, capsys):
     """Issue 9, hole 3: a file placed in .cache/pdf/ under the expected name (with a matching record) is

