@@ -139,7 +139,6 @@ def pytest_unconfigure(config):
 def _caches_in_tmp(tmp_path_factory, monkeypatch):
     """Every test publishes into a fresh cache of its own (outside tmp_path, so a test's snapshot of tmp_path
     never sees it), in this process and in the processes it starts."""
-    import macros
     from agregat.buku import build as book
     from agregat.buku import makro as buku
 
@@ -147,7 +146,6 @@ def _caches_in_tmp(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("AGREGAT_CACHE", str(cache))
     monkeypatch.setattr(book, "CACHE_DIR", cache)
     monkeypatch.setattr(buku, "CACHE_GRAFIK", cache / "grafik")
-    monkeypatch.setattr(macros, "CACHE_GRAFIK", cache / "grafik")
 
 
 def shared_folder(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:

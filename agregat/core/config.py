@@ -31,7 +31,16 @@ ROOT_FINGERPRINT = re.compile(r"SHA256:[A-Za-z0-9+/]{43}")
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]          # agregat/
 REFERENSI_DIR = PACKAGE_DIR / "referensi"                  # the shipped reference data
-PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def project_root(package_dir: Path = PACKAGE_DIR) -> Path:
+    """The book's project folder (kabupaten.yml, data/, approvals/, mkdocs.yml): the checkout the package lives
+    in, recognised by its mkdocs.yml; for an installed wheel (site-packages), the working directory."""
+    checkout = package_dir.parent
+    return checkout if (checkout / "mkdocs.yml").is_file() else Path.cwd().resolve()
+
+
+PROJECT_ROOT = project_root()
 DEFAULT_CONFIG = PROJECT_ROOT / "kabupaten.yml"
 #: The build caches (`pdf/` of agregat.buku.build, `grafik/` of agregat.buku.makro); the environment variable AGREGAT_CACHE
 #: moves them (the tests keep theirs in a temporary folder, never in the repository).
