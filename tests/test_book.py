@@ -59,11 +59,9 @@ def cells(path: Path):
 
 def project_copy(tmp_path: Path) -> Path:
     root = tmp_path / "proyek"
-    for name in ("docs", "macros"):
+    for name in ("docs", "macros", "agregat"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "agregat").mkdir()
-    shutil.copy(ROOT / "agregat" / "__init__.py", root / "agregat" / "__init__.py")
     return root
 
 
@@ -208,8 +206,11 @@ def test_the_pdf_key_covers_every_byte_of_the_edition_the_print_code_and_the_opt
     edit(penduduk, penduduk.read_bytes().replace(b"jml: 14", b"jml: 15"))
     edit(edition / "analisa.md", b"## Analisa\n\nTeks Kasi yang baru.\n")
     edit(root / "docs" / "templates" / "buku" / "bab-1-pendahuluan.md", b"# Bab I\n")
-    edit(root / "macros" / "cetak.css", (root / "macros" / "cetak.css").read_bytes() + b"\np { color: red; }\n")
-    edit(root / "macros" / "tabel.py", (root / "macros" / "tabel.py").read_bytes() + b"\n# ubah\n")
+    buku = root / "agregat" / "buku"
+    edit(buku / "cetak.css", (buku / "cetak.css").read_bytes() + b"\np { color: red; }\n")
+    edit(buku / "tabel.py", (buku / "tabel.py").read_bytes() + b"\n# ubah\n")
+    edit(root / "agregat" / "sumber" / "tables.py", (root / "agregat" / "sumber" / "tables.py").read_bytes() + b"\n# ubah\n")
+    edit(root / "macros" / "__init__.py", (root / "macros" / "__init__.py").read_bytes() + b"\n# ubah\n")
     extra = edition / "catatan.txt"
     extra.write_text("x")
     changed()

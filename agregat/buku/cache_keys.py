@@ -8,8 +8,9 @@ A PDF's key covers everything that can change one byte of it:
   never followed; a device or FIFO by its kind, never read). The print reads nothing else of `data/`: the
   comparison with the previous semester is the edition's own `perbandingan.yml` (`agregat.edisi.muat.muat_edisi`
   reads one folder), so the previous edition's files are not part of the key;
-- the print's code and templates: the `macros/` shim, `docs/templates/`, and the layers the print imports
-  from, whole — `agregat/core`, `agregat/edisi`, `agregat/buku` with `cetak.css` (`PDF_SOURCES`);
+- the print's code and templates: the `macros/` shim, `docs/templates/`, and every layer the print can
+  import from (tests/test_layers.py: `buku` and those below it), whole — `agregat/core`, `sumber`, `edisi`,
+  `buku` with `cetak.css` (`PDF_SOURCES`);
 - the DejaVu fonts installed on the system (the print has no web fonts), the project version and the versions
   of the libraries that lay out the PDF and draw its charts (`PDF_LIBRARIES`);
 - the options: final or draft, paper size, the rows of the lembar pengesahan, and SOURCE_DATE_EPOCH.
@@ -34,9 +35,11 @@ from pathlib import Path
 #: Bumped when the meaning of a key changes, so older cache entries are never taken for newer ones.
 FORMAT = "agregat-kunci-2"
 #: What the print is made of, relative to the project root (folders are taken whole).
-PDF_SOURCES = ("macros", "docs/templates", "agregat/__init__.py", "agregat/core", "agregat/edisi", "agregat/buku")
+PDF_SOURCES = ("macros", "docs/templates", "agregat/__init__.py", "agregat/core", "agregat/sumber", "agregat/edisi",
+               "agregat/buku")
 #: What the website is made of, relative to the project root.
-SITE_SOURCES = ("docs", "macros", "mkdocs.yml", "agregat/__init__.py", "agregat/core", "agregat/edisi", "agregat/buku")
+SITE_SOURCES = ("docs", "macros", "mkdocs.yml", "agregat/__init__.py", "agregat/core", "agregat/sumber", "agregat/edisi",
+                "agregat/buku")
 #: Distributions whose version can change the PDF (layout, fonts, images, charts, Markdown, templates, YAML).
 PDF_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools", "brotli", "zopfli",
                  "pillow", "pyphen", "matplotlib", "numpy", "markdown", "nh3", "jinja2", "markupsafe", "pyyaml")
