@@ -441,3 +441,12 @@ def test_lembar_gaya_ua_cetak_tidak_mengubah_hasil():
     assert cetak_pdf == weasyprint.HTML(string=html).render().write_pdf()
     text = pypdf.PdfReader(__import__("io").BytesIO(cetak_pdf)).pages[0].extract_text()
     assert text.count("•") == 2 and "1." in text
+
+
+def test_the_colophon_date_is_a_date_in_words():
+    """Issue 12: "30 Juni 2025", not an ISO timestamp at midnight; a time only when there is one, in WITA."""
+    from agregat.buku.cetak import tanggal_kolofon
+    from agregat.core.periode import WITA
+
+    assert tanggal_kolofon(dt.datetime(2025, 6, 30, tzinfo=WITA)) == "30 Juni 2025"
+    assert tanggal_kolofon(dt.datetime(2025, 7, 10, 1, 15, tzinfo=dt.UTC)) == "10 Juli 2025 09.15 WITA"

@@ -695,7 +695,10 @@ def test_verify_accepts_a_draft_edition_before_any_approval_exists(tmp_path, git
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "draf")
     assert run(repo, "verify", *chain_args(repo)) == 0
-    assert "Belum ada pengesahan untuk 2025-S1" in capsys.readouterr().out
+    verified = capsys.readouterr()
+    assert "Belum ada pengesahan untuk 2025-S1" in verified.out
+    assert run(repo, "status", *chain_args(repo)) == 0          # issue 12: status says the same, exit 0
+    assert capsys.readouterr() == verified
     (repo / "approvals" / PERIODE / "r1").mkdir(parents=True)
     (repo / "approvals" / PERIODE / "r1" / "01-draf.yml").write_text("periode: \"2025-S1\"\n")
     git(repo, "add", "-A")

@@ -50,7 +50,7 @@ from agregat.buku.makro import CACHE_GRAFIK, LABEL_TABEL, Buku
 from agregat.edisi.muat import Edisi, tanggal_panjang
 from agregat.buku.halaman import templates
 
-__all__ = ["BASE_URL", "PEJABAT", "UKURAN", "buat_pdf", "dokumen_cetak", "render_pdf", "tanggal_dokumen"]
+__all__ = ["BASE_URL", "PEJABAT", "UKURAN", "buat_pdf", "dokumen_cetak", "render_pdf", "tanggal_dokumen", "tanggal_kolofon"]
 
 #: Virtual root of the print document: chart URLs below it are served from `grafik_dir`, nothing else is fetched.
 BASE_URL = "https://cetak.buku.invalid/"
@@ -340,7 +340,7 @@ def _kolofon(edisi: Edisi, final: bool, tanggal_dok: dt.datetime) -> str:
             ("Sumber data", sumber),
             ("Penerbit", f"Dinas Kependudukan dan Pencatatan Sipil {edisi.nama_akar}"),
             ("Status", status),
-            ("Tanggal dokumen", tanggal_dok.strftime("%Y-%m-%d %H:%M %Z").strip()),
+            ("Tanggal dokumen", tanggal_kolofon(tanggal_dok)),
             ("Dibuat dengan", f"agregat {versi_alat}, WeasyPrint {weasyprint.__version__}"),
             ("Lisensi", "Data agregat, lisensi CC BY 4.0")]
     body = "\n".join(f'<tr><th scope="row">{_e(k)}</th><td>{_e(v)}</td></tr>' for k, v in rows)
@@ -370,6 +370,14 @@ def tanggal_dokumen(edisi: Edisi) -> dt.datetime:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     date = dt.date.fromisoformat(edisi.dokumen["manifest"]["tanggal_data"])
     return dt.datetime(date.year, date.month, date.day, tzinfo=WITA)
+
+
+def tanggal_kolofon(when: dt.datetime) -> str:
+    """The document date as the colophon prints it, in WITA: "30 Juni 2025", with the time ("10 Juli 2025
+    09.15 WITA") only when it is not midnight."""
+    local = when.astimezone(WITA)
+    day = tanggal_panjang(local.date())
+    return day if (local.hour, local.minute) == (0, 0) else f"{day} {local:%H.%M} WITA"
 
 
 def _watermark() -> str:

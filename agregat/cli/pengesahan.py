@@ -228,15 +228,25 @@ def _waktu(text: str | None):
     return when
 
 
-def cmd_verify(args, paths: Paths) -> int:
+def _approvals_history(args) -> bool | None:
+    """agregat.pengesahan.langkah.approvals_history of the edition; None (nothing about approvals was ever
+    committed: a draft) is said here, in the one wording `verify` and `status` share."""
     from agregat.core.config import load_config
-    from agregat.pengesahan.langkah import approvals_history, laporan_status, trust_report, verify
     from agregat.core.periode import Periode
+    from agregat.pengesahan.langkah import approvals_history
 
-    history = approvals_history(load_config(args.config), args.data_dir, args.period, args.ref)
+    history = approvals_history(load_config(args.config), args.data_dir, args.period, getattr(args, "ref", "HEAD"))
     if history is None:
         print(f"Belum ada pengesahan untuk {Periode.parse(args.period)}: registri pejabat belum disiapkan (`python build.py "
               "officials init`) dan belum ada pernyataan. Tidak ada yang diperiksa; edisi ini masih draf.")
+    return history
+
+
+def cmd_verify(args, paths: Paths) -> int:
+    from agregat.pengesahan.langkah import laporan_status, trust_report, verify
+
+    history = _approvals_history(args)
+    if history is None:
         return EXIT_OK
     root, data_dir, config, periode = chain_context(args, require_pin=not history)
     rantai = verify(root, data_dir, periode, config, ref=args.ref, pdf=args.pdf, check_pdf=not args.no_pdf,
@@ -280,7 +290,10 @@ def cmd_tte(args, paths: Paths) -> int:
 def cmd_status(args, paths: Paths) -> int:
     from agregat.pengesahan.langkah import laporan_status, periksa
 
-    root, data_dir, config, periode = chain_context(args)
+    history = _approvals_history(args)
+    if history is None:
+        return EXIT_OK
+    root, data_dir, config, periode = chain_context(args, require_pin=not history)
     rantai = periksa(root, data_dir, periode, config)
     print(laporan_status(rantai))
     for temuan in rantai.temuan:
