@@ -123,6 +123,26 @@ def buku(tmp_path_factory, demo_draft_pdf, emas):
 # ---- the whole book -----------------------------------------------------------------------------
 
 @pytest.mark.slow
+def test_setiap_baris_jumlah_tercetak_sekali(buku, edisi, tmp_path):
+    """Issue 12: a table that crosses a page prints its total row once, after its last row — never the full
+    "Jumlah TAPIN" under the first page's part. Every labelled total row of the print document ("Jumlah
+    TAPIN", "Jumlah BINUANG", …) appears in the PDF exactly as often as in the document."""
+    import html as html_lib
+
+    document = cetak.dokumen_cetak(edisi, TEMPLATES, tmp_path / "grafik")
+    labels = [html_lib.unescape(label) for foot in re.findall(r"<tfoot>(.*?)</tfoot>", document, re.DOTALL)
+              for label in re.findall(r"<t[hd][^>]*>(Jumlah [^<]+)</t[hd]>", foot)]
+    text = re.sub(r"\s+", " ", "\n".join(buku.draf_text))
+    assert len(labels) > 100 and f"Jumlah {edisi.kabupaten[1]}" in labels
+    def printed(label: str) -> int:   # the row's label, then its first number ("Jumlah TAPIN" ≠ "… TAPIN SELATAN")
+        return len(re.findall(re.escape(label) + r"(?= [0-9-])", text))
+
+    wrong = {label: (printed(label), labels.count(label)) for label in set(labels)
+             if printed(label) != labels.count(label)}
+    assert wrong == {}
+
+
+@pytest.mark.slow
 def test_angka_penduduk_kabupaten_dan_kecamatan(buku, edisi):
     text = "\n".join(buku.draf_text)
     doc = edisi.dokumen["penduduk"]["wilayah"]
