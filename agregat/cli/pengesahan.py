@@ -228,9 +228,10 @@ def _waktu(text: str | None):
     return when
 
 
-def _approvals_history(args) -> bool | None:
-    """agregat.pengesahan.langkah.approvals_history of the edition; None (nothing about approvals was ever
-    committed: a draft) is said here, in the one wording `verify` and `status` share."""
+def _chain_or_draft(args):
+    """chain_context of the edition, or None — said here, in the one wording `verify` and `status` share — when
+    nothing about approvals was ever committed (agregat.pengesahan.langkah.approvals_history: a draft; a
+    configuration without a root pin is then let through only when history anchored one)."""
     from agregat.core.config import load_config
     from agregat.core.periode import Periode
     from agregat.pengesahan.langkah import approvals_history
@@ -239,16 +240,17 @@ def _approvals_history(args) -> bool | None:
     if history is None:
         print(f"Belum ada pengesahan untuk {Periode.parse(args.period)}: registri pejabat belum disiapkan (`python build.py "
               "officials init`) dan belum ada pernyataan. Tidak ada yang diperiksa; edisi ini masih draf.")
-    return history
+        return None
+    return chain_context(args, require_pin=not history)
 
 
 def cmd_verify(args, paths: Paths) -> int:
     from agregat.pengesahan.langkah import laporan_status, trust_report, verify
 
-    history = _approvals_history(args)
-    if history is None:
+    context = _chain_or_draft(args)
+    if context is None:
         return EXIT_OK
-    root, data_dir, config, periode = chain_context(args, require_pin=not history)
+    root, data_dir, config, periode = context
     rantai = verify(root, data_dir, periode, config, ref=args.ref, pdf=args.pdf, check_pdf=not args.no_pdf,
                     pdf_ttd=args.pdf_ttd, trust_roots=args.trust_root)
     print(laporan_status(rantai))
@@ -290,10 +292,10 @@ def cmd_tte(args, paths: Paths) -> int:
 def cmd_status(args, paths: Paths) -> int:
     from agregat.pengesahan.langkah import laporan_status, periksa
 
-    history = _approvals_history(args)
-    if history is None:
+    context = _chain_or_draft(args)
+    if context is None:
         return EXIT_OK
-    root, data_dir, config, periode = chain_context(args, require_pin=not history)
+    root, data_dir, config, periode = context
     rantai = periksa(root, data_dir, periode, config)
     print(laporan_status(rantai))
     for temuan in rantai.temuan:
