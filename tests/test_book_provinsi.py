@@ -63,7 +63,8 @@ def test_every_kabupaten_kota_and_kecamatan_has_its_page_with_the_yaml_totals(pr
         assert page.is_file(), page
         html = page.read_text(encoding="utf-8")
         word = region["tingkat"].capitalize()
-        assert "<h1 id=" in html and f"{word} {region['nama'].title()}</h1>" in html, kode
+        assert "<h1 id=" in html and (f"{word} {region['nama'].title()}<span class=\"judul-edisi\"> — Semester I "
+                                      "Tahun 2025</span></h1>") in html, kode
         total = region["data"]["PENDUDUK"]
         assert first_rows(page, "tfoot")[kode] == [kode, str(total["lk"]), str(total["pr"]), str(total["jml"])], kode
         children = {r[0] for _, section, r in cells(page) if section == "tbody"}

@@ -60,14 +60,16 @@ def pdf_name(periode: str) -> str:
 def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir: Path | None = None,
                final: bool = False, pdf: bool = True, ukuran: str = "A4",
                periods: list[str] | None = None, pengesahan: dict[str, list[dict]] | None = None,
-               final_pdf: dict | None = None) -> BookResult:
+               final_pdf: dict | None = None, status: dict[str, dict] | None = None) -> BookResult:
     """Build site/ and the PDFs; skip everything when nothing changed since the last build.
 
     `pengesahan` gives, per period, the signers shown on the final PDF's lembar pengesahan
     (agregat.pengesahan.langkah.final_gate); a period given there always gets its final PDF. `final_pdf` gives, per
     period whose chain holds the `final` step, its agregat.pengesahan.langkah.PdfFinal: that PDF is made on its
     paper and published only when its bytes have the recorded sha256, else PdfMismatch before anything of
-    the site is replaced."""
+    the site is replaced. `status` gives, per period, the approval state every page of that edition shows
+    (computed by the approvals layer from the verified chain, agregat.pengesahan.langkah.status_situs; an
+    edition without one shows as a draft, agregat.buku.penanda.DRAF); it is part of the build key."""
     from agregat.edisi.muat import daftar_edisi
 
     data_dir = Path(data_dir or root / "data")
@@ -83,7 +85,7 @@ def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir
     key = build_key(root, data_dir, editions,
                     {p: pdf_key(root, data_dir / p, is_final, paper, rows) for p, (is_final, paper, rows, _) in jobs.items()},
                     {"pdf": pdf, "ukuran": ukuran, "periode": periods, "site": str(site_dir),
-                     "final": {p: job[3] for p, job in jobs.items() if job[3]}})
+                     "final": {p: job[3] for p, job in jobs.items() if job[3]}, "status": status or {}})
     pdfs = {p: site_dir / p / pdf_name(p) for p in jobs}
     key_file = site_dir / KEY_FILE
     finals_intact = all(pdfs[p].is_file() and file_sha256(pdfs[p]) == job[3] for p, job in jobs.items() if job[3])
@@ -100,7 +102,7 @@ def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir
             pool.shutdown(cancel_futures=True)
             raise
         key_file.unlink(missing_ok=True)     # from here until success, the build is not up to date
-        _build_site(root, data_dir, site_dir)
+        _build_site(root, data_dir, site_dir, status or {})
         for periode, target in pdfs.items():
             made = pending[periode].result()
             if made.rendered:
@@ -151,7 +153,9 @@ def _up_to_date(key_file: Path, key: str, site_dir: Path) -> bool:
         return False
 
 
-def _build_site(root: Path, data_dir: Path, site_dir: Path) -> None:
+def _build_site(root: Path, data_dir: Path, site_dir: Path, status: dict[str, dict] | None = None) -> None:
+    """MkDocs' own build of the site into `site_dir`, with the editions of `data_dir` and their approval states
+    `status` (config `extra.status_edisi`, read by agregat.buku.mkdocs_hooks)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -160,6 +164,7 @@ def _build_site(root: Path, data_dir: Path, site_dir: Path) -> None:
     try:                           # of another folder would then shadow `agregat` for processes started later
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
         config.extra["data_dir"] = str(data_dir)
+        config.extra["status_edisi"] = dict(status or {})
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

@@ -11,6 +11,7 @@ import yaml
 
 from agregat.core.aman import teks
 from agregat.buku.makro import LABEL_TABEL
+from agregat.buku.penanda import BOOST_LAMA, BOOST_TERBARU, judul_halaman
 from agregat.edisi.muat import Edisi
 
 
@@ -34,9 +35,15 @@ def split_front_matter(text: str) -> tuple[dict, str]:
 
 
 def _page(src_uri: str, meta: dict, body: str, judul: str, bagian: str | None = None) -> Halaman:
-    """A generated page. MkDocs and the theme print a page's title and navigation title as HTML, and
-    mkdocs-macros renders a title holding `{{` as Jinja: both are stored escaped (`aman.teks`)."""
-    meta = {**meta, "title": str(teks(meta["title"]))} if "title" in meta else meta
+    """A generated page. Its title names its edition (`penanda.judul_halaman`, from `semester` in `meta`); its
+    navigation title does not (the navigation of a page is its own edition's). MkDocs and the theme print a
+    page's title and navigation title as HTML, and mkdocs-macros renders a title holding `{{` as Jinja: both
+    are stored escaped (`aman.teks`)."""
+    meta = dict(meta)
+    semester = meta.pop("semester", None)
+    if "title" in meta:
+        title = judul_halaman(meta["title"], semester) if semester else meta["title"]
+        meta["title"] = str(teks(title))
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True)
     return Halaman(src_uri, str(teks(judul)), bagian and str(teks(bagian)), f"---\n{front}---\n{body}")
 
@@ -77,10 +84,12 @@ def region_pages(edisi: Edisi, base: dict, body: str) -> list[Halaman]:
     return pages
 
 
-def halaman_edisi(edisi: Edisi, folder: Path) -> list[Halaman]:
-    """Every page of one edition, in reading order."""
+def halaman_edisi(edisi: Edisi, folder: Path, terbaru: bool = True) -> list[Halaman]:
+    """Every page of one edition, in reading order; the pages of the newest edition (`terbaru`) rank above the
+    older ones in search (Material's `search.boost`)."""
     pages = []
-    base = {"periode": edisi.periode}
+    base = {"periode": edisi.periode, "semester": edisi.semester,
+            "search": {"boost": BOOST_TERBARU if terbaru else BOOST_LAMA}}
     for name, meta, body in templates(folder):
         jenis = meta.get("jenis", "bab")
         judul = meta.get("judul", name)

@@ -48,6 +48,14 @@ def define_env(env) -> None:
         return Buku(edisi).angka(nama, label)
 
     @env.macro
+    def status_pengesahan(periode: str) -> str:
+        """The approval state of an edition as the build handed it down (agregat.buku.penanda), e.g. "Draf
+        (belum disahkan)"; escaped when printed, like every value."""
+        from agregat.buku.penanda import status_dari
+
+        return status_dari(env.conf.extra.get("status_edisi"), periode)["label"]
+
+    @env.macro
     def semua_edisi():
         """Every edition in data/, newest first."""
         return [muat_edisi(data_dir, p) for p in reversed(daftar_edisi(data_dir))]
