@@ -342,15 +342,16 @@ def _build(data_dir: Path, paths: Paths, final: bool, pdf: bool, ukuran: str = "
     import time
 
     from agregat.buku.build import build_book
-    from agregat.pengesahan.langkah import final_editions
+    from agregat.pengesahan.langkah import terbitan
 
     started = time.perf_counter()
-    final_pdf, warnings = final_editions(data_dir, config_path)
-    for warning in warnings:
+    terbit = terbitan(data_dir, config_path)     # every chain verified once: final PDFs and each edition's state
+    final_pdf = terbit.final_pdf
+    for warning in terbit.peringatan:
         print(f"Peringatan: {warning}", file=sys.stderr)
     pengesahan = {**{p: made.pengesahan for p, made in final_pdf.items()}, **(pengesahan or {})}
     result = build_book(data_dir=data_dir, site_dir=paths.site, final=final, pdf=pdf, ukuran=ukuran,
-                        periods=periods, pengesahan=pengesahan, final_pdf=final_pdf)
+                        periods=periods, pengesahan=pengesahan, final_pdf=final_pdf, status=terbit.status)
     for periode in result.analisa_written:
         print(f"Draf Bab VII Analisa ditulis ke {shown(Path(data_dir) / periode / 'analisa.md')} "
               "(untuk disunting Kasi; tidak akan ditimpa).")

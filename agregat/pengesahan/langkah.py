@@ -348,6 +348,26 @@ def final_editions(data_dir: Path, config_path: Path) -> tuple[dict[str, PdfFina
     statement recorded), so a later build never replaces the printed book. An edition whose working-tree
     numbers are not the approved ones stops the whole build (DataChangedError), site untouched. A chain that
     is not valid, or approvals that cannot be read, only warn: those PDFs are built as drafts."""
+    made = terbitan(data_dir, config_path)
+    return made.final_pdf, made.peringatan
+
+
+@dataclass(frozen=True)
+class Terbitan:
+    """What `build` takes from the approvals for the editions of data/: the final PDFs it must publish
+    (`final_editions`), the approval state every page of each edition shows (`status_situs`, plain records
+    the book layer prints as they are), and the warnings to print."""
+
+    final_pdf: dict[str, PdfFinal]
+    status: dict[str, dict]
+    peringatan: list[str]
+
+
+def terbitan(data_dir: Path, config_path: Path) -> Terbitan:
+    """Every chain of the working tree's editions verified once (`periksa`, as `verify` does), and what `build`
+    publishes from them (`Terbitan`). An edition with no approvals folder has no state record (the book shows
+    it as a draft, agregat.buku.penanda.DRAF); an invalid chain or approvals that cannot be read are drafts
+    too, with a warning."""
     from agregat.core.config import load_config
     from agregat.core.periode import Periode
 
@@ -355,22 +375,67 @@ def final_editions(data_dir: Path, config_path: Path) -> tuple[dict[str, PdfFina
     approved = data_dir.resolve().parent / "approvals"
     candidates = sorted(p.name for p in approved.iterdir() if Periode.is_canonical(p.name)
                         and p.is_dir() and (data_dir / p.name).is_dir()) if approved.is_dir() else []
-    if not candidates:
-        return {}, []
-    chains, warnings = [], []
+    chains: dict[str, verifikasi.Rantai] = {}
+    warnings = []
     try:
-        config = load_config(config_path)
+        config = load_config(config_path) if candidates else None
         for periode in candidates:
-            rantai = periksa(data_dir.parent, data_dir, periode, config)
-            if rantai.sah:
-                chains.append(rantai)
-            else:
+            chains[periode] = periksa(data_dir.parent, data_dir, periode, config)
+            if not chains[periode].sah:
                 warnings.append(f"rantai pengesahan {periode} tidak sah; PDF-nya dibangun sebagai draf (lihat "
                                 f"`python build.py verify --period {periode}`).")
     except AgregatError as exc:
-        return {}, [f"pengesahan tidak dapat dibaca ({exc}); semua PDF dibangun sebagai draf."]
-    found = {rantai.periode: pdf_final(rantai, data_dir) for rantai in chains}
-    return {periode: made for periode, made in found.items() if made is not None}, warnings
+        unread = {"keterangan": "Pengesahan edisi ini tidak dapat dibaca, jadi angkanya belum dapat dianggap "
+                                "disahkan."}    # the reason is for the builder (warning), not for the public site
+        return Terbitan({}, {p: status_situs(None, None) | unread for p in candidates},
+                        [f"pengesahan tidak dapat dibaca ({exc}); semua PDF dibangun sebagai draf."])
+    found = {periode: pdf_final(rantai, data_dir) for periode, rantai in chains.items() if rantai.sah}
+    status = {p: status_situs(rantai, edition_digest(data_dir / p)) for p, rantai in chains.items()}
+    return Terbitan({p: made for p, made in found.items() if made is not None}, status, warnings)
+
+
+def status_situs(rantai: verifikasi.Rantai | None, digest_kerja: str | None) -> dict:
+    """The approval state of one edition as the site shows it (agregat.buku.penanda): a plain record
+    `{"status", "label", "keterangan"}` read from the chain exactly as `verify` judged it (`rantai`; None when
+    the edition has no approvals at all), never judged again here.
+
+    - draf: no approvals, a chain `verify` rejects, a revision not yet through the Kepala Dinas's paraf, or a
+      working-tree edition (`digest_kerja`, the numbers the site shows) that is not the approved one;
+    - disahkan: the revision is validly signed through the Kepala Dinas's paraf (by whom, when);
+    - final: its `final` step is signed (the printed book); terdaftar: its `registrasi` step (number, date).
+    """
+    from agregat.buku.penanda import DRAF
+    from agregat.edisi.muat import tanggal_panjang
+
+    if rantai is None:
+        return dict(DRAF)
+    if not rantai.sah:
+        return {**DRAF, "keterangan": "Rantai pengesahan edisi ini tidak sah menurut pemeriksaan (`verify`), jadi "
+                                      "angkanya belum dapat dianggap disahkan."}
+    paraf = rantai.langkah(ARAHAN_STEP)
+    if paraf is None:
+        step = rantai.berikutnya
+        where = f" Langkah berikutnya: {step.judul} (langkah {step.nomor})." if step else ""
+        return {**DRAF, "keterangan": DRAF["keterangan"] + where}
+    if digest_kerja != rantai.digest_disetujui:
+        return {**DRAF, "keterangan": "Angka di situs ini bukan angka yang disahkan (isi folder edisi berubah "
+                                      "sesudah pengesahan)."}
+    official, when = paraf.pejabat, paraf.pernyataan.waktu
+    role = official.holds(KEPALA_DINAS, when)
+    acting = f"{role.keterangan} " if role and role.keterangan else ""
+    oleh = f"{acting}{ROLES[KEPALA_DINAS].jabatan} {official.nama}, {tanggal_panjang(when.astimezone(WITA).date())}"
+    disahkan = f"Disahkan oleh {oleh}."
+    registrasi, final = rantai.langkah(REGISTRATION_STEP), rantai.langkah(FINAL_STEP)
+    if registrasi is not None:
+        rincian = registrasi.pernyataan.rincian
+        tanggal = tanggal_panjang(dt.date.fromisoformat(rincian["tanggal_surat"]))
+        return {"status": "terdaftar", "label": f"Terdaftar (nomor {rincian['nomor_surat']}, {tanggal})",
+                "keterangan": f"{disahkan} Buku final dicetak dan diregistrasi."}
+    if final is not None:
+        return {"status": "final", "label": "Final",
+                "keterangan": f"{disahkan} Buku final dicetak ({final.pernyataan.rincian['eksemplar']} eksemplar)."}
+    return {"status": "disahkan", "label": f"Disahkan (oleh {oleh})",
+            "keterangan": "Angka edisi ini disahkan Kepala Dinas; buku final belum dicetak."}
 
 
 # ---- verify: what the chain alone cannot show --------------------------------------------------------
