@@ -367,6 +367,9 @@ def test_final_pdf_then_final_step_registration_and_distribution(golden_through_
     # a later plain build keeps publishing the final PDF, never a draft over it
     assert run(repo, "build", "--period", PERIODE, "--data-dir", str(repo / "data")) == 0
     assert pernyataan.sha256(pdf.read_bytes()) == final.rincian["pdf_sha256"]
+    # and every page of the edition says it is registered (issue 12, point 3)
+    page = (tmp_path / "site" / PERIODE / "index.html").read_text(encoding="utf-8")
+    assert "Terdaftar (nomor 400.12/045/DUKCAPIL/2025, 21 Juli 2025)" in page and "status-terdaftar" in page
     assert run(repo, "approve", *chain_args(repo), "--step", "final", "--copies", "1",
                "--key", str(keys / "admin")) == EXIT_REFUSED
     assert "sudah teregistrasi" in capsys.readouterr().err
