@@ -24,7 +24,9 @@ from agregat.buku.halaman import halaman_edisi
 from agregat.core.periode import Periode
 from agregat.edisi.muat import daftar_edisi, muat_edisi
 
-#: {periode: the navigation its pages are shown}, made by `on_nav` for the build under way.
+#: The build under way: its editions, oldest first (`on_files`), and {periode: the navigation its pages are
+#: shown} (`on_nav`).
+_EDISI: list[str] = []
 _NAV_EDISI: dict[str, Navigation] = {}
 
 
@@ -36,6 +38,7 @@ def on_files(files, config):
     data_dir = _data_dir(config)
     templates = Path(config.docs_dir) / "templates" / "buku"
     editions = daftar_edisi(data_dir)
+    _EDISI[:] = editions
     nav_latest, nav_older = [], []
     for periode in reversed(editions):
         edisi = muat_edisi(data_dir, periode)
@@ -135,7 +138,7 @@ def on_page_content(html, page, config, files):
     page of the newest edition, or to its landing page when the newest has no such page."""
     if page.title is not None:
         page.title = Markup(page.title)
-    editions = daftar_edisi(_data_dir(config))
+    editions = _EDISI
     periode = page.meta.get("periode") or (editions[-1] if page.is_homepage and editions else None)
     if periode is None:
         return html

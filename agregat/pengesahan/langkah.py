@@ -420,10 +420,8 @@ def status_situs(rantai: verifikasi.Rantai | None, digest_kerja: str | None) -> 
     if digest_kerja != rantai.digest_disetujui:
         return {**DRAF, "keterangan": "Angka di situs ini bukan angka yang disahkan (isi folder edisi berubah "
                                       "sesudah pengesahan)."}
-    official, when = paraf.pejabat, paraf.pernyataan.waktu
-    role = official.holds(KEPALA_DINAS, when)
-    acting = f"{role.keterangan} " if role and role.keterangan else ""
-    oleh = f"{acting}{ROLES[KEPALA_DINAS].jabatan} {official.nama}, {tanggal_panjang(when.astimezone(WITA).date())}"
+    when = paraf.pernyataan.waktu
+    oleh = f"{jabatan_kadis(paraf.pejabat, when)} {paraf.pejabat.nama}, {tanggal_panjang(when.astimezone(WITA).date())}"
     disahkan = f"Disahkan oleh {oleh}."
     registrasi, final = rantai.langkah(REGISTRATION_STEP), rantai.langkah(FINAL_STEP)
     if registrasi is not None:
@@ -700,9 +698,7 @@ def distribusi(rantai: verifikasi.Rantai, config, out_dir: Path) -> list[Path]:
     when = dt.datetime.combine(tanggal, dt.time(12), WITA)
     kadis = rantai.registri.holders(KEPALA_DINAS, when)
     signer = kadis[0] if kadis else item.pejabat
-    role = signer.holds(KEPALA_DINAS, when)
-    acting = f"{role.keterangan} " if role and role.keterangan else ""
-    jabatan = f"{acting}{ROLES[KEPALA_DINAS].jabatan}" if kadis else signer.jabatan
+    jabatan = jabatan_kadis(signer, when) if kadis else signer.jabatan
     judul = f"Buku Data Agregat Kependudukan Kabupaten {config.nama} {Periode.parse(rantai.periode).judul}"
     written, rows = [], []
     for number, name in enumerate(rincian["penerima"], start=1):
@@ -720,6 +716,13 @@ def distribusi(rantai: verifikasi.Rantai, config, out_dir: Path) -> list[Path]:
          f"dicatat di {item.pernyataan.path} (sha256 {item.sha256})."), "",
         "| No. | Penerima | Eksemplar | Surat pengantar |", "|---:|---|---:|---|", *rows, ""]))
     return [listing, *written]
+
+
+def jabatan_kadis(official: pejabat_mod.Pejabat, when: dt.datetime) -> str:
+    """The Kepala Dinas's title as `official` held it at `when`: "Kepala Dinas", or "Plt. Kepala Dinas"."""
+    role = official.holds(KEPALA_DINAS, when)
+    acting = f"{role.keterangan} " if role and role.keterangan else ""
+    return f"{acting}{ROLES[KEPALA_DINAS].jabatan}"
 
 
 def _md(text: str) -> str:
