@@ -5,7 +5,7 @@
 1. cold: `build.py build --period 2025-S1` with empty caches (.cache/, site/) — site of every edition in
    data/ plus the PDF of 2025-S1;
 2. warm: the same command again with nothing changed (the build is skipped by its input key);
-3. the PDF alone (agregat.buku.cetak.buat_pdf in its own process): time, pages, pages/s, peak memory.
+3. the PDF alone (agregat.buku.pdf.buat_pdf in its own process): time, pages, pages/s, peak memory.
 Each run is its own process; peak memory is that process's maximum resident set size.
 """
 
@@ -27,7 +27,7 @@ import sys, time
 sys.path.insert(0, {str(ROOT)!r})
 from pathlib import Path
 from pypdf import PdfReader
-from agregat.buku.cetak import buat_pdf
+from agregat.buku.pdf import buat_pdf
 from agregat.edisi.muat import muat_edisi
 out = Path(sys.argv[1])
 started, cpu = time.perf_counter(), time.process_time()

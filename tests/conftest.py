@@ -204,13 +204,12 @@ import json, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from agregat.buku import build as book
+from bench.memori import PuncakMemori
 wall, cpu = time.perf_counter(), time.process_time()
-made = book.cached_pdf(Path(sys.argv[1]), Path(sys.argv[1]) / "data", "2025-S1", False, "A4", detail=True)
-# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork+exec, so a child of a large test process would
-# report its parent's peak; the high-water mark of this process's own memory starts anew at exec
-hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+with PuncakMemori() as puncak:     # this process and its workers together
+    made = book.cached_pdf(Path(sys.argv[1]), Path(sys.argv[1]) / "data", "2025-S1", False, "A4", detail=True)
 print(json.dumps({"pdf": str(made.path), "rendered": made.rendered, "detik": time.perf_counter() - wall,
-                  "cpu": time.process_time() - cpu, "maxrss_mb": hwm / 1024}))
+                  "cpu": time.process_time() - cpu, "maxrss_mb": puncak.mb}))
 """
 
 

@@ -28,7 +28,7 @@ pypdf = pytest.importorskip("pypdf")
 
 from agregat.core.errors import UsageError
 from agregat.core import angka
-from agregat.buku import cetak
+from agregat.buku import cetak, pdf
 from agregat.edisi.muat import muat_edisi
 from agregat.buku.halaman import templates
 from conftest import FIXTURES
@@ -51,7 +51,7 @@ _BUILD = """
 import datetime as dt, json, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from agregat.buku.cetak import buat_pdf
+from agregat.buku.pdf import buat_pdf
 from agregat.edisi.muat import muat_edisi
 pengesahan = json.loads(sys.argv[4])
 for p in pengesahan:
@@ -99,7 +99,7 @@ def buku(tmp_path_factory, demo_draft_pdf, emas):
         timings = {}
         for name, final in (("draf", False), ("final", True)):
             wall, cpu = time.perf_counter(), time.process_time()
-            cetak.buat_pdf(emas, TEMPLATES, tmp / f"{name}.pdf", tmp / "grafik", final=final,
+            pdf.buat_pdf(emas, TEMPLATES, tmp / f"{name}.pdf", tmp / "grafik", final=final,
                            pengesahan=PENGESAHAN if final else None)
             timings[name] = (time.perf_counter() - wall, time.process_time() - cpu)
     finally:
@@ -445,8 +445,8 @@ def test_lembar_gaya_ua_cetak():
     handler.emit = records.append
     logging.getLogger("weasyprint").addHandler(handler)
     try:
-        cetak._html_cetak.cache_clear()
-        assert cetak._html_cetak() is not weasyprint.HTML
+        cetak.html_cetak.cache_clear()
+        assert cetak.html_cetak() is not weasyprint.HTML
     finally:
         logging.getLogger("weasyprint").removeHandler(handler)
     assert [r.getMessage() for r in records] == []
@@ -457,7 +457,7 @@ def test_lembar_gaya_ua_cetak_tidak_mengubah_hasil():
     html = ('<!DOCTYPE html><html lang="id"><body><h1>Judul</h1><ul><li>satu</li><li>dua</li></ul>'
             '<ol><li>tiga</li></ol><table><caption id="t">Tabel</caption><tr><th>a</th><td>1</td></tr></table>'
             '</body></html>')
-    cetak_pdf = cetak._html_cetak()(string=html).render().write_pdf()
+    cetak_pdf = cetak.html_cetak()(string=html).render().write_pdf()
     assert cetak_pdf == weasyprint.HTML(string=html).render().write_pdf()
     text = pypdf.PdfReader(__import__("io").BytesIO(cetak_pdf)).pages[0].extract_text()
     assert text.count("•") == 2 and "1." in text

@@ -121,19 +121,19 @@ def test_redteam_build_refuses_a_final_pdf_whose_render_is_not_the_signed_one(go
     PdfMismatch (26) and leaves the site byte for byte as it was."""
     from agregat.buku import build as book
     from agregat.core.errors import EXIT_PDF_MISMATCH
-    from agregat.buku import cetak
+    from agregat.buku import pdf
 
     work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
     [entry] = (tmp_path / "cache" / "pdf").glob("*.pdf")
     plant(entry)
     book._RENDERED.clear()
-    real = cetak.buat_pdf
+    real = pdf.buat_pdf
 
     def changed_print(*args, **kwargs):
         real(*args, **kwargs)
         with open(args[2], "ab") as handle:
             handle.write(b"%\n")
-    monkeypatch.setattr(cetak, "buat_pdf", changed_print)
+    monkeypatch.setattr(pdf, "buat_pdf", changed_print)
     before = snapshot(site)
     capsys.readouterr()
     code = run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"))
@@ -202,7 +202,8 @@ def test_redteam_a_chart_planted_in_the_chart_cache_is_published_on_the_site(tmp
     <script> served from the site's own origin, or forged bars. Now an entry whose SVG our chart writer could
     not have made (script, handler, foreignObject, external link) is dropped and the chart drawn again; under
     CI the cache is never read, so not even a well-formed forged chart is published there. (Outside CI,
-    `.cache/` is trusted like the code of the building machine: README. The PDF never reads the chart cache.)"""
+    `.cache/` is trusted like the code of the building machine: README. A draft PDF takes its charts like the
+    site; the final step and verify never read the chart cache: agregat.buku.build.fresh_pdf.)"""
     import dataclasses
     import hashlib
     import json

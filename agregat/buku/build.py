@@ -216,7 +216,7 @@ def fresh_pdf(root: Path, data_dir: Path, periode: str, ukuran: str, pengesahan:
     known = _RENDERED.get(key)
     if known and path.is_file() and file_sha256(path) == known:
         return PdfCetak(path, key, known)
-    return _render(root, data_dir, periode, True, ukuran, pengesahan, key)
+    return _render(root, data_dir, periode, True, ukuran, pengesahan, key, fresh=True)
 
 
 def _cache_path(key: str) -> Path:
@@ -255,10 +255,14 @@ def fresh_pdf_of_approved(root: Path, data_dir: Path, periode: str, ukuran: str,
 
 
 def _render(root: Path, data_dir: Path, periode: str, final: bool, ukuran: str, pengesahan: list[dict] | None,
-            key: str) -> PdfCetak:
-    """Render the PDF from the inputs alone (charts drawn again into a fresh folder, no chart cache) and store
-    it under `key`, record beside it; the sha256 is taken of the bytes written here."""
-    from agregat.buku.cetak import buat_pdf
+            key: str, fresh: bool = False) -> PdfCetak:
+    """Render the PDF and store it under `key`, record beside it; the sha256 is taken of the bytes written
+    here. Charts drawn before are taken from the chart cache and parts of the PDF laid out before from
+    `.cache/pdf-bagian/` (agregat.buku.pdf), as the site takes its charts — unless `fresh` (the `final` step,
+    `verify`): then the PDF is made from the inputs alone, every chart drawn again into a fresh folder and
+    every part laid out now."""
+    from agregat.buku.makro import CACHE_GRAFIK
+    from agregat.buku.pdf import buat_pdf
     from agregat.edisi.muat import muat_edisi
 
     path = _cache_path(key)
@@ -266,7 +270,8 @@ def _render(root: Path, data_dir: Path, periode: str, final: bool, ukuran: str, 
     with tempfile.TemporaryDirectory(prefix="cetak-", dir=path.parent) as tmp:
         made = Path(tmp) / "buku.pdf"
         buat_pdf(muat_edisi(data_dir, periode), Path(root) / "docs" / "templates" / "buku", made, Path(tmp) / "grafik",
-                 final=final, ukuran=ukuran, pengesahan=pengesahan, grafik_cache=None)
+                 final=final, ukuran=ukuran, pengesahan=pengesahan, grafik_cache=None if fresh else CACHE_GRAFIK,
+                 cache_dir=None if fresh else CACHE_DIR / "pdf-bagian")
         sha = file_sha256(made)
         os.replace(made, path)
     write_atomic(path.with_suffix(".json"), json.dumps({"kunci": key, "sha256": sha}))

@@ -15,6 +15,11 @@ A PDF's key covers everything that can change one byte of it:
   of the libraries that lay out the PDF and draw its charts (`PDF_LIBRARIES`);
 - the options: final or draft, paper size, the rows of the lembar pengesahan, and SOURCE_DATE_EPOCH.
 
+A part of a PDF (agregat.buku.pdf: one chapter or appendix laid out alone) has its own key (`bagian_key`):
+its HTML text (styles and page options included), the sha256 of every file it fetches, the code that
+lays it out (`BAGIAN_SOURCES`: agregat.buku.cetak and agregat.buku.pdf), the fonts, the layout libraries
+(`BAGIAN_LIBRARIES`) and SOURCE_DATE_EPOCH — not the templates or the data, which reach it only through its HTML.
+
 The build key covers the site's sources (`SITE_SOURCES`), every entry of every edition, the site's libraries,
 the options, and the key of every PDF the build publishes.
 
@@ -43,6 +48,11 @@ SITE_SOURCES = ("docs", "macros", "mkdocs.yml", "agregat/__init__.py", "agregat/
 #: Distributions whose version can change the PDF (layout, fonts, images, charts, Markdown, templates, YAML).
 PDF_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools", "brotli", "zopfli",
                  "pillow", "pyphen", "matplotlib", "numpy", "markdown", "nh3", "jinja2", "markupsafe", "pyyaml")
+#: The code a part is laid out by, relative to the package folder (the rest reaches the part through its HTML).
+BAGIAN_SOURCES = ("buku/cetak.py", "buku/pdf.py")
+#: Distributions whose version can change a part laid out from given HTML.
+BAGIAN_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools", "brotli", "zopfli",
+                    "pillow", "pyphen", "pypdf")
 SITE_LIBRARIES = ("mkdocs", "mkdocs-macros-plugin", "mkdocs-material", "pymdown-extensions", "pygments", "markdown",
                   "nh3", "jinja2", "markupsafe", "matplotlib", "pyyaml", "openpyxl", "xlsxwriter")
 _SKIPPED = ("__pycache__",)
@@ -66,6 +76,19 @@ def pdf_key(root: Path, edition_dir: Path, final: bool, ukuran: str, pengesahan:
         "pustaka": versions(PDF_LIBRARIES),
         "opsi": {"periode": edition_dir.name, "final": bool(final), "ukuran": ukuran, "pengesahan": pengesahan,
                  "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")},
+    }])
+
+
+def bagian_key(html: str, fetched: dict[str, str]) -> str:
+    """The key of one part of a PDF laid out from `html`, fetching `fetched` ({url: sha256})."""
+    package = Path(__file__).resolve().parent.parent
+    return input_key(["bagian", {
+        "html": hashlib.sha256(html.encode("utf-8")).hexdigest(),
+        "ambil": fetched,
+        "sumber": sources(package, BAGIAN_SOURCES),
+        "fonta": fonts(),
+        "pustaka": versions(BAGIAN_LIBRARIES),
+        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"),
     }])
 
 

@@ -1,4 +1,4 @@
-"""The print edition: one HTML document of the whole book, and its PDF (WeasyPrint).
+"""The print edition: the HTML of the whole book, and WeasyPrint set up to lay it out.
 
 The chapters come from the same templates (docs/templates/buku) and the same `Buku` macros as the website,
 one `Buku` per chapter, so the PDF shows the same tables, charts and words. Around them this module adds
@@ -7,15 +7,15 @@ what only paper needs: cover, lembar pengesahan, daftar isi/tabel/gambar with pa
 watermark until the book is final.
 
     html = dokumen_cetak(edisi, templates_dir, grafik_dir)            # str, self-contained but for the charts
-    pdf = buat_pdf(edisi, templates_dir, out_path, grafik_dir)        # Path, written atomically
+    naskah = naskah_cetak(edisi, templates_dir, grafik_dir)           # the same in pieces (agregat.buku.pdf)
 
 Print-only changes to the macro output (done on the HTML, never in `Buku`): the download links are dropped,
 tables with more than `MAKS_KATEGORI` category columns are split into several tables that repeat Kode and
 Wilayah, and tables with more than `KOLOM_LANSKAP` columns go on landscape pages (named page `lanskap`).
 
 Memory (the issue's budget is 1 GB; 68,000 appendix cells): WeasyPrint runs with a print user-agent stylesheet
-without its pseudo-element rules for every element (`_html_cetak`), table ids sit on the captions
-(`_id_ke_caption`), and the garbage collector runs less often during layout (`_gc_jarang`).
+without its pseudo-element rules for every element (`html_cetak`), table ids sit on the captions
+(`_id_ke_caption`), and the garbage collector runs less often during layout (`gc_jarang`).
 
 Reproducible: the PDF dates come from the edition's `tanggal_data` (or SOURCE_DATE_EPOCH when set), the PDF
 /ID is a hash of the content, and nothing reads the clock, so two builds of one edition are byte-identical.
@@ -39,7 +39,6 @@ import jinja2
 import markdown
 from markdown.extensions.toc import slugify as _slugify
 
-from agregat.core.atomik import atomic_file
 from agregat.core.errors import UsageError
 from agregat.core.peran import ROLES
 from agregat.core.periode import WITA
@@ -50,7 +49,8 @@ from agregat.buku.makro import CACHE_GRAFIK, LABEL_TABEL, Buku
 from agregat.edisi.muat import Edisi, tanggal_panjang
 from agregat.buku.halaman import templates
 
-__all__ = ["BASE_URL", "PEJABAT", "UKURAN", "buat_pdf", "dokumen_cetak", "render_pdf", "tanggal_dokumen", "tanggal_kolofon"]
+__all__ = ["BASE_URL", "PEJABAT", "UKURAN", "Naskah", "dokumen_cetak", "gc_jarang", "html_cetak", "isi_url", "naskah_cetak",
+           "pengambil", "render_pdf", "tanggal_dokumen", "tanggal_kolofon"]
 
 #: Virtual root of the print document: chart URLs below it are served from `grafik_dir`, nothing else is fetched.
 BASE_URL = "https://cetak.buku.invalid/"
@@ -276,7 +276,14 @@ Buku Data Agregat oleh:</p>
 </section>"""
 
 
-def _daftar_isi(parts: list[_Bagian]) -> str:
+def _tautan(anchor: str, name: str, halaman: dict[str, str] | None) -> str:
+    """A daftar link to `anchor`; its page number printed from `halaman` when given (the target is in another
+    part of the PDF, agregat.buku.pdf), else from the target itself (CSS target-counter)."""
+    nomor = f' data-halaman="{_e(halaman[anchor])}"' if halaman is not None and anchor in halaman else ""
+    return f'<a href="#{anchor}"{nomor}>{name}</a>'
+
+
+def _daftar_isi(parts: list[_Bagian], halaman: dict[str, str] | None = None) -> str:
     # a toc token's "name" is HTML already: the heading's text, escaped by Python-Markdown (no tags)
     items = ['<li class="romawi"><a href="#lembar-pengesahan">Lembar Pengesahan</a></li>']
     for part in parts:
@@ -287,22 +294,27 @@ def _daftar_isi(parts: list[_Bagian]) -> str:
     for part in parts:
         if part.jenis == "bab":
             for h1 in part.toc:
-                items.append(f'<li class="tingkat-1"><a href="#{h1["id"]}">{h1["name"]}</a></li>')
-                items += [f'<li class="tingkat-2"><a href="#{h2["id"]}">{h2["name"]}</a></li>'
+                items.append(f'<li class="tingkat-1">{_tautan(h1["id"], h1["name"], halaman)}</li>')
+                items += [f'<li class="tingkat-2">{_tautan(h2["id"], h2["name"], halaman)}</li>'
                           for h2 in h1["children"]]
     lampiran = [p for p in parts if p.jenis == "lampiran"]
     if lampiran:
-        items.append('<li class="tingkat-1"><a href="#lampiran">Lampiran</a></li>')
+        items.append(f'<li class="tingkat-1">{_tautan("lampiran", "Lampiran", halaman)}</li>')
         for part in lampiran:
-            items += [f'<li class="tingkat-2"><a href="#{t["id"]}">{t["name"]}</a></li>' for t in part.toc]
-    items.append('<li class="tingkat-1"><a href="#kolofon">Kolofon</a></li>')
+            items += [f'<li class="tingkat-2">{_tautan(t["id"], t["name"], halaman)}</li>' for t in part.toc]
+    items.append(f'<li class="tingkat-1">{_tautan("kolofon", "Kolofon", halaman)}</li>')
     return ('<section class="depan daftar" id="daftar-isi-bagian"><h1 id="daftar-isi">Daftar Isi</h1>\n'
             '<ul class="daftar-isi">\n' + "\n".join(items) + "\n</ul></section>")
 
 
-def _daftar(judul: str, id_: str, kata: str, entries: list[tuple[str, str, str]]) -> str:
+def _entri_daftar(kata: str, nomor: str, text: str) -> str:
+    return f'<span class="nomor">{kata} {_e(nomor)}</span> {_e(text)}'
+
+
+def _daftar(judul: str, id_: str, kata: str, entries: list[tuple[str, str, str]],
+            halaman: dict[str, str] | None = None) -> str:
     if entries:
-        items = "\n".join(f'<li><a href="#{anchor}"><span class="nomor">{kata} {_e(nomor)}</span> {_e(text)}</a></li>'
+        items = "\n".join(f'<li>{_tautan(anchor, _entri_daftar(kata, nomor, text), halaman)}</li>'
                           for nomor, text, anchor in entries)
         body = f'<ul class="daftar-isi daftar-{id_}">\n{items}\n</ul>'
     else:
@@ -397,10 +409,37 @@ def _css_halaman(ukuran: str, final: bool) -> str:
     return "\n".join(css)
 
 
-def dokumen_cetak(edisi: Edisi, templates_dir: Path, grafik_dir: Path, final: bool = False, ukuran: str = "A4",
-                  pengesahan: list[dict] | None = None, grafik_cache: Path | None = CACHE_GRAFIK) -> str:
-    """The whole book as one print HTML document (charts are referenced below `BASE_URL`; taken from the chart
-    cache `grafik_cache`, or all drawn again when it is None)."""
+@dataclass
+class Naskah:
+    """The print document in its pieces: what `dokumen_cetak` joins into one HTML text, and what
+    agregat.buku.pdf renders as separate parts (the front matter last, once the page of every target is known).
+
+    `depan` is the cover, the lembar pengesahan and the front sections; `isi` the chapters, the appendices
+    and the colophon, each a `(key, section html)` in book order; `daftar(halaman)` the daftar isi, tabel
+    and gambar (with `halaman`, {anchor: printed page number} of the targets outside the front matter)."""
+
+    head: str
+    body_class: str
+    depan: list[str]
+    isi: list[tuple[str, str]]
+    parts: list[_Bagian]
+    tabel: list
+    gambar: list
+
+    def daftar(self, halaman: dict[str, str] | None = None) -> list[str]:
+        return [_daftar_isi(self.parts, halaman), _daftar("Daftar Tabel", "daftar-tabel", "Tabel", self.tabel, halaman),
+                _daftar("Daftar Gambar", "daftar-gambar", "Gambar", self.gambar, halaman)]
+
+    def html(self, sections: list[str], head_extra: str = "") -> str:
+        """A complete HTML document of `sections` with this book's head (`head_extra` appended to its style)."""
+        return (f'<!DOCTYPE html>\n<html lang="id">\n<head>\n{self.head}{head_extra}</style>\n</head>\n'
+                f'<body class="{self.body_class}">\n' + "\n".join(sections) + "\n</body>\n</html>\n")
+
+
+def naskah_cetak(edisi: Edisi, templates_dir: Path, grafik_dir: Path, final: bool = False, ukuran: str = "A4",
+                 pengesahan: list[dict] | None = None, grafik_cache: Path | None = CACHE_GRAFIK) -> Naskah:
+    """The whole book in its pieces (charts are referenced below `BASE_URL`; taken from the chart cache
+    `grafik_cache`, or all drawn again when it is None)."""
     grafik_dir = Path(grafik_dir)
     css_halaman = _css_halaman(ukuran, final)
     parts = _bagian(edisi, Path(templates_dir), grafik_dir, grafik_cache)
@@ -410,28 +449,24 @@ def dokumen_cetak(edisi: Edisi, templates_dir: Path, grafik_dir: Path, final: bo
     judul = f"Buku Data Agregat Kependudukan {edisi.nama_akar} {edisi.semester}"
     tanggal = tanggal_dokumen(edisi)
 
-    body = [_sampul(edisi), _pengesahan(edisi, pengesahan)]
-    body += [f'<section class="depan" id="{p.kunci}-bagian">\n{p.html}\n</section>' for p in parts if p.jenis == "depan"]
-    body += [_daftar_isi(parts), _daftar("Daftar Tabel", "daftar-tabel", "Tabel", tabel),
-             _daftar("Daftar Gambar", "daftar-gambar", "Gambar", gambar)]
+    depan = [_sampul(edisi), _pengesahan(edisi, pengesahan)]
+    depan += [f'<section class="depan" id="{p.kunci}-bagian">\n{p.html}\n</section>' for p in parts if p.jenis == "depan"]
+    isi = []
     pertama = True
     for part in parts:
         if part.jenis == "bab":
             kelas = "bab bab-pertama" if pertama else "bab"
             pertama = False
-            body.append(f'<section class="{kelas}" id="{part.kunci}-bagian">\n{part.html}\n</section>')
+            isi.append((part.kunci, f'<section class="{kelas}" id="{part.kunci}-bagian">\n{part.html}\n</section>'))
     lampiran = [p for p in parts if p.jenis == "lampiran"]
     for i, part in enumerate(lampiran):
         kelas = "lampiran lanskap" if part.lanskap else "lampiran"
         kepala = '<h1 id="lampiran" class="lampiran-judul">Lampiran</h1>\n' if i == 0 else ""
-        body.append(f'<section class="{kelas}" id="{part.kunci}-bagian">\n{kepala}{part.html}\n</section>')
-    body.append(_kolofon(edisi, final, tanggal))
+        isi.append((part.kunci, f'<section class="{kelas}" id="{part.kunci}-bagian">\n{kepala}{part.html}\n</section>'))
+    isi.append(("kolofon", _kolofon(edisi, final, tanggal)))
 
     stamp = tanggal.isoformat()
-    return f"""<!DOCTYPE html>
-<html lang="id">
-<head>
-<meta charset="utf-8">
+    head = f"""<meta charset="utf-8">
 <title>{_e(judul)}</title>
 <meta name="author" content="{_e(penulis)}">
 <meta name="description" content="{_e(f"Data agregat kependudukan {edisi.nama_akar} per kecamatan dan desa/kelurahan, keadaan per {edisi.tanggal}")}">
@@ -442,13 +477,17 @@ def dokumen_cetak(edisi: Edisi, templates_dir: Path, grafik_dir: Path, final: bo
 <style>
 {CSS.read_text(encoding="utf-8")}
 {css_halaman}
-</style>
-</head>
-<body class="{"final" if final else "draf"}">
-{chr(10).join(body)}
-</body>
-</html>
 """
+    return Naskah(head, "final" if final else "draf", depan, isi, parts, tabel, gambar)
+
+
+def dokumen_cetak(edisi: Edisi, templates_dir: Path, grafik_dir: Path, final: bool = False, ukuran: str = "A4",
+                  pengesahan: list[dict] | None = None, grafik_cache: Path | None = CACHE_GRAFIK) -> str:
+    """The whole book as one print HTML document (charts are referenced below `BASE_URL`; taken from the chart
+    cache `grafik_cache`, or all drawn again when it is None). The daftar isi takes its page numbers from
+    the targets (CSS target-counter): this is the document a single WeasyPrint process renders."""
+    naskah = naskah_cetak(edisi, templates_dir, grafik_dir, final, ukuran, pengesahan, grafik_cache)
+    return naskah.html(naskah.depan + naskah.daftar() + [html for _, html in naskah.isi])
 
 
 # ---- PDF -----------------------------------------------------------------------------------------
@@ -462,23 +501,28 @@ def _svg_cetak(svg: bytes) -> bytes:
     return _SVG_GAYA.sub(rb"\1", svg, count=1)
 
 
-def _pengambil(edisi: Edisi, grafik_dir: Path):
-    """A WeasyPrint URL fetcher that serves the charts from `grafik_dir` and fetches nothing else."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+def isi_url(url: str, periode: str, grafik_dir: Path) -> bytes:
+    """The bytes the print serves for `url`: a chart of the edition from `grafik_dir` (below
+    `BASE_URL<periode>/grafik/`, a plain `.svg` name). ValueError for anything else: the print fetches nothing
+    from outside."""
+    prefix = f"{BASE_URL}{periode}/grafik/"
+    if url.startswith(prefix):
+        name = urllib.parse.unquote(url[len(prefix):].split("?")[0].split("#")[0])
+        if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".svg"):
+            raise ValueError(f"bukan grafik buku: {url}")
+        return _svg_cetak((Path(grafik_dir) / name).read_bytes())
+    raise ValueError(f"cetak tidak mengambil sumber luar: {url}")
 
-    prefix = f"{BASE_URL}{edisi.periode}/grafik/"
+
+def pengambil(periode: str, grafik_dir: Path):
+    """A WeasyPrint URL fetcher that serves what `isi_url` serves (and data: URLs) and fetches nothing else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class Pengambil(URLFetcher):
         def fetch(self, url, headers=None):
-            if url.startswith(prefix):
-                name = urllib.parse.unquote(url[len(prefix):].split("?")[0].split("#")[0])
-                if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".svg"):
-                    raise ValueError(f"bukan grafik buku: {url}")
-                return URLFetcherResponse(url, _svg_cetak((grafik_dir / name).read_bytes()),
-                                          {"Content-Type": "image/svg+xml"})
             if url.startswith("data:"):
                 return super().fetch(url, headers)
-            raise ValueError(f"cetak tidak mengambil sumber luar: {url}")
+            return URLFetcherResponse(url, isi_url(url, periode, grafik_dir), {"Content-Type": "image/svg+xml"})
 
     return Pengambil(allowed_protocols={"data", "https"}, fail_on_errors=True)
 
@@ -498,7 +542,7 @@ def _ua_cetak(ua: str) -> str:
 
 
 @functools.cache
-def _html_cetak() -> type:
+def html_cetak() -> type:
     """`weasyprint.HTML` with the print user-agent stylesheet (the plain class if this WeasyPrint's sheet
     no longer has the rules: a slower build, never a different book)."""
     import weasyprint
@@ -520,7 +564,7 @@ def _html_cetak() -> type:
 
 
 @contextlib.contextmanager
-def _gc_jarang():
+def gc_jarang():
     """Run Python's cyclic garbage collector less often: layout makes millions of objects that live until the
     PDF is written, and scanning them again and again costs about a tenth of the time. Restored on exit."""
     before = gc.get_threshold()
@@ -532,17 +576,6 @@ def _gc_jarang():
 
 
 def render_pdf(html: str, edisi: Edisi, grafik_dir: Path):
-    """Lay out the print HTML (a `weasyprint.Document`)."""
-    return _html_cetak()(string=html, base_url=BASE_URL, url_fetcher=_pengambil(edisi, Path(grafik_dir))).render()
-
-
-def buat_pdf(edisi: Edisi, templates_dir: Path, out_path: Path, grafik_dir: Path, final: bool = False,
-             ukuran: str = "A4", pengesahan: list[dict] | None = None,
-             grafik_cache: Path | None = CACHE_GRAFIK) -> Path:
-    """Render the book to `out_path` (written to a temporary file beside it, then renamed)."""
-    out_path = Path(out_path)
-    html = dokumen_cetak(edisi, templates_dir, grafik_dir, final=final, ukuran=ukuran, pengesahan=pengesahan,
-                         grafik_cache=grafik_cache)
-    with atomic_file(out_path, mode=0o644) as handle, _gc_jarang():
-        render_pdf(html, edisi, grafik_dir).write_pdf(handle, pdf_identifier=True)
-    return out_path
+    """Lay out a print HTML document in this process (a `weasyprint.Document`); the book's PDF is made in
+    parts by agregat.buku.pdf.buat_pdf."""
+    return html_cetak()(string=html, base_url=BASE_URL, url_fetcher=pengambil(edisi.periode, Path(grafik_dir))).render()
