@@ -172,8 +172,11 @@ class Buku:
 
     # ---- tables ---------------------------------------------------------------------------------
     def _tabel(self, html: Markup, judul: str, nama: str | None) -> Markup:
+        """A table in its scrolling wrapper, and its download links; a table wider than `tabel.MAKS_KATEGORI`
+        categories as several (`tabel.pecah`), each in a wrapper of its own, on the website as in print."""
         links = self.unduhan(nama) if nama else Markup("")
-        return Markup(f'<div class="tabel-bungkus">{html}</div>\n{links}\n')
+        parts = "\n".join(f'<div class="tabel-bungkus">{part}</div>' for part in tabel.pecah(str(html)))
+        return Markup(f"{parts}\n{links}\n")
 
     def tabel_wilayah(self, nama: str, induk: str | None = None) -> Markup:
         if not self.tersedia(nama):
