@@ -141,7 +141,7 @@ def _id(id: str | None, bawaan: str) -> str:
 
 def _sumbu_angka(ax, sumbu: str = "x", mutlak: bool = False) -> None:
     axis = ax.xaxis if sumbu == "x" else ax.yaxis
-    axis.set_major_locator(MaxNLocator(nbins=6, integer=True, symmetric=mutlak))
+    axis.set_major_locator(MaxNLocator(nbins=3 if _sempit(ax) else 6, integer=True, symmetric=mutlak))
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: angka(abs(v) if mutlak else v)))
 
 
@@ -167,9 +167,14 @@ def _gambar(id: str, judul: str, alt: str, lukis, ukuran: tuple[float, float] = 
     return Grafik(svg=svg, judul=judul, alt=alt)
 
 
+def _sempit(ax) -> bool:
+    """Whether `ax` is on the narrow drawing (`UKURAN_SEMPIT_CM`)."""
+    return ax.figure.get_figwidth() * 2.54 < (UKURAN_CM[0] + UKURAN_SEMPIT_CM[0]) / 2
+
+
 def _lebar_label(ax) -> int:
     """Characters per line of a category label: fewer on the narrow drawing, so the bars keep their room."""
-    return 28 if ax.figure.get_figwidth() * 2.54 >= UKURAN_CM[0] else 16
+    return 16 if _sempit(ax) else 28
 
 
 def _batang_mendatar(ax, label: list[str], nilai: list[int], warna, satuan: str = "jiwa") -> None:
