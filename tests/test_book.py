@@ -350,3 +350,27 @@ def test_the_pdf_key_covers_every_agregat_module_the_print_imports():
     assert "agregat/core/masalah.py" in seen
     uncovered = [n for n in sorted(seen) if not any(n == s or n.startswith(s + "/") for s in kunci.PDF_SOURCES)]
     assert uncovered == []
+
+
+SEARCH_INDEX_MAX = 300_000      # bytes, issue 12: the index of the two demo editions
+
+
+@pytest.mark.slow
+def test_the_search_index_holds_prose_names_and_titles_not_table_cells(demo_site):
+    """The site's search index (loaded by every page) is small: prose, headings, region names and table
+    titles of the newest edition; no table cell, and no page of an older edition (it does not grow per edition)."""
+    path = demo_site / "search" / "search_index.json"
+    assert path.stat().st_size <= SEARCH_INDEX_MAX, f"{path}: {path.stat().st_size} bytes"
+    docs = json.loads(path.read_text(encoding="utf-8"))["docs"]
+    text = "\n".join(f"{d['title']}\n{d['text']}" for d in docs)
+    assert not [d["location"] for d in docs if d["location"].startswith("2024-S2/")]
+    assert "Tabel 3.2" in text and "Pipitak Jaya" in text.title() and "Tungkap" in text.title()
+    # a table row flattened into text: a desa code, then a run of numbers ("63.05.01.2001 863 838 1.701")
+    assert not re.search(r"\b63\.05\.\d\d\.\d{4}\b", text), "desa codes (table cells) are in the search index"
+    rows = re.findall(r"(?:(?<=\s)[\d.,+–%-]+\s+){5,}", text)
+    assert not rows, f"runs of numbers (table rows) in the search index: {rows[:3]}"
+    # and the pages carry the tables all the same: their cells are only kept out of the index
+    assert "63.05.01.2003" in (demo_site / "2025-S1" / "kecamatan" / "binuang.html").read_text(encoding="utf-8")
+    # opened from disk (file://) the theme reads the same index as a script (the offline plugin)
+    script = (demo_site / "search" / "search_index.js").read_text(encoding="utf-8")
+    assert script.startswith("var __index = ") and json.loads(script.removeprefix("var __index = "))["docs"] == docs

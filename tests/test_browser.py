@@ -32,6 +32,8 @@ AXE_JS = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"
 EDISI = "2025-S1"
 BAB_3 = f"{EDISI}/bab-3-jumlah-dan-struktur-penduduk.html"
 KECAMATAN = f"{EDISI}/kecamatan/binuang.html"
+LAMPIRAN = f"{EDISI}/lampiran/pekerjaan.html"      # the widest appendix (94 categories), split as in print
+PONSEL, DESKTOP = (390, 844), (1366, 900)
 CSV_HEADER = "kode_wilayah,nama_wilayah,tingkat"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -341,3 +343,158 @@ def test_chart_images_load_with_alt_text(tab, path):
     assert not broken, f"/{path}: images that did not load (naturalWidth 0): {broken}"
     assert not no_alt, f"/{path}: images with no alt text: {no_alt}"
     assert not tab.problems(), "\n".join(tab.problems())
+
+
+# --- (7) a phone and a desktop: tables scroll inside their wrapper, charts stay legible --------------------
+
+# For every data table: its wrapper, whether it scrolls, the hint, and after scrolling to the far right where
+# the Jumlah header, the first row's name cell and the caption are (all relative to the wrapper's box).
+_TABEL_JS = """() => Array.from(document.querySelectorAll('table.tabel-data')).map(table => {
+    const wrap = table.closest('.tabel-bungkus'), caption = table.querySelector('caption');
+    const box = el => { const r = el.getBoundingClientRect(), w = wrap.getBoundingClientRect();
+                        return {left: r.left - w.left, right: r.right - w.left, width: w.width}; };
+    const heads = Array.from(table.querySelectorAll('thead th')).map(th => th.textContent.trim());
+    const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+    const hint = wrap.previousElementSibling;
+    const hintShown = !!hint && hint.classList.contains('geser-petunjuk') && !hint.hidden && hint.offsetHeight > 0;
+    const before = box(caption);
+    wrap.scrollLeft = wrap.scrollWidth;
+    const lastHead = table.querySelector('thead th:last-child');
+    const name = table.querySelector('tbody tr:first-child .nama');
+    const result = {id: caption.id || table.id, heads, scrolls, marked: wrap.classList.contains('bisa-geser'),
+                    hintShown, focusable: wrap.tabIndex === 0, caption: [before, box(caption)],
+                    captionClipped: caption.scrollWidth > caption.clientWidth + 1,
+                    last: box(lastHead), lastText: lastHead.textContent.trim(),
+                    name: name && box(name), scrollLeft: wrap.scrollLeft};
+    wrap.scrollLeft = 0;
+    return result;
+})"""
+
+# Each chart's smallest text in CSS pixels as shown: the SVG's smallest font-size (in its viewBox units) times
+# the rendered width over the viewBox width; the SVG chosen by the browser (<picture>) is fetched.
+_GRAFIK_JS = """async () => Promise.all(Array.from(document.querySelectorAll('figure.grafik img')).map(async img => {
+    const svg = await (await fetch(img.currentSrc)).text();
+    const viewBox = svg.match(/viewBox="([^"]+)"/)[1].split(/\\s+/).map(Number);
+    const sizes = Array.from(svg.matchAll(/font-size: ?([0-9.]+)px/g), m => Number(m[1]));
+    return {src: img.currentSrc, width: img.getBoundingClientRect().width,
+            smallest: Math.min(...sizes) * img.getBoundingClientRect().width / viewBox[2]};
+}))"""
+
+
+@pytest.mark.parametrize("viewport", [PONSEL, DESKTOP], ids=["390x844", "1366x900"])
+@pytest.mark.parametrize("path", ["index.html", BAB_3, KECAMATAN, LAMPIRAN])
+def test_tables_and_charts_fit_a_phone_and_a_desktop(tab, tmp_path, viewport, path):
+    page = tab.page
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    tab.open(path)
+    page.wait_for_load_state("networkidle")
+    shot = tmp_path / f"{path.replace('/', '_')}-{viewport[0]}x{viewport[1]}.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 1000, f"no screenshot of /{path}"
+
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"/{path} at {viewport}: the page scrolls sideways ({width[0]} > {width[1]} px)"
+
+    problems = []
+    for t in page.evaluate(_TABEL_JS):
+        where = f"{t['id']} at {viewport[0]} px"
+        if len(t["heads"]) - 3 > 20:
+            problems.append(f"{where}: {len(t['heads'])} columns, not split as in print")
+        first, last = t["caption"]
+        for c in (first, last):
+            if c["left"] < -1 or c["right"] > c["width"] + 1:
+                problems.append(f"{where}: caption outside the visible width ({c})")
+        if t["captionClipped"]:
+            problems.append(f"{where}: caption text cut")
+        if t["last"]["left"] < -1 or t["last"]["right"] > t["last"]["width"] + 1:
+            problems.append(f"{where}: last column {t['lastText']!r} not reachable by scrolling ({t['last']})")
+        if not t["scrolls"]:
+            continue
+        if not (t["marked"] and t["hintShown"] and t["focusable"]):
+            problems.append(f"{where}: scrolls without its cue (class {t['marked']}, hint {t['hintShown']}, "
+                            f"focusable {t['focusable']})")
+        if t["name"] is None or t["name"]["left"] < -1:      # sticky: at most pushed to the left edge
+            problems.append(f"{where}: the name column scrolls out of sight: {t['name']}")
+    assert not problems, f"/{path}:\n" + "\n".join(problems[:20])
+    if path == LAMPIRAN:
+        heads = [h for t in page.evaluate(_TABEL_JS) for h in t["heads"]]
+        assert "Jumlah" in heads and heads.count("Kode") > 12, "the appendix is not split into parts"
+
+    charts = page.evaluate(_GRAFIK_JS)
+    assert charts or path == LAMPIRAN, f"/{path} has no chart"
+    small = [c for c in charts if c["smallest"] < 11]
+    assert not small, f"/{path} at {viewport}: chart text under 11 px: {small}"
+    if viewport == PONSEL:
+        assert all(c["src"].endswith("-sempit.svg") for c in charts), charts
+    assert not tab.problems(), "\n".join(tab.problems())
+
+
+def test_age_table_shows_the_band_once(tab):
+    tab.open(BAB_3)
+    table = tab.page.locator("table.tabel-data", has_text="Menurut Kelompok Umur").first
+    heads = table.locator("thead th").all_inner_texts()
+    assert [h.strip() for h in heads] == ["Kategori", "LK", "PR", "Jumlah", "%"]
+
+
+# --- (8) opened from disk (file://): search works, the navigation stays above the footer -------------------
+
+@pytest.fixture
+def disk_tab(browser):
+    """A page for the site opened from disk; any request that is not a file is blocked and recorded."""
+    context = browser.new_context(viewport={"width": DESKTOP[0], "height": DESKTOP[1]}, service_workers="block")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    result = Tab(page, "")
+
+    def route(request_route):
+        url = request_route.request.url
+        if urlsplit(url).scheme in {"file", "data", "blob", "about"}:
+            request_route.continue_()
+        else:
+            result.outside.append(url)
+            request_route.abort("internetdisconnected")
+
+    context.route("**/*", route)
+    page.on("pageerror", lambda exc: result.page_errors.append(str(exc)))
+    try:
+        yield result
+    finally:
+        context.close()
+
+
+def test_search_works_from_disk(disk_tab, site_dir):
+    page = disk_tab.page
+    page.goto((site_dir / "index.html").as_uri(), wait_until="load")
+    query = page.locator("input.md-search__input")
+    query.wait_for(state="visible", timeout=8_000)
+    query.click()
+    query.press_sequentially("Tungkap", delay=20)
+    links = page.locator(".md-search-result__list a.md-search-result__link")
+    links.first.wait_for(state="attached", timeout=8_000)
+    hrefs = links.evaluate_all("els => els.map(a => a.href)")
+    assert any(h.startswith("file://") and "/kecamatan/binuang.html" in h for h in hrefs), hrefs
+    assert not disk_tab.outside and not disk_tab.page_errors, disk_tab.outside + disk_tab.page_errors
+
+
+_NAV_FOOTER_JS = """() => { window.scrollTo(0, document.body.scrollHeight);
+    const nav = document.querySelector('.md-sidebar--primary .md-sidebar__scrollwrap').getBoundingClientRect();
+    return [nav.bottom, document.querySelector('.md-footer').getBoundingClientRect().top]; }"""
+
+
+@pytest.mark.parametrize("index_loads", [True, False], ids=["search-index", "search-index-missing"])
+def test_navigation_never_covers_the_footer_of_a_short_page(browser, site_dir, index_loads):
+    """From disk; the second time the search index cannot be read, which stops the theme's script (it sets the
+    navigation's height): the style sheet alone keeps the navigation above the footer."""
+    context = browser.new_context(viewport={"width": DESKTOP[0], "height": 700})
+    try:
+        if not index_loads:
+            context.route("**/search/search_index.*", lambda route: route.abort())
+        page = context.new_page()
+        page.goto((site_dir / "arsip.html").as_uri(), wait_until="load")
+        page.wait_for_timeout(300)
+        bottom, footer = page.evaluate(_NAV_FOOTER_JS)
+        page.wait_for_timeout(300)
+        bottom, footer = page.evaluate(_NAV_FOOTER_JS)
+        assert bottom <= footer + 1, f"the navigation ends at {bottom} px, under the footer's top at {footer} px"
+    finally:
+        context.close()

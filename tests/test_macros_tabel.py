@@ -59,6 +59,9 @@ class _Pembaca(HTMLParser):
             self.row = None
 
 
+NAMA_KOLOM = {"scope": "col", "class": "nama"}
+
+
 def baca(html) -> dict:
     assert isinstance(html, Markup)
     pembaca = _Pembaca()
@@ -67,7 +70,10 @@ def baca(html) -> dict:
     assert len(pembaca.tables) == 1
     t = pembaca.tables[0]
     assert t["attrs"]["class"] == "tabel-data" and t["attrs"]["id"].startswith("tabel-")
-    assert len(t["thead"]) == 1 and all(c["tag"] == "th" and c["attrs"] == {"scope": "col"} for c in t["thead"][0])
+    assert len(t["thead"]) == 1 and all(c["tag"] == "th" and c["attrs"] in ({"scope": "col"}, NAMA_KOLOM)
+                                        for c in t["thead"][0])
+    # exactly one column names the rows (the website keeps it in sight when the table scrolls sideways)
+    assert [c["attrs"] for c in t["thead"][0]].count(NAMA_KOLOM) == 1
     t["kolom"] = [c["text"] for c in t["thead"][0]]
     for row in t["tbody"]:
         assert row[0]["tag"] == "th" and row[0]["attrs"]["scope"] == "row"
@@ -327,6 +333,18 @@ def test_kategori_real_data(agama, kode):
     for cell, f in zip(foot[-4:-1], ("lk", "pr", "jml")):
         cek_bulat(cell, sum(v[f] for v in w["data"].values()))
     assert foot[-1]["text"] == "100,00"
+
+
+def test_kategori_age_bands_show_the_band_once():
+    """Age bands are their own code ("0-4"): the table has no Kode column repeating the Kategori column."""
+    doc = muat("kelompok_umur")
+    assert all(k["kode"] == k["label"] for k in doc["kategori"])
+    t = baca(tabel.tabel_kategori(doc, KAB, nomor="3.2"))
+    assert t["kolom"] == ["Kategori", "LK", "PR", "Jumlah", "%"]
+    assert [r[0]["text"] for r in t["tbody"]] == [k["label"] for k in doc["kategori"]]
+    assert all(r[0]["attrs"].get("class") == "nama" for r in t["tbody"])
+    (foot,) = t["tfoot"]
+    assert foot[0]["text"] == "Jumlah" and len(foot) == len(t["kolom"])
 
 
 def test_kategori_empty_region_percent_is_dash():

@@ -27,7 +27,6 @@ import contextlib
 import datetime as dt
 import functools
 import gc
-import math
 import os
 import re
 import urllib.parse
@@ -48,6 +47,7 @@ from agregat.core.aman import jinja_aman, teks as _e
 from agregat.buku.makro import CACHE_GRAFIK, LABEL_TABEL, Buku
 from agregat.edisi.muat import Edisi, tanggal_panjang
 from agregat.buku.halaman import templates
+from agregat.buku.tabel import MAKS_KATEGORI, jumlah_kolom as _jumlah_kolom, pecah as _pecah  # noqa: F401
 
 __all__ = ["BASE_URL", "PEJABAT", "UKURAN", "Naskah", "dokumen_cetak", "gc_jarang", "html_cetak", "isi_url", "naskah_cetak",
            "pengambil", "render_pdf", "tanggal_dokumen", "tanggal_kolofon"]
@@ -59,7 +59,6 @@ CSS = Path(__file__).with_name("cetak.css")
 UKURAN = {"A4": (210, 297), "F4": (215, 330)}
 #: The officials of the SOP who sign the book, in signing order (their titles: agregat.pengesahan.pejabat.ROLES).
 PEJABAT = tuple(role.jabatan for role in ROLES.values())
-MAKS_KATEGORI = 20   # category columns per printed table; wider tables are split
 KOLOM_LANSKAP = 14   # a table with more columns than this goes on a landscape page
 KOLOM_RAPAT = 8      # a table with more columns than this is set in a smaller font
 MARKDOWN_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "toc", "tables")
@@ -141,11 +140,8 @@ def _turunkan_judul(teks: str) -> str:
 
 _TABEL = re.compile(r'<div class="tabel-bungkus">\s*(<table class="tabel-data"[^>]*>.*?</table>)\s*</div>', re.DOTALL)
 _UNDUHAN = re.compile(r'\n?<p class="unduhan">.*?</p>', re.DOTALL)
-_BARIS = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
-_SEL = re.compile(r"<t([hd])\b[^>]*>.*?</t\1>", re.DOTALL)
-_CAPTION = re.compile(r"<caption>(.*?)</caption>", re.DOTALL)
-_ID = re.compile(r'<table class="tabel-data" id="([^"]*)"')
-_DATA_SORT = re.compile(r' data-sort="[^"]*"')     # for the site's table sorter; a third of the HTML to parse
+# for the site's table sorter (a third of the HTML to parse) and its search: not for paper
+_DATA_SORT = re.compile(r' data-(?:sort="[^"]*"|search-exclude)')
 _ID_TABEL = re.compile(r'<table class="tabel-data" id="([^"]*)">(\s*)<caption>')
 
 
@@ -156,7 +152,7 @@ def _olah_tabel(html: str) -> tuple[str, bool]:
 
     def ganti(match: re.Match) -> str:
         nonlocal lebar
-        tables = _pecah(_DATA_SORT.sub("", match.group(1)))
+        tables = [_DATA_SORT.sub("", t) for t in _pecah(match.group(1))]
         kolom = max(_jumlah_kolom(t) for t in tables)
         tables = [_id_ke_caption(t) for t in tables]
         kelas = ["tabel-bungkus"]
@@ -175,47 +171,6 @@ def _id_ke_caption(table: str) -> str:
     WeasyPrint keeps the box of every element with an id (a link target) for the whole layout: for a caption
     that is one line, for a table every cell (about 50 MB of the demo book's appendix)."""
     return _ID_TABEL.sub(r'<table class="tabel-data">\2<caption id="\1">', table, count=1)
-
-
-def _jumlah_kolom(table: str) -> int:
-    head = table.split("</thead>", 1)[0]
-    return head.count('<th scope="col"')
-
-
-def _pecah(table: str) -> list[str]:
-    """A Kode | Wilayah | k1 … kn | Jumlah table with n > MAKS_KATEGORI → several tables of ≤ MAKS_KATEGORI
-    categories, each repeating Kode and Wilayah (and the total row); Jumlah stays with the last part."""
-    n_kolom = _jumlah_kolom(table)
-    kategori = n_kolom - 3
-    if kategori <= MAKS_KATEGORI:
-        return [table]
-    head, rest = table.split("<tbody>", 1)
-    rows = [[c.group(0) for c in _SEL.finditer(r)] for r in _BARIS.findall(table)]
-    if any(len(r) != n_kolom for r in rows):
-        return [table]                      # not a plain region table (colspans): leave it whole
-    caption = _CAPTION.search(head)
-    table_id = _ID.search(head)
-    if caption is None or table_id is None:
-        return [table]
-    n_bagian = math.ceil(kategori / MAKS_KATEGORI)
-    ukuran = math.ceil(kategori / n_bagian)
-    has_foot = "<tfoot>" in rest
-    n_body = len(_BARIS.findall(rest.split("</tbody>", 1)[0]))
-    parts = []
-    for i in range(n_bagian):
-        lo = 2 + i * ukuran
-        hi = min(2 + kategori, lo + ukuran) + (1 if i == n_bagian - 1 else 0)
-        cols = [0, 1, *range(lo, hi)]
-        pick = [("<tr>" + "".join(r[c] for c in cols) + "</tr>") for r in rows]
-        ident = table_id.group(1) if i == 0 else f"{table_id.group(1)}-{i + 1}"
-        cap = f"{caption.group(1)} (bagian {i + 1} dari {n_bagian})"
-        bits = [f'<table class="tabel-data" id="{ident}">', f"<caption>{cap}</caption>",
-                "<thead>", pick[0], "</thead>", "<tbody>", *pick[1:1 + n_body], "</tbody>"]
-        if has_foot:
-            bits += ["<tfoot>", *pick[1 + n_body:], "</tfoot>"]
-        bits.append("</table>")
-        parts.append("\n".join(bits))
-    return parts
 
 
 # ---- front and back matter -----------------------------------------------------------------------

@@ -27,11 +27,13 @@ from agregat.core.aman import teks as _teks
 from agregat.core.angka import bertanda, bilangan
 
 BIRU, JINGGA, ABU = "#1f77b4", "#d95f02", "#767676"  # aman buta warna; kontras >= 3:1 terhadap putih
-UKURAN_CM = (16.0, 9.0)
+UKURAN_CM = (16.0, 9.0)    # the printed page and a wide screen: shown at its own size, 8.5 pt text ≥ 11 px
+UKURAN_SEMPIT_CM = (9.0, 11.0)   # a phone (390 px): the website's second drawing, its text ≥ 11 px there too
 _RC = {
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"],
-    "font.size": 8, "axes.labelsize": 8.5, "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 8,
+    # no text under 8.5 pt (11.3 px at the drawing's own size): every label takes `font.size`
+    "font.size": 8.5, "axes.labelsize": 8.5, "xtick.labelsize": 8.5, "ytick.labelsize": 8.5, "legend.fontsize": 8.5,
     "text.color": "#222222", "axes.labelcolor": "#222222", "xtick.color": "#222222", "ytick.color": "#222222",
     "axes.edgecolor": "#444444", "axes.linewidth": 0.6,
     "axes.spines.top": False, "axes.spines.right": False,
@@ -139,13 +141,14 @@ def _id(id: str | None, bawaan: str) -> str:
 
 def _sumbu_angka(ax, sumbu: str = "x", mutlak: bool = False) -> None:
     axis = ax.xaxis if sumbu == "x" else ax.yaxis
-    axis.set_major_locator(MaxNLocator(nbins=6, integer=True, symmetric=mutlak))
+    axis.set_major_locator(MaxNLocator(nbins=3 if _sempit(ax) else 6, integer=True, symmetric=mutlak))
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: angka(abs(v) if mutlak else v)))
 
 
-def _gambar(id: str, judul: str, alt: str, lukis) -> Grafik:
+def _gambar(id: str, judul: str, alt: str, lukis, ukuran: tuple[float, float] = UKURAN_CM) -> Grafik:
+    """`ukuran`: (width, height) in cm, `UKURAN_CM` or `UKURAN_SEMPIT_CM`."""
     with matplotlib.rc_context({**_RC, "svg.hashsalt": id, "svg.id": id}):
-        fig = Figure(figsize=(UKURAN_CM[0] / 2.54, UKURAN_CM[1] / 2.54), layout="constrained")
+        fig = Figure(figsize=(ukuran[0] / 2.54, ukuran[1] / 2.54), layout="constrained")
         lukis(fig.add_subplot())
         keluaran = io.StringIO()
         fig.savefig(keluaran, format="svg", metadata={"Date": None, "Creator": None})
@@ -164,10 +167,20 @@ def _gambar(id: str, judul: str, alt: str, lukis) -> Grafik:
     return Grafik(svg=svg, judul=judul, alt=alt)
 
 
+def _sempit(ax) -> bool:
+    """Whether `ax` is on the narrow drawing (`UKURAN_SEMPIT_CM`)."""
+    return ax.figure.get_figwidth() * 2.54 < (UKURAN_CM[0] + UKURAN_SEMPIT_CM[0]) / 2
+
+
+def _lebar_label(ax) -> int:
+    """Characters per line of a category label: fewer on the narrow drawing, so the bars keep their room."""
+    return 16 if _sempit(ax) else 28
+
+
 def _batang_mendatar(ax, label: list[str], nilai: list[int], warna, satuan: str = "jiwa") -> None:
     bar = ax.barh(range(len(nilai)), nilai, color=warna, height=0.7)
-    ax.bar_label(bar, labels=[angka(v) for v in nilai], padding=2, fontsize=8)
-    ax.set_yticks(range(len(nilai)), [textwrap.fill(t, 28, break_long_words=False) for t in label])
+    ax.bar_label(bar, labels=[angka(v) for v in nilai], padding=2)
+    ax.set_yticks(range(len(nilai)), [textwrap.fill(t, _lebar_label(ax), break_long_words=False) for t in label])
     ax.tick_params(axis="y", length=0)
     ax.set_ylim(len(nilai) - 0.5, -0.5)  # dari atas ke bawah
     ax.set_xlim(0, max(nilai, default=0) * 1.15 or 1)
@@ -175,7 +188,8 @@ def _batang_mendatar(ax, label: list[str], nilai: list[int], warna, satuan: str 
     ax.set_xlabel(f"Jumlah ({satuan})")
 
 
-def piramida(doc_kelompok_umur: dict, kode: str | None = "63.05", id: str | None = None) -> Grafik:
+def piramida(doc_kelompok_umur: dict, kode: str | None = "63.05", id: str | None = None,
+             ukuran: tuple[float, float] = UKURAN_CM) -> Grafik:
     """Piramida penduduk: kelompok umur dari bawah (0-4) ke atas (75+), laki-laki kiri, perempuan kanan."""
     doc, wil = doc_kelompok_umur, _wilayah(doc_kelompok_umur, kode)
     label = [k["label"] for k in doc["kategori"]]
@@ -205,10 +219,11 @@ def piramida(doc_kelompok_umur: dict, kode: str | None = "63.05", id: str | None
         ax.set_ylabel("Kelompok umur (tahun)")
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1), ncols=2, frameon=False, borderaxespad=0.2)
 
-    return _gambar(_id(id, f"grafik-piramida-{kode or 'kabupaten'}"), judul, alt, lukis)
+    return _gambar(_id(id, f"grafik-piramida-{kode or 'kabupaten'}"), judul, alt, lukis, ukuran)
 
 
-def batang(doc: dict, kode: str | None = "63.05", id: str | None = None, maks_kategori: int = 12) -> Grafik:
+def batang(doc: dict, kode: str | None = "63.05", id: str | None = None, maks_kategori: int = 12,
+           ukuran: tuple[float, float] = UKURAN_CM) -> Grafik:
     """Batang mendatar jumlah (jml) per kategori, terbanyak di atas; kategori bernilai nol tidak digambar.
 
     Bila kategori berisi lebih dari `maks_kategori`, yang terbanyak (`maks_kategori - 1`) tetap dan sisanya
@@ -236,10 +251,11 @@ def batang(doc: dict, kode: str | None = "63.05", id: str | None = None, maks_ka
     def lukis(ax):
         _batang_mendatar(ax, [t for t, _ in baris], [v for _, v in baris], warna)
 
-    return _gambar(_id(id, f"grafik-{doc['indikator']}-{kode or 'kabupaten'}"), judul, alt, lukis)
+    return _gambar(_id(id, f"grafik-{doc['indikator']}-{kode or 'kabupaten'}"), judul, alt, lukis, ukuran)
 
 
-def per_kecamatan(doc: dict, kategori_label: str | None = None, id: str | None = None) -> Grafik:
+def per_kecamatan(doc: dict, kategori_label: str | None = None, id: str | None = None,
+                  ukuran: tuple[float, float] = UKURAN_CM) -> Grafik:
     """Batang per wilayah satu tingkat di bawah akar (kecamatan; kabupaten/kota untuk buku provinsi), urut kode
     Kemendagri: jumlah semua kategori, atau jml satu kategori."""
     if kategori_label is not None and kategori_label not in {k["label"] for k in doc["kategori"]}:
@@ -264,10 +280,11 @@ def per_kecamatan(doc: dict, kategori_label: str | None = None, id: str | None =
         alt += (f" Terbanyak {label[terbanyak]} ({angka(nilai[terbanyak])}), tersedikit {label[tersedikit]} "
                 f"({angka(nilai[tersedikit])}); jumlah {len(nilai)} {per_teks} {angka(sum(nilai))}.")
     slug = f"grafik-{doc['indikator']}-kecamatan" + (f"-{kategori_label}" if kategori_label else "")
-    return _gambar(_id(id, slug), judul, alt, lambda ax: _batang_mendatar(ax, label, nilai, BIRU))
+    return _gambar(_id(id, slug), judul, alt, lambda ax: _batang_mendatar(ax, label, nilai, BIRU), ukuran)
 
 
-def perbandingan(perbandingan_doc: dict, indikator: str = "penduduk", id: str | None = None) -> Grafik:
+def perbandingan(perbandingan_doc: dict, indikator: str = "penduduk", id: str | None = None,
+                 ukuran: tuple[float, float] = UKURAN_CM) -> Grafik:
     """Per wilayah di bawah akar (kecamatan, atau kabupaten/kota) dua batang: semester lalu (abu-abu) dan
     semester ini (biru), dengan selisihnya.
 
@@ -301,8 +318,8 @@ def perbandingan(perbandingan_doc: dict, indikator: str = "penduduk", id: str | 
             if d["sebelumnya"] is not None:
                 teks += f" ({angka(d['sekarang'] - d['sebelumnya'], tanda=True)})"
             ax.annotate(teks, (max(d["sekarang"], d["sebelumnya"] or 0), i), xytext=(3, 0),
-                        textcoords="offset points", va="center", fontsize=8)
-        ax.set_yticks(y, [textwrap.fill(t, 28, break_long_words=False) for t, _ in baris])
+                        textcoords="offset points", va="center")
+        ax.set_yticks(y, [textwrap.fill(t, _lebar_label(ax), break_long_words=False) for t, _ in baris])
         ax.tick_params(axis="y", length=0)
         ax.set_ylim(len(baris) - 0.5, -0.5)
         puncak = max([max(d["sekarang"], d["sebelumnya"] or 0) for _, d in baris], default=0)
@@ -311,4 +328,4 @@ def perbandingan(perbandingan_doc: dict, indikator: str = "penduduk", id: str | 
         ax.set_xlabel(f"{apa} ({satuan})")
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1), ncols=2, frameon=False, borderaxespad=0.2)
 
-    return _gambar(_id(id, f"grafik-perbandingan-{indikator}"), judul, alt, lukis)
+    return _gambar(_id(id, f"grafik-perbandingan-{indikator}"), judul, alt, lukis, ukuran)

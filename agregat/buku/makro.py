@@ -64,6 +64,7 @@ class Buku:
     bab: int | str | None = None      # chapter number for table/figure numbers
     grafik_dir: Path | None = None    # where chart SVG files are written (site/<periode>/grafik)
     cache_dir: Path | None = None     # where drawn charts are kept between builds (.cache/grafik)
+    sempit: bool = False              # website: each chart drawn a second time for phones (<picture>)
     daftar_tabel: list[tuple[str, str]] = field(default_factory=list)    # (nomor, judul) in order
     daftar_gambar: list[tuple[str, str]] = field(default_factory=list)
     _n_tabel: int = 0
@@ -159,6 +160,14 @@ class Buku:
         """Level and name of a region, escaped: "Kabupaten Tapin", "Kecamatan Binuang", "Provinsi …"."""
         return teks(self._judul_wilayah(kode))
 
+    def daftar_wilayah(self, induk: str | None = None) -> Markup:
+        """One sentence naming every region directly below `induk` (its desa/kelurahan, its kecamatan), by code:
+        the names the site's search finds (the tables' cells are not indexed)."""
+        induk = self._kode(induk)
+        anak = tabel._anak(self._doc("penduduk"), induk)     # the rows of its tables, in their order
+        names = ", ".join(self._nama(k, judul=True) for k in anak)
+        return Markup('<p class="daftar-wilayah">{} ({}): {}.</p>\n').format(self._per_anak(induk), len(anak), names)
+
     def jumlah_wilayah(self, tingkat: str | list[str] | tuple[str, ...]) -> str:
         """How many regions of these levels the edition has, written the Indonesian way (2.016)."""
         levels = (tingkat,) if isinstance(tingkat, str) else tuple(tingkat)
@@ -172,8 +181,11 @@ class Buku:
 
     # ---- tables ---------------------------------------------------------------------------------
     def _tabel(self, html: Markup, judul: str, nama: str | None) -> Markup:
+        """A table in its scrolling wrapper, and its download links; a table wider than `tabel.MAKS_KATEGORI`
+        categories as several (`tabel.pecah`), each in a wrapper of its own, on the website as in print."""
         links = self.unduhan(nama) if nama else Markup("")
-        return Markup(f'<div class="tabel-bungkus">{html}</div>\n{links}\n')
+        parts = "\n".join(f'<div class="tabel-bungkus">{part}</div>' for part in tabel.pecah(str(html)))
+        return Markup(f"{parts}\n{links}\n")
 
     def tabel_wilayah(self, nama: str, induk: str | None = None) -> Markup:
         if not self.tersedia(nama):
@@ -258,15 +270,27 @@ class Buku:
         os.replace(tmp, path)
         return chart
 
-    def _gambar(self, chart: grafik.Grafik, id: str) -> Markup:
-        nomor = self._nomor_gambar(chart.judul)
+    def _tulis_svg(self, chart: grafik.Grafik, id: str) -> str:
+        """Write the chart to `grafik_dir/<id>.svg` (when set, and changed); its URL from this page."""
         if self.grafik_dir is not None:
             self.grafik_dir.mkdir(parents=True, exist_ok=True)
             path = self.grafik_dir / f"{id}.svg"
             if not path.exists() or path.read_text(encoding="utf-8") != chart.svg:
                 path.write_text(chart.svg, encoding="utf-8")
-        src = self.url_edisi(f"grafik/{id}.svg")
-        return Markup(f'<figure class="grafik" id="gambar-{nomor}"><img src="{src}" alt="{teks(chart.alt)}">'
+        return self.url_edisi(f"grafik/{id}.svg")
+
+    def _gambar(self, fungsi, *args, id: str) -> Markup:
+        """A numbered figure of the chart `fungsi(*args)`; with `sempit`, a phone's screen (≤ 30em) gets the
+        narrow drawing (`grafik.UKURAN_SEMPIT_CM`, `<id>-sempit.svg`), so its text stays ≥ 11 px there."""
+        chart = self._grafik(fungsi, *args, id=id)
+        nomor = self._nomor_gambar(chart.judul)
+        src = self._tulis_svg(chart, id)
+        img = f'<img src="{src}" alt="{teks(chart.alt)}">'
+        if self.sempit:
+            narrow = self._grafik(fungsi, *args, id=f"{id}-sempit", ukuran=grafik.UKURAN_SEMPIT_CM)
+            img = (f'<picture><source media="(max-width: 30em)" srcset="{self._tulis_svg(narrow, f"{id}-sempit")}">'
+                   f"{img}</picture>")
+        return Markup(f'<figure class="grafik" id="gambar-{nomor}">{img}'
                       f"<figcaption>Gambar {nomor} {teks(chart.judul)}</figcaption></figure>\n")
 
     def grafik_piramida(self, kode: str | None = None) -> Markup:
@@ -274,26 +298,26 @@ class Buku:
             return Markup("")
         kode = self._kode(kode)
         id = f"piramida-{kode.replace('.', '-')}"
-        return self._gambar(self._grafik(grafik.piramida, self._doc("kelompok_umur"), kode, id=id), id)
+        return self._gambar(grafik.piramida, self._doc("kelompok_umur"), kode, id=id)
 
     def grafik_batang(self, nama: str, kode: str | None = None) -> Markup:
         if not self.tersedia(nama):
             return Markup("")
         kode = self._kode(kode)
         id = f"{nama}-{kode.replace('.', '-')}"
-        return self._gambar(self._grafik(grafik.batang, self._doc(nama), kode, id=id), id)
+        return self._gambar(grafik.batang, self._doc(nama), kode, id=id)
 
     def grafik_per_kecamatan(self, nama: str = "penduduk", label: str | None = None) -> Markup:
         if not self.tersedia(nama):
             return Markup("")
         id = f"{nama}-per-kecamatan" + (f"-{slug_id(label)}" if label else "")
-        return self._gambar(self._grafik(grafik.per_kecamatan, self._doc(nama), label, id=id), id)
+        return self._gambar(grafik.per_kecamatan, self._doc(nama), label, id=id)
 
     def grafik_perbandingan(self, indikator: str = "penduduk") -> Markup:
         if "perbandingan" not in self.edisi.dokumen or not self.tersedia(indikator):
             return Markup("")
         id = f"perbandingan-{indikator}"
-        return self._gambar(self._grafik(grafik.perbandingan, self._doc("perbandingan"), indikator, id=id), id)
+        return self._gambar(grafik.perbandingan, self._doc("perbandingan"), indikator, id=id)
 
     # ---- headline figures -----------------------------------------------------------------------
     def ringkasan(self) -> Markup:
@@ -322,7 +346,7 @@ class Buku:
         caption = f"Angka utama {self.judul_wilayah()}, {self.edisi.semester}"
         return Markup(f'<table class="ringkasan"><caption>{caption}</caption><thead><tr><th scope="col">Indikator</th>'
                       f'<th scope="col">Semester ini</th><th scope="col">Perubahan dari semester lalu</th></tr>'
-                      f"</thead><tbody>{''.join(body)}</tbody></table>\n")
+                      f"</thead><tbody data-search-exclude>{''.join(body)}</tbody></table>\n")
 
     def analisa(self) -> Markup:
         """The Kasi's analysis text of the edition (data/<periode>/analisa.md): Markdown rendered to HTML with

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-MACROS = ("angka", "tersedia", "indikator", "nama_wilayah", "judul_wilayah", "jumlah_wilayah", "unduhan", "url", "url_edisi",
+MACROS = ("angka", "tersedia", "indikator", "nama_wilayah", "judul_wilayah", "daftar_wilayah", "jumlah_wilayah", "unduhan", "url", "url_edisi",
           "tabel_wilayah", "tabel_kategori", "tabel_indikator", "tabel_perbandingan", "tabel_laju", "laju", "grafik_piramida",
           "grafik_batang", "grafik_per_kecamatan", "grafik_perbandingan", "ringkasan", "analisa")
 
@@ -31,7 +31,7 @@ def define_env(env) -> None:
         if key not in pages:
             periode = page.meta.get("periode") or daftar_edisi(data_dir)[-1]
             pages[key] = Buku(muat_edisi(data_dir, periode), ke_akar="../" * page.file.dest_uri.count("/"), bab=page.meta.get("bab"),
-                              grafik_dir=site_dir / periode / "grafik", cache_dir=CACHE_GRAFIK)
+                              grafik_dir=site_dir / periode / "grafik", cache_dir=CACHE_GRAFIK, sempit=True)
         return pages[key]
 
     for name in MACROS:

@@ -8,6 +8,7 @@ induk apa adanya, bukan hasil penjumlahan ulang. Keluaran deterministik.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from agregat.core.aman import teks as _teks
 
 __all__ = ["LABEL_INDIKATOR", "LABEL_PERBANDINGAN", "KOLOM_INDIKATOR", "TINGKAT_ANAK", "judul_tabel",
            "tabel_wilayah", "tabel_kategori", "tabel_cakupan", "tabel_indikator", "tabel_perbandingan",
-           "laju_per_tahun", "tabel_laju"]
+           "laju_per_tahun", "tabel_laju", "MAKS_KATEGORI", "jumlah_kolom", "pecah"]
 
 LABEL_INDIKATOR = {
     "penduduk": "Jumlah Penduduk",
@@ -43,6 +44,11 @@ LABEL_PERBANDINGAN = {
     "wajib_ktp": "Jumlah Penduduk Wajib KTP-el",
 }
 TINGKAT_ANAK = {1: "Kabupaten/Kota", 2: "Kecamatan", 3: "Desa/Kelurahan"}   # by the parent's code parts
+MAKS_KATEGORI = 20   # category columns per table, on paper and on the website; wider tables are split (`pecah`)
+# The rows and headers are numbers and codes: the site's search indexes the caption (the table's title) and
+# the prose around it, not the cells (Material's search skips an element marked data-search-exclude).
+_THEAD, _TBODY, _TFOOT = ("<thead data-search-exclude>", "<tbody data-search-exclude>",
+                          "<tfoot data-search-exclude>")
 
 
 # --- potongan HTML ---------------------------------------------------------------------------
@@ -62,22 +68,36 @@ def _angka(value, teks: str) -> str:
     return f'<td class="angka" data-sort="{_teks(_mentah(value))}">{teks}</td>'
 
 
-def _kepala_baris(sort, teks) -> str:
-    return f'<th scope="row" data-sort="{_teks(sort)}">{_teks(teks)}</th>'
+def _kepala_baris(sort, teks, kelas: str = "") -> str:
+    attr = f' class="{kelas}"' if kelas else ""
+    return f'<th scope="row"{attr} data-sort="{_teks(sort)}">{_teks(teks)}</th>'
+
+
+def _nama(teks) -> str:
+    """The cell naming the row (region or category): the column the website keeps in sight (sticky) when a
+    wide table scrolls sideways."""
+    return f'<td class="nama">{_teks(teks)}</td>'
 
 
 def _baris(sel: list[str]) -> str:
     return "<tr>" + " ".join(sel) + "</tr>"   # a blank between cells keeps search tokens apart
 
 
-def _tabel(id_: str, judul: str, kolom: list[str], isi: list[str], total: list[str]) -> Markup:
-    kepala = " ".join(f'<th scope="col">{_teks(k)}</th>' for k in kolom)
-    bagian = [f'<table class="tabel-data" id="{_teks(id_)}">', f"<caption>{_teks(judul)}</caption>",
-              "<thead>", f"<tr>{kepala}</tr>", "</thead>", "<tbody>", *isi, "</tbody>"]
+def _tabel(id_: str, judul: str, kolom: list[str], isi: list[str], total: list[str], kolom_nama: int = 1) -> Markup:
+    """`kolom_nama`: the index of the column naming the rows (marked class="nama" in the header too)."""
+    kelas = {kolom_nama: ' class="nama"'}
+    kepala = " ".join(f'<th scope="col"{kelas.get(i, "")}>{_teks(k)}</th>' for i, k in enumerate(kolom))
+    return Markup(_susun(f"{_teks(id_)}", _teks(judul), f"<tr>{kepala}</tr>", isi, total))
+
+
+def _susun(id_: str, caption: str, kepala: str, isi: list[str], total: list[str]) -> str:
+    """A data table from its (already escaped) parts; the one place its markup is written."""
+    bagian = [f'<table class="tabel-data" id="{id_}">', f"<caption>{caption}</caption>",
+              _THEAD, kepala, "</thead>", _TBODY, *isi, "</tbody>"]
     if total:
-        bagian += ["<tfoot>", *total, "</tfoot>"]
+        bagian += [_TFOOT, *total, "</tfoot>"]
     bagian.append("</table>")
-    return Markup("\n".join(bagian))
+    return "\n".join(bagian)
 
 
 def _id(nomor, *cadangan: str) -> str:
@@ -147,9 +167,9 @@ def tabel_wilayah(doc: dict, induk: str = "63.05", nomor=None, judul: str | None
     """
     labels = _label_kategori(doc)
     kolom = ["Kode", "Wilayah", *(["LK", "PR"] if len(labels) == 1 else labels), "Jumlah"]
-    isi = [_baris([_kepala_baris(k, k), f"<td>{_teks(_wilayah(doc, k)['nama'])}</td>",
+    isi = [_baris([_kepala_baris(k, k), _nama(_wilayah(doc, k)['nama']),
                    *_sel_wilayah(doc, k, labels)]) for k in _anak(doc, induk)]
-    total = [_baris([_kepala_baris(induk, induk), f"<td>Jumlah {_teks(_wilayah(doc, induk)['nama'])}</td>",
+    total = [_baris([_kepala_baris(induk, induk), _nama(f"Jumlah {_wilayah(doc, induk)['nama']}"),
                      *_sel_wilayah(doc, induk, labels)])]
     judul = judul or judul_tabel(doc, _label_anak(doc, induk))
     return _tabel(_id(nomor, doc["indikator"], induk), _judul(nomor, judul), kolom, isi, total)
@@ -160,7 +180,8 @@ def _bagian(jml: int, total: int) -> Decimal | None:
 
 
 def tabel_kategori(doc: dict, kode: str = "63.05", nomor=None, judul: str | None = None) -> Markup:
-    """Satu baris per kategori untuk satu wilayah: Kode | Kategori | LK | PR | Jumlah | %."""
+    """Satu baris per kategori untuk satu wilayah: Kode | Kategori | LK | PR | Jumlah | %. Bila setiap kode sama
+    dengan labelnya (kelompok umur "0-4"), kolom Kode tidak ditulis: Kategori | LK | PR | Jumlah | %."""
     w = _wilayah(doc, kode)
     data = [(k["kode"], k["label"], _nilai(doc, kode, k["label"])) for k in doc["kategori"]]
     jumlah = {f: sum(v[f] for _, _, v in data) for f in ("lk", "pr", "jml")}
@@ -169,12 +190,15 @@ def tabel_kategori(doc: dict, kode: str = "63.05", nomor=None, judul: str | None
         p = _bagian(v["jml"], jumlah["jml"])
         return [_angka(v[f], angka.bilangan(v[f])) for f in ("lk", "pr", "jml")] + [_angka(p, angka.persen(p))]
 
-    isi = [_baris([_kepala_baris(i, kk), f"<td>{_teks(label)}</td>", *sel(v)])
-           for i, (kk, label, v) in enumerate(data, start=1)]
-    total = [_baris(['<th scope="row" colspan="2">Jumlah</th>', *sel(jumlah)])]
     judul = judul or f"{doc['judul']} di {w['tingkat'].capitalize()} {w['nama']}"
-    return _tabel(_id(nomor, doc["indikator"], "kategori", kode), _judul(nomor, judul),
-                  ["Kode", "Kategori", "LK", "PR", "Jumlah", "%"], isi, total)
+    id_, judul = _id(nomor, doc["indikator"], "kategori", kode), _judul(nomor, judul)
+    if all(str(kk) == label for kk, label, _ in data):    # age bands: the code is the label, shown once
+        isi = [_baris([_kepala_baris(i, label, "nama"), *sel(v)]) for i, (_, label, v) in enumerate(data, start=1)]
+        total = [_baris(['<th scope="row" class="nama">Jumlah</th>', *sel(jumlah)])]
+        return _tabel(id_, judul, ["Kategori", "LK", "PR", "Jumlah", "%"], isi, total, kolom_nama=0)
+    isi = [_baris([_kepala_baris(i, kk), _nama(label), *sel(v)]) for i, (kk, label, v) in enumerate(data, start=1)]
+    total = [_baris(['<th scope="row" colspan="2" class="nama">Jumlah</th>', *sel(jumlah)])]
+    return _tabel(id_, judul, ["Kode", "Kategori", "LK", "PR", "Jumlah", "%"], isi, total)
 
 
 def tabel_cakupan(doc: dict, induk: str = "63.05", nomor=None, judul: str | None = None) -> Markup:
@@ -194,9 +218,9 @@ def tabel_cakupan(doc: dict, induk: str = "63.05", nomor=None, judul: str | None
 
     kolom = ["Kode", "Wilayah", *(f"{dasar} {f}" for f in ("LK", "PR", "Jumlah")),
              *(f"{label} {f}" for label in lain for f in ("LK", "PR", "Jumlah", "%"))]
-    isi = [_baris([_kepala_baris(k, k), f"<td>{_teks(_wilayah(doc, k)['nama'])}</td>", *sel(k)])
+    isi = [_baris([_kepala_baris(k, k), _nama(_wilayah(doc, k)['nama']), *sel(k)])
            for k in _anak(doc, induk)]
-    total = [_baris([_kepala_baris(induk, induk), f"<td>Jumlah {_teks(_wilayah(doc, induk)['nama'])}</td>",
+    total = [_baris([_kepala_baris(induk, induk), _nama(f"Jumlah {_wilayah(doc, induk)['nama']}"),
                      *sel(induk)])]
     judul = judul or judul_tabel(doc, _label_anak(doc, induk))
     return _tabel(_id(nomor, doc["indikator"], "cakupan", induk), _judul(nomor, judul), kolom, isi, total)
@@ -215,9 +239,9 @@ def tabel_indikator(indikator_doc: dict, induk: str = "63.05", kolom=KOLOM_INDIK
     if asing or not kolom:
         raise ValueError(f"kolom indikator tidak dikenal: {asing or 'kosong'}; pilih dari {sorted(LABEL_INDIKATOR)}")
     doc = indikator_doc
-    isi = [_baris([_kepala_baris(k, k), f"<td>{_teks(_wilayah(doc, k)['nama'])}</td>",
+    isi = [_baris([_kepala_baris(k, k), _nama(_wilayah(doc, k)['nama']),
                    *_sel_indikator(doc, k, kolom)]) for k in _anak(doc, induk)]
-    total = [_baris([_kepala_baris(induk, induk), f"<td>Jumlah {_teks(_wilayah(doc, induk)['nama'])}</td>",
+    total = [_baris([_kepala_baris(induk, induk), _nama(f"Jumlah {_wilayah(doc, induk)['nama']}"),
                      *_sel_indikator(doc, induk, kolom)])]
     judul = judul or judul_tabel(doc, _label_anak(doc, induk))
     return _tabel(_id(nomor, "indikator", induk), _judul(nomor, judul),
@@ -245,9 +269,9 @@ def tabel_perbandingan(perbandingan_doc: dict, induk: str = "63.05", indikator: 
         raise ValueError(f"indikator perbandingan tidak dikenal: {indikator!r}; "
                          f"pilih dari {sorted(LABEL_PERBANDINGAN)}")
     doc = perbandingan_doc
-    isi = [_baris([_kepala_baris(k, k), f"<td>{_teks(_wilayah(doc, k)['nama'])}</td>",
+    isi = [_baris([_kepala_baris(k, k), _nama(_wilayah(doc, k)['nama']),
                    *_sel_perbandingan(doc, k, indikator)]) for k in _anak(doc, induk)]
-    total = [_baris([_kepala_baris(induk, induk), f"<td>Jumlah {_teks(_wilayah(doc, induk)['nama'])}</td>",
+    total = [_baris([_kepala_baris(induk, induk), _nama(f"Jumlah {_wilayah(doc, induk)['nama']}"),
                      *_sel_perbandingan(doc, induk, indikator)])]
     judul = judul or (f"Perbandingan {LABEL_PERBANDINGAN[indikator]} dengan Semester Sebelumnya "
                       f"per {_label_anak(doc, induk)}")
@@ -279,11 +303,59 @@ def tabel_laju(perbandingan_doc: dict, induk: str = "63.05", nomor=None, judul: 
     """Kode | Wilayah | Semester lalu | Semester ini | Pertumbuhan semester (%) | Laju per tahun (%) per wilayah
     bawahan ``induk``; total = ``induk``. Dari ``perbandingan`` (penduduk); desa baru → "–"."""
     doc = perbandingan_doc
-    isi = [_baris([_kepala_baris(k, k), f"<td>{_teks(_wilayah(doc, k)['nama'])}</td>", *_sel_laju(doc, k)])
+    isi = [_baris([_kepala_baris(k, k), _nama(_wilayah(doc, k)['nama']), *_sel_laju(doc, k)])
            for k in _anak(doc, induk)]
-    total = [_baris([_kepala_baris(induk, induk), f"<td>Jumlah {_teks(_wilayah(doc, induk)['nama'])}</td>",
+    total = [_baris([_kepala_baris(induk, induk), _nama(f"Jumlah {_wilayah(doc, induk)['nama']}"),
                      *_sel_laju(doc, induk)])]
     judul = judul or f"Laju Pertumbuhan Penduduk per {_label_anak(doc, induk)}"
     return _tabel(_id(nomor, "laju", induk), _judul(nomor, judul),
                   ["Kode", "Wilayah", "Semester lalu", "Semester ini", "Pertumbuhan semester (%)",
                    "Laju per tahun (%)"], isi, total)
+
+
+# --- tabel lebar: dipecah, di kertas dan di situs -----------------------------------------------------
+
+_BARIS = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+_SEL = re.compile(r"<t([hd])\b[^>]*>.*?</t\1>", re.DOTALL)
+_CAPTION = re.compile(r"<caption>(.*?)</caption>", re.DOTALL)
+_ID = re.compile(r'<table class="tabel-data" id="([^"]*)"')
+_BADAN = re.compile(r"(<tbody\b[^>]*>)")
+
+
+def jumlah_kolom(table: str) -> int:
+    """How many header columns a table of `_susun` has."""
+    head = table.split("</thead>", 1)[0]
+    return head.count('<th scope="col"')
+
+
+def pecah(table: str) -> list[str]:
+    """A Kode | Wilayah | k1 … kn | Jumlah table with n > MAKS_KATEGORI → several tables of ≤ MAKS_KATEGORI
+    categories, each repeating Kode and Wilayah (and the total row); Jumlah stays with the last part.
+    Any other table (fewer categories, colspans, no caption or id) is returned whole, as the only item.
+    The print (`agregat.buku.cetak`) and the website (`agregat.buku.makro`) split with this one rule."""
+    n_kolom = jumlah_kolom(table)
+    kategori = n_kolom - 3
+    if kategori <= MAKS_KATEGORI:
+        return [table]
+    head, _, rest = (_BADAN.split(table, 1) + ["", ""])[:3]
+    rows = [[c.group(0) for c in _SEL.finditer(r)] for r in _BARIS.findall(table)]
+    if not rest or any(len(r) != n_kolom for r in rows):
+        return [table]                      # not a plain region table (colspans): leave it whole
+    caption = _CAPTION.search(head)
+    table_id = _ID.search(head)
+    if caption is None or table_id is None:
+        return [table]
+    n_bagian = math.ceil(kategori / MAKS_KATEGORI)
+    ukuran = math.ceil(kategori / n_bagian)
+    has_foot = "<tfoot" in rest
+    n_body = len(_BARIS.findall(rest.split("</tbody>", 1)[0]))
+    parts = []
+    for i in range(n_bagian):
+        lo = 2 + i * ukuran
+        hi = min(2 + kategori, lo + ukuran) + (1 if i == n_bagian - 1 else 0)
+        cols = [0, 1, *range(lo, hi)]
+        pick = [("<tr>" + "".join(r[c] for c in cols) + "</tr>") for r in rows]
+        ident = table_id.group(1) if i == 0 else f"{table_id.group(1)}-{i + 1}"
+        cap = f"{caption.group(1)} (bagian {i + 1} dari {n_bagian})"
+        parts.append(_susun(ident, cap, pick[0], pick[1:1 + n_body], pick[1 + n_body:] if has_foot else []))
+    return parts

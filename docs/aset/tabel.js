@@ -14,6 +14,40 @@ function aturTabel() {
     });
   });
 }
-if (typeof document$ !== "undefined") { document$.subscribe(aturTabel); } else {
-  document.addEventListener("DOMContentLoaded", aturTabel);
+// Wide tables: a wrapper whose table is wider than the screen gets the class bisa-geser, a hint above it
+// ("Geser tabel ke samping"), keyboard focus and a name (the caption); di-ujung once scrolled to its end.
+function tandaiGeser() {
+  document.querySelectorAll(".tabel-bungkus").forEach(function (bungkus) {
+    var petunjuk = bungkus.previousElementSibling;
+    if (!petunjuk || !petunjuk.classList.contains("geser-petunjuk")) {
+      petunjuk = document.createElement("p");
+      petunjuk.className = "geser-petunjuk";
+      petunjuk.setAttribute("aria-hidden", "true");
+      petunjuk.textContent = "Geser tabel ke samping \u2192";
+      bungkus.parentNode.insertBefore(petunjuk, bungkus);
+      bungkus.addEventListener("scroll", function () { ujung(bungkus); }, {passive: true});
+    }
+    var geser = bungkus.scrollWidth > bungkus.clientWidth + 1;
+    bungkus.classList.toggle("bisa-geser", geser);
+    petunjuk.hidden = !geser;
+    var caption = bungkus.querySelector("caption");
+    if (geser) {
+      bungkus.tabIndex = 0;
+      bungkus.setAttribute("role", "region");
+      if (caption) bungkus.setAttribute("aria-label", caption.textContent);
+    } else {
+      bungkus.removeAttribute("tabindex");
+      bungkus.removeAttribute("role");
+      bungkus.removeAttribute("aria-label");
+    }
+    ujung(bungkus);
+  });
+}
+function ujung(bungkus) {
+  bungkus.classList.toggle("di-ujung", bungkus.scrollLeft + bungkus.clientWidth >= bungkus.scrollWidth - 1);
+}
+function aturHalaman() { aturTabel(); tandaiGeser(); }
+window.addEventListener("resize", tandaiGeser);
+if (typeof document$ !== "undefined") { document$.subscribe(aturHalaman); } else {
+  document.addEventListener("DOMContentLoaded", aturHalaman);
 }
