@@ -150,9 +150,9 @@ def test_tabel_berlanjut_disebut_di_kepala_halaman(buku, edisi, tmp_path):
     import html as html_lib
 
     document = cetak.dokumen_cetak(edisi, TEMPLATES, tmp_path / "grafik")
-    tables = [(m.group(1), html_lib.unescape(m.group(2)))
-              for m in re.finditer(r"<caption[^>]*>(Tabel [^\s<]+).*?<tfoot>.*?<t[hd][^>]*>(Jumlah [^<]+)</t[hd]>",
-                                   document, re.DOTALL)]
+    tables = [(m.group(1), html_lib.unescape(m.group(2))) for table in re.findall(r"<table.*?</table>", document, re.DOTALL)
+              if (m := re.search(r"<caption[^>]*>(Tabel [^\s<]+).*?<tfoot>.*?<t[hd][^>]*>(Jumlah [^<]+)</t[hd]>",
+                                 table, re.DOTALL))]
     pages = [re.sub(r"\s+", " ", text) for text in buku.draf_text]
     expected: dict[int, str] = {}
     cursor = 0
