@@ -143,6 +143,32 @@ def test_setiap_baris_jumlah_tercetak_sekali(buku, edisi, tmp_path):
 
 
 @pytest.mark.slow
+def test_tabel_berlanjut_disebut_di_kepala_halaman(buku, edisi, tmp_path):
+    """Issue 12: a page that begins with the rest of a table names it in the page header, "Tabel 3.5
+    (lanjutan)", above the repeated header row — on every page from the one after its caption to the one
+    with its total row, and on no other page."""
+    import html as html_lib
+
+    document = cetak.dokumen_cetak(edisi, TEMPLATES, tmp_path / "grafik")
+    tables = [(m.group(1), html_lib.unescape(m.group(2))) for table in re.findall(r"<table.*?</table>", document, re.DOTALL)
+              if (m := re.search(r"<caption[^>]*>(Tabel [^\s<]+).*?<tfoot>.*?<t[hd][^>]*>(Jumlah [^<]+)</t[hd]>",
+                                 table, re.DOTALL))]
+    pages = [re.sub(r"\s+", " ", text) for text in buku.draf_text]
+    expected: dict[int, str] = {}
+    cursor = 0
+    for nomor, total in tables:
+        start = next(i for i in range(cursor, len(pages)) if f"{nomor} " in pages[i])
+        end = next(i for i in range(start, len(pages)) if re.search(re.escape(total) + r"(?= [0-9-])", pages[i]))
+        for i in range(start + 1, end + 1):
+            expected[i] = nomor
+        cursor = end
+    found = {i: m.group(1) for i, text in enumerate(pages) if (m := re.search(r"(Tabel \S+) \(lanjutan\)", text))}
+    assert len(tables) > 100 and len(expected) > 30
+    assert {i: n for i, n in found.items() if expected.get(i) != n} == {}
+    assert {i: n for i, n in expected.items() if found.get(i) != n} == {}
+
+
+@pytest.mark.slow
 def test_angka_penduduk_kabupaten_dan_kecamatan(buku, edisi):
     text = "\n".join(buku.draf_text)
     doc = edisi.dokumen["penduduk"]["wilayah"]

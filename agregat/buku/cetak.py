@@ -154,7 +154,7 @@ def _olah_tabel(html: str) -> tuple[str, bool]:
         nonlocal lebar
         tables = [_DATA_SORT.sub("", t) for t in _pecah(match.group(1))]
         kolom = max(_jumlah_kolom(t) for t in tables)
-        tables = [_id_ke_caption(t) for t in tables]
+        tables = [_lanjutan(_id_ke_caption(t)) for t in tables]
         kelas = ["tabel-bungkus"]
         if kolom > KOLOM_RAPAT:
             kelas.append("rapat")
@@ -164,6 +164,22 @@ def _olah_tabel(html: str) -> tuple[str, bool]:
         return f'<div class="{" ".join(kelas)}">' + "\n".join(tables) + "</div>"
 
     return _TABEL.sub(ganti, html), lebar
+
+
+_NOMOR_TABEL = re.compile(r"<caption[^>]*>\s*(Tabel\s+[^\s<]+)")
+_BARIS_PERTAMA = re.compile(r"(<tbody>\s*<tr>\s*<t[hd])\b")
+
+
+def _lanjutan(table: str) -> str:
+    """The table's continuation in the page header: its first body cell sets the running string `kepala`
+    to "Tabel 3.5 (lanjutan)", a marker after the table sets it back (cetak.css). A page whose top is the
+    rest of a table that began on an earlier page then says so above the repeated header row."""
+    nomor = _NOMOR_TABEL.search(table)
+    if nomor is None:
+        return table
+    label = _e(" ".join(nomor.group(1).split()) + " (lanjutan)")
+    table = _BARIS_PERTAMA.sub(rf'\1 data-lanjutan="{label}"', table, count=1)
+    return table + '\n<div class="akhir-tabel"></div>'
 
 
 def _id_ke_caption(table: str) -> str:
