@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from agregat.cli import main as cli
 from agregat.pengesahan import pejabat
 from agregat.pengesahan import pernyataan
 from agregat.pengesahan import sshsig
 from agregat.core.periode import WITA
 from agregat.core.digest import edition_digest
+from agregat.core.paths import Paths
 from agregat.core.errors import (
     EXIT_BAD_SIGNATURE,
     EXIT_CHAIN,
@@ -300,12 +300,12 @@ def test_chain_out_of_order_forged_by_hand(repo, keys, capsys):
     assert "langkah di luar urutan SOP: yang seharusnya berikutnya 07-final" in capsys.readouterr().err
 
 
-def test_final_build_is_refused_until_arahan(registered, tmp_path, keys, capsys, monkeypatch):
+def test_final_build_is_refused_until_arahan(registered, tmp_path, keys, capsys):
     repo = tmp_path / "repo"
     shutil.copytree(registered, repo)
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
     assert approve(repo, keys, "draf", "admin") == 0
-    assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data")) == EXIT_REFUSED
+    assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data"),
+               paths=Paths.of_project(tmp_path)) == EXIT_REFUSED
     err = capsys.readouterr().err
     assert "PDF final 2025-S1 belum dapat dibuat: pengesahan belum sampai arahan Kepala Dinas" in err
     assert "menunggu analisa Kasi" in err
@@ -324,7 +324,8 @@ def pdf_pages(path: Path) -> list[str]:
 def test_final_pdf_then_final_step_registration_and_distribution(golden_through_arahan, keys, tmp_path, monkeypatch,
                                                                  capsys):
     repo = golden_workspace(golden_through_arahan, tmp_path, monkeypatch)
-    assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data")) == 0
+    assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data"),
+               paths=Paths.of_project(tmp_path)) == 0
     assert f"PDF final {PERIODE}: " in capsys.readouterr().out
     pdf = tmp_path / "site" / PERIODE / f"buku-data-agregat-{PERIODE}.pdf"
     pages = pdf_pages(pdf)
@@ -365,7 +366,8 @@ def test_final_pdf_then_final_step_registration_and_distribution(golden_through_
     assert run(repo, "verify", *chain_args(repo), "--pdf", str(other)) == 26
     assert "bukan PDF final yang dicatat" in capsys.readouterr().err
     # a later plain build keeps publishing the final PDF, never a draft over it
-    assert run(repo, "build", "--period", PERIODE, "--data-dir", str(repo / "data")) == 0
+    assert run(repo, "build", "--period", PERIODE, "--data-dir", str(repo / "data"),
+               paths=Paths.of_project(tmp_path)) == 0
     assert pernyataan.sha256(pdf.read_bytes()) == final.rincian["pdf_sha256"]
     assert run(repo, "approve", *chain_args(repo), "--step", "final", "--copies", "1",
                "--key", str(keys / "admin")) == EXIT_REFUSED
@@ -384,13 +386,13 @@ def plant(entry: Path, data: bytes = FORGED) -> None:
 
 
 def golden_workspace(golden_through_arahan, tmp_path, monkeypatch) -> Path:
-    """A private copy of the golden chain through `arahan`, with the site, the PDF cache and the record of
-    this process's renders in tmp_path (never the repository's own); returns the copy."""
+    """A private copy of the golden chain through `arahan`, with the PDF cache and the record of this
+    process's renders in tmp_path (never the repository's own); returns the copy. Its builds are given
+    `paths=Paths.of_project(tmp_path)`: the site in tmp_path/site."""
     from agregat.buku import build as book
 
     repo = tmp_path / "repo"
     shutil.copytree(golden_through_arahan, repo)
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
     monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(book, "_RENDERED", {})
     return repo
@@ -404,7 +406,8 @@ def test_a_pdf_planted_in_the_cache_is_never_signed_by_final_nor_accepted_by_ver
     from agregat.buku import build as book
 
     repo = golden_workspace(golden_through_arahan, tmp_path, monkeypatch)
-    assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data")) == 0
+    assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data"),
+               paths=Paths.of_project(tmp_path)) == 0
     genuine = (tmp_path / "site" / PERIODE / f"buku-data-agregat-{PERIODE}.pdf").read_bytes()
     assert "adalah 14 jiwa" in " ".join(" ".join(pdf_pages(tmp_path / "site" / PERIODE /
                                                          f"buku-data-agregat-{PERIODE}.pdf")).split())

@@ -20,17 +20,13 @@ from agregat.core.errors import EXIT_INTERNAL, EXIT_OK, AgregatError, DataError,
 from agregat.core.angka import bilangan
 from agregat.core.paths import Paths, shown
 
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
-DEFAULT_REPORT_DIR = PROJECT_ROOT / "laporan"
-DEFAULT_SITE_DIR = PROJECT_ROOT / "site"
-DEFAULT_APPROVALS_DIR = PROJECT_ROOT / "approvals"
 PROGRESS_MIN_BYTES = 5 << 20
 
 
 def default_paths() -> Paths:
-    """The project's folders (agregat.core.paths), built when a command starts and passed down from there."""
-    return Paths(data=DEFAULT_DATA_DIR, report=DEFAULT_REPORT_DIR, site=DEFAULT_SITE_DIR,
-                 approvals=DEFAULT_APPROVALS_DIR)
+    """This checkout's folders (agregat.core.paths), built when a command starts and passed down from there
+    (a test gives `main(argv, paths=…)` its own)."""
+    return Paths.of_project(PROJECT_ROOT)
 
 
 # argparse's own words, in Indonesian (argparse looks `_` up in its module at call time).
