@@ -97,6 +97,18 @@ def test_status_shows_each_step_elapsed_time_against_the_standard(through_arahan
     assert "  8. Registrasi dan distribusi (Administrator Database): belum" in out
 
 
+@pytest.mark.parametrize("command", ["status", "verify"])
+def test_status_and_verify_read_the_configuration_once(through_arahan, monkeypatch, capsys, command):
+    """One command, one reading of --config: the history check and the chain share it (issue 11)."""
+    from agregat.core import config as config_module
+
+    read, real = [], config_module.load_config
+    monkeypatch.setattr(config_module, "load_config", lambda path: read.append(Path(path)) or real(path))
+    extra = ["--no-pdf"] if command == "verify" else []
+    assert run(through_arahan, command, *chain_args(through_arahan), *extra) == 0
+    assert read == [through_arahan / "kabupaten.yml"]
+
+
 # ---- refusals by approve ---------------------------------------------------------------------------------
 
 def test_approve_refuses_a_step_out_of_order(registered, tmp_path, keys, capsys):
