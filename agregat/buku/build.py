@@ -32,6 +32,7 @@ from agregat.edisi.analisa import ensure_analisa
 from agregat.core.digest import digest_of_contents, edition_entries, file_sha256, read_entry
 from agregat.core.errors import EXIT_BOOK, AgregatError, DataChangedError, PdfMismatch
 from agregat.core.atomik import write_atomic, write_atomic_bytes
+from agregat.core.kemajuan import DIAM, Kemajuan
 from agregat.buku.cache_keys import build_key, pdf_key
 
 KEY_FILE = ".kunci-build"
@@ -60,14 +61,14 @@ def pdf_name(periode: str) -> str:
 def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir: Path | None = None,
                final: bool = False, pdf: bool = True, ukuran: str = "A4",
                periods: list[str] | None = None, pengesahan: dict[str, list[dict]] | None = None,
-               final_pdf: dict | None = None) -> BookResult:
+               final_pdf: dict | None = None, kemajuan: Kemajuan = DIAM) -> BookResult:
     """Build site/ and the PDFs; skip everything when nothing changed since the last build.
 
     `pengesahan` gives, per period, the signers shown on the final PDF's lembar pengesahan
     (agregat.pengesahan.langkah.final_gate); a period given there always gets its final PDF. `final_pdf` gives, per
     period whose chain holds the `final` step, its agregat.pengesahan.langkah.PdfFinal: that PDF is made on its
     paper and published only when its bytes have the recorded sha256, else PdfMismatch before anything of
-    the site is replaced."""
+    the site is replaced. `kemajuan` (agregat.core.kemajuan) hears the site and each PDF start and end."""
     from agregat.edisi.muat import daftar_edisi
 
     data_dir = Path(data_dir or root / "data")
@@ -95,12 +96,14 @@ def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir
         try:
             pending = {p: pool.submit(cached_pdf, root, data_dir, p, is_final, paper, rows, True, expected)
                        for p, (is_final, paper, rows, expected) in jobs.items()}
+            _tell_pdfs(pending, kemajuan)
             checked = {p: _final_bytes(p, pending[p].result(), job[3]) for p, job in jobs.items() if job[3]}
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise
         key_file.unlink(missing_ok=True)     # from here until success, the build is not up to date
-        _build_site(root, data_dir, site_dir)
+        with kemajuan.langkah("Membangun situs", "Situs selesai"):
+            _build_site(root, data_dir, site_dir)
         for periode, target in pdfs.items():
             made = pending[periode].result()
             if made.rendered:
@@ -111,6 +114,43 @@ def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir
                 _copy(made.path, target)
     _write_key(key_file, key, site_dir)
     return BookResult(site_dir, pdfs, False, analisa)
+
+
+def _tell_pdfs(pending: dict, kemajuan: Kemajuan) -> None:
+    """Tell `kemajuan` each PDF as it starts and ends, from the futures of the one-worker pool: the worker
+    makes them in order, so a PDF starts when the one before it ends, and its time is its own. Told from the
+    pool's thread as each finishes (while the site builds); a PDF that fails or is cancelled says nothing."""
+    import time
+
+    periods = list(pending)
+
+    def start(index: int) -> None:
+        if index < len(periods):
+            kemajuan.mulai(f"Membuat PDF {periods[index]} ({index + 1}/{len(periods)})")
+            pending[periods[index]].add_done_callback(lambda future: done(index, time.perf_counter(), future))
+
+    def done(index: int, ended: float, future) -> None:
+        if future.cancelled() or future.exception() is not None:
+            return
+        made = future.result()
+        details = [*_page_count(made.path), *([] if made.rendered else ["dari cache"])]
+        kemajuan.selesai(f"PDF {periods[index]} selesai", ended - started[index], details)
+        started.append(ended)
+        start(index + 1)
+
+    started = [time.perf_counter()]
+    start(0)
+
+
+def _page_count(path: Path) -> list[str]:
+    """["168 halaman"]: the page count the PDF's page tree states, or [] when it cannot be read."""
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        with open(path, "rb") as handle:
+            return [f"{int(PdfFileReader(handle).root['/Pages']['/Count'])} halaman"]
+    except Exception:  # noqa: BLE001 - a count for the user's eyes only, never a reason to stop a build
+        return []
 
 
 def _final_bytes(periode: str, made: "PdfCetak", expected: str) -> bytes:

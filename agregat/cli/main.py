@@ -18,6 +18,7 @@ from agregat.cli.opsi import HelpFormatter, add_option, without_hidden
 from agregat.core.config import DEFAULT_CONFIG, PROJECT_ROOT
 from agregat.core.errors import EXIT_INTERNAL, EXIT_OK, AgregatError, DataError, UsageError
 from agregat.core.angka import bilangan
+from agregat.core.kemajuan import KemajuanCetak
 from agregat.core.paths import Paths, shown
 
 PROGRESS_MIN_BYTES = 5 << 20
@@ -296,7 +297,8 @@ def cmd_digest(args, paths: Paths) -> int:
 def cmd_demo(args, paths: Paths) -> int:
     from agregat.edisi import jobs
 
-    for result in jobs.build_demo(args.config, args.data_dir, report_dir=paths.report):
+    kemajuan = KemajuanCetak()
+    for result in jobs.build_demo(args.config, args.data_dir, report_dir=paths.report, kemajuan=kemajuan):
         if result is None:
             continue
         print(_summary(result.aggregation))
@@ -313,7 +315,7 @@ def cmd_demo(args, paths: Paths) -> int:
         for period, path in write_demo_workbooks(args.data_dir, args.config, DEMO_PERIODS).items():
             print(f"Buku kerja DKB demo {period} ditulis ke {shown(path)} (coba: python build.py aggregate "
                   f"--input {shown(path)} --period {period} --data-dir FOLDER_LAIN).")
-    return _build(args.data_dir, paths, final=False, pdf=not args.no_pdf)
+    return _build(args.data_dir, paths, final=False, pdf=not args.no_pdf, kemajuan=kemajuan)
 
 
 def cmd_build(args, paths: Paths) -> int:
@@ -334,27 +336,25 @@ def cmd_build(args, paths: Paths) -> int:
 
 
 def _build(data_dir: Path, paths: Paths, final: bool, pdf: bool, ukuran: str = "A4", periods=None, pengesahan=None,
-           config_path: Path = DEFAULT_CONFIG) -> int:
-    import time
-
+           config_path: Path = DEFAULT_CONFIG, kemajuan=None) -> int:
+    """Build the site and PDFs, each step told on stderr as it starts and ends (agregat.core.kemajuan)."""
     from agregat.buku.build import build_book
     from agregat.pengesahan.langkah import final_editions
 
-    started = time.perf_counter()
     final_pdf, warnings = final_editions(data_dir, config_path)
     for warning in warnings:
         print(f"Peringatan: {warning}", file=sys.stderr)
     pengesahan = {**{p: made.pengesahan for p, made in final_pdf.items()}, **(pengesahan or {})}
     result = build_book(data_dir=data_dir, site_dir=paths.site, final=final, pdf=pdf, ukuran=ukuran,
-                        periods=periods, pengesahan=pengesahan, final_pdf=final_pdf)
+                        periods=periods, pengesahan=pengesahan, final_pdf=final_pdf,
+                        kemajuan=kemajuan or KemajuanCetak())
     for periode in result.analisa_written:
         print(f"Draf Bab VII Analisa ditulis ke {shown(Path(data_dir) / periode / 'analisa.md')} "
               "(untuk disunting Kasi; tidak akan ditimpa).")
     if result.skipped:
         print(f"Situs dan PDF sudah mutakhir (masukan tidak berubah): {shown(result.site_dir)}")
     else:
-        print(f"Situs ditulis ke {shown(result.site_dir)} ({time.perf_counter() - started:.1f} s); "
-              f"buka {shown(result.site_dir / 'index.html')}.")
+        print(f"Situs ditulis ke {shown(result.site_dir)}; buka {shown(result.site_dir / 'index.html')}.")
     for periode, path in result.pdfs.items():
         print(f"PDF {'final' if final or periode in pengesahan else 'draf'} {periode}: {shown(path)}")
     return EXIT_OK
