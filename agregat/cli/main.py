@@ -138,6 +138,7 @@ def build_parser(paths: Paths | None = None) -> argparse.ArgumentParser:
                                 description="Pratinjau langsung situs buku di http://127.0.0.1:8000 (tanpa PDF).")
     common_options(serve)
     add_option(serve, "--address", default="127.0.0.1:8000", metavar="HOST:PORT", help="alamat server pratinjau")
+    serve.add_argument("--data-dir", type=Path, default=paths.data, metavar="FOLDER", help="folder edisi (bawaan: data)")
 
     diff = commands.add_parser("diff", help="perubahan angka edisi dibanding sebuah ref git (Markdown, untuk PR)",
                                description="Bandingkan edisi data/<periode>/ pada sebuah ref git (mis. origin/main) "
@@ -361,13 +362,26 @@ def _build(data_dir: Path, paths: Paths, final: bool, pdf: bool, ukuran: str = "
 
 
 def cmd_serve(args, paths: Paths) -> int:
-    from mkdocs.commands.serve import serve
+    import signal
 
+    from agregat.buku.pratinjau import serve
     from agregat.edisi.analisa import ensure_analisa
 
-    ensure_analisa(paths.data)
-    print(f"Pratinjau di http://{args.alamat}/ (Ctrl+C untuk berhenti). PDF tidak dibuat di pratinjau.")
-    serve(config_file=str(PROJECT_ROOT / "mkdocs.yml"), dev_addr=args.alamat, livereload=True)
+    def siap(url: str) -> None:
+        print(f"Pratinjau di {url} (Ctrl+C untuk berhenti). PDF tidak dibuat di pratinjau: `python build.py "
+              "build` membuatnya.", flush=True)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    ensure_analisa(args.data_dir)
+    previous = signal.signal(signal.SIGTERM, stop)   # `kill` stops it as Ctrl-C does: server closed, temp gone
+    try:
+        serve(PROJECT_ROOT, args.data_dir, args.alamat, siap, kemajuan=KemajuanCetak())
+    except KeyboardInterrupt:
+        print("Pratinjau dihentikan.", file=sys.stderr)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return EXIT_OK
 
 
