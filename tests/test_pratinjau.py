@@ -102,3 +102,25 @@ def test_ctrl_c_during_the_first_build_stops_serve_too(tmp_path):
     assert err.splitlines()[-1] == "Pratinjau dihentikan." and "Traceback" not in err
     assert "Pratinjau di" not in out                               # it never listened, so it never said so
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("address, words", [
+    ("localhost", "bukan HOST:PORT"), ("127.0.0.1:99999", "bukan HOST:PORT"), ("127.0.0.1:", "bukan HOST:PORT"),
+    ("taken", "tidak dapat dipakai"),
+])
+def test_a_bad_or_taken_address_is_one_line_before_anything_is_built(address, words, tmp_path, capsys):
+    from agregat.cli import main as cli
+    from agregat.core.errors import EXIT_USAGE
+    from agregat.core.paths import Paths
+
+    shutil.copytree(FIXTURES / "golden" / PERIODE, tmp_path / "data" / PERIODE)
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        if address == "taken":
+            address = f"127.0.0.1:{holder.getsockname()[1]}"
+        assert cli.main(["serve", "--address", address], paths=Paths.of_project(tmp_path)) == EXIT_USAGE
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("Kesalahan: --address ") and words in err and err.count("\n") == 1
+    assert sorted(p.name for p in (tmp_path / "data" / PERIODE).iterdir()) == sorted(
+        p.name for p in (FIXTURES / "golden" / PERIODE).iterdir())        # no analisa.md written

@@ -10,15 +10,16 @@ MkDocs hook when `extra.pratinjau` is set).
 
 from __future__ import annotations
 
-import errno
 import re
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 from typing import Callable
 
 from agregat.core.errors import UsageError
 from agregat.core.kemajuan import DIAM, Kemajuan
+from agregat.edisi.analisa import ensure_analisa
 
 _PDF_LINK = re.compile(r'<a\b[^>]*\bhref="[^"]*buku-data-agregat-[^"/]*\.pdf"[^>]*>.*?</a>', re.S)
 PDF_NOTE = ('<span class="pdf-pratinjau">PDF tidak dibuat di pratinjau: '
@@ -30,19 +31,45 @@ def tanpa_tautan_pdf(html: str) -> str:
     return _PDF_LINK.sub(PDF_NOTE, html)
 
 
+def host_port(address: str) -> tuple[str, int]:
+    """("127.0.0.1", 8000) of "127.0.0.1:8000" ("[::1]:8000" too); UsageError for anything else."""
+    host, sep, port = address.rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if not (sep and host and port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise UsageError(f"--address '{address}' bukan HOST:PORT. Contoh: 127.0.0.1:8000.")
+    return host, int(port)
+
+
+def usable(host: str, port: int) -> None:
+    """UsageError unless this process can listen on (host, port) now (not taken, a local address)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as the HTTP server binds
+            probe.bind((host, port))
+    except OSError as exc:
+        raise UsageError(f"--address {host}:{port} tidak dapat dipakai ({exc.strerror or type(exc).__name__}): "
+                         "port dipakai program lain, atau alamat itu bukan milik mesin ini. Pilih yang lain, "
+                         "mis. --address 127.0.0.1:8001.") from None
+
+
 def serve(root: Path, data_dir: Path, address: str, siap: Callable[[str], None],
           kemajuan: Kemajuan = DIAM) -> None:
     """Build the site of `data_dir` with the project's mkdocs.yml, then serve it at `address` (HOST:PORT)
-    until Ctrl-C, building again on every change; `siap(url)` is called once the server listens."""
+    until Ctrl-C, building again on every change; `siap(url)` is called once the server listens. A bad or
+    taken address is a UsageError before anything is built or written."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
     from mkdocs.livereload import LiveReloadServer
 
+    host, port = host_port(address)
+    usable(host, port)                       # before the first build, which may take long
+    ensure_analisa(data_dir)                 # as build_book: the Bab VII draft of an edition that has none
+    url = f"http://{address}/"
     site_dir = tempfile.mkdtemp(prefix="pratinjau-")
 
     def get_config():
-        config = load_config(str(Path(root) / "mkdocs.yml"), site_dir=site_dir, dev_addr=address)
+        config = load_config(str(Path(root) / "mkdocs.yml"), site_dir=site_dir)
         config.extra["data_dir"] = str(data_dir)
         config.extra["pratinjau"] = True
         return config
@@ -53,12 +80,7 @@ def serve(root: Path, data_dir: Path, address: str, siap: Callable[[str], None],
             siap(self.url)
 
     try:
-        try:
-            config = get_config()
-        except ConfigurationError as exc:
-            raise UsageError(f"--address {address}: {exc}. Contoh: 127.0.0.1:8000.") from None
-        host, port = config.dev_addr
-        url = f"http://{host}:{port}/"
+        config = get_config()
 
         def builder(config=None, judul=("Membangun ulang situs pratinjau", "Situs pratinjau diperbarui")):
             config = config or get_config()
@@ -77,11 +99,6 @@ def serve(root: Path, data_dir: Path, address: str, siap: Callable[[str], None],
                 server.watch(item)
             try:
                 server.serve()
-            except OSError as exc:
-                if exc.errno != errno.EADDRINUSE:
-                    raise
-                raise UsageError(f"Alamat {host}:{port} sudah dipakai program lain. Hentikan program itu, atau "
-                                 "pilih port lain dengan --address, mis. 127.0.0.1:8001.") from None
             finally:
                 server.shutdown()
         finally:

@@ -365,7 +365,6 @@ def cmd_serve(args, paths: Paths) -> int:
     import signal
 
     from agregat.buku.pratinjau import serve
-    from agregat.edisi.analisa import ensure_analisa
 
     def siap(url: str) -> None:
         print(f"Pratinjau di {url} (Ctrl+C untuk berhenti). PDF tidak dibuat di pratinjau: `python build.py "
@@ -374,7 +373,6 @@ def cmd_serve(args, paths: Paths) -> int:
     def stop(signum, frame):
         raise KeyboardInterrupt
 
-    ensure_analisa(args.data_dir)
     previous = signal.signal(signal.SIGTERM, stop)   # `kill` stops it as Ctrl-C does: server closed, temp gone
     try:
         serve(PROJECT_ROOT, args.data_dir, args.alamat, siap, kemajuan=KemajuanCetak())
