@@ -102,8 +102,8 @@ def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir
             pool.shutdown(cancel_futures=True)
             raise
         key_file.unlink(missing_ok=True)     # from here until success, the build is not up to date
-        with kemajuan.langkah("Membangun situs", "Situs selesai"):
-            _build_site(root, data_dir, site_dir)
+        with kemajuan.langkah("Membangun situs", "Situs selesai") as rincian:
+            rincian.append(_build_site(root, data_dir, site_dir, kemajuan))
         for periode, target in pdfs.items():
             made = pending[periode].result()
             if made.rendered:
@@ -191,21 +191,48 @@ def _up_to_date(key_file: Path, key: str, site_dir: Path) -> bool:
         return False
 
 
-def _build_site(root: Path, data_dir: Path, site_dir: Path) -> None:
+def page_progress(config, kemajuan: Kemajuan):
+    """Register on the MkDocs `config` a plugin telling `kemajuan` the pages written so far, of how many
+    (agregat.core.kemajuan: "  1.200 dari 2.468 halaman…"); returns it (`.count`: pages written)."""
+    from mkdocs.plugins import BasePlugin
+
+    from agregat.core.angka import bilangan
+
+    class PageProgress(BasePlugin):
+        count = total = 0
+
+        def on_nav(self, nav, config, files):
+            self.count, self.total = 0, len(files.documentation_pages())
+
+        def on_post_page(self, output, page, config):
+            self.count += 1
+            kemajuan.maju(self.count, f"dari {bilangan(self.total)} halaman")
+            return output
+
+    config.plugins["agregat-kemajuan"] = plugin = PageProgress()
+    return plugin
+
+
+def _build_site(root: Path, data_dir: Path, site_dir: Path, kemajuan: Kemajuan = DIAM) -> str:
+    """Build the site; returns "N halaman" (the pages written) for `kemajuan`, which hears them as they come."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
+
+    from agregat.core.angka import bilangan
 
     saved_path = list(sys.path)   # mkdocs-macros puts the project folder first in sys.path for good: a book
     try:                           # of another folder would then shadow `agregat` for processes started later
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
         config.extra["data_dir"] = str(data_dir)
+        pages = page_progress(config, kemajuan)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
         finally:
             config.plugins.on_shutdown()
             sys.path[:] = saved_path
+        return f"{bilangan(pages.count)} halaman"
     except (MkDocsException, SystemExit) as exc:
         # mkdocs-macros (on_error_fail) stops the build with SystemExit after logging the page and the error
         reason = str(exc) if isinstance(exc, MkDocsException) else "makro gagal (lihat pesan di atas)"

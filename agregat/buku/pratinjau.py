@@ -17,6 +17,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
+from agregat.buku.build import page_progress
+from agregat.core.angka import bilangan
 from agregat.core.errors import UsageError
 from agregat.core.kemajuan import DIAM, Kemajuan
 from agregat.edisi.analisa import ensure_analisa
@@ -85,8 +87,10 @@ def serve(root: Path, data_dir: Path, address: str, siap: Callable[[str], None],
         def builder(config=None, judul=("Membangun ulang situs pratinjau", "Situs pratinjau diperbarui")):
             config = config or get_config()
             config.site_url = url
-            with kemajuan.langkah(*judul):
+            pages = page_progress(config, kemajuan)
+            with kemajuan.langkah(*judul) as rincian:
                 build(config, serve_url=url)
+                rincian.append(f"{bilangan(pages.count)} halaman")
 
         config.plugins.on_startup(command="serve", dirty=False)
         try:

@@ -68,7 +68,7 @@ class KemajuanCetak(Kemajuan):
     worker's completion is reported from the pool's thread). Progress lines come at most every `selang`
     seconds, so a long count shows it moves without flooding the screen."""
 
-    def __init__(self, stream: TextIO | None = None, selang: float = 5.0):
+    def __init__(self, stream: TextIO | None = None, selang: float = 10.0):
         self._stream = stream
         self._selang = selang
         self._lock = threading.Lock()
