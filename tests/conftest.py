@@ -1,7 +1,8 @@
 """Shared test helpers and the fixtures every module shares, each made once per test run.
 
-Helpers: a small valid person factory, a register writer, `snapshot`, and the signed SOP chain's builders
-(`git`, `run`, `approve`, `make_registered`, `sign_through_arahan`, OFFICIALS, STEPS).
+Helpers: a small valid person factory, a register writer, `snapshot`, `tmp_paths` (the default folders a test
+gives `cli.main`), and the signed SOP chain's builders (`git`, `run`, `approve`, `make_registered`,
+`sign_through_arahan`, OFFICIALS, STEPS).
 
 Session fixtures, made once per run even under pytest-xdist (`shared_folder`: the first worker makes the
 folder under a file lock, the others wait for it): `demo_registers` (the two synthetic registers), `demo_site`
@@ -293,12 +294,22 @@ def keygen(path: Path) -> Path:
     return path
 
 
-def run(repo: Path, *args: str) -> int:
-    """`python build.py …` against the project in `repo`."""
+def tmp_paths(root: Path):
+    """The default folders of a command line run by a test (agregat.core.paths.Paths), all under `root`:
+    named `default-*` so that a test can tell a write no option asked for (never into the repository)."""
+    from agregat.core.paths import Paths
+
+    return Paths(data=root / "default-data", report=root / "default-laporan", site=root / "default-site",
+                 approvals=root / "default-approvals")
+
+
+def run(repo: Path, *args: str, paths=None) -> int:
+    """`python build.py …` against the project in `repo`; `paths` (agregat.core.paths.Paths) gives the default
+    folders (bawaan: the checkout's own)."""
     from agregat.cli import main as cli
 
     command, rest = args[0], list(args[1:])
-    return cli.main([command, "--config", str(repo / "kabupaten.yml"), *rest])
+    return cli.main([command, "--config", str(repo / "kabupaten.yml"), *rest], paths=paths)
 
 
 def chain_args(repo: Path) -> list[str]:

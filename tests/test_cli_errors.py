@@ -17,12 +17,12 @@ import openpyxl
 import pytest
 import yaml
 
-from agregat.cli import main as cli
 from agregat.sumber import ingest
 from agregat.edisi import jobs
 from agregat.cli.main import main
 from agregat.core.config import DEFAULT_CONFIG
 from agregat.core.errors import EXIT_CONFIG, EXIT_DATA, EXIT_INPUT, EXIT_USAGE
+from conftest import tmp_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD = "2025-S1"
@@ -84,6 +84,7 @@ class World:
         self.data_dir = tmp_path / "data"
         shutil.copytree(earlier, self.data_dir)
         self.report_dir = tmp_path / "laporan"
+        self.paths = tmp_paths(tmp_path)         # the default folders: an option forgotten writes there
         self.before = snapshot(self.data_dir)
 
     def write(self, name: str, content: bytes) -> Path:
@@ -106,17 +107,16 @@ class World:
         assert sorted(p.name for p in self.root.iterdir()) == ["data", "masukan"]
 
 
+    def run(self, capsys, argv: list[str]) -> tuple[int, str, str]:
+        """`python build.py …` with this world's default folders: (exit code, stdout, stderr)."""
+        code = main(argv, paths=self.paths)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+
 @pytest.fixture
-def world(tmp_path, earlier_editions, monkeypatch) -> World:
-    monkeypatch.setattr(cli, "DEFAULT_DATA_DIR", tmp_path / "default-data")
-    monkeypatch.setattr(cli, "DEFAULT_REPORT_DIR", tmp_path / "default-laporan")
+def world(tmp_path, earlier_editions) -> World:
     return World(tmp_path, earlier_editions)
-
-
-def run(capsys, argv: list[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def assert_fatal(result, exit_code: int, *words: str) -> str:
@@ -181,7 +181,7 @@ def test_unusable_register_is_fatal(case, command, world, capsys):
         world.write(name, make(world.root))
         (world.root / "tmp.xlsx").unlink(missing_ok=True)
     argv = world.aggregate(path) if command == "aggregate" else world.validate(path)
-    assert_fatal(run(capsys, argv), EXIT_INPUT, *words)
+    assert_fatal(world.run(capsys, argv), EXIT_INPUT, *words)
     world.assert_nothing_written()
 
 
@@ -189,7 +189,7 @@ def test_input_is_an_empty_folder(world, capsys):
     """A folder is read as a register in partitions (tests/test_engines.py); an empty one has none."""
     folder = world.inputs / "ekspor"
     folder.mkdir()
-    assert_fatal(run(capsys, world.aggregate(folder)), EXIT_INPUT, "ekspor", "tidak berisi berkas partisi")
+    assert_fatal(world.run(capsys, world.aggregate(folder)), EXIT_INPUT, "ekspor", "tidak berisi berkas partisi")
     world.assert_nothing_written()
 
 
@@ -203,7 +203,7 @@ def test_unreadable_register(world, capsys, monkeypatch):
         return real_open(file, *args, **kwargs)
 
     monkeypatch.setattr(ingest, "open", no_permission, raising=False)
-    assert_fatal(run(capsys, world.aggregate(path)), EXIT_INPUT, "register.csv", "tidak dapat dibaca", "izin")
+    assert_fatal(world.run(capsys, world.aggregate(path)), EXIT_INPUT, "register.csv", "tidak dapat dibaca", "izin")
     world.assert_nothing_written()
 
 
@@ -212,7 +212,7 @@ def test_unreadable_register_by_mode(world, capsys):
     path = world.write("register.csv", csv_bytes(GOOD))
     path.chmod(0)
     try:
-        assert_fatal(run(capsys, world.aggregate(path)), EXIT_INPUT, "register.csv", "izin")
+        assert_fatal(world.run(capsys, world.aggregate(path)), EXIT_INPUT, "register.csv", "izin")
     finally:
         path.chmod(0o644)
     world.assert_nothing_written()
@@ -223,7 +223,7 @@ def test_text_neither_utf8_nor_cp1252_is_read_as_latin1(world, capsys):
     # the columns the book reads are plain ASCII, so the register is read as Latin-1 rather than refused.
     content = csv_bytes(GOOD).replace(b"SITI AMINAH", b"S\xc9TI \xc3\x81MINAH")
     path = world.write("register.csv", content)
-    code, out, err = run(capsys, world.aggregate(path))
+    code, out, err = world.run(capsys, world.aggregate(path))
     assert code == 0, err
     assert_no_personal_data(out + err)
     manifest = yaml.safe_load((world.data_dir / PERIOD / "manifest.yml").read_text())
@@ -242,7 +242,7 @@ def test_missing_required_columns_are_named(fmt, world, capsys):
     else:
         path = world.write("register.xlsx", _xlsx_without(world.root / "tmp.xlsx", "GOL_DRH"))
         (world.root / "tmp.xlsx").unlink()
-    err = assert_fatal(run(capsys, world.aggregate(path)), EXIT_INPUT,
+    err = assert_fatal(world.run(capsys, world.aggregate(path)), EXIT_INPUT,
                        path.name, "GOL_DRH", "tidak ditemukan", "Kolom yang ada: NIK, NO_KK, NAMA_LGKP, JENIS_KLMIN",
                        "kabupaten.yml", "'kolom'")
     if fmt == "csv":
@@ -257,7 +257,7 @@ def test_headerless_export_message_does_not_quote_values(world, capsys):
     # "Kolom yang ada: 6305011503800001, 6305010101100001, AHMAD FAUZI, …": a NIK, a KK number and a name
     # in the error message, which must give row and column but never a cell value.
     path = world.write("register.csv", csv_bytes(GOOD, header=None))
-    assert_fatal(run(capsys, world.aggregate(path)), EXIT_INPUT, "register.csv", "tidak ditemukan")
+    assert_fatal(world.run(capsys, world.aggregate(path)), EXIT_INPUT, "register.csv", "tidak ditemukan")
     world.assert_nothing_written()
 
 
@@ -265,27 +265,27 @@ def test_headerless_export_message_does_not_quote_values(world, capsys):
 
 def test_no_valid_row(world, capsys):
     path = world.write("register.csv", csv_bytes([BAD_NIK, [r if i else "X" for i, r in enumerate(GOOD[0])]]))
-    assert_fatal(run(capsys, world.aggregate(path)), EXIT_DATA,
+    assert_fatal(world.run(capsys, world.aggregate(path)), EXIT_DATA,
                  "register.csv", "tidak berisi satu pun baris yang valid", "2 baris dibaca", "validate")
     world.assert_nothing_written()
 
 
 def test_header_only_register(world, capsys):
     path = world.write("register.csv", csv_bytes([]))
-    assert_fatal(run(capsys, world.aggregate(path)), EXIT_DATA, "register.csv", "tidak berisi satu pun baris")
+    assert_fatal(world.run(capsys, world.aggregate(path)), EXIT_DATA, "register.csv", "tidak berisi satu pun baris")
     world.assert_nothing_written()
 
 
 def test_register_of_another_kabupaten_has_no_valid_row(world, capsys):
     rows = [r[:12] + ["6"] + r[13:] for r in GOOD]          # NO_KAB 6: Kabupaten 63.06
     path = world.write("register.csv", csv_bytes(rows))
-    assert_fatal(run(capsys, world.aggregate(path)), EXIT_DATA, "register.csv", "kabupaten.yml")
+    assert_fatal(world.run(capsys, world.aggregate(path)), EXIT_DATA, "register.csv", "kabupaten.yml")
     world.assert_nothing_written()
 
 
 def test_strict_with_an_excluded_row(world, capsys):
     path = world.write("register.csv", csv_bytes(GOOD + [BAD_NIK]))
-    assert_fatal(run(capsys, world.aggregate(path, "--strict")), EXIT_DATA,
+    assert_fatal(world.run(capsys, world.aggregate(path, "--strict")), EXIT_DATA,
                  "--strict", "1 baris", "register.csv", "validate")
     world.assert_nothing_written()
 
@@ -293,13 +293,13 @@ def test_strict_with_an_excluded_row(world, capsys):
 def test_strict_with_a_malformed_row(world, capsys):
     content = csv_bytes(GOOD) + b"6305015709120004,6305010101100001,NUR HALIZA,2\n"
     path = world.write("register.csv", content)
-    assert_fatal(run(capsys, world.aggregate(path, "--strict")), EXIT_DATA, "--strict", "1 baris")
+    assert_fatal(world.run(capsys, world.aggregate(path, "--strict")), EXIT_DATA, "--strict", "1 baris")
     world.assert_nothing_written()
 
 
 def test_strict_without_excluded_rows_writes_the_edition(world, capsys):
     path = world.write("register.csv", csv_bytes(GOOD))
-    code, out, err = run(capsys, world.aggregate(path, "--strict"))
+    code, out, err = world.run(capsys, world.aggregate(path, "--strict"))
     assert (code, err) == (0, "")
     assert "Edisi 2025-S1 ditulis" in out
     assert (world.data_dir / PERIOD / "analisa.md").read_text(encoding="utf-8") == "Catatan Kasi.\n"
@@ -309,7 +309,7 @@ def test_strict_without_excluded_rows_writes_the_edition(world, capsys):
 
 def test_validate_strict_with_an_excluded_row(world, capsys):
     path = world.write("register.csv", csv_bytes(GOOD + [BAD_NIK]))
-    code, out, err = run(capsys, world.validate(path, "--strict"))
+    code, out, err = world.run(capsys, world.validate(path, "--strict"))
     assert_fatal((code, out, err), EXIT_DATA, "--strict", "1 baris", "validasi.csv")
     assert "5 baris dibaca, 4 valid, 1 dikecualikan" in out
     report = world.report_dir / PERIOD / "validasi.csv"
@@ -321,7 +321,7 @@ def test_validate_strict_with_an_excluded_row(world, capsys):
 
 def test_validate_strict_without_excluded_rows(world, capsys):
     path = world.write("register.csv", csv_bytes(GOOD))
-    code, out, err = run(capsys, world.validate(path, "--strict"))
+    code, out, err = world.run(capsys, world.validate(path, "--strict"))
     assert (code, err) == (0, "")
     assert (world.report_dir / PERIOD / "validasi.csv").read_text(encoding="utf-8") == \
         "baris,kolom,kode,keterangan\n"
@@ -329,7 +329,7 @@ def test_validate_strict_without_excluded_rows(world, capsys):
 
 def test_validate_writes_only_the_report(world, capsys):
     path = world.write("register.csv", csv_bytes(GOOD + [BAD_NIK]))
-    code, out, err = run(capsys, world.validate(path))
+    code, out, err = world.run(capsys, world.validate(path))
     assert (code, err) == (0, "")
     assert snapshot(world.data_dir) == world.before
     assert sorted(p.relative_to(world.root).as_posix() for p in world.root.rglob("*")
@@ -345,14 +345,14 @@ def test_validate_writes_only_the_report(world, capsys):
 def test_malformed_period(period, command, world, capsys):
     path = world.write("register.csv", csv_bytes(GOOD))
     argv = world.aggregate(path, period=period) if command == "aggregate" else world.validate(path, period=period)
-    assert_fatal(run(capsys, argv), EXIT_USAGE, f"Periode '{period}' tidak dikenal", "2025-S1", "2025-S2")
+    assert_fatal(world.run(capsys, argv), EXIT_USAGE, f"Periode '{period}' tidak dikenal", "2025-S1", "2025-S2")
     world.assert_nothing_written()
 
 
 def test_missing_option_is_a_usage_error(world, capsys):
     path = world.write("register.csv", csv_bytes(GOOD))
     with pytest.raises(SystemExit) as exit_info:
-        main(["aggregate", "--input", str(path), "--data-dir", str(world.data_dir)])
+        main(["aggregate", "--input", str(path), "--data-dir", str(world.data_dir)], paths=world.paths)
     assert exit_info.value.code == EXIT_USAGE
     err = capsys.readouterr().err
     assert "Kesalahan: " in err and "--period" in err and "Traceback" not in err
@@ -362,7 +362,7 @@ def test_missing_option_is_a_usage_error(world, capsys):
 def test_missing_config(world, capsys):
     path = world.write("register.csv", csv_bytes(GOOD))
     config = world.root / "tidak_ada.yml"
-    assert_fatal(run(capsys, ["--config", str(config)] + world.aggregate(path)), EXIT_CONFIG,
+    assert_fatal(world.run(capsys, ["--config", str(config)] + world.aggregate(path)), EXIT_CONFIG,
                  "tidak_ada.yml", "tidak ditemukan", "--config")
     world.assert_nothing_written()
 
@@ -373,20 +373,20 @@ def test_config_with_missing_wilayah_file(world, capsys):
     config = world.inputs / "kabupaten.yml"
     config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     path = world.write("register.csv", csv_bytes(GOOD))
-    assert_fatal(run(capsys, ["--config", str(config)] + world.aggregate(path)), EXIT_CONFIG,
+    assert_fatal(world.run(capsys, ["--config", str(config)] + world.aggregate(path)), EXIT_CONFIG,
                  "'wilayah'", "tidak_ada.csv")
     world.assert_nothing_written()
 
 
 def test_digest_of_a_missing_edition(world, capsys):
-    assert_fatal(run(capsys, ["digest", "--period", "2023-S1", "--data-dir", str(world.data_dir)]), EXIT_USAGE,
+    assert_fatal(world.run(capsys, ["digest", "--period", "2023-S1", "--data-dir", str(world.data_dir)]), EXIT_USAGE,
                  "2023-S1", "belum ada", "aggregate")
     world.assert_nothing_written()
 
 
 def test_debug_shows_the_traceback(world, capsys):
     path = world.inputs / "tidak_ada.csv"
-    code, out, err = run(capsys, ["--debug"] + world.aggregate(path))
+    code, out, err = world.run(capsys, ["--debug"] + world.aggregate(path))
     assert code == EXIT_INPUT
     assert "Traceback (most recent call last)" in err
     assert "InputError" in err

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from agregat.cli import main as cli
+from agregat.core.paths import Paths
 from agregat.sumber import demo
 from agregat.edisi import jobs
 from agregat.core.digest import edition_digest
@@ -104,7 +105,7 @@ def test_no_personal_data_reaches_any_output(demo_run, capsys):
         assert not [name for name in names if name in content]
 
 
-def test_the_main_command_without_arguments_builds_the_demo_book(tmp_path, monkeypatch, capsys, demo_draft_pdf):
+def test_the_main_command_without_arguments_builds_the_demo_book(tmp_path, capsys, demo_draft_pdf):
     """`python build.py`: demo registers → both editions → site/ → a draft PDF per edition; then nothing to do.
     The publishing cache holds the draft of 2025-S1 made from the committed edition (`demo_draft_pdf`, the
     suite's one whole-book render): it is taken only because the edition made here is byte for byte the same
@@ -112,10 +113,8 @@ def test_the_main_command_without_arguments_builds_the_demo_book(tmp_path, monke
     from agregat.buku import build as book
 
     shutil.copytree(demo_draft_pdf.cache / "pdf", book.CACHE_DIR / "pdf")
-    monkeypatch.setattr(cli, "DEFAULT_DATA_DIR", tmp_path / "data")
-    monkeypatch.setattr(cli, "DEFAULT_REPORT_DIR", tmp_path / "laporan")
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
-    assert cli.main([]) == 0
+    project = Paths.of_project(tmp_path)
+    assert cli.main([], paths=project) == 0
     out = capsys.readouterr().out
     assert "Edisi 2024-S2 ditulis ke" in out and "Edisi 2025-S1 ditulis ke" in out
     assert "202.061 valid" in out
@@ -125,6 +124,6 @@ def test_the_main_command_without_arguments_builds_the_demo_book(tmp_path, monke
         assert (tmp_path / "site" / period / f"buku-data-agregat-{period}.pdf").stat().st_size > 100_000
         assert (tmp_path / "data" / period / "analisa.md").is_file()
     assert (tmp_path / "site" / "index.html").is_file()
-    assert cli.main([]) == 0
+    assert cli.main([], paths=project) == 0
     again = capsys.readouterr().out
     assert "ditulis ke" not in again.replace("Situs ditulis", "") and "sudah mutakhir" in again

@@ -13,6 +13,7 @@ import subprocess
 import pytest
 
 from agregat.cli import main as cli
+from agregat.core.paths import Paths
 from agregat.core import digest
 from agregat.edisi import jobs
 from agregat.core.errors import EXIT_INPUT, EXIT_REFUSED, EditionError
@@ -39,7 +40,7 @@ def forge_numbers(edition) -> bytes:
 
 # ---- hole 1: the digest kept while the numbers change ----------------------------------------------------
 
-def test_the_newline_and_symlink_attack_is_refused_everywhere(repo, keys, tmp_path, monkeypatch, capsys):
+def test_the_newline_and_symlink_attack_is_refused_everywhere(repo, keys, tmp_path, capsys):
     edition = repo / "data" / PERIODE
     approved = digest.edition_digest(edition)
     forged = forge_numbers(edition)
@@ -60,12 +61,11 @@ def test_the_newline_and_symlink_attack_is_refused_everywhere(repo, keys, tmp_pa
     head = git(repo, "rev-parse", "HEAD")
     shown = digest.shown_name(carrier)
     assert "\\n" in shown and "\n" not in shown
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
     before = snapshot(repo)
     capsys.readouterr()
 
     def refused(code: int, command: list[str]) -> str:
-        assert run(repo, *command) == code, command
+        assert run(repo, *command, paths=Paths.of_project(tmp_path)) == code, command
         err = capsys.readouterr().err
         assert "Traceback" not in err and shown in err and "'penduduk.yml' (tautan simbolik" in err, command
         return err
@@ -145,7 +145,7 @@ def data(tmp_path):
     return folder
 
 
-def test_a_symlinked_analisa_is_refused_never_published(data, tmp_path, monkeypatch, capsys):
+def test_a_symlinked_analisa_is_refused_never_published(data, tmp_path, capsys):
     from agregat.edisi.muat import muat_edisi
 
     secret = tmp_path / "rahasia.md"
@@ -153,9 +153,9 @@ def test_a_symlinked_analisa_is_refused_never_published(data, tmp_path, monkeypa
     os.symlink(secret, data / PERIODE / "analisa.md")
     with pytest.raises(EditionError, match="'analisa.md' \\(tautan simbolik"):
         muat_edisi(data, PERIODE)
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
     before = snapshot(tmp_path)
-    assert cli.main(["build", "--no-pdf", "--data-dir", str(data)]) == EXIT_INPUT
+    assert cli.main(["build", "--no-pdf", "--data-dir", str(data)],
+                    paths=Paths.of_project(tmp_path)) == EXIT_INPUT
     err = capsys.readouterr().err
     assert "'analisa.md' (tautan simbolik" in err and "Traceback" not in err
     assert snapshot(tmp_path) == before and not (tmp_path / "site").exists()
@@ -181,15 +181,15 @@ def test_a_file_swapped_for_a_symlink_after_the_listing_is_not_read(data, tmp_pa
     ("2025-S1.bak", "'2025-S1.bak'"),
     ("catatan.txt", "'catatan.txt'"),
 ])
-def test_anything_in_data_but_editions_readme_and_raw_makes_the_build_refuse(data, tmp_path, monkeypatch, capsys,
+def test_anything_in_data_but_editions_readme_and_raw_makes_the_build_refuse(data, tmp_path, capsys,
                                                                             name, shown):
     shutil.copytree(data / PERIODE, data / name) if name != "catatan.txt" else (data / name).write_text("x")
     (data / "README.md").write_text("# data\n")
     (data / "raw").mkdir()
     (data / ".gitkeep").write_text("")
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
     before = snapshot(tmp_path)
-    assert cli.main(["build", "--no-pdf", "--data-dir", str(data)]) == EXIT_INPUT
+    assert cli.main(["build", "--no-pdf", "--data-dir", str(data)],
+                    paths=Paths.of_project(tmp_path)) == EXIT_INPUT
     err = capsys.readouterr().err
     assert f"berisi entri yang bukan edisi: {shown}" in err and "Traceback" not in err and err.isascii()
     assert snapshot(tmp_path) == before and not (tmp_path / "site").exists()

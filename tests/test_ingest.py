@@ -20,7 +20,6 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from agregat.cli import main as cli
 from agregat.cli.main import main
 from agregat.core.config import DEFAULT_CONFIG, KNOWN_COLUMNS, REQUIRED_COLUMNS, load_config
 from agregat.sumber.ingest import open_register
@@ -28,6 +27,7 @@ from agregat.edisi.output import edition_files
 from agregat.core.periode import Periode
 from agregat.sumber.pipeline import aggregate_register
 from agregat.sumber.validation import REASON_CODES
+from conftest import tmp_paths
 
 PERIOD = "2025-S1"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
@@ -98,13 +98,6 @@ def assert_no_personal_data(texts, values) -> None:
     for text in texts:
         leaked = sorted(v for v in values if v in text)
         assert leaked == [], "a register value appears in the output"
-
-
-@pytest.fixture(autouse=True)
-def _no_writes_into_the_repository(tmp_path, monkeypatch):
-    """The CLI defaults point into the repository: send them to tmp_path in every test."""
-    monkeypatch.setattr(cli, "DEFAULT_DATA_DIR", tmp_path / "default-data")
-    monkeypatch.setattr(cli, "DEFAULT_REPORT_DIR", tmp_path / "default-laporan")
 
 
 @pytest.fixture(scope="module")
@@ -612,7 +605,8 @@ def test_rule_fixture(rule, tmp_path, capsys):
 
     # validate: only the row-level report
     report_dir = tmp_path / "laporan"
-    assert main(["validate", "--input", str(fixture), "--period", PERIOD, "--report-dir", str(report_dir)]) == 0
+    assert main(["validate", "--input", str(fixture), "--period", PERIOD, "--report-dir", str(report_dir)],
+                paths=tmp_paths(tmp_path)) == 0
     validate_out = capsys.readouterr()
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [
         "laporan/2025-S1/validasi.csv"]
@@ -622,7 +616,7 @@ def test_rule_fixture(rule, tmp_path, capsys):
     # aggregate: the same report, and the counts in the manifest
     data_dir, report_dir2 = tmp_path / "data", tmp_path / "laporan2"
     assert main(["aggregate", "--input", str(fixture), "--period", PERIOD, "--data-dir", str(data_dir),
-                 "--report-dir", str(report_dir2)]) == 0
+                 "--report-dir", str(report_dir2)], paths=tmp_paths(tmp_path)) == 0
     aggregate_out = capsys.readouterr()
     assert (report_dir2 / PERIOD / "validasi.csv").read_bytes() == validasi.read_bytes()
     manifest = load_yaml((data_dir / PERIOD / "manifest.yml").read_text(encoding="utf-8"))
@@ -641,7 +635,8 @@ def test_rule_fixture(rule, tmp_path, capsys):
 def test_unknown_codes_are_counted_as_tidak_diketahui(tmp_path, capsys):
     data_dir = tmp_path / "data"
     assert main(["aggregate", "--input", str(FIXTURES / "kode_tidak_dikenal.csv"), "--period", PERIOD,
-                 "--data-dir", str(data_dir), "--report-dir", str(tmp_path / "laporan")]) == 0
+                 "--data-dir", str(data_dir), "--report-dir", str(tmp_path / "laporan")],
+                paths=tmp_paths(tmp_path)) == 0
     agama = load_yaml((data_dir / PERIOD / "agama.yml").read_text(encoding="utf-8"))
     kabupaten = agama["wilayah"]["63.05"]["data"]
     assert kabupaten["TIDAK DIKETAHUI"] == {"lk": 1, "pr": 2, "jml": 3}
@@ -651,7 +646,8 @@ def test_unknown_codes_are_counted_as_tidak_diketahui(tmp_path, capsys):
 def test_wilayah_fixture_counts_padded_and_unpadded_in_one_desa(tmp_path, capsys):
     data_dir = tmp_path / "data"
     assert main(["aggregate", "--input", str(FIXTURES / "wilayah_tidak_valid.csv"), "--period", PERIOD,
-                 "--data-dir", str(data_dir), "--report-dir", str(tmp_path / "laporan")]) == 0
+                 "--data-dir", str(data_dir), "--report-dir", str(tmp_path / "laporan")],
+                paths=tmp_paths(tmp_path)) == 0
     penduduk = load_yaml((data_dir / PERIOD / "penduduk.yml").read_text(encoding="utf-8"))["wilayah"]
     assert penduduk["63.05.01.2003"]["data"]["PENDUDUK"] == {"lk": 1, "pr": 1, "jml": 2}
     assert penduduk["63.05.04.1001"]["data"]["PENDUDUK"] == {"lk": 1, "pr": 0, "jml": 1}

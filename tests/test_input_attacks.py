@@ -25,7 +25,7 @@ from agregat.sumber import ingest
 from agregat.sumber import validation
 from agregat.core.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE
 from test_cli_errors import (GOOD, HEADER, PERIOD, PERSONAL, ROOT, assert_fatal, assert_no_personal_data,  # noqa: F401
-                             csv_bytes, earlier_editions, run, world)
+                             csv_bytes, earlier_editions, world)
 
 
 def manifest(world) -> dict:
@@ -71,7 +71,7 @@ def test_a_partition_that_is_not_a_regular_file_stops_the_run(case, engine, worl
     make, words = SPOILED[case]
     make(folder)
     extra = ["--engine", engine] + (["--workers", "1"] if engine == "dask" else [])
-    err = assert_fatal(run(capsys, world.aggregate(folder, *extra)), EXIT_INPUT, "Folder partisi ekspor", *words)
+    err = assert_fatal(world.run(capsys, world.aggregate(folder, *extra)), EXIT_INPUT, "Folder partisi ekspor", *words)
     assert "\n" not in err.strip()
     world.assert_nothing_written()
 
@@ -81,7 +81,7 @@ def test_an_unreadable_partition_stops_the_run(world, capsys):
     folder = _partitions(world)
     (folder / "2.csv").chmod(0)
     try:
-        assert_fatal(run(capsys, world.aggregate(folder)), EXIT_INPUT, "2.csv", "izin")
+        assert_fatal(world.run(capsys, world.aggregate(folder)), EXIT_INPUT, "2.csv", "izin")
     finally:
         (folder / "2.csv").chmod(0o644)
     world.assert_nothing_written()
@@ -95,7 +95,7 @@ def test_hidden_entries_are_not_partitions_and_a_symlink_to_a_file_is_read(world
     outside = world.root / "luar.csv"
     (folder / "2.csv").rename(outside)
     (folder / "2.csv").symlink_to(outside)
-    code, out, err = run(capsys, world.aggregate(folder))
+    code, out, err = world.run(capsys, world.aggregate(folder))
     outside.unlink()
     assert code == 0, err
     assert manifest(world)["baris"] == {"dibaca": 4, "valid": 4, "dikecualikan": 0}
@@ -178,7 +178,7 @@ def write_shared_strings_xlsx(path: Path, rows: list[list[str]], extra_strings=(
 
 def test_the_shared_strings_writer_makes_a_readable_register(world, capsys):
     path = write_shared_strings_xlsx(world.inputs / "register.xlsx", [HEADER] + GOOD)
-    code, out, err = run(capsys, world.aggregate(path))
+    code, out, err = world.run(capsys, world.aggregate(path))
     assert code == 0, err
     assert manifest(world)["baris"] == {"dibaca": 4, "valid": 4, "dikecualikan": 0}
 
@@ -191,7 +191,7 @@ def test_an_xlsx_with_twenty_million_shared_strings_is_refused_at_once(world, ca
     assert path.stat().st_size < 1 << 20
     # refused from the archive's own listing, before any XML is parsed (the next test proves the parser is
     # never reached); no wall-clock bound here, the machines are shared and noisy
-    result = run(capsys, world.aggregate(path))
+    result = world.run(capsys, world.aggregate(path))
     assert_fatal(result, EXIT_INPUT, "register.xlsx", "melampaui batas aman XLSX", "kali", "CSV")
     world.assert_nothing_written()
 
@@ -203,7 +203,7 @@ def test_too_many_shared_strings_are_refused_before_they_are_parsed(world, capsy
     path = write_shared_strings_xlsx(world.inputs / "register.xlsx", [HEADER] + GOOD, extra_strings=entries)
     parsed = []
     monkeypatch.setattr(ingest.SharedStrings, "append", lambda self, text: parsed.append(text))
-    assert_fatal(run(capsys, world.aggregate(path)), EXIT_INPUT, "register.xlsx", "teks bersama", "batas 1,000")
+    assert_fatal(world.run(capsys, world.aggregate(path)), EXIT_INPUT, "register.xlsx", "teks bersama", "batas 1,000")
     assert parsed == []
     world.assert_nothing_written()
 
@@ -213,13 +213,13 @@ def test_too_many_shared_strings_are_refused_before_they_are_parsed(world, capsy
 def test_every_archive_bound_is_checked(bound, value, world, capsys, monkeypatch):
     monkeypatch.setattr(ingest, bound, value)
     path = write_shared_strings_xlsx(world.inputs / "register.xlsx", [HEADER] + GOOD)
-    assert_fatal(run(capsys, world.aggregate(path)), EXIT_INPUT, "register.xlsx", "melampaui batas aman XLSX")
+    assert_fatal(world.run(capsys, world.aggregate(path)), EXIT_INPUT, "register.xlsx", "melampaui batas aman XLSX")
     world.assert_nothing_written()
 
 
 def test_a_shared_string_index_past_the_table_is_an_input_error(world, capsys):
     path = write_shared_strings_xlsx(world.inputs / "register.xlsx", [HEADER] + GOOD, bad_index=True)
-    assert_fatal(run(capsys, world.aggregate(path)), EXIT_INPUT, "register.xlsx", "rusak")
+    assert_fatal(world.run(capsys, world.aggregate(path)), EXIT_INPUT, "register.xlsx", "rusak")
     world.assert_nothing_written()
 
 
@@ -257,7 +257,7 @@ def test_unicode_digits_in_cells_are_excluded_rows(fmt, world, capsys):
     else:
         path = world.inputs / "register.parquet"
         pq.write_table(pa.table({name: [row[i] for row in rows] for i, name in enumerate(HEADER)}), path)
-    code, out, err = run(capsys, ["--debug"] + world.aggregate(path))
+    code, out, err = world.run(capsys, ["--debug"] + world.aggregate(path))
     assert code == 0, err
     assert "Traceback" not in err
     assert_no_personal_data(out + err)
@@ -288,7 +288,7 @@ def test_a_parquet_column_of_nested_or_binary_type_is_an_input_error(column, arr
     table = table.set_column(HEADER.index(column), column, array)
     path = world.inputs / "register.parquet"
     pq.write_table(table, path)
-    assert_fatal(run(capsys, world.aggregate(path)), EXIT_INPUT, "register.parquet", f"kolom {column}", kind)
+    assert_fatal(world.run(capsys, world.aggregate(path)), EXIT_INPUT, "register.parquet", f"kolom {column}", kind)
     world.assert_nothing_written()
 
 
@@ -303,7 +303,7 @@ def test_a_folder_option_naming_a_file_is_a_usage_error(option, where, world, ca
     target = blocker if where == "itself" else blocker / "sub"
     argv = world.aggregate(path)
     argv[argv.index(option) + 1] = str(target)
-    assert_fatal(run(capsys, argv), EXIT_USAGE, option, "berkas", "bukan folder")
+    assert_fatal(world.run(capsys, argv), EXIT_USAGE, option, "berkas", "bukan folder")
     assert blocker.read_bytes() == b"bukan folder\n"
     world.assert_nothing_written()
 
@@ -311,14 +311,14 @@ def test_a_folder_option_naming_a_file_is_a_usage_error(option, where, world, ca
 def test_validate_with_a_report_dir_naming_a_file(world, capsys):
     path = world.write("register.csv", csv_bytes(GOOD))
     blocker = world.write("berkas", b"x")
-    assert_fatal(run(capsys, world.validate(path)[:-2] + ["--report-dir", str(blocker)]), EXIT_USAGE,
+    assert_fatal(world.run(capsys, world.validate(path)[:-2] + ["--report-dir", str(blocker)]), EXIT_USAGE,
                  "--report-dir", "bukan folder")
     world.assert_nothing_written()
 
 
 def test_build_with_a_data_dir_naming_a_file(world, capsys):
     blocker = world.write("berkas", b"x")
-    assert_fatal(run(capsys, ["build", "--no-pdf", "--data-dir", str(blocker)]), EXIT_USAGE, "--data-dir",
+    assert_fatal(world.run(capsys, ["build", "--no-pdf", "--data-dir", str(blocker)]), EXIT_USAGE, "--data-dir",
                  "bukan folder")
     world.assert_nothing_written()
 
@@ -334,7 +334,7 @@ def test_debug_hides_a_library_message_that_holds_a_value(world, capsys, monkeyp
 
     monkeypatch.setattr(validation, "_sixteen_digits", broken)
     path = world.write("register.csv", csv_bytes(GOOD))
-    code, out, err = run(capsys, ["--debug"] + world.aggregate(path))
+    code, out, err = world.run(capsys, ["--debug"] + world.aggregate(path))
     assert code == EXIT_INTERNAL
     assert "Traceback (most recent call last)" in err and "ValueError" in err and "_sixteen_digits" in err
     assert nik not in out + err

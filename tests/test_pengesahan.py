@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from agregat.cli import main as cli
 from agregat.pengesahan import pejabat
 from agregat.pengesahan import pernyataan
 from agregat.pengesahan import sshsig
 from agregat.core.periode import WITA
 from agregat.core.digest import edition_digest
+from agregat.core.paths import Paths
 from agregat.core.errors import (
     EXIT_BAD_SIGNATURE,
     EXIT_CHAIN,
@@ -95,6 +95,18 @@ def test_status_shows_each_step_elapsed_time_against_the_standard(through_arahan
     assert "(selang 25 menit, melewati standar 10 menit)" in out            # paraf sekretaris
     assert "  7. Finalisasi, cetak dan penggandaan (Administrator Database): belum — selang " in out
     assert "  8. Registrasi dan distribusi (Administrator Database): belum" in out
+
+
+@pytest.mark.parametrize("command", ["status", "verify"])
+def test_status_and_verify_read_the_configuration_once(through_arahan, monkeypatch, capsys, command):
+    """One command, one reading of --config: the history check and the chain share it (issue 11)."""
+    from agregat.core import config as config_module
+
+    read, real = [], config_module.load_config
+    monkeypatch.setattr(config_module, "load_config", lambda path: read.append(Path(path)) or real(path))
+    extra = ["--no-pdf"] if command == "verify" else []
+    assert run(through_arahan, command, *chain_args(through_arahan), *extra) == 0
+    assert read == [through_arahan / "kabupaten.yml"]
 
 
 # ---- refusals by approve ---------------------------------------------------------------------------------
@@ -300,12 +312,12 @@ def test_chain_out_of_order_forged_by_hand(repo, keys, capsys):
     assert "langkah di luar urutan SOP: yang seharusnya berikutnya 07-final" in capsys.readouterr().err
 
 
-def test_final_build_is_refused_until_arahan(registered, tmp_path, keys, capsys, monkeypatch):
+def test_final_build_is_refused_until_arahan(registered, tmp_path, keys, capsys):
     repo = tmp_path / "repo"
     shutil.copytree(registered, repo)
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
     assert approve(repo, keys, "draf", "admin") == 0
-    assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data")) == EXIT_REFUSED
+    assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data"),
+               paths=Paths.of_project(tmp_path)) == EXIT_REFUSED
     err = capsys.readouterr().err
     assert "PDF final 2025-S1 belum dapat dibuat: pengesahan belum sampai arahan Kepala Dinas" in err
     assert "menunggu analisa Kasi" in err
@@ -324,7 +336,8 @@ def pdf_pages(path: Path) -> list[str]:
 def test_final_pdf_then_final_step_registration_and_distribution(golden_through_arahan, keys, tmp_path, monkeypatch,
                                                                  capsys):
     repo = golden_workspace(golden_through_arahan, tmp_path, monkeypatch)
-    assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data")) == 0
+    assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data"),
+               paths=Paths.of_project(tmp_path)) == 0
     assert f"PDF final {PERIODE}: " in capsys.readouterr().out
     pdf = tmp_path / "site" / PERIODE / f"buku-data-agregat-{PERIODE}.pdf"
     pages = pdf_pages(pdf)
@@ -365,7 +378,8 @@ def test_final_pdf_then_final_step_registration_and_distribution(golden_through_
     assert run(repo, "verify", *chain_args(repo), "--pdf", str(other)) == 26
     assert "bukan PDF final yang dicatat" in capsys.readouterr().err
     # a later plain build keeps publishing the final PDF, never a draft over it
-    assert run(repo, "build", "--period", PERIODE, "--data-dir", str(repo / "data")) == 0
+    assert run(repo, "build", "--period", PERIODE, "--data-dir", str(repo / "data"),
+               paths=Paths.of_project(tmp_path)) == 0
     assert pernyataan.sha256(pdf.read_bytes()) == final.rincian["pdf_sha256"]
     # and every page of the edition says it is registered (issue 12, point 3)
     page = (tmp_path / "site" / PERIODE / "index.html").read_text(encoding="utf-8")
@@ -387,13 +401,13 @@ def plant(entry: Path, data: bytes = FORGED) -> None:
 
 
 def golden_workspace(golden_through_arahan, tmp_path, monkeypatch) -> Path:
-    """A private copy of the golden chain through `arahan`, with the site, the PDF cache and the record of
-    this process's renders in tmp_path (never the repository's own); returns the copy."""
+    """A private copy of the golden chain through `arahan`, with the PDF cache and the record of this
+    process's renders in tmp_path (never the repository's own); returns the copy. Its builds are given
+    `paths=Paths.of_project(tmp_path)`: the site in tmp_path/site."""
     from agregat.buku import build as book
 
     repo = tmp_path / "repo"
     shutil.copytree(golden_through_arahan, repo)
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
     monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(book, "_RENDERED", {})
     return repo
@@ -407,7 +421,8 @@ def test_a_pdf_planted_in_the_cache_is_never_signed_by_final_nor_accepted_by_ver
     from agregat.buku import build as book
 
     repo = golden_workspace(golden_through_arahan, tmp_path, monkeypatch)
-    assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data")) == 0
+    assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data"),
+               paths=Paths.of_project(tmp_path)) == 0
     genuine = (tmp_path / "site" / PERIODE / f"buku-data-agregat-{PERIODE}.pdf").read_bytes()
     assert "adalah 14 jiwa" in " ".join(" ".join(pdf_pages(tmp_path / "site" / PERIODE /
                                                          f"buku-data-agregat-{PERIODE}.pdf")).split())

@@ -18,6 +18,7 @@ from test_akar import _revoke_kabid, _two_steps, verify_refused
 from test_pengesahan import PERIODE, forge, git, golden_workspace, plant, run
 
 from agregat.cli import main as cli
+from agregat.core.paths import Paths
 from agregat.pengesahan import pernyataan
 from agregat.core.errors import EXIT_NOT_AUTHORISED, EXIT_REGISTRY
 
@@ -68,7 +69,8 @@ def test_redteam_wiping_the_pin_and_approvals_makes_verify_pass_an_approved_edit
 def _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch):
     """A copy of the golden chain with the final step signed and committed; returns (repo, site, final sha)."""
     work = golden_workspace(golden_through_arahan, tmp_path, monkeypatch)
-    assert run(work, "build", "--period", PERIODE, "--final", "--data-dir", str(work / "data")) == 0
+    assert run(work, "build", "--period", PERIODE, "--final", "--data-dir", str(work / "data"),
+               paths=Paths.of_project(tmp_path)) == 0
     assert chain.approve(work, keys, "final", "admin", ["--copies", "5"], "2025-07-20T10:00:00+08:00") == 0
     final = pernyataan.parse((work / "approvals" / PERIODE / "r1" / "07-final.yml").read_bytes(), "07-final.yml")
     return work, tmp_path / "site", final.rincian["pdf_sha256"]
@@ -90,7 +92,7 @@ def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_t
     book._RENDERED.clear()
     shutil.rmtree(site)                                   # a fresh publishing run (CI, or a new site folder)
     capsys.readouterr()
-    code = run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"))
+    code = run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"), paths=Paths.of_project(tmp_path))
     published = site / PERIODE / f"buku-data-agregat-{PERIODE}.pdf"
     assert code == 0 and pernyataan.sha256(published.read_bytes()) == signed
     assert f"PDF final {PERIODE}" in capsys.readouterr().out
@@ -103,12 +105,14 @@ def test_redteam_a_final_pdf_tampered_in_site_at_the_same_size_is_published_agai
     must not survive the next `build` as "sudah mutakhir"; the signed bytes are published again."""
     work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
     published = site / PERIODE / f"buku-data-agregat-{PERIODE}.pdf"
-    assert run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data")) == 0
+    assert run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"),
+               paths=Paths.of_project(tmp_path)) == 0
     data = bytearray(published.read_bytes())
     data[len(data) // 2] ^= 0xFF                          # same size, other bytes
     published.write_bytes(bytes(data))
     capsys.readouterr()
-    assert run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data")) == 0
+    assert run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"),
+               paths=Paths.of_project(tmp_path)) == 0
     assert pernyataan.sha256(published.read_bytes()) == signed
     assert "sudah mutakhir" not in capsys.readouterr().out
 
@@ -136,7 +140,7 @@ def test_redteam_build_refuses_a_final_pdf_whose_render_is_not_the_signed_one(go
     monkeypatch.setattr(pdf, "buat_pdf", changed_print)
     before = snapshot(site)
     capsys.readouterr()
-    code = run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"))
+    code = run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"), paths=Paths.of_project(tmp_path))
     out, err = capsys.readouterr()
     assert code == EXIT_PDF_MISMATCH and "bukan PDF final yang dicatat" in err and "situs tidak diubah" in err
     assert "Traceback" not in out + err and snapshot(site) == before
@@ -155,7 +159,7 @@ def test_redteam_build_publishes_a_final_pdf_of_uncommitted_numbers(golden_throu
     table.write_text(table.read_text().replace("penduduk: 14", "penduduk: 1000014", 1))
     before = snapshot(site)
     capsys.readouterr()
-    code = run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"))
+    code = run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"), paths=Paths.of_project(tmp_path))
     out, err = capsys.readouterr()
     assert code == EXIT_DATA_CHANGED and "bukan yang disahkan" in err and "git checkout" in err
     assert "Traceback" not in out + err and snapshot(site) == before
@@ -163,7 +167,7 @@ def test_redteam_build_publishes_a_final_pdf_of_uncommitted_numbers(golden_throu
 
 # ---- hole 10: recovery trusts any hidden `.P.lama.*` folder, even one that came from git -----------------
 
-def test_redteam_a_committed_retired_folder_is_published_as_an_edition_nobody_aggregated(tmp_path, capsys, monkeypatch):
+def test_redteam_a_committed_retired_folder_is_published_as_an_edition_nobody_aggregated(tmp_path, capsys):
     """An attacker commits `data/.2025-S2.lama.x/2025-S2/…` (forged numbers). CI's list of changed editions
     (`^data/([0-9]{4}-S[12])/`) does not see it, and the `pages` job's `build` called `daftar_edisi`, whose
     `recover_interrupted` "put back" the folder as data/2025-S2: an edition never aggregated, reviewed or shown
@@ -178,11 +182,11 @@ def test_redteam_a_committed_retired_folder_is_published_as_an_edition_nobody_ag
     data = tmp_path / "data"
     hidden = data / ".2025-S2.lama.x" / "2025-S2"
     shutil.copytree(chain.ROOT / "tests" / "fixtures" / "golden" / PERIODE, hidden)
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "site")
     before = snapshot(tmp_path)
     with pytest.raises(EditionError, match=r"sisa penggantian edisi.*\.2025-S2\.lama\.x.*aggregate"):
         daftar_edisi(data)
-    assert cli.main(["build", "--data-dir", str(data), "--no-pdf"]) == EXIT_INPUT
+    assert cli.main(["build", "--data-dir", str(data), "--no-pdf"], paths=Paths.of_project(tmp_path)) == \
+        EXIT_INPUT
     out, err = capsys.readouterr()
     assert "Kesalahan:" in err and ".2025-S2.lama.x" in err and "Traceback" not in out + err
     assert snapshot(tmp_path) == before
@@ -241,7 +245,8 @@ def test_redteam_a_chart_planted_in_the_chart_cache_is_published_on_the_site(tmp
 # ---- approve / final gate / build's final detection anchor on the configuration given by --config ------------
 
 def _main(repo, config: str, command: str, *rest: str) -> int:
-    return cli.main([command, "--config", str(repo / config), *rest])
+    """`python build.py COMMAND --config CONFIG …` in `repo`; default folders beside it (site: tmp_path/site)."""
+    return cli.main([command, "--config", str(repo / config), *rest], paths=Paths.of_project(repo.parent))
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT
 
 from agregat.cli import main as cli
+from agregat.core.paths import Paths
 from agregat.edisi import selisih
 from agregat.core.digest import digest_of_contents, edition_digest
 
@@ -216,10 +217,9 @@ def test_cli_writes_the_markdown_atomically_to_output(repo, tmp_path, capsys):
     assert [p.name for p in out.parent.iterdir()] == ["diff.md"]   # no temporary file left behind
 
 
-def test_cli_prints_to_stdout_with_the_default_data_dir(repo, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "DEFAULT_DATA_DIR", repo / "data")
+def test_cli_prints_to_stdout_with_the_default_data_dir(repo, capsys):
     edit_edition(repo / "data" / PERIOD)
-    assert cli.main(["diff", "--period", PERIOD, "--base", "main", "--limit", "2"]) == 0
+    assert cli.main(["diff", "--period", PERIOD, "--base", "main", "--limit", "2"], paths=Paths.of_project(repo)) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"## Perubahan edisi {PERIOD}: main (")
     assert "… dan 2 perubahan lain." in out

@@ -15,7 +15,7 @@ import pytest
 import test_pengesahan as chain
 
 from agregat.buku import build as book
-from agregat.cli import main as cli
+from agregat.core.paths import Paths
 from agregat.pengesahan import pernyataan
 from agregat.pengesahan import tte
 from agregat.core.errors import EXIT_PDF_MISMATCH, EXIT_REFUSED, EXIT_USAGE, SignatureError
@@ -512,15 +512,15 @@ def record_certificate(repo: Path, keys: Path, certificate: Path, role: str = "k
 def test_tte_and_verify_pdf_ttd_on_a_real_chain(through_arahan, keys, pki, tmp_path, monkeypatch, capsys):  # noqa: F811
     repo = tmp_path / "repo"
     shutil.copytree(through_arahan, repo)
-    site = tmp_path / "site"
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", site)
+    paths = Paths.of_project(tmp_path)              # `tte` reads the final PDF from site/ by default
+    site = paths.site
     final = make_pdf(site / chain.PERIODE / book.pdf_name(chain.PERIODE), "PDF final kecil untuk uji TTE.")
     monkeypatch.setenv("FRASA_UJI", PASSPHRASE.decode())
     bsre = pki["bsre"]
     tte_args = ["tte", *chain.chain_args(repo), "--p12", str(bsre["p12"]), "--passphrase-env", "FRASA_UJI"]
 
     # no `final` step yet: refused, nothing written
-    assert chain.run(repo, *tte_args) == EXIT_REFUSED
+    assert chain.run(repo, *tte_args, paths=paths) == EXIT_REFUSED
     assert "langkah final (sha256 PDF final) belum ditandatangani" in capsys.readouterr().err
     assert chain.run(repo, "verify", *chain.chain_args(repo), "--no-pdf", "--signed-pdf", str(final),
                      "--trust-root", str(bsre["akar"])) == EXIT_PDF_MISMATCH
@@ -535,26 +535,26 @@ def test_tte_and_verify_pdf_ttd_on_a_real_chain(through_arahan, keys, pki, tmp_p
 
     # another PDF than the recorded one: refused
     other = make_pdf(tmp_path / "lain.pdf", "Bukan PDF final.")
-    assert chain.run(repo, *tte_args, "--pdf", str(other)) == EXIT_REFUSED
+    assert chain.run(repo, *tte_args, "--pdf", str(other), paths=paths) == EXIT_REFUSED
     assert "bukan PDF final yang dicatat di approvals/2025-S1/r1/07-final.yml" in capsys.readouterr().err
 
     # wrong passphrase: Indonesian message, non-zero, no traceback, nothing written
     monkeypatch.setenv("FRASA_SALAH", "salah")
-    assert chain.run(repo, *tte_args[:-1], "FRASA_SALAH") == EXIT_USAGE
+    assert chain.run(repo, *tte_args[:-1], "FRASA_SALAH", paths=paths) == EXIT_USAGE
     err = capsys.readouterr().err
     assert "frasa sandi salah" in err and "Traceback" not in err
     signed = repo / "distribusi" / chain.PERIODE / f"buku-data-agregat-{chain.PERIODE}-ttd.pdf"
     assert not signed.exists()
 
     # a good certificate, but none is recorded for the Kepala Dinas yet: refused, nothing written
-    assert chain.run(repo, *tte_args) == EXIT_REFUSED
+    assert chain.run(repo, *tte_args, paths=paths) == EXIT_REFUSED
     assert "bukan sertifikat TTE yang tercatat di registri pejabat" in capsys.readouterr().err
     assert not signed.exists()
     record_certificate(repo, keys, bsre["sertifikat"])
     assert f"sertifikat TTE sha256 {fingerprint(bsre['sertifikat'])}" in capsys.readouterr().out
 
     # written beside the distribution letters by default (site/ is emptied by every build)
-    assert chain.run(repo, *tte_args) == 0
+    assert chain.run(repo, *tte_args, paths=paths) == 0
     assert "ditandatangani (PAdES B-B)" in capsys.readouterr().out
     assert signed.read_bytes().startswith(final.read_bytes())
     assert "Signature Validation: Signature is Valid." in pdfsig(signed)

@@ -32,6 +32,7 @@ from agregat.edisi.analisa import ensure_analisa
 from agregat.core.digest import digest_of_contents, edition_entries, file_sha256, read_entry
 from agregat.core.errors import EXIT_BOOK, AgregatError, DataChangedError, PdfMismatch
 from agregat.core.atomik import write_atomic, write_atomic_bytes
+from agregat.core.kemajuan import DIAM, Kemajuan
 from agregat.buku.cache_keys import build_key, pdf_key
 
 KEY_FILE = ".kunci-build"
@@ -60,7 +61,8 @@ def pdf_name(periode: str) -> str:
 def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir: Path | None = None,
                final: bool = False, pdf: bool = True, ukuran: str = "A4",
                periods: list[str] | None = None, pengesahan: dict[str, list[dict]] | None = None,
-               final_pdf: dict | None = None, status: dict[str, dict] | None = None) -> BookResult:
+               final_pdf: dict | None = None, status: dict[str, dict] | None = None,
+               kemajuan: Kemajuan = DIAM) -> BookResult:
     """Build site/ and the PDFs; skip everything when nothing changed since the last build.
 
     `pengesahan` gives, per period, the signers shown on the final PDF's lembar pengesahan
@@ -69,7 +71,8 @@ def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir
     paper and published only when its bytes have the recorded sha256, else PdfMismatch before anything of
     the site is replaced. `status` gives, per period, the approval state every page of that edition shows
     (computed by the approvals layer from the verified chain, agregat.pengesahan.langkah.status_situs; an
-    edition without one shows as a draft, agregat.buku.penanda.DRAF); it is part of the build key."""
+    edition without one shows as a draft, agregat.buku.penanda.DRAF); it is part of the build key.
+    `kemajuan` (agregat.core.kemajuan) hears the site and each PDF start and end."""
     from agregat.edisi.muat import daftar_edisi
 
     data_dir = Path(data_dir or root / "data")
@@ -97,12 +100,14 @@ def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir
         try:
             pending = {p: pool.submit(cached_pdf, root, data_dir, p, is_final, paper, rows, True, expected)
                        for p, (is_final, paper, rows, expected) in jobs.items()}
+            _tell_pdfs(pending, kemajuan)
             checked = {p: _final_bytes(p, pending[p].result(), job[3]) for p, job in jobs.items() if job[3]}
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise
         key_file.unlink(missing_ok=True)     # from here until success, the build is not up to date
-        _build_site(root, data_dir, site_dir, status or {})
+        with kemajuan.langkah("Membangun situs", "Situs selesai") as rincian:
+            rincian.append(_build_site(root, data_dir, site_dir, status or {}, kemajuan))
         for periode, target in pdfs.items():
             made = pending[periode].result()
             if made.rendered:
@@ -113,6 +118,43 @@ def build_book(root: Path = PROJECT_ROOT, data_dir: Path | None = None, site_dir
                 _copy(made.path, target)
     _write_key(key_file, key, site_dir)
     return BookResult(site_dir, pdfs, False, analisa)
+
+
+def _tell_pdfs(pending: dict, kemajuan: Kemajuan) -> None:
+    """Tell `kemajuan` each PDF as it starts and ends, from the futures of the one-worker pool: the worker
+    makes them in order, so a PDF starts when the one before it ends, and its time is its own. Told from the
+    pool's thread as each finishes (while the site builds); a PDF that fails or is cancelled says nothing."""
+    import time
+
+    periods = list(pending)
+
+    def start(index: int) -> None:
+        if index < len(periods):
+            kemajuan.mulai(f"Membuat PDF {periods[index]} ({index + 1}/{len(periods)})")
+            pending[periods[index]].add_done_callback(lambda future: done(index, time.perf_counter(), future))
+
+    def done(index: int, ended: float, future) -> None:
+        if future.cancelled() or future.exception() is not None:
+            return
+        made = future.result()
+        details = [*_page_count(made.path), *([] if made.rendered else ["dari cache"])]
+        kemajuan.selesai(f"PDF {periods[index]} selesai", ended - started[index], details)
+        started.append(ended)
+        start(index + 1)
+
+    started = [time.perf_counter()]
+    start(0)
+
+
+def _page_count(path: Path) -> list[str]:
+    """["168 halaman"]: the page count the PDF's page tree states, or [] when it cannot be read."""
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        with open(path, "rb") as handle:
+            return [f"{int(PdfFileReader(handle).root['/Pages']['/Count'])} halaman"]
+    except Exception:  # noqa: BLE001 - a count for the user's eyes only, never a reason to stop a build
+        return []
 
 
 def _final_bytes(periode: str, made: "PdfCetak", expected: str) -> bytes:
@@ -153,24 +195,52 @@ def _up_to_date(key_file: Path, key: str, site_dir: Path) -> bool:
         return False
 
 
-def _build_site(root: Path, data_dir: Path, site_dir: Path, status: dict[str, dict] | None = None) -> None:
+def page_progress(config, kemajuan: Kemajuan):
+    """Register on the MkDocs `config` a plugin telling `kemajuan` the pages written so far, of how many
+    (agregat.core.kemajuan: "  1.200 dari 2.468 halaman…"); returns it (`.count`: pages written)."""
+    from mkdocs.plugins import BasePlugin
+
+    from agregat.core.angka import bilangan
+
+    class PageProgress(BasePlugin):
+        count = total = 0
+
+        def on_nav(self, nav, config, files):
+            self.count, self.total = 0, len(files.documentation_pages())
+
+        def on_post_page(self, output, page, config):
+            self.count += 1
+            kemajuan.maju(self.count, f"dari {bilangan(self.total)} halaman")
+            return output
+
+    config.plugins["agregat-kemajuan"] = plugin = PageProgress()
+    return plugin
+
+
+def _build_site(root: Path, data_dir: Path, site_dir: Path, status: dict[str, dict] | None = None,
+                kemajuan: Kemajuan = DIAM) -> str:
     """MkDocs' own build of the site into `site_dir`, with the editions of `data_dir` and their approval states
-    `status` (config `extra.status_edisi`, read by agregat.buku.mkdocs_hooks)."""
+    `status` (config `extra.status_edisi`, read by agregat.buku.mkdocs_hooks); returns "N halaman" (the pages
+    written) for `kemajuan`, which hears them as they come."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
+
+    from agregat.core.angka import bilangan
 
     saved_path = list(sys.path)   # mkdocs-macros puts the project folder first in sys.path for good: a book
     try:                           # of another folder would then shadow `agregat` for processes started later
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
         config.extra["data_dir"] = str(data_dir)
         config.extra["status_edisi"] = dict(status or {})
+        pages = page_progress(config, kemajuan)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
         finally:
             config.plugins.on_shutdown()
             sys.path[:] = saved_path
+        return f"{bilangan(pages.count)} halaman"
     except (MkDocsException, SystemExit) as exc:
         # mkdocs-macros (on_error_fail) stops the build with SystemExit after logging the page and the error
         reason = str(exc) if isinstance(exc, MkDocsException) else "makro gagal (lihat pesan di atas)"

@@ -22,6 +22,7 @@ from mkdocs.structure.pages import Page
 from agregat.buku import penanda
 from agregat.buku.halaman import halaman_edisi
 from agregat.core.periode import Periode
+from agregat.buku.pratinjau import tanpa_tautan_pdf
 from agregat.edisi.muat import daftar_edisi, muat_edisi
 
 #: The build under way: its editions, oldest first (`on_files`), and {periode: the navigation its pages are
@@ -165,6 +166,8 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
-    """Give the theme's search dialog an accessible name (axe: aria-dialog-name)."""
-    return output.replace('data-md-component="search" role="dialog"',
-                          'data-md-component="search" role="dialog" aria-label="Pencarian"', 1)
+    """Give the theme's search dialog an accessible name (axe: aria-dialog-name); in the preview (`serve`, no
+    PDF made) a link to an edition's PDF becomes a note that `build` makes it (agregat.buku.pratinjau)."""
+    output = output.replace('data-md-component="search" role="dialog"',
+                            'data-md-component="search" role="dialog" aria-label="Pencarian"', 1)
+    return tanpa_tautan_pdf(output) if config.extra.get("pratinjau") else output

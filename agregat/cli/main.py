@@ -18,19 +18,16 @@ from agregat.cli.opsi import HelpFormatter, add_option, without_hidden
 from agregat.core.config import DEFAULT_CONFIG, PROJECT_ROOT
 from agregat.core.errors import EXIT_INTERNAL, EXIT_OK, AgregatError, DataError, UsageError
 from agregat.core.angka import bilangan
+from agregat.core.kemajuan import KemajuanCetak
 from agregat.core.paths import Paths, shown
 
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
-DEFAULT_REPORT_DIR = PROJECT_ROOT / "laporan"
-DEFAULT_SITE_DIR = PROJECT_ROOT / "site"
-DEFAULT_APPROVALS_DIR = PROJECT_ROOT / "approvals"
 PROGRESS_MIN_BYTES = 5 << 20
 
 
 def default_paths() -> Paths:
-    """The project's folders (agregat.core.paths), built when a command starts and passed down from there."""
-    return Paths(data=DEFAULT_DATA_DIR, report=DEFAULT_REPORT_DIR, site=DEFAULT_SITE_DIR,
-                 approvals=DEFAULT_APPROVALS_DIR)
+    """This checkout's folders (agregat.core.paths), built when a command starts and passed down from there
+    (a test gives `main(argv, paths=…)` its own)."""
+    return Paths.of_project(PROJECT_ROOT)
 
 
 # argparse's own words, in Indonesian (argparse looks `_` up in its module at call time).
@@ -141,6 +138,7 @@ def build_parser(paths: Paths | None = None) -> argparse.ArgumentParser:
                                 description="Pratinjau langsung situs buku di http://127.0.0.1:8000 (tanpa PDF).")
     common_options(serve)
     add_option(serve, "--address", default="127.0.0.1:8000", metavar="HOST:PORT", help="alamat server pratinjau")
+    serve.add_argument("--data-dir", type=Path, default=paths.data, metavar="FOLDER", help="folder edisi (bawaan: data)")
 
     diff = commands.add_parser("diff", help="perubahan angka edisi dibanding sebuah ref git (Markdown, untuk PR)",
                                description="Bandingkan edisi data/<periode>/ pada sebuah ref git (mis. origin/main) "
@@ -300,7 +298,8 @@ def cmd_digest(args, paths: Paths) -> int:
 def cmd_demo(args, paths: Paths) -> int:
     from agregat.edisi import jobs
 
-    for result in jobs.build_demo(args.config, args.data_dir, report_dir=paths.report):
+    kemajuan = KemajuanCetak()
+    for result in jobs.build_demo(args.config, args.data_dir, report_dir=paths.report, kemajuan=kemajuan):
         if result is None:
             continue
         print(_summary(result.aggregation))
@@ -317,7 +316,7 @@ def cmd_demo(args, paths: Paths) -> int:
         for period, path in write_demo_workbooks(args.data_dir, args.config, DEMO_PERIODS).items():
             print(f"Buku kerja DKB demo {period} ditulis ke {shown(path)} (coba: python build.py aggregate "
                   f"--input {shown(path)} --period {period} --data-dir FOLDER_LAIN).")
-    return _build(args.data_dir, paths, final=False, pdf=not args.no_pdf)
+    return _build(args.data_dir, paths, final=False, pdf=not args.no_pdf, kemajuan=kemajuan)
 
 
 def cmd_build(args, paths: Paths) -> int:
@@ -338,41 +337,50 @@ def cmd_build(args, paths: Paths) -> int:
 
 
 def _build(data_dir: Path, paths: Paths, final: bool, pdf: bool, ukuran: str = "A4", periods=None, pengesahan=None,
-           config_path: Path = DEFAULT_CONFIG) -> int:
-    import time
-
+           config_path: Path = DEFAULT_CONFIG, kemajuan=None) -> int:
+    """Build the site and PDFs, each step told on stderr as it starts and ends (agregat.core.kemajuan)."""
     from agregat.buku.build import build_book
     from agregat.pengesahan.langkah import terbitan
 
-    started = time.perf_counter()
     terbit = terbitan(data_dir, config_path)     # every chain verified once: final PDFs and each edition's state
     final_pdf = terbit.final_pdf
     for warning in terbit.peringatan:
         print(f"Peringatan: {warning}", file=sys.stderr)
     pengesahan = {**{p: made.pengesahan for p, made in final_pdf.items()}, **(pengesahan or {})}
     result = build_book(data_dir=data_dir, site_dir=paths.site, final=final, pdf=pdf, ukuran=ukuran,
-                        periods=periods, pengesahan=pengesahan, final_pdf=final_pdf, status=terbit.status)
+                        periods=periods, pengesahan=pengesahan, final_pdf=final_pdf, status=terbit.status,
+                        kemajuan=kemajuan or KemajuanCetak())
     for periode in result.analisa_written:
         print(f"Draf Bab VII Analisa ditulis ke {shown(Path(data_dir) / periode / 'analisa.md')} "
               "(untuk disunting Kasi; tidak akan ditimpa).")
     if result.skipped:
         print(f"Situs dan PDF sudah mutakhir (masukan tidak berubah): {shown(result.site_dir)}")
     else:
-        print(f"Situs ditulis ke {shown(result.site_dir)} ({time.perf_counter() - started:.1f} s); "
-              f"buka {shown(result.site_dir / 'index.html')}.")
+        print(f"Situs ditulis ke {shown(result.site_dir)}; buka {shown(result.site_dir / 'index.html')}.")
     for periode, path in result.pdfs.items():
         print(f"PDF {'final' if final or periode in pengesahan else 'draf'} {periode}: {shown(path)}")
     return EXIT_OK
 
 
 def cmd_serve(args, paths: Paths) -> int:
-    from mkdocs.commands.serve import serve
+    import signal
 
-    from agregat.edisi.analisa import ensure_analisa
+    from agregat.buku.pratinjau import serve
 
-    ensure_analisa(paths.data)
-    print(f"Pratinjau di http://{args.alamat}/ (Ctrl+C untuk berhenti). PDF tidak dibuat di pratinjau.")
-    serve(config_file=str(PROJECT_ROOT / "mkdocs.yml"), dev_addr=args.alamat, livereload=True)
+    def siap(url: str) -> None:
+        print(f"Pratinjau di {url} (Ctrl+C untuk berhenti). PDF tidak dibuat di pratinjau: `python build.py "
+              "build` membuatnya.", flush=True)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)   # `kill` stops it as Ctrl-C does: server closed, temp gone
+    try:
+        serve(PROJECT_ROOT, args.data_dir, args.alamat, siap, kemajuan=KemajuanCetak())
+    except KeyboardInterrupt:
+        print("Pratinjau dihentikan.", file=sys.stderr)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return EXIT_OK
 
 

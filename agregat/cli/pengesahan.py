@@ -207,11 +207,12 @@ def approval_commands(commands, common_options, paths: Paths) -> None:
     tte.add_argument("--location", metavar="TEKS", help="lokasi penandatanganan (bawaan: ibu kota di kabupaten.yml)")
 
 
-def chain_context(args, require_pin: bool = True):
-    """(repo root, data dir, config, period) of the approval command `args` (agregat.pengesahan.langkah.chain_context)."""
+def chain_context(args, require_pin: bool = True, config=None):
+    """(repo root, data dir, config, period) of the approval command `args` (agregat.pengesahan.langkah.chain_context;
+    `config`: args.config already read)."""
     from agregat.pengesahan.langkah import chain_context as context
 
-    return context(args.config, args.data_dir, args.period, require_pin)
+    return context(args.config, args.data_dir, args.period, require_pin, config)
 
 
 def _waktu(text: str | None):
@@ -236,12 +237,13 @@ def _chain_or_draft(args):
     from agregat.core.periode import Periode
     from agregat.pengesahan.langkah import approvals_history
 
-    history = approvals_history(load_config(args.config), args.data_dir, args.period, getattr(args, "ref", "HEAD"))
+    config = load_config(args.config)          # read once: the history check and the chain use the same
+    history = approvals_history(config, args.data_dir, args.period, getattr(args, "ref", "HEAD"))
     if history is None:
         print(f"Belum ada pengesahan untuk {Periode.parse(args.period)}: registri pejabat belum disiapkan (`python build.py "
               "officials init`) dan belum ada pernyataan. Tidak ada yang diperiksa; edisi ini masih draf.")
         return None
-    return chain_context(args, require_pin=not history)
+    return chain_context(args, require_pin=not history, config=config)
 
 
 def cmd_verify(args, paths: Paths) -> int:

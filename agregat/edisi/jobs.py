@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from agregat.core.angka import bilangan
 from agregat.core.atomik import recover_interrupted, write_atomic
 from agregat.core.config import load_config
 from agregat.core.digest import edition_digest, edition_entries
 from agregat.core.errors import DataError, InputError, UsageError
+from agregat.core.kemajuan import DIAM, Kemajuan
 from agregat.edisi.output import edition_files, read_previous, write_edition
 from agregat.core.periode import Periode
 from agregat.sumber.pipeline import Aggregation, Engine, ProgressCallback, aggregate_register
@@ -111,12 +113,13 @@ def digest(period: str, data_dir: Path) -> str:
 
 
 def build_demo(config_path: Path, data_dir: Path, report_dir: Path | None = None,
-               force: bool = False) -> list[EditionResult | None]:
+               force: bool = False, kemajuan: Kemajuan = DIAM) -> list[EditionResult | None]:
     """The embedded demo: synthetic registers for two semesters (made once), aggregated in order when an
     edition is missing or stale (`is_current`). Each edition is completed — its generated Bab VII draft
     `analisa.md` written when it has none — before the next one is aggregated, so the next edition's
     `perbandingan.yml` records the digest of the previous edition as it stands for good: running the demo
-    again changes no digest. Returns the results, None for an edition that was already up to date."""
+    again changes no digest. Returns the results, None for an edition that was already up to date.
+    `kemajuan` (agregat.core.kemajuan) hears each step that does work: the registers, each aggregation i/n."""
     from agregat.sumber import demo
     from agregat.edisi.analisa import ensure_analisa
 
@@ -124,15 +127,21 @@ def build_demo(config_path: Path, data_dir: Path, report_dir: Path | None = None
     paths = {p: raw_dir / f"demo-{p}.csv" for p in demo.DEMO_PERIODS}
     generator = Path(demo.__file__)
     if any(not p.is_file() or p.stat().st_mtime < generator.stat().st_mtime for p in paths.values()):
-        paths = demo.write_demo_registers(raw_dir)
+        with kemajuan.langkah("Membuat register demo", "Register demo selesai") as rincian:
+            paths = demo.write_demo_registers(raw_dir)
+            rincian.append(f"{len(paths)} semester")
     results: list[EditionResult | None] = []
-    for period in demo.DEMO_PERIODS:
+    for number, period in enumerate(demo.DEMO_PERIODS, 1):
         if not paths[period].is_file():
             raise InputError(f"Register demo {paths[period].name} tidak terbentuk di {raw_dir}.")
         if not force and is_current(Path(data_dir) / period, paths[period]):
             results.append(None)
         else:
-            results.append(aggregate(paths[period], period, config_path, data_dir, report_dir=report_dir))
+            with kemajuan.langkah(f"Menghitung agregat {period} ({number}/{len(demo.DEMO_PERIODS)})",
+                                  f"Agregat {period} selesai") as rincian:
+                results.append(aggregate(paths[period], period, config_path, data_dir, report_dir=report_dir,
+                                         progress=kemajuan.penghitung("baris dibaca")))
+                rincian.append(f"{bilangan(results[-1].aggregation.report.rows_read)} baris")
         written = bool(ensure_analisa(data_dir, [period]))
         if results[-1] is not None:
             results[-1].analisa_written = written

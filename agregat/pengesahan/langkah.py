@@ -48,16 +48,17 @@ class Tindakan:
     rincian: dict | None = None
 
 
-def chain_context(config_path: Path, data_dir: Path, period: str,
-                  require_pin: bool = True) -> tuple[Path, Path, Config, str]:
+def chain_context(config_path: Path, data_dir: Path, period: str, require_pin: bool = True,
+                  config: Config | None = None) -> tuple[Path, Path, Config, str]:
     """(repo root, data dir, config, period) of an approval act on the edition `period` of `data_dir` (inside
     a git repository); without `require_pin`, a working-tree configuration pinning no root is let through
-    (verify then reports what the history says)."""
+    (verify then reports what the history says). `config` is the configuration already read from
+    `config_path` (read here when None): one command reads its configuration once."""
     from agregat.core.config import load_config
     from agregat.core.periode import Periode
 
     periode = str(Periode.parse(period))
-    config = load_config(config_path)
+    config = config if config is not None else load_config(config_path)
     if require_pin and not config.sidik_jari_akar:
         raise RegistryError(f"Sidik jari kunci akar belum dipasang di {shown(config_path)} "
                             "(pengesahan.sidik_jari_akar). Jalankan dulu `python build.py officials init "
