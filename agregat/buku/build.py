@@ -149,10 +149,9 @@ def _tell_pdfs(pending: dict, kemajuan: Kemajuan) -> None:
 def _page_count(path: Path) -> list[str]:
     """["168 halaman"]: the page count the PDF's page tree states, or [] when it cannot be read."""
     try:
-        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pypdf import PdfReader
 
-        with open(path, "rb") as handle:
-            return [f"{int(PdfFileReader(handle).root['/Pages']['/Count'])} halaman"]
+        return [f"{len(PdfReader(path).pages)} halaman"]
     except Exception:  # noqa: BLE001 - a count for the user's eyes only, never a reason to stop a build
         return []
 
