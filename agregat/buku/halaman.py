@@ -11,7 +11,7 @@ import yaml
 
 from agregat.core.aman import teks
 from agregat.buku.makro import LABEL_TABEL
-from agregat.buku.penanda import BOOST_LAMA, BOOST_TERBARU, judul_halaman
+from agregat.buku.penanda import BOOST_TERBARU, judul_halaman
 from agregat.edisi.muat import Edisi
 
 
@@ -85,11 +85,12 @@ def region_pages(edisi: Edisi, base: dict, body: str) -> list[Halaman]:
 
 
 def halaman_edisi(edisi: Edisi, folder: Path, terbaru: bool = True) -> list[Halaman]:
-    """Every page of one edition, in reading order; the pages of the newest edition (`terbaru`) rank above the
-    older ones in search (Material's `search.boost`)."""
+    """Every page of one edition, in reading order. Only the newest edition (`terbaru`) is searched, its pages
+    ranked up (Material's `search.boost`); the pages of older editions (reached from the archive) stay out of
+    the search index (`search.exclude`), so the index does not grow with every edition."""
     pages = []
     base = {"periode": edisi.periode, "semester": edisi.semester,
-            "search": {"boost": BOOST_TERBARU if terbaru else BOOST_LAMA}}
+            "search": {"boost": BOOST_TERBARU} if terbaru else {"exclude": True}}
     for name, meta, body in templates(folder):
         jenis = meta.get("jenis", "bab")
         judul = meta.get("judul", name)

@@ -127,17 +127,6 @@ def sumber_data(edisi) -> str:
             f"Kependudukan dan Pencatatan Sipil {edisi.tingkat_akar.capitalize()} {edisi.kabupaten[1].title()}")
 
 
-
-
-def on_page_markdown(markdown, page, config, files):
-    """Only the newest edition is searched: the pages of older editions (reached from the archive) stay out of
-    the search index, so the index does not grow with every edition."""
-    periode = page.meta.get("periode")
-    if periode and periode != daftar_edisi(_data_dir(config))[-1]:
-        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-    return markdown
-
-
 def on_page_content(html, page, config, files):
     """A page title is HTML to MkDocs and the theme (generated pages store theirs escaped, `agregat.buku.halaman`):
     mark it as such, so the theme's `| e` (footer and toc aria-labels) does not escape it a second time.

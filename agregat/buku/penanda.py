@@ -18,9 +18,8 @@ from markupsafe import Markup, escape
 #: The state of an edition nobody approved (or no state was handed down for): the only wording the book owns.
 DRAF = {"status": "draf", "label": "Draf (belum disahkan)",
         "keterangan": "Angka edisi ini belum disahkan dan masih dapat berubah; jangan dikutip sebagai angka resmi."}
-#: Search boost of a page (Material `search.boost`): the newest edition is listed first.
+#: Search boost of a page of the newest edition (Material `search.boost`; older editions are not searched).
 BOOST_TERBARU = 2
-BOOST_LAMA = 0.5
 #: Admonition kind of each state (Material colours): a draft stands out most.
 _JENIS = {"draf": "danger", "disahkan": "info", "final": "success", "terdaftar": "success"}
 _H1 = re.compile(r"(<h1\b[^>]*>)(.*?)(</h1>)", re.S)
