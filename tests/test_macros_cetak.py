@@ -146,24 +146,27 @@ def test_setiap_baris_jumlah_tercetak_sekali(buku, edisi, tmp_path):
 def test_tabel_berlanjut_disebut_di_kepala_halaman(buku, edisi, tmp_path):
     """Issue 12: a page that begins with the rest of a table names it in the page header, "Tabel 3.5
     (lanjutan)", above the repeated header row — on every page from the one after its caption to the one
-    with its total row, and on no other page."""
+    with its last row, and on no other page."""
     import html as html_lib
 
     document = cetak.dokumen_cetak(edisi, TEMPLATES, tmp_path / "grafik")
-    tables = [(m.group(1), html_lib.unescape(m.group(2))) for table in re.findall(r"<table.*?</table>", document, re.DOTALL)
-              if (m := re.search(r"<caption[^>]*>(Tabel [^\s<]+).*?<tfoot>.*?<t[hd][^>]*>(Jumlah [^<]+)</t[hd]>",
-                                 table, re.DOTALL))]
     pages = [re.sub(r"\s+", " ", text) for text in buku.draf_text]
     expected: dict[int, str] = {}
-    cursor = 0
-    for nomor, total in tables:
-        start = next(i for i in range(cursor, len(pages)) if f"{nomor} " in pages[i])
-        end = next(i for i in range(start, len(pages)) if re.search(re.escape(total) + r"(?= [0-9-])", pages[i]))
-        for i in range(start + 1, end + 1):
-            expected[i] = nomor
-        cursor = end
+    cursor, found_tables = pypdf.PdfReader(buku.draf).page_labels.index("1"), 0    # after the daftar tabel
+    for table in re.findall(r"<table class=\"tabel-data\".*?</table>", document, re.DOTALL):
+        caption = re.search(r"<caption[^>]*>(.*?)</caption>", table, re.DOTALL).group(1)
+        caption = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", "", caption)).split())
+        nomor = re.match(r"Tabel \S+", caption).group(0)
+        last_row = re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)[-1]
+        cells = [html_lib.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                 for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", last_row, re.DOTALL)]
+        row = " ".join(c for c in cells if c)
+        start = next(i for i in range(cursor, len(pages)) if caption in pages[i])
+        end = next(i for i in range(start, len(pages)) if row in pages[i])     # the page of its last row
+        expected.update({i: nomor for i in range(start + 1, end + 1)})
+        cursor, found_tables = end, found_tables + 1
     found = {i: m.group(1) for i, text in enumerate(pages) if (m := re.search(r"(Tabel \S+) \(lanjutan\)", text))}
-    assert len(tables) > 100 and len(expected) > 30
+    assert found_tables > 150 and len(expected) > 30
     assert {i: n for i, n in found.items() if expected.get(i) != n} == {}
     assert {i: n for i, n in expected.items() if found.get(i) != n} == {}
 
