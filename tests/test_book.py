@@ -70,9 +70,22 @@ def small(tmp_path_factory):
     """A three-desa edition (the golden register) in a copy of the project."""
     tmp = tmp_path_factory.mktemp("buku")
     root = project_copy(tmp)
+    with_kop(root)
     jobs.aggregate(GOLDEN / "register.csv", "2025-S1", GOLDEN / "kabupaten.yml", root / "data")
     result = build_book(root=root, site_dir=root / "site", pdf=False)
     return root, result
+
+
+LOGO_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18"/></svg>'
+
+
+def with_kop(root: Path, logo: bytes = LOGO_SVG) -> Path:
+    """The golden kabupaten's configuration in the project copy `root`, with a logo and an ibu kota."""
+    shutil.copy(GOLDEN / "wilayah.csv", root / "wilayah.csv")
+    (root / "logo.svg").write_bytes(logo)
+    config = root / "kabupaten.yml"
+    config.write_text((GOLDEN / "kabupaten.yml").read_text() + "ibu_kota: Rantau\nlogo: logo.svg\n")
+    return config
 
 
 @pytest.mark.slow
@@ -85,6 +98,19 @@ def test_pages_of_an_edition(small):
                  "2025-S1/unduhan/datapackage.json", "2025-S1/unduhan/agama.csv", "2025-S1/unduhan/agama.xlsx"):
         assert (site / page).is_file(), page
     assert (root / "data" / "2025-S1" / "analisa.md").is_file()   # the draft of Bab VII, written once
+
+
+@pytest.mark.slow
+def test_the_configured_logo_heads_every_page_and_the_foreword_closes_with_place_and_date(small):
+    """Issue 12, point 4: the logo of kabupaten.yml in the site's header, the ibu kota before the date."""
+    root, result = small
+    site = result.site_dir
+    assert (site / "aset" / "logo.svg").read_bytes() == LOGO_SVG
+    for page in ("index.html", "2025-S1/kata-pengantar.html", "2025-S1/kecamatan/binuang.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        assert re.search(r'<img src="(\.\./)*aset/logo\.svg"', html), page
+    pengantar = (site / "2025-S1" / "kata-pengantar.html").read_text(encoding="utf-8")
+    assert "<p>Rantau, 30 Juni 2025</p>" in pengantar and "Kepala Dinas Kependudukan dan Pencatatan" in pengantar
 
 
 @pytest.mark.slow
@@ -241,6 +267,28 @@ def test_the_pdf_key_covers_every_byte_of_the_edition_the_print_code_and_the_opt
     copy = tmp_path / "salinan" / "2025-S1"
     shutil.copytree(edition, copy)
     assert kunci.pdf_key(root, copy, False, "A4", None) == key()
+
+
+def test_the_pdf_key_and_the_build_key_cover_the_logo_and_the_ibu_kota_only(tmp_path):
+    """Issue 12, point 4: the logo's bytes and the ibu kota of kabupaten.yml are in both keys; the rest of
+    the configuration (e.g. the pinned root fingerprint) is not."""
+    root = project_copy(tmp_path)
+    jobs.aggregate(GOLDEN / "register.csv", "2025-S1", GOLDEN / "kabupaten.yml", root / "data")
+    config = with_kop(root)
+
+    def keys():
+        pdf = kunci.pdf_key(root, root / "data" / "2025-S1", False, "A4", None)
+        return pdf, kunci.build_key(root, root / "data", ["2025-S1"], {"2025-S1": pdf}, {})
+
+    first = keys()
+    (root / "logo.svg").write_bytes(LOGO_SVG.replace(b'r="18"', b'r="17"'))
+    second = keys()
+    assert second[0] != first[0] and second[1] != first[1]
+    config.write_text(config.read_text().replace("Rantau", "Tapin Utara"))
+    third = keys()
+    assert third[0] != second[0] and third[1] != second[1]
+    config.write_text(config.read_text() + "pengesahan:\n  sidik_jari_akar: \"SHA256:" + "A" * 43 + "\"\n")
+    assert keys() == third
 
 
 def test_a_cache_entry_is_used_only_with_its_record_for_the_key_and_the_sha256(tmp_path):

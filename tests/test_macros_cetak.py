@@ -318,15 +318,17 @@ def test_sampul_pengesahan_kolofon(buku, emas):
     from agregat.core.digest import edition_digest
 
     cover = _lines(buku.draf_text[0])
-    for text in ("Logo Pemerintah", "BUKU DATA AGREGAT", "KABUPATEN TAPIN", "SEMESTER I TAHUN 2025",
+    for text in ("BUKU DATA AGREGAT", "KABUPATEN TAPIN", "SEMESTER I TAHUN 2025",
                  "Keadaan per 30 Juni 2025", "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"):
         assert any(text in line for line in cover), text
+    assert not any("Logo" in line for line in cover)                       # no logo configured: no placeholder
     assert not any(re.fullmatch(r"[ivx]+", line) for line in cover)       # no page number on the cover
     draf_sah = " ".join(_lines(buku.draf_text[1]))
     for jabatan in cetak.PEJABAT:
         assert jabatan in draf_sah
-    for label in ("Nama:", "NIP:", "Tanggal:", "Tanda tangan:"):
+    for label in ("Nama:", "NIP:", "Tanggal:"):
         assert draf_sah.count(label) == 5, label
+    assert "Tanda tangan:" not in draf_sah and "Paraf/Tanda tangan" in draf_sah    # the header names the column
     final_sah = " ".join(_lines(buku.emas_final_text[1]))
     assert "Contoh Kepala Dinas, S.H., M.Si." in final_sah and "197001011995031001" in final_sah
     assert "14 Juli 2025" in final_sah and "Disahkan" in final_sah
@@ -470,3 +472,75 @@ def test_the_colophon_date_is_a_date_in_words():
 
     assert tanggal_kolofon(dt.datetime(2025, 6, 30, tzinfo=WITA)) == "30 Juni 2025"
     assert tanggal_kolofon(dt.datetime(2025, 7, 10, 1, 15, tzinfo=dt.UTC)) == "10 Juli 2025 09.15 WITA"
+
+
+# ---- cover, Kata Pengantar, lembar pengesahan (issue 12, point 4) -------------------------------------------
+
+def _png(width: int = 60, height: int = 40) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (0, 105, 92)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _kop(kode: str = "63.05"):
+    from agregat.buku.kop import Kop
+    from agregat.core.config import Logo
+
+    return Kop(kode, "Rantau", Logo("logo.png", "image/png", _png()))
+
+
+def _bagian_depan(emas, tmp_path, **options) -> list[str]:
+    """The text of the cover, lembar pengesahan and Kata Pengantar pages of the golden edition's print
+    document (only those sections laid out: no full book)."""
+    html = cetak.dokumen_cetak(emas, TEMPLATES, tmp_path / "grafik", **options)
+    head = html[:html.index("<body")]
+    parts = [re.search(rf'<section class="{cls}"[^>]*>.*?</section>', html, re.DOTALL).group(0)
+             for cls in ("sampul", "depan pengesahan", "depan")]
+    pdf = cetak.render_pdf(f"{head}<body>{''.join(parts)}</body></html>", emas, tmp_path / "grafik").write_pdf()
+    reader = pypdf.PdfReader(__import__("io").BytesIO(pdf))
+    return reader, [" ".join(_lines(page.extract_text() or "")) for page in reader.pages]
+
+
+def test_the_cover_prints_the_configured_logo_and_no_placeholder_without_one(emas, tmp_path):
+    reader, pages = _bagian_depan(emas, tmp_path, kop=_kop())
+    images = list(reader.pages[0].images)
+    assert len(images) == 1 and images[0].image.size == (60, 40)      # the logo's own pixels, embedded
+    assert "Logo" not in pages[0] and "BUKU DATA AGREGAT KEPENDUDUKAN" in pages[0]
+    for kop in (cetak.Kop(), _kop("63.06")):                       # none set, or the logo of another region
+        reader, pages = _bagian_depan(emas, tmp_path, kop=kop)
+        assert not list(reader.pages[0].images) and "Logo" not in pages[0]
+        assert "BUKU DATA AGREGAT KEPENDUDUKAN" in pages[0]
+
+
+def test_the_foreword_closes_with_place_date_and_the_kepala_dinas(emas, tmp_path):
+    _, pages = _bagian_depan(emas, tmp_path, kop=_kop(), final=True, pengesahan=PENGESAHAN)
+    pengantar = pages[-1]
+    assert pengantar.startswith("Kata Pengantar")
+    assert ("terbuka. Rantau, 30 Juni 2025 Kepala Dinas Kependudukan dan Pencatatan Sipil Kabupaten Tapin "
+            "Contoh Kepala Dinas, S.H., M.Si. NIP 197001011995031001 Buku Data") in pengantar
+    _, pages = _bagian_depan(emas, tmp_path, kop=cetak.Kop())           # draft, no ibu kota: blank lines
+    pengantar = pages[-1]
+    assert "terbuka. , 30 Juni 2025 Kepala Dinas Kependudukan dan Pencatatan Sipil Kabupaten Tapin NIP Buku" in pengantar
+    assert "Contoh Kepala Dinas" not in pengantar and "Rantau" not in pengantar
+    html = cetak.dokumen_cetak(emas, TEMPLATES, tmp_path / "grafik")
+    closing = re.search(r'<div class="penutup-pengantar">.*?</p>\s*</div>', html, re.DOTALL).group(0)
+    assert closing.count('class="isian"') == 3 and 'class="ruang-ttd"' in closing   # place, name, NIP; room to sign
+
+
+def test_the_lembar_pengesahan_cells_say_what_their_headers_say(edisi):
+    def headers(html):
+        return re.findall(r'<th scope="col">(.*?)</th>', html)
+
+    blank = cetak._pengesahan(edisi, None)
+    assert headers(blank) == ["No.", "Jabatan", "Nama dan NIP", "Tanggal", "Paraf/Tanda tangan"]
+    assert "Tanda tangan:" not in blank and "Keputusan" not in blank
+    filled = cetak._pengesahan(edisi, PENGESAHAN)
+    assert headers(filled) == ["No.", "Jabatan", "Nama dan NIP", "Keputusan dan Tanggal", "Paraf/Tanda tangan"]
+    for row in re.findall(r"<tr><td class=\"no\">.*?</tr>", filled):
+        cells = re.findall(r"<td(?: class=\"(\w+)\")?>(.*?)</td>", row)
+        labels = [re.findall(r"<p>(\w+):", body) for _, body in cells]
+        assert labels == [[], ["Nama", "NIP"], ["Keputusan", "Tanggal"], []]

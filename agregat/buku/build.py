@@ -254,6 +254,7 @@ def _render(root: Path, data_dir: Path, periode: str, final: bool, ukuran: str, 
     """Render the PDF from the inputs alone (charts drawn again into a fresh folder, no chart cache) and store
     it under `key`, record beside it; the sha256 is taken of the bytes written here."""
     from agregat.buku.cetak import buat_pdf
+    from agregat.buku.kop import kop_proyek
     from agregat.edisi.muat import muat_edisi
 
     path = _cache_path(key)
@@ -261,7 +262,7 @@ def _render(root: Path, data_dir: Path, periode: str, final: bool, ukuran: str, 
     with tempfile.TemporaryDirectory(prefix="cetak-", dir=path.parent) as tmp:
         made = Path(tmp) / "buku.pdf"
         buat_pdf(muat_edisi(data_dir, periode), Path(root) / "docs" / "templates" / "buku", made, Path(tmp) / "grafik",
-                 final=final, ukuran=ukuran, pengesahan=pengesahan, grafik_cache=None)
+                 final=final, ukuran=ukuran, pengesahan=pengesahan, grafik_cache=None, kop=kop_proyek(root))
         sha = file_sha256(made)
         os.replace(made, path)
     write_atomic(path.with_suffix(".json"), json.dumps({"kunci": key, "sha256": sha}))

@@ -13,10 +13,12 @@ A PDF's key covers everything that can change one byte of it:
   `buku` with `cetak.css` (`PDF_SOURCES`);
 - the DejaVu fonts installed on the system (the print has no web fonts), the project version and the versions
   of the libraries that lay out the PDF and draw its charts (`PDF_LIBRARIES`);
-- the options: final or draft, paper size, the rows of the lembar pengesahan, and SOURCE_DATE_EPOCH.
+- the options: final or draft, paper size, the rows of the lembar pengesahan, and SOURCE_DATE_EPOCH;
+- what the book takes from the project's configuration (agregat.buku.kop.Kop.kunci: the logo's bytes, the
+  ibu kota), not the rest of kabupaten.yml.
 
 The build key covers the site's sources (`SITE_SOURCES`), every entry of every edition, the site's libraries,
-the options, and the key of every PDF the build publishes.
+the Kop, the options, and the key of every PDF the build publishes.
 
 Invariant: equal keys mean equal inputs; any change of an input gives another key. A key says nothing about
 the file stored under it: whoever reads a cache entry checks it (agregat.buku.build).
@@ -31,6 +33,8 @@ import os
 import subprocess
 from importlib import metadata
 from pathlib import Path
+
+from agregat.buku.kop import kop_proyek
 
 #: Bumped when the meaning of a key changes, so older cache entries are never taken for newer ones.
 FORMAT = "agregat-kunci-2"
@@ -64,6 +68,7 @@ def pdf_key(root: Path, edition_dir: Path, final: bool, ukuran: str, pengesahan:
         "sumber": sources(root, PDF_SOURCES),
         "fonta": fonts(),
         "pustaka": versions(PDF_LIBRARIES),
+        "kop": kop_proyek(root).kunci(),
         "opsi": {"periode": edition_dir.name, "final": bool(final), "ukuran": ukuran, "pengesahan": pengesahan,
                  "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")},
     }])
@@ -75,6 +80,7 @@ def build_key(root: Path, data_dir: Path, editions: list[str], pdf_keys: dict[st
         "sumber": sources(root, SITE_SOURCES),
         "edisi": {periode: entries(Path(data_dir) / periode) for periode in editions},
         "pustaka": versions(SITE_LIBRARIES),
+        "kop": kop_proyek(root).kunci(),
         "pdf": pdf_keys,
         "opsi": options,
     }])

@@ -28,7 +28,6 @@ import datetime as dt
 import functools
 import gc
 import math
-import os
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -40,12 +39,11 @@ import markdown
 from markdown.extensions.toc import slugify as _slugify
 
 from agregat.core.atomik import atomic_file
-from agregat.core.errors import UsageError
 from agregat.core.peran import ROLES
-from agregat.core.periode import WITA
 
 from agregat.buku.mkdocs_macros import MACROS
 from agregat.core.aman import jinja_aman, teks as _e
+from agregat.buku.kop import Kop, kepala_dinas, tanggal_dokumen, tanggal_kolofon
 from agregat.buku.makro import CACHE_GRAFIK, LABEL_TABEL, Buku
 from agregat.edisi.muat import Edisi, tanggal_panjang
 from agregat.buku.halaman import templates
@@ -101,9 +99,10 @@ def _render(env: jinja2.Environment, body: str, buku: Buku, meta: dict) -> str:
 
 
 def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path,
-            grafik_cache: Path | None = CACHE_GRAFIK) -> list[_Bagian]:
+            grafik_cache: Path | None = CACHE_GRAFIK, kop: Kop = Kop(),
+            penanda_tangan: dict | None = None) -> list[_Bagian]:
     """Render every template that belongs in print, in the templates' order (charts from `grafik_cache`,
-    or all drawn again when it is None)."""
+    or all drawn again when it is None; `kop` and `penanda_tangan` for the Kata Pengantar's closing)."""
     env = _jinja()
     parts: list[_Bagian] = []
     for name, meta, body in templates(templates_dir):
@@ -124,7 +123,8 @@ def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path,
         bab = meta.get("bab")
         judul = meta.get("judul", stem)
         meta_b = {**meta, "periode": edisi.periode, "title": judul}
-        buku = Buku(edisi, ke_akar="", bab=bab, grafik_dir=grafik_dir, cache_dir=grafik_cache)
+        buku = Buku(edisi, ke_akar="", bab=bab, grafik_dir=grafik_dir, cache_dir=grafik_cache, kop=kop,
+                    penanda_tangan=penanda_tangan)
         kunci = f"bab-{bab}" if bab else stem
         html, toc = _markdown(_render(env, body, buku, meta_b), kunci)
         html, _ = _olah_tabel(html)
@@ -220,12 +220,15 @@ def _pecah(table: str) -> list[str]:
 
 # ---- front and back matter -----------------------------------------------------------------------
 
-def _sampul(edisi: Edisi) -> str:
+def _sampul(edisi: Edisi, kop: Kop = Kop()) -> str:
+    """The cover; the configured logo on top (agregat.buku.kop), nothing in its place when none is set."""
     tahun = edisi.periode[:4]
     semester = edisi.semester.split(" Tahun ")[0]
+    uri = kop.untuk(edisi).logo_uri()
+    logo = f'<img class="logo" src="{uri}" alt="Logo Pemerintah {_e(edisi.nama_akar)}">' if uri else ""
     return f"""
 <section class="sampul" id="sampul">
-<div class="logo">Logo Pemerintah {_e(edisi.tingkat_akar.capitalize())}</div>
+{logo}
 <p class="sampul-judul">BUKU DATA AGREGAT KEPENDUDUKAN</p>
 <p class="sampul-kabupaten">{_e(edisi.nama_akar.upper())}</p>
 <p class="sampul-semester">{_e(semester.upper())} TAHUN {_e(tahun)}</p>
@@ -240,7 +243,8 @@ def _sampul(edisi: Edisi) -> str:
 
 def _pengesahan(edisi: Edisi, pengesahan: list[dict] | None) -> str:
     """The SOP officials, with blank lines to sign by hand, or filled from the approvals (`pengesahan`:
-    dicts with jabatan, nama, nip, keputusan, tanggal; matched to the SOP officials by jabatan, others after)."""
+    dicts with jabatan, nama, nip, keputusan, tanggal; matched to the SOP officials by jabatan, others after).
+    Each cell holds what its column header names: Nama/NIP, the (Keputusan and) Tanggal, room to sign."""
     given = {str(p.get("jabatan", "")).strip().lower(): p for p in (pengesahan or [])}
     known = {j.lower() for j in PEJABAT}
     order = list(PEJABAT) + [str(p.get("jabatan", "")) for p in (pengesahan or [])
@@ -261,7 +265,8 @@ def _pengesahan(edisi: Edisi, pengesahan: list[dict] | None) -> str:
         rows.append(f'<tr><td class="no">{nomor}.</td><th scope="row">{_e(jabatan)}</th>'
                     f'<td><p>Nama: {isi("nama")}</p><p>NIP: {isi("nip")}</p></td>'
                     f'<td>{keputusan}<p>Tanggal: {isi("tanggal")}</p></td>'
-                    f'<td class="ttd"><p>Tanda tangan:</p><span class="isian"></span></td></tr>')
+                    f'<td class="ttd"><span class="isian"></span></td></tr>')
+    kolom_tanggal = "Keputusan dan Tanggal" if pengesahan is not None else "Tanggal"
     return f"""
 <section class="depan pengesahan" id="pengesahan">
 <h1 id="lembar-pengesahan">Lembar Pengesahan</h1>
@@ -269,7 +274,7 @@ def _pengesahan(edisi: Edisi, pengesahan: list[dict] | None) -> str:
 {_e(edisi.tanggal)}, telah disusun, diperiksa, dan disahkan sesuai Standar Operasional Prosedur Penyusunan
 Buku Data Agregat oleh:</p>
 <table class="pengesahan"><thead><tr><th scope="col">No.</th><th scope="col">Jabatan</th>
-<th scope="col">Nama dan NIP</th><th scope="col">Tanggal</th><th scope="col">Paraf/Tanda tangan</th></tr></thead>
+<th scope="col">Nama dan NIP</th><th scope="col">{kolom_tanggal}</th><th scope="col">Paraf/Tanda tangan</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
@@ -360,26 +365,6 @@ yang sama ditandatangani pada lembar pengesahan.</span></td></tr>
 
 # ---- dates, styles, the document ----------------------------------------------------------------
 
-def tanggal_dokumen(edisi: Edisi) -> dt.datetime:
-    """The PDF's creation/modification date: SOURCE_DATE_EPOCH when set, else the edition's data date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch not in (None, ""):
-        if not (epoch.strip().isascii() and epoch.strip().isdigit()):
-            raise UsageError("Variabel lingkungan SOURCE_DATE_EPOCH harus bilangan detik sejak 1970 (angka 0-9 "
-                             "saja, mis. 1751241600). Perbaiki atau hapus variabel itu, lalu ulangi.")
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    date = dt.date.fromisoformat(edisi.dokumen["manifest"]["tanggal_data"])
-    return dt.datetime(date.year, date.month, date.day, tzinfo=WITA)
-
-
-def tanggal_kolofon(when: dt.datetime) -> str:
-    """The document date as the colophon prints it, in WITA: "30 Juni 2025", with the time ("10 Juli 2025
-    09.15 WITA") only when it is not midnight."""
-    local = when.astimezone(WITA)
-    day = tanggal_panjang(local.date())
-    return day if (local.hour, local.minute) == (0, 0) else f"{day} {local:%H.%M} WITA"
-
-
 def _watermark() -> str:
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="170mm" height="170mm" viewBox="0 0 400 400">'
            '<text x="200" y="236" transform="rotate(-45 200 200)" text-anchor="middle" font-family="DejaVu Sans" '
@@ -398,19 +383,20 @@ def _css_halaman(ukuran: str, final: bool) -> str:
 
 
 def dokumen_cetak(edisi: Edisi, templates_dir: Path, grafik_dir: Path, final: bool = False, ukuran: str = "A4",
-                  pengesahan: list[dict] | None = None, grafik_cache: Path | None = CACHE_GRAFIK) -> str:
+                  pengesahan: list[dict] | None = None, grafik_cache: Path | None = CACHE_GRAFIK,
+                  kop: Kop = Kop()) -> str:
     """The whole book as one print HTML document (charts are referenced below `BASE_URL`; taken from the chart
-    cache `grafik_cache`, or all drawn again when it is None)."""
+    cache `grafik_cache`, or all drawn again when it is None; the logo and ibu kota of `kop`)."""
     grafik_dir = Path(grafik_dir)
     css_halaman = _css_halaman(ukuran, final)
-    parts = _bagian(edisi, Path(templates_dir), grafik_dir, grafik_cache)
+    parts = _bagian(edisi, Path(templates_dir), grafik_dir, grafik_cache, kop.untuk(edisi), kepala_dinas(pengesahan))
     ids = set(re.findall(r'\bid="([^"]+)"', "".join(p.html for p in parts)))
     tabel, gambar = _entri(parts, ids)
     penulis = f"Dinas Kependudukan dan Pencatatan Sipil {edisi.nama_akar}"
     judul = f"Buku Data Agregat Kependudukan {edisi.nama_akar} {edisi.semester}"
     tanggal = tanggal_dokumen(edisi)
 
-    body = [_sampul(edisi), _pengesahan(edisi, pengesahan)]
+    body = [_sampul(edisi, kop), _pengesahan(edisi, pengesahan)]
     body += [f'<section class="depan" id="{p.kunci}-bagian">\n{p.html}\n</section>' for p in parts if p.jenis == "depan"]
     body += [_daftar_isi(parts), _daftar("Daftar Tabel", "daftar-tabel", "Tabel", tabel),
              _daftar("Daftar Gambar", "daftar-gambar", "Gambar", gambar)]
@@ -538,11 +524,11 @@ def render_pdf(html: str, edisi: Edisi, grafik_dir: Path):
 
 def buat_pdf(edisi: Edisi, templates_dir: Path, out_path: Path, grafik_dir: Path, final: bool = False,
              ukuran: str = "A4", pengesahan: list[dict] | None = None,
-             grafik_cache: Path | None = CACHE_GRAFIK) -> Path:
+             grafik_cache: Path | None = CACHE_GRAFIK, kop: Kop = Kop()) -> Path:
     """Render the book to `out_path` (written to a temporary file beside it, then renamed)."""
     out_path = Path(out_path)
     html = dokumen_cetak(edisi, templates_dir, grafik_dir, final=final, ukuran=ukuran, pengesahan=pengesahan,
-                         grafik_cache=grafik_cache)
+                         grafik_cache=grafik_cache, kop=kop)
     with atomic_file(out_path, mode=0o644) as handle, _gc_jarang():
         render_pdf(html, edisi, grafik_dir).write_pdf(handle, pdf_identifier=True)
     return out_path

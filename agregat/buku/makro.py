@@ -23,6 +23,9 @@ from agregat.core.config import CACHE_DIR
 from agregat.core import angka
 from agregat.buku import grafik
 from agregat.buku import tabel
+from agregat.buku.kop import Kop, tanggal_dokumen
+from agregat.core.periode import WITA
+from agregat.edisi.muat import tanggal_panjang
 from agregat.core.aman import markdown_aman, teks
 from agregat.edisi.muat import Edisi
 
@@ -64,6 +67,8 @@ class Buku:
     bab: int | str | None = None      # chapter number for table/figure numbers
     grafik_dir: Path | None = None    # where chart SVG files are written (site/<periode>/grafik)
     cache_dir: Path | None = None     # where drawn charts are kept between builds (.cache/grafik)
+    kop: Kop = field(default_factory=Kop)   # the configured logo and ibu kota (agregat.buku.kop)
+    penanda_tangan: dict | None = None      # the Kepala Dinas's lembar pengesahan row (nama, nip), once signed
     daftar_tabel: list[tuple[str, str]] = field(default_factory=list)    # (nomor, judul) in order
     daftar_gambar: list[tuple[str, str]] = field(default_factory=list)
     _n_tabel: int = 0
@@ -323,6 +328,23 @@ class Buku:
         return Markup(f'<table class="ringkasan"><caption>{caption}</caption><thead><tr><th scope="col">Indikator</th>'
                       f'<th scope="col">Semester ini</th><th scope="col">Perubahan dari semester lalu</th></tr>'
                       f"</thead><tbody>{''.join(body)}</tbody></table>\n")
+
+    def penutup_pengantar(self) -> Markup:
+        """The Kata Pengantar's closing: "<ibu kota>, <the document's date in words>", the Kepala Dinas's title,
+        room to sign, then name and NIP from the Kepala Dinas's row of the lembar pengesahan (`penanda_tangan`);
+        a blank line for each of these (and for the place, when no `ibu_kota` is configured) until then."""
+        kosong = Markup('<span class="isian"></span>')
+        ttd = self.penanda_tangan or {}
+
+        def isi(value) -> Markup:
+            return teks(value) if value not in (None, "") else kosong
+
+        tempat = isi(self.kop.untuk(self.edisi).ibu_kota)
+        tanggal = tanggal_panjang(tanggal_dokumen(self.edisi).astimezone(WITA).date())
+        return Markup('<div class="penutup-pengantar">\n<p>{}, {}</p>\n<p>Kepala Dinas Kependudukan dan Pencatatan '
+                      'Sipil<br>{}</p>\n<div class="ruang-ttd"></div>\n<p class="nama">{}</p>\n<p>NIP {}</p>\n'
+                      '</div>').format(tempat, tanggal, self._judul_wilayah(None), isi(ttd.get("nama")),
+                                       isi(ttd.get("nip")))
 
     def analisa(self) -> Markup:
         """The Kasi's analysis text of the edition (data/<periode>/analisa.md): Markdown rendered to HTML with

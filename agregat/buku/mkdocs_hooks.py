@@ -15,6 +15,7 @@ from markupsafe import Markup
 from mkdocs.structure.files import File
 
 from agregat.buku.halaman import halaman_edisi
+from agregat.buku.kop import kop_proyek
 from agregat.edisi.muat import daftar_edisi, muat_edisi
 
 
@@ -34,7 +35,19 @@ def on_files(files, config):
         if periode == editions[-1]:
             nav_latest = _nav(pages)
     config.nav = [{"Beranda": "index.md"}, *nav_latest, {"Arsip Edisi": "arsip.md"}]
+    if editions:
+        _logo(files, config, kop_proyek(Path(config.config_file_path).parent).untuk(muat_edisi(data_dir, editions[-1])))
     return files
+
+
+def _logo(files, config, kop) -> None:
+    """The configured logo (kabupaten.yml `logo:`, agregat.buku.kop) in the header of every page: written into
+    the site as aset/logo.svg or .png and named as the theme's logo; nothing when none is set."""
+    if kop.logo is None:
+        return
+    name = "aset/logo" + (".svg" if kop.logo.jenis == "image/svg+xml" else ".png")
+    files.append(File.generated(config, name, content=kop.logo.data))
+    config.theme["logo"] = name
 
 
 def _nav(pages) -> list:
