@@ -398,3 +398,31 @@ def test_the_pdf_key_covers_every_agregat_module_the_print_imports():
     assert "agregat/core/masalah.py" in seen
     uncovered = [n for n in sorted(seen) if not any(n == s or n.startswith(s + "/") for s in kunci.PDF_SOURCES)]
     assert uncovered == []
+
+
+# ---- polish (issue 12, point 9) ------------------------------------------------------------------------
+
+def _ringkasan_rows(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td class="angka">[^<]*</td><td class="angka">([^<]*)</td>',
+                           html))
+
+
+def test_the_headline_table_shows_the_change_of_l_and_p_with_one_percent_format():
+    from agregat.buku.makro import Buku
+    from agregat.edisi.muat import muat_edisi
+
+    now, before = muat_edisi(ROOT / "data", "2025-S1"), muat_edisi(ROOT / "data", "2024-S2")
+    rows = _ringkasan_rows(Buku(now, sebelumnya=before).ringkasan())
+    assert rows["Jumlah penduduk"] == "+1.154 (0,57%)"
+    assert rows["Laki-laki"] == "+630 (0,62%)" and rows["Perempuan"] == "+524 (0,52%)"
+    without = _ringkasan_rows(Buku(now).ringkasan())       # the previous edition not at hand: no L/P change
+    assert without["Laki-laki"] == without["Perempuan"] == "\u2013"
+    assert without["Jumlah penduduk"] == "+1.154 (0,57%)"
+
+
+@pytest.mark.slow
+def test_the_site_home_shows_the_change_of_l_and_p(demo_site):
+    rows = _ringkasan_rows((demo_site / "index.html").read_text(encoding="utf-8"))
+    assert rows["Laki-laki"] == "+630 (0,62%)" and rows["Perempuan"] == "+524 (0,52%)"
+    older = _ringkasan_rows((demo_site / "2024-S2" / "index.html").read_text(encoding="utf-8"))
+    assert older["Laki-laki"] == "\u2013"                   # the first edition: nothing to compare with

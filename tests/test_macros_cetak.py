@@ -133,7 +133,7 @@ def test_setiap_baris_jumlah_tercetak_sekali(buku, edisi, tmp_path):
     labels = [html_lib.unescape(label) for foot in re.findall(r"<tfoot>(.*?)</tfoot>", document, re.DOTALL)
               for label in re.findall(r"<t[hd][^>]*>(Jumlah [^<]+)</t[hd]>", foot)]
     text = re.sub(r"\s+", " ", "\n".join(buku.draf_text))
-    assert len(labels) > 100 and f"Jumlah {edisi.kabupaten[1]}" in labels
+    assert len(labels) > 100 and f"Jumlah {edisi.nama_akar}" in labels
     def printed(label: str) -> int:   # the row's label, then its first number ("Jumlah TAPIN" ≠ "… TAPIN SELATAN")
         return len(re.findall(re.escape(label) + r"(?= [0-9-])", text))
 
@@ -544,3 +544,22 @@ def test_the_lembar_pengesahan_cells_say_what_their_headers_say(edisi):
         cells = re.findall(r"<td(?: class=\"(\w+)\")?>(.*?)</td>", row)
         labels = [re.findall(r"<p>(\w+):", body) for _, body in cells]
         assert labels == [[], ["Nama", "NIP"], ["Keputusan", "Tanggal"], []]
+
+
+# ---- polish (issue 12, point 9) ------------------------------------------------------------------------
+
+def test_bab_vii_sub_sections_are_numbered_in_the_heading_and_the_daftar_isi(edisi, tmp_path):
+    """The Kasi writes analisa.md without numbers ("## Persebaran Penduduk"); in print they are 7.1, 7.2 …
+    like every other chapter's, while a numbered heading keeps its own number."""
+    import shutil
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for name in ("bab-3-jumlah-dan-struktur-penduduk.md", "bab-7-analisa.md"):
+        shutil.copy(TEMPLATES / name, templates / name)
+    parts = cetak._bagian(edisi, templates, tmp_path / "grafik")
+    daftar = cetak._daftar_isi(parts)
+    assert '>3.1 Jumlah Penduduk</a>' in daftar and '>3.1 3.1' not in daftar
+    assert '<a href="#bab-7-jumlah-dan-pertumbuhan-penduduk">7.1 Jumlah dan Pertumbuhan Penduduk</a>' in daftar
+    assert '>7.2 Persebaran Penduduk</a>' in daftar
+    assert '<h2 id="bab-7-persebaran-penduduk">7.2 Persebaran Penduduk</h2>' in parts[-1].html

@@ -128,8 +128,27 @@ def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path,
         kunci = f"bab-{bab}" if bab else stem
         html, toc = _markdown(_render(env, body, buku, meta_b), kunci)
         html, _ = _olah_tabel(html)
+        if bab:
+            html = _nomori_subbab(bab, html, toc)
         parts.append(_Bagian(kunci, "bab" if bab else "depan", judul, html, toc, buku))
     return parts
+
+
+_BERNOMOR = re.compile(r"\d+(\.\d+)*\s")
+
+
+def _nomori_subbab(bab: int | str, html: str, toc: list) -> str:
+    """A chapter's sub-sections numbered "7.1", "7.2" … by their place, in the heading and in `toc` (changed in
+    place, read by the daftar isi), when their text has no number of its own: Bab VII's come from the Kasi's
+    analisa.md, written without numbers; the templates number theirs ("3.1 Jumlah Penduduk")."""
+    for h1 in toc:
+        for nomor, h2 in enumerate(h1["children"], start=1):
+            if _BERNOMOR.match(h2["name"]):
+                continue
+            old = f'<h2 id="{h2["id"]}">{h2["name"]}</h2>'
+            h2["name"] = f"{bab}.{nomor} {h2['name']}"
+            html = html.replace(old, f'<h2 id="{h2["id"]}">{h2["name"]}</h2>', 1)
+    return html
 
 
 def _turunkan_judul(teks: str) -> str:

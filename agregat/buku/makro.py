@@ -25,7 +25,8 @@ from agregat.buku import grafik
 from agregat.buku import tabel
 from agregat.buku.kop import Kop, tanggal_dokumen
 from agregat.core.periode import WITA
-from agregat.edisi.muat import tanggal_panjang
+from agregat.edisi.muat import judul_wilayah, tanggal_panjang
+from agregat.edisi.output import perubahan
 from agregat.core.aman import markdown_aman, teks
 from agregat.edisi.muat import Edisi
 
@@ -69,6 +70,7 @@ class Buku:
     cache_dir: Path | None = None     # where drawn charts are kept between builds (.cache/grafik)
     kop: Kop = field(default_factory=Kop)   # the configured logo and ibu kota (agregat.buku.kop)
     penanda_tangan: dict | None = None      # the Kepala Dinas's lembar pengesahan row (nama, nip), once signed
+    sebelumnya: Edisi | None = None         # the previous edition (the site's headline table), when known
     daftar_tabel: list[tuple[str, str]] = field(default_factory=list)    # (nomor, judul) in order
     daftar_gambar: list[tuple[str, str]] = field(default_factory=list)
     _n_tabel: int = 0
@@ -143,7 +145,10 @@ class Buku:
         return angka.bilangan(data[label][kolom])
 
     def indikator(self, kunci: str, kode: str | None = None, desimal: int = 2) -> str:
+        """An indicator of a region as text; a `persen_…` one with its "%" (agregat.core.angka.persentase)."""
         value = self._doc("indikator")["wilayah"][self._kode(kode)]["data"][kunci]
+        if kunci.startswith("persen_"):
+            return angka.persentase(value, desimal)
         return angka.bilangan(value, desimal if isinstance(value, float) else 0)
 
     def _nama(self, kode: str | None = None, judul: bool = False) -> str:
@@ -153,8 +158,7 @@ class Buku:
 
     def _judul_wilayah(self, kode: str | None = None) -> str:
         """Level and name of a region as text (not escaped): "Kecamatan Binuang"."""
-        tingkat = self._doc("penduduk")["wilayah"][self._kode(kode)]["tingkat"]
-        return f"{tingkat.capitalize()} {self._nama(kode, judul=True)}"
+        return judul_wilayah(self._doc("penduduk")["wilayah"][self._kode(kode)])
 
     def nama_wilayah(self, kode: str | None = None, judul: bool = False) -> Markup:
         """A region's name, escaped; `judul=True` in title case (BINUANG → Binuang)."""
@@ -226,11 +230,12 @@ class Buku:
         return self._tabel(html, judul, "perbandingan")
 
     def laju(self, kode: str | None = None) -> str:
-        """The region's laju pertumbuhan per tahun (%) as text, "–" without a previous edition."""
+        """The region's laju pertumbuhan per tahun as text with its sign and "%" ("+1,14%"), "–" without a
+        previous edition."""
         if "perbandingan" not in self.edisi.dokumen:
             return angka.KOSONG
         v = self._doc("perbandingan")["wilayah"][self._kode(kode)]["data"]["penduduk"]
-        return angka.bertanda(tabel.laju_per_tahun(v["sebelumnya"], v["sekarang"]), 2)
+        return angka.persentase(tabel.laju_per_tahun(v["sebelumnya"], v["sekarang"]), tanda=True)
 
     # ---- charts ---------------------------------------------------------------------------------
     def _grafik(self, fungsi, *args, **kwargs) -> grafik.Grafik:
@@ -303,14 +308,20 @@ class Buku:
     # ---- headline figures -----------------------------------------------------------------------
     def ringkasan(self) -> Markup:
         """Headline figures of the edition's root (kabupaten/kota or provinsi) with the change from the previous
-        semester."""
+        semester: from the edition's perbandingan.yml, and for L and P from the previous edition `sebelumnya`
+        (given by the site only when it is the edition that perbandingan.yml compared with); "–" without."""
         kode = self.edisi.kabupaten[0]
         ind = self._doc("indikator")["wilayah"][kode]["data"]
         banding = self.edisi.dokumen.get("perbandingan", {}).get("wilayah", {}).get(kode, {}).get("data", {})
         wajib = (self._doc("wajib_ktp")["wilayah"][kode]["data"]["WAJIB KTP-EL"]["jml"]
                  if self.tersedia("wajib_ktp") else None)
+        lalu = self.sebelumnya.dokumen["indikator"]["wilayah"].get(kode, {}).get("data", {}) if self.sebelumnya else {}
+
+        def ubah(kunci: str) -> dict | None:
+            return perubahan(lalu[kunci], ind[kunci]) if lalu.get(kunci) is not None else None
+
         rows = [("Jumlah penduduk", ind["penduduk"], banding.get("penduduk")),
-                ("Laki-laki", ind["lk"], None), ("Perempuan", ind["pr"], None),
+                ("Laki-laki", ind["lk"], ubah("lk")), ("Perempuan", ind["pr"], ubah("pr")),
                 ("Kepala keluarga (KK)", ind["kk"], banding.get("kartu_keluarga")),
                 ("Wajib KTP-el", wajib, banding.get("wajib_ktp")),
                 ("Kepadatan (jiwa/km²)", ind["kepadatan"], None),
@@ -319,7 +330,7 @@ class Buku:
         for label, value, change in rows:
             shown = "tidak tersedia" if value is None else angka.bilangan(value, 2 if isinstance(value, float) else 0)
             if change and change.get("sebelumnya") is not None:
-                delta = f"{angka.bertanda(change['selisih'])} ({angka.persen(change['persen'])} %)"
+                delta = f"{angka.bertanda(change['selisih'])} ({angka.persentase(change['persen'])})"
             else:
                 delta = angka.KOSONG
             body.append(f'<tr><th scope="row">{label}</th><td class="angka">{shown}</td>'

@@ -71,14 +71,13 @@ def on_post_build(config):
     data_dir = _data_dir(config)
     for periode in daftar_edisi(data_dir):
         edisi = muat_edisi(data_dir, periode)
-        kode, nama = edisi.kabupaten
         tulis_unduhan(edisi.dokumen, edisi.dokumen["manifest"], Path(config.site_dir) / periode / "unduhan",
-                      kabupaten=nama, sumber=sumber_data(edisi))
+                      kabupaten=edisi.nama_akar, sumber=sumber_data(edisi))
 
 
 def sumber_data(edisi) -> str:
     return (f"Data Kependudukan Bersih (DKB) {edisi.semester}, Ditjen Dukcapil Kemendagri; diolah Dinas "
-            f"Kependudukan dan Pencatatan Sipil {edisi.tingkat_akar.capitalize()} {edisi.kabupaten[1].title()}")
+            f"Kependudukan dan Pencatatan Sipil {edisi.nama_akar}")
 
 
 

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from agregat.core import angka
 from agregat.core.aman import teks as _teks
+from agregat.edisi.muat import judul_wilayah
 
 __all__ = ["LABEL_INDIKATOR", "LABEL_PERBANDINGAN", "KOLOM_INDIKATOR", "TINGKAT_ANAK", "judul_tabel",
            "tabel_wilayah", "tabel_kategori", "tabel_cakupan", "tabel_indikator", "tabel_perbandingan",
@@ -105,12 +106,17 @@ def _anak(doc: dict, induk: str) -> list[str]:
     return sorted(k for k in doc["wilayah"] if k.startswith(induk + ".") and k.count(".") + 1 == tingkat + 1)
 
 
+def _awal_jumlah(doc: dict, induk: str) -> list[str]:
+    """The first two cells of a table's total row: the region's code, "Jumlah Kecamatan Binuang"."""
+    return [_kepala_baris(induk, induk), f"<td>Jumlah {_teks(judul_wilayah(_wilayah(doc, induk)))}</td>"]
+
+
 def _label_anak(doc: dict, induk: str) -> str:
     label = TINGKAT_ANAK.get(induk.count(".") + 1)
     if label is None:
         raise ValueError(f"wilayah {induk} tidak mempunyai wilayah bawahan")
     w = _wilayah(doc, induk)
-    return label if w["tingkat"] in ("provinsi", "kabupaten") else f"{label} di {w['tingkat'].capitalize()} {w['nama']}"
+    return label if w["tingkat"] in ("provinsi", "kabupaten") else f"{label} di {judul_wilayah(w)}"
 
 
 def judul_tabel(doc: dict, tingkat_label: str) -> str:
@@ -149,7 +155,7 @@ def tabel_wilayah(doc: dict, induk: str = "63.05", nomor=None, judul: str | None
     kolom = ["Kode", "Wilayah", *(["LK", "PR"] if len(labels) == 1 else labels), "Jumlah"]
     isi = [_baris([_kepala_baris(k, k), f"<td>{_teks(_wilayah(doc, k)['nama'])}</td>",
                    *_sel_wilayah(doc, k, labels)]) for k in _anak(doc, induk)]
-    total = [_baris([_kepala_baris(induk, induk), f"<td>Jumlah {_teks(_wilayah(doc, induk)['nama'])}</td>",
+    total = [_baris([*_awal_jumlah(doc, induk),
                      *_sel_wilayah(doc, induk, labels)])]
     judul = judul or judul_tabel(doc, _label_anak(doc, induk))
     return _tabel(_id(nomor, doc["indikator"], induk), _judul(nomor, judul), kolom, isi, total)
@@ -172,7 +178,7 @@ def tabel_kategori(doc: dict, kode: str = "63.05", nomor=None, judul: str | None
     isi = [_baris([_kepala_baris(i, kk), f"<td>{_teks(label)}</td>", *sel(v)])
            for i, (kk, label, v) in enumerate(data, start=1)]
     total = [_baris(['<th scope="row" colspan="2">Jumlah</th>', *sel(jumlah)])]
-    judul = judul or f"{doc['judul']} di {w['tingkat'].capitalize()} {w['nama']}"
+    judul = judul or f"{doc['judul']} di {judul_wilayah(w)}"
     return _tabel(_id(nomor, doc["indikator"], "kategori", kode), _judul(nomor, judul),
                   ["Kode", "Kategori", "LK", "PR", "Jumlah", "%"], isi, total)
 
@@ -196,7 +202,7 @@ def tabel_cakupan(doc: dict, induk: str = "63.05", nomor=None, judul: str | None
              *(f"{label} {f}" for label in lain for f in ("LK", "PR", "Jumlah", "%"))]
     isi = [_baris([_kepala_baris(k, k), f"<td>{_teks(_wilayah(doc, k)['nama'])}</td>", *sel(k)])
            for k in _anak(doc, induk)]
-    total = [_baris([_kepala_baris(induk, induk), f"<td>Jumlah {_teks(_wilayah(doc, induk)['nama'])}</td>",
+    total = [_baris([*_awal_jumlah(doc, induk),
                      *sel(induk)])]
     judul = judul or judul_tabel(doc, _label_anak(doc, induk))
     return _tabel(_id(nomor, doc["indikator"], "cakupan", induk), _judul(nomor, judul), kolom, isi, total)
@@ -217,7 +223,7 @@ def tabel_indikator(indikator_doc: dict, induk: str = "63.05", kolom=KOLOM_INDIK
     doc = indikator_doc
     isi = [_baris([_kepala_baris(k, k), f"<td>{_teks(_wilayah(doc, k)['nama'])}</td>",
                    *_sel_indikator(doc, k, kolom)]) for k in _anak(doc, induk)]
-    total = [_baris([_kepala_baris(induk, induk), f"<td>Jumlah {_teks(_wilayah(doc, induk)['nama'])}</td>",
+    total = [_baris([*_awal_jumlah(doc, induk),
                      *_sel_indikator(doc, induk, kolom)])]
     judul = judul or judul_tabel(doc, _label_anak(doc, induk))
     return _tabel(_id(nomor, "indikator", induk), _judul(nomor, judul),
@@ -247,7 +253,7 @@ def tabel_perbandingan(perbandingan_doc: dict, induk: str = "63.05", indikator: 
     doc = perbandingan_doc
     isi = [_baris([_kepala_baris(k, k), f"<td>{_teks(_wilayah(doc, k)['nama'])}</td>",
                    *_sel_perbandingan(doc, k, indikator)]) for k in _anak(doc, induk)]
-    total = [_baris([_kepala_baris(induk, induk), f"<td>Jumlah {_teks(_wilayah(doc, induk)['nama'])}</td>",
+    total = [_baris([*_awal_jumlah(doc, induk),
                      *_sel_perbandingan(doc, induk, indikator)])]
     judul = judul or (f"Perbandingan {LABEL_PERBANDINGAN[indikator]} dengan Semester Sebelumnya "
                       f"per {_label_anak(doc, induk)}")
@@ -281,7 +287,7 @@ def tabel_laju(perbandingan_doc: dict, induk: str = "63.05", nomor=None, judul: 
     doc = perbandingan_doc
     isi = [_baris([_kepala_baris(k, k), f"<td>{_teks(_wilayah(doc, k)['nama'])}</td>", *_sel_laju(doc, k)])
            for k in _anak(doc, induk)]
-    total = [_baris([_kepala_baris(induk, induk), f"<td>Jumlah {_teks(_wilayah(doc, induk)['nama'])}</td>",
+    total = [_baris([*_awal_jumlah(doc, induk),
                      *_sel_laju(doc, induk)])]
     judul = judul or f"Laju Pertumbuhan Penduduk per {_label_anak(doc, induk)}"
     return _tabel(_id(nomor, "laju", induk), _judul(nomor, judul),
