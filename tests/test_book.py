@@ -80,11 +80,13 @@ LOGO_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><cir
 
 
 def with_kop(root: Path, logo: bytes = LOGO_SVG) -> Path:
-    """The golden kabupaten's configuration in the project copy `root`, with a logo and an ibu kota."""
+    """The golden kabupaten's configuration in the project copy `root`, with a logo, an ibu kota and the
+    site's address (under a sub-path)."""
     shutil.copy(GOLDEN / "wilayah.csv", root / "wilayah.csv")
     (root / "logo.svg").write_bytes(logo)
     config = root / "kabupaten.yml"
-    config.write_text((GOLDEN / "kabupaten.yml").read_text() + "ibu_kota: Rantau\nlogo: logo.svg\n")
+    config.write_text((GOLDEN / "kabupaten.yml").read_text() + "ibu_kota: Rantau\nlogo: logo.svg\n"
+                      "alamat_situs: https://contoh.go.id/buku\n")
     return config
 
 
@@ -111,6 +113,27 @@ def test_the_configured_logo_heads_every_page_and_the_foreword_closes_with_place
         assert re.search(r'<img src="(\.\./)*aset/logo\.svg"', html), page
     pengantar = (site / "2025-S1" / "kata-pengantar.html").read_text(encoding="utf-8")
     assert "<p>Rantau, 30 Juni 2025</p>" in pengantar and "Kepala Dinas Kependudukan dan Pencatatan" in pengantar
+
+
+@pytest.mark.slow
+def test_the_configured_address_fills_the_sitemap_and_roots_the_404_page(small):
+    """Issue 12, point 9: `alamat_situs` is MkDocs' site_url: every page in sitemap.xml, and 404.html (served
+    for any missing path) takes its styles from the site's own sub-path."""
+    root, result = small
+    site = result.site_dir
+    locs = re.findall(r"<loc>([^<]*)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8"))
+    assert "https://contoh.go.id/buku/2025-S1/kecamatan/binuang.html" in locs and len(locs) > 10
+    assert all(loc.startswith("https://contoh.go.id/buku/") for loc in locs)
+    missing = (site / "404.html").read_text(encoding="utf-8")
+    assets = re.findall(r'(?:href|src)="([^"#]*assets/[^"]*)"', missing)
+    assert assets and all(a.startswith("/buku/") for a in assets)
+    assert 'href="/buku/aset/buku.css"' in missing
+
+
+@pytest.mark.slow
+def test_without_an_address_there_is_no_empty_sitemap(demo_site):
+    assert not (demo_site / "sitemap.xml").exists() and not (demo_site / "sitemap.xml.gz").exists()
+    assert (demo_site / "404.html").is_file()
 
 
 @pytest.mark.slow
@@ -289,6 +312,9 @@ def test_the_pdf_key_and_the_build_key_cover_the_logo_and_the_ibu_kota_only(tmp_
     assert third[0] != second[0] and third[1] != second[1]
     config.write_text(config.read_text() + "pengesahan:\n  sidik_jari_akar: \"SHA256:" + "A" * 43 + "\"\n")
     assert keys() == third
+    config.write_text(config.read_text().replace("contoh.go.id/buku", "contoh.go.id/data"))
+    fourth = keys()                                   # the site's address: the site's key, not the PDF's
+    assert fourth[0] == third[0] and fourth[1] != third[1]
 
 
 def test_a_cache_entry_is_used_only_with_its_record_for_the_key_and_the_sha256(tmp_path):

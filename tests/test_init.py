@@ -153,3 +153,17 @@ def test_a_wrong_logo_is_refused_in_words(project_copy, tmp_path):
         with pytest.raises(ConfigError) as caught:
             load_config(_with_logo(project_copy, f'"{name}"'))
         assert f"kunci 'logo': berkas {name} {words}" in str(caught.value), name
+
+
+def test_the_site_address_is_an_http_address(project_copy):
+    from agregat.core.errors import ConfigError
+
+    config = project_copy / "kabupaten.yml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original.replace('alamat_situs: ""', "alamat_situs: https://contoh.go.id/buku"))
+    assert load_config(config).alamat_situs == "https://contoh.go.id/buku/"
+    assert load_config(ROOT / "kabupaten.yml").alamat_situs == ""
+    for wrong in ("ftp://contoh.go.id/", "contoh.go.id", '"https://contoh.go.id/<script>"'):
+        config.write_text(original.replace('alamat_situs: ""', f"alamat_situs: {wrong}"))
+        with pytest.raises(ConfigError, match="kunci 'alamat_situs' harus alamat http:// atau https://"):
+            load_config(config)

@@ -75,12 +75,14 @@ def pdf_key(root: Path, edition_dir: Path, final: bool, ukuran: str, pengesahan:
 
 
 def build_key(root: Path, data_dir: Path, editions: list[str], pdf_keys: dict[str, str], options) -> str:
-    """The key of a whole build: site sources, every edition, the published PDFs' keys, the options."""
+    """The key of a whole build: site sources, every edition, the Kop and the site's address, the published
+    PDFs' keys, the options."""
+    kop = kop_proyek(root)
     return input_key(["build", {
         "sumber": sources(root, SITE_SOURCES),
         "edisi": {periode: entries(Path(data_dir) / periode) for periode in editions},
         "pustaka": versions(SITE_LIBRARIES),
-        "kop": kop_proyek(root).kunci(),
+        "kop": {**kop.kunci(), "alamat_situs": kop.alamat_situs},
         "pdf": pdf_keys,
         "opsi": options,
     }])

@@ -35,14 +35,16 @@ class Kop:
     kode: str = ""              # the configured region's code: the Kop belongs to the editions of that region
     ibu_kota: str = ""          # "Rantau": the place before the Kata Pengantar's date
     logo: Logo | None = None
+    alamat_situs: str = ""      # the site's address (MkDocs' site_url): the site's only, not in `kunci`
 
     def untuk(self, edisi: Edisi) -> Kop:
         """This Kop for an edition of its region, else an empty one (a province book built in the same folder
         gets neither the kabupaten's logo nor its capital)."""
-        return self if self.kode == edisi.kabupaten[0] else Kop()
+        return self if self.kode == edisi.kabupaten[0] else Kop(alamat_situs=self.alamat_situs)
 
     def kunci(self) -> dict:
-        """Everything of the Kop that can change a page or the PDF, for the cache keys."""
+        """Everything of the Kop that can change a page of the PDF, for the cache keys (the site's key adds
+        `alamat_situs`)."""
         logo = self.logo
         return {"kode": self.kode, "ibu_kota": self.ibu_kota,
                 "logo": [logo.jenis, hashlib.sha256(logo.data).hexdigest()] if logo else None}
@@ -61,7 +63,7 @@ def kop_proyek(root: Path) -> Kop:
     if not path.is_file():
         return Kop()
     config = load_config(path)
-    return Kop(config.kode, config.ibu_kota, config.logo)
+    return Kop(config.kode, config.ibu_kota, config.logo, config.alamat_situs)
 
 
 def kepala_dinas(pengesahan: list[dict] | None) -> dict | None:

@@ -23,6 +23,17 @@ def _data_dir(config) -> Path:
     return Path(config.config_file_path).parent / config.extra.get("data_dir", "data")
 
 
+def on_config(config):
+    """The site's address from kabupaten.yml (`alamat_situs`, agregat.buku.kop) as MkDocs' site_url, unless
+    mkdocs.yml sets one: sitemap.xml then lists every page, and 404.html links its styles and scripts from
+    the site's root path, so it works under a sub-path too (https://…/buku/)."""
+    if not config.site_url:
+        alamat = kop_proyek(Path(config.config_file_path).parent).alamat_situs
+        if alamat:
+            config.site_url = alamat
+    return config
+
+
 def on_files(files, config):
     data_dir = _data_dir(config)
     templates = Path(config.docs_dir) / "templates" / "buku"
@@ -67,6 +78,10 @@ def _nav(pages) -> list:
 
 def on_post_build(config):
     from agregat.buku.unduhan import tulis_unduhan
+
+    if not config.site_url:     # without an address the sitemap lists nothing: none rather than an empty one
+        for name in ("sitemap.xml", "sitemap.xml.gz"):
+            (Path(config.site_dir) / name).unlink(missing_ok=True)
 
     data_dir = _data_dir(config)
     for periode in daftar_edisi(data_dir):

@@ -29,6 +29,7 @@ FLAG_COLUMNS = ("AKTA_LHR", "AKTA_KWN", "AKTA_CRAI", "STAT_KIA")
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 ROOT_FINGERPRINT = re.compile(r"SHA256:[A-Za-z0-9+/]{43}")
+ALAMAT_SITUS = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?", re.ASCII)
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]          # agregat/
 REFERENSI_DIR = PACKAGE_DIR / "referensi"                  # the shipped reference data
@@ -66,6 +67,7 @@ class Config:
     sidik_jari_akar: str = ""   # "SHA256:…" of the root key that signs approvals/pejabat.yml; "" = not set up
     akar_tte: Path | None = None   # trust root certificate (PEM/DER) for the PAdES-signed final PDF (BSrE's root)
     logo: Logo | None = None    # the Pemerintah Kabupaten's logo for the cover and the site's header; None = none
+    alamat_situs: str = ""      # the site's public address ("https://…/", MkDocs' site_url); "" = not published yet
     path: Path | None = None
 
 
@@ -162,6 +164,13 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
         if problem:
             problems.append(problem)
 
+    alamat_situs = text("alamat_situs", required=False)
+    if alamat_situs and not ALAMAT_SITUS.fullmatch(alamat_situs):
+        problems.append("kunci 'alamat_situs' harus alamat http:// atau https:// situs buku, mis. "
+                        "\"https://disdukcapil.tapinkab.go.id/buku/\", atau kosong")
+    elif alamat_situs and not alamat_situs.endswith("/"):
+        alamat_situs += "/"
+
     sidik_jari_akar, root_cert, found = read_pengesahan(raw.get("pengesahan"))
     problems += found
     akar_tte = path.parent / root_cert if root_cert else None
@@ -183,6 +192,7 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
         sidik_jari_akar=sidik_jari_akar,
         akar_tte=akar_tte,
         logo=logo,
+        alamat_situs=alamat_situs,
         path=path,
     )
 
