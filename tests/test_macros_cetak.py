@@ -563,3 +563,44 @@ def test_bab_vii_sub_sections_are_numbered_in_the_heading_and_the_daftar_isi(edi
     assert '<a href="#bab-7-jumlah-dan-pertumbuhan-penduduk">7.1 Jumlah dan Pertumbuhan Penduduk</a>' in daftar
     assert '>7.2 Persebaran Penduduk</a>' in daftar
     assert '<h2 id="bab-7-persebaran-penduduk">7.2 Persebaran Penduduk</h2>' in parts[-1].html
+
+
+def _cetak_kecil(body: str, tmp_path, edisi) -> list[str]:
+    """The text of each page of a small print document: `body` with the print stylesheet, A4, final."""
+    html = (f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><style>{cetak.CSS.read_text()}\n'
+            f'{cetak._css_halaman("A4", True)}</style></head><body class="final">{body}</body></html>')
+    pdf = cetak.render_pdf(html, edisi, tmp_path / "grafik").write_pdf()
+    return [page.extract_text() or "" for page in pypdf.PdfReader(__import__("io").BytesIO(pdf)).pages]
+
+
+def test_no_page_holds_only_two_lines_of_a_paragraph(edisi, tmp_path):
+    """Wherever a page ends in a paragraph, at least three of its lines stay together on each side."""
+    kalimat = " ".join(f"kata{i:03d}" for i in range(90))       # about eight lines
+    line_mm = 10 * 1.4 * 25.4 / 72
+    for sisa in range(1, 6):                                   # room for 1 … 5 lines at the first page's foot
+        filler = 297 - 20 - 18 - sisa * line_mm - 0.5
+        pages = _cetak_kecil(f'<section class="bab"><div style="height: {filler:.2f}mm"></div><p>{kalimat}</p>'
+                             "</section>", tmp_path, edisi)
+        counts = [sum(1 for line in page.splitlines() if "kata" in line) for page in pages]
+        assert sum(counts) >= 6 and all(n == 0 or n >= 3 for n in counts), (sisa, counts)
+
+
+def test_compact_table_headers_wrap_between_words_never_hyphenated(edisi, tmp_path):
+    """Issue 12, point 9: no "MENGU-RUS" or "MEMIL-IKI": a header breaks at a space or after "/", at a size
+    at which its longest word fits the column; a table too wide for that is split into more parts."""
+    from agregat.buku.makro import Buku
+
+    buku = Buku(edisi, bab="L8")
+    body = "".join(cetak._olah_tabel(buku.tabel_wilayah(nama, induk="63.05.01"))[0]
+                   for nama in ("pekerjaan", "pendidikan", "hubungan_keluarga", "disabilitas"))
+    assert body.count('<table class="tabel-data') == 6 + 3 and 'kepala-45' in body       # pekerjaan in 6 parts
+    text = "\n".join(_cetak_kecil(f'<section class="lampiran lanskap">{body}</section>', tmp_path, edisi))
+    assert "\u2010" not in text and "-\n" not in text
+    tokens = {t for line in text.splitlines() for t in re.split(r"(?<=/)|\s+", line) if t}
+    labels = [lab for nama in ("pekerjaan", "pendidikan", "hubungan_keluarga", "disabilitas")
+              for lab in cetak._label_kepala(buku.tabel_wilayah(nama, induk="63.05.01"))]
+    words = {w for lab in labels for w in re.split(r"(?<=/)|\s+", lab) if w}
+    assert words - tokens == set()                           # every word of every header printed whole
+    assert cetak.ukuran_kepala(["PERDAGANGAN"], 10, True) == 6.0
+    assert cetak.ukuran_kepala(["PERDAGANGAN"], 19, True) is None      # five parts of pekerjaan: too narrow
+    assert cetak.ukuran_kepala(["BELUM/TIDAK BEKERJA"], 10, True) == 6.0

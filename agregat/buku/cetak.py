@@ -27,6 +27,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import html as html_lib
 import math
 import re
 import urllib.parse
@@ -61,6 +62,12 @@ MAKS_KATEGORI = 20   # category columns per printed table; wider tables are spli
 KOLOM_LANSKAP = 14   # a table with more columns than this goes on a landscape page
 KOLOM_RAPAT = 8      # a table with more columns than this is set in a smaller font
 MARKDOWN_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "toc", "tables")
+#: Header font sizes (pt) of a compact (`rapat`) table, largest first; each has its class `kepala-<10 × pt>` in
+#: cetak.css. A header wraps between words only (never hyphenated): its longest word must fit its column.
+KEPALA_PT = (6.0, 5.5, 5.0, 4.5)
+LEBAR_TEKS_MM = {False: 177.0, True: 269.0}   # text width of an A4 page, portrait / landscape (F4 is wider)
+LEBAR_KODE_WILAYAH_MM = 45.0                  # the Kode and Wilayah columns of a compact table (cetak.css)
+PADDING_SEL_MM = 1.2                          # left + right padding of a compact table's cell (cetak.css)
 
 
 # ---- the book's parts ----------------------------------------------------------------------------
@@ -181,12 +188,58 @@ def _olah_tabel(html: str) -> tuple[str, bool]:
         kelas = ["tabel-bungkus"]
         if kolom > KOLOM_RAPAT:
             kelas.append("rapat")
+            tables = [_kelas_kepala(t, kolom > KOLOM_LANSKAP) for t in tables]
         if kolom > KOLOM_LANSKAP:
             kelas.append("lanskap")
             lebar = True
         return f'<div class="{" ".join(kelas)}">' + "\n".join(tables) + "</div>"
 
     return _TABEL.sub(ganti, html), lebar
+
+
+_KEPALA = re.compile(r'<th scope="col"[^>]*>(.*?)</th>', re.DOTALL)
+
+
+def _label_kepala(table: str) -> list[str]:
+    """The texts of a region table's category headers (all but Kode and Wilayah), unescaped."""
+    return [html_lib.unescape(label) for label in _KEPALA.findall(table.split("</thead>", 1)[0])[2:]]
+
+
+@functools.cache
+def _lebar_kata_mm(kata: str, pt: float) -> float:
+    """Width of `kata` in bold DejaVu Sans Condensed (a compact table's header) at `pt`, in mm; estimated
+    (a wide 0.8 em a letter) when Pillow cannot find the font."""
+    try:
+        em = _fonta_kepala().getlength(kata) / 1000
+    except (ImportError, OSError):
+        em = 0.8 * len(kata)
+    return em * pt * 25.4 / 72
+
+
+@functools.cache
+def _fonta_kepala():
+    from PIL import ImageFont
+
+    return ImageFont.truetype("DejaVuSansCondensed-Bold.ttf", 1000)
+
+
+def ukuran_kepala(labels: list[str], kolom_data: int, lanskap: bool) -> float | None:
+    """The largest of KEPALA_PT at which the longest word of `labels` fits a column of a compact table with
+    `kolom_data` columns beside Kode and Wilayah (equal widths, table-layout: fixed), None when none does.
+    Words end at spaces; a "/" ends one too (a line may break after it)."""
+    lebar = (LEBAR_TEKS_MM[lanskap] - LEBAR_KODE_WILAYAH_MM) / max(kolom_data, 1) - PADDING_SEL_MM
+    kata = [k for label in labels for k in re.split(r"(?<=/)|\s+", label) if k]
+    for pt in KEPALA_PT:
+        if all(_lebar_kata_mm(k, pt) <= lebar for k in kata):
+            return pt
+    return None
+
+
+def _kelas_kepala(table: str, lanskap: bool) -> str:
+    """The table with the class of its header size (`kepala-60` … `kepala-45`, the smallest when even that
+    does not fit)."""
+    pt = ukuran_kepala(_label_kepala(table), _jumlah_kolom(table) - 2, lanskap) or KEPALA_PT[-1]
+    return table.replace('<table class="tabel-data"', f'<table class="tabel-data kepala-{round(pt * 10)}"', 1)
 
 
 def _id_ke_caption(table: str) -> str:
@@ -218,6 +271,10 @@ def _pecah(table: str) -> list[str]:
         return [table]
     n_bagian = math.ceil(kategori / MAKS_KATEGORI)
     ukuran = math.ceil(kategori / n_bagian)
+    labels = _label_kepala(table)
+    while ukuran > 1 and ukuran_kepala(labels, ukuran + 1, True) is None:   # more parts: wider columns
+        n_bagian += 1
+        ukuran = math.ceil(kategori / n_bagian)
     has_foot = "<tfoot>" in rest
     n_body = len(_BARIS.findall(rest.split("</tbody>", 1)[0]))
     parts = []
