@@ -292,7 +292,7 @@ def test_the_pdf_key_covers_every_byte_of_the_edition_the_print_code_and_the_opt
     assert kunci.pdf_key(root, copy, False, "A4", None) == key()
 
 
-def test_the_pdf_key_and_the_build_key_cover_the_logo_and_the_ibu_kota_only(tmp_path):
+def test_the_pdf_key_and_the_build_key_cover_the_logo_and_the_ibu_kota_only(tmp_path, monkeypatch):
     """Issue 12, point 4: the logo's bytes and the ibu kota of kabupaten.yml are in both keys; the rest of
     the configuration (e.g. the pinned root fingerprint) is not."""
     root = project_copy(tmp_path)
@@ -315,6 +315,8 @@ def test_the_pdf_key_and_the_build_key_cover_the_logo_and_the_ibu_kota_only(tmp_
     config.write_text(config.read_text().replace("contoh.go.id/buku", "contoh.go.id/data"))
     fourth = keys()                                   # the site's address: the site's key, not the PDF's
     assert fourth[0] == third[0] and fourth[1] != third[1]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1752000000")   # the document date: the site's Kata Pengantar shows it
+    assert keys()[1] != fourth[1]
 
 
 def test_a_cache_entry_is_used_only_with_its_record_for_the_key_and_the_sha256(tmp_path):

@@ -83,6 +83,7 @@ def build_key(root: Path, data_dir: Path, editions: list[str], pdf_keys: dict[st
         "edisi": {periode: entries(Path(data_dir) / periode) for periode in editions},
         "pustaka": versions(SITE_LIBRARIES),
         "kop": {**kop.kunci(), "alamat_situs": kop.alamat_situs},
+        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"),   # the Kata Pengantar's date, on the site too
         "pdf": pdf_keys,
         "opsi": options,
     }])
