@@ -141,7 +141,7 @@ def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path,
     return parts
 
 
-_BERNOMOR = re.compile(r"\d+(\.\d+)*\s")
+_BERNOMOR = re.compile(r"\d+(\.\d+)*\s", re.ASCII)
 
 
 def _nomori_subbab(bab: int | str, html: str, toc: list) -> str:
