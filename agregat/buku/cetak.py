@@ -67,7 +67,7 @@ MARKDOWN_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "toc", "tables")
 KEPALA_PT = (6.0, 5.5, 5.0, 4.5)
 LEBAR_TEKS_MM = {False: 177.0, True: 269.0}   # text width of an A4 page, portrait / landscape (F4 is wider)
 LEBAR_KODE_WILAYAH_MM = 45.0                  # the Kode and Wilayah columns of a compact table (cetak.css)
-PADDING_SEL_MM = 1.2                          # left + right padding of a compact table's cell (cetak.css)
+PADDING_SEL_MM = 2.0                          # a compact cell's padding (1.2 mm, cetak.css) and a visible gap
 
 
 # ---- the book's parts ----------------------------------------------------------------------------
