@@ -70,9 +70,24 @@ def small(tmp_path_factory):
     """A three-desa edition (the golden register) in a copy of the project."""
     tmp = tmp_path_factory.mktemp("buku")
     root = project_copy(tmp)
+    with_kop(root)
     jobs.aggregate(GOLDEN / "register.csv", "2025-S1", GOLDEN / "kabupaten.yml", root / "data")
     result = build_book(root=root, site_dir=root / "site", pdf=False)
     return root, result
+
+
+LOGO_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18"/></svg>'
+
+
+def with_kop(root: Path, logo: bytes = LOGO_SVG) -> Path:
+    """The golden kabupaten's configuration in the project copy `root`, with a logo, an ibu kota and the
+    site's address (under a sub-path)."""
+    shutil.copy(GOLDEN / "wilayah.csv", root / "wilayah.csv")
+    (root / "logo.svg").write_bytes(logo)
+    config = root / "kabupaten.yml"
+    config.write_text((GOLDEN / "kabupaten.yml").read_text() + "ibu_kota: Rantau\nlogo: logo.svg\n"
+                      "alamat_situs: https://contoh.go.id/buku\n")
+    return config
 
 
 @pytest.mark.slow
@@ -85,6 +100,40 @@ def test_pages_of_an_edition(small):
                  "2025-S1/unduhan/datapackage.json", "2025-S1/unduhan/agama.csv", "2025-S1/unduhan/agama.xlsx"):
         assert (site / page).is_file(), page
     assert (root / "data" / "2025-S1" / "analisa.md").is_file()   # the draft of Bab VII, written once
+
+
+@pytest.mark.slow
+def test_the_configured_logo_heads_every_page_and_the_foreword_closes_with_place_and_date(small):
+    """Issue 12, point 4: the logo of kabupaten.yml in the site's header, the ibu kota before the date."""
+    root, result = small
+    site = result.site_dir
+    assert (site / "aset" / "logo.svg").read_bytes() == LOGO_SVG
+    for page in ("index.html", "2025-S1/kata-pengantar.html", "2025-S1/kecamatan/binuang.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        assert re.search(r'<img src="(\.\./)*aset/logo\.svg"', html), page
+    pengantar = (site / "2025-S1" / "kata-pengantar.html").read_text(encoding="utf-8")
+    assert "<p>Rantau, 30 Juni 2025</p>" in pengantar and "Kepala Dinas Kependudukan dan Pencatatan" in pengantar
+
+
+@pytest.mark.slow
+def test_the_configured_address_fills_the_sitemap_and_roots_the_404_page(small):
+    """Issue 12, point 9: `alamat_situs` is MkDocs' site_url: every page in sitemap.xml, and 404.html (served
+    for any missing path) takes its styles from the site's own sub-path."""
+    root, result = small
+    site = result.site_dir
+    locs = re.findall(r"<loc>([^<]*)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8"))
+    assert "https://contoh.go.id/buku/2025-S1/kecamatan/binuang.html" in locs and len(locs) > 10
+    assert all(loc.startswith("https://contoh.go.id/buku/") for loc in locs)
+    missing = (site / "404.html").read_text(encoding="utf-8")
+    assets = re.findall(r'(?:href|src)="([^"#]*assets/[^"]*)"', missing)
+    assert assets and all(a.startswith("/buku/") for a in assets)
+    assert 'href="/buku/aset/buku.css"' in missing
+
+
+@pytest.mark.slow
+def test_without_an_address_there_is_no_empty_sitemap(demo_site):
+    assert not (demo_site / "sitemap.xml").exists() and not (demo_site / "sitemap.xml.gz").exists()
+    assert (demo_site / "404.html").is_file()
 
 
 @pytest.mark.slow
@@ -243,6 +292,33 @@ def test_the_pdf_key_covers_every_byte_of_the_edition_the_print_code_and_the_opt
     assert kunci.pdf_key(root, copy, False, "A4", None) == key()
 
 
+def test_the_pdf_key_and_the_build_key_cover_the_logo_and_the_ibu_kota_only(tmp_path, monkeypatch):
+    """Issue 12, point 4: the logo's bytes and the ibu kota of kabupaten.yml are in both keys; the rest of
+    the configuration (e.g. the pinned root fingerprint) is not."""
+    root = project_copy(tmp_path)
+    jobs.aggregate(GOLDEN / "register.csv", "2025-S1", GOLDEN / "kabupaten.yml", root / "data")
+    config = with_kop(root)
+
+    def keys():
+        pdf = kunci.pdf_key(root, root / "data" / "2025-S1", False, "A4", None)
+        return pdf, kunci.build_key(root, root / "data", ["2025-S1"], {"2025-S1": pdf}, {})
+
+    first = keys()
+    (root / "logo.svg").write_bytes(LOGO_SVG.replace(b'r="18"', b'r="17"'))
+    second = keys()
+    assert second[0] != first[0] and second[1] != first[1]
+    config.write_text(config.read_text().replace("Rantau", "Tapin Utara"))
+    third = keys()
+    assert third[0] != second[0] and third[1] != second[1]
+    config.write_text(config.read_text() + "pengesahan:\n  sidik_jari_akar: \"SHA256:" + "A" * 43 + "\"\n")
+    assert keys() == third
+    config.write_text(config.read_text().replace("contoh.go.id/buku", "contoh.go.id/data"))
+    fourth = keys()                                   # the site's address: the site's key, not the PDF's
+    assert fourth[0] == third[0] and fourth[1] != third[1]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1752000000")   # the document date: the site's Kata Pengantar shows it
+    assert keys()[1] != fourth[1]
+
+
 def test_a_cache_entry_is_used_only_with_its_record_for_the_key_and_the_sha256(tmp_path):
     pdf = tmp_path / "abc.pdf"
     pdf.write_bytes(b"%PDF-1.7 buku\n")
@@ -374,3 +450,31 @@ def test_the_search_index_holds_prose_names_and_titles_not_table_cells(demo_site
     # opened from disk (file://) the theme reads the same index as a script (the offline plugin)
     script = (demo_site / "search" / "search_index.js").read_text(encoding="utf-8")
     assert script.startswith("var __index = ") and json.loads(script.removeprefix("var __index = "))["docs"] == docs
+
+
+# ---- polish (issue 12, point 9) ------------------------------------------------------------------------
+
+def _ringkasan_rows(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td class="angka">[^<]*</td><td class="angka">([^<]*)</td>',
+                           html))
+
+
+def test_the_headline_table_shows_the_change_of_l_and_p_with_one_percent_format():
+    from agregat.buku.makro import Buku
+    from agregat.edisi.muat import muat_edisi
+
+    now, before = muat_edisi(ROOT / "data", "2025-S1"), muat_edisi(ROOT / "data", "2024-S2")
+    rows = _ringkasan_rows(Buku(now, sebelumnya=before).ringkasan())
+    assert rows["Jumlah penduduk"] == "+1.154 (0,57%)"
+    assert rows["Laki-laki"] == "+630 (0,62%)" and rows["Perempuan"] == "+524 (0,52%)"
+    without = _ringkasan_rows(Buku(now).ringkasan())       # the previous edition not at hand: no L/P change
+    assert without["Laki-laki"] == without["Perempuan"] == "\u2013"
+    assert without["Jumlah penduduk"] == "+1.154 (0,57%)"
+
+
+@pytest.mark.slow
+def test_the_site_home_shows_the_change_of_l_and_p(demo_site):
+    rows = _ringkasan_rows((demo_site / "index.html").read_text(encoding="utf-8"))
+    assert rows["Laki-laki"] == "+630 (0,62%)" and rows["Perempuan"] == "+524 (0,52%)"
+    older = _ringkasan_rows((demo_site / "2024-S2" / "index.html").read_text(encoding="utf-8"))
+    assert older["Laki-laki"] == "\u2013"                   # the first edition: nothing to compare with

@@ -379,7 +379,7 @@ def test_ktp_el_perekaman_and_pencetakan_from_the_workbook(world, capsys):
     check_edition(data / PERIOD, min_whole=4)
     html = Buku(muat_edisi(data, PERIOD), bab=6).tabel_wilayah("ktp_el")
     assert "SUDAH REKAM %" in html and ">97,56<" in html and ">92,68<" in html     # 120 / 123, 114 / 123
-    assert "Jumlah TAPIN" in html and TIDAK_TERSEDIA not in html
+    assert "Jumlah Kabupaten Tapin" in html and TIDAK_TERSEDIA not in html
     # a workbook without the sheet: no table, the book says so where it would stand
     assert run(capsys, aggregate(write(tmp / "dkb.xlsx", sheets())))[0] == 0
     assert not (data / PERIOD / "ktp_el.yml").exists()

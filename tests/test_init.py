@@ -109,3 +109,61 @@ def test_the_generator_reproduces_the_national_master(tmp_path, wheel):
     assert out.read_bytes() == (MASTERS / "indonesia.csv.gz").read_bytes()
     regenerated = yaml.safe_load((tmp_path / "indonesia.sumber.yml").read_text(encoding="utf-8"))
     assert regenerated["sumber"] == sumber["sumber"] and regenerated["jumlah"] == sumber["jumlah"]
+
+
+# ---- the logo of kabupaten.yml (issue 12, point 4) --------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+
+
+def _with_logo(project_copy, name: str):
+    config = project_copy / "kabupaten.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace('logo: ""', f"logo: {name}"), encoding="utf-8")
+    return config
+
+
+@pytest.mark.parametrize("name, jenis, data", [("logo/tapin.svg", "image/svg+xml", SVG), ("tapin.PNG", "image/png", PNG)])
+def test_a_logo_in_the_project_folder_is_read_with_its_type(project_copy, name, jenis, data):
+    (project_copy / name).parent.mkdir(exist_ok=True)
+    (project_copy / name).write_bytes(data)
+    logo = load_config(_with_logo(project_copy, name)).logo
+    assert (logo.nama, logo.jenis, logo.data) == (name, jenis, data)
+    assert load_config(project_copy / "kabupaten.yml").logo is not None
+    assert load_config(ROOT / "kabupaten.yml").logo is None          # none configured: no logo, no placeholder
+
+
+def test_a_wrong_logo_is_refused_in_words(project_copy, tmp_path):
+    from agregat.core.errors import ConfigError
+
+    outside = tmp_path / "luar.svg"
+    outside.write_bytes(SVG)
+    (project_copy / "tautan.svg").symlink_to(outside)
+    (project_copy / "palsu.png").write_bytes(SVG)
+    (project_copy / "folder.svg").mkdir()
+    (project_copy / "foto.jpg").write_bytes(b"\xff\xd8\xff")
+    cases = {"tidak-ada.svg": "tidak ditemukan", "foto.jpg": "harus SVG (.svg) atau PNG (.png)",
+             "palsu.png": "bukan berkas PNG yang benar", "../luar.svg": "harus di dalam folder proyek",
+             "tautan.svg": "harus di dalam folder proyek", str(outside): "harus di dalam folder proyek",
+             "folder.svg": "bukan berkas biasa"}
+    config = project_copy / "kabupaten.yml"
+    original = config.read_text(encoding="utf-8")
+    for name, words in cases.items():
+        config.write_text(original, encoding="utf-8")
+        with pytest.raises(ConfigError) as caught:
+            load_config(_with_logo(project_copy, f'"{name}"'))
+        assert f"kunci 'logo': berkas {name} {words}" in str(caught.value), name
+
+
+def test_the_site_address_is_an_http_address(project_copy):
+    from agregat.core.errors import ConfigError
+
+    config = project_copy / "kabupaten.yml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original.replace('alamat_situs: ""', "alamat_situs: https://contoh.go.id/buku"))
+    assert load_config(config).alamat_situs == "https://contoh.go.id/buku/"
+    assert load_config(ROOT / "kabupaten.yml").alamat_situs == ""
+    for wrong in ("ftp://contoh.go.id/", "contoh.go.id", '"https://contoh.go.id/<script>"'):
+        config.write_text(original.replace('alamat_situs: ""', f"alamat_situs: {wrong}"))
+        with pytest.raises(ConfigError, match="kunci 'alamat_situs' harus alamat http:// atau https://"):
+            load_config(config)

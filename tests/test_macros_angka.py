@@ -127,3 +127,25 @@ def test_the_cli_formats_with_the_book_formatter_without_loading_the_book():
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parent.parent).stdout
     assert loaded.strip() == "[]"
+
+
+def test_one_percent_format_in_words_everywhere():
+    """Issue 12, point 9: "0,57%" (serangkai, as the committed analisa texts write it) from one function, in the
+    headline table, the chapters' sentences, the charts' text alternatives and the analisa draft."""
+    from pathlib import Path
+
+    from agregat.buku import grafik
+    from agregat.buku.makro import Buku
+    from agregat.edisi import analisa
+    from agregat.edisi.muat import muat_edisi
+
+    assert angka.persentase(0.574) == "0,57%" and angka.persentase(-0.12, tanda=True) == "-0,12%"
+    assert angka.persentase(1.154, tanda=True) == "+1,15%" and angka.persentase(None) == "\u2013"
+    assert angka.persentase(33.333, 1) == "33,3%"
+    edisi = muat_edisi(Path(__file__).resolve().parent.parent / "data", "2025-S1")
+    buku = Buku(edisi)
+    assert buku.indikator("persen_wajib_ktp") == "71,54%" and buku.laju() == "+1,15%"
+    assert "(0,57%)" in buku.ringkasan()
+    alt = grafik.perbandingan(edisi.dokumen["perbandingan"]).alt
+    assert "202.061 menjadi 203.215 (+1.154, +0,57%)" in alt and " %" not in alt
+    assert analisa._persen(0.57) == "0,57%"

@@ -133,7 +133,7 @@ def test_setiap_baris_jumlah_tercetak_sekali(buku, edisi, tmp_path):
     labels = [html_lib.unescape(label) for foot in re.findall(r"<tfoot>(.*?)</tfoot>", document, re.DOTALL)
               for label in re.findall(r"<t[hd][^>]*>(Jumlah [^<]+)</t[hd]>", foot)]
     text = re.sub(r"\s+", " ", "\n".join(buku.draf_text))
-    assert len(labels) > 100 and f"Jumlah {edisi.kabupaten[1]}" in labels
+    assert len(labels) > 100 and f"Jumlah {edisi.nama_akar}" in labels
     def printed(label: str) -> int:   # the row's label, then its first number ("Jumlah TAPIN" ≠ "… TAPIN SELATAN")
         return len(re.findall(re.escape(label) + r"(?= [0-9-])", text))
 
@@ -347,15 +347,17 @@ def test_sampul_pengesahan_kolofon(buku, emas):
     from agregat.core.digest import edition_digest
 
     cover = _lines(buku.draf_text[0])
-    for text in ("Logo Pemerintah", "BUKU DATA AGREGAT", "KABUPATEN TAPIN", "SEMESTER I TAHUN 2025",
+    for text in ("BUKU DATA AGREGAT", "KABUPATEN TAPIN", "SEMESTER I TAHUN 2025",
                  "Keadaan per 30 Juni 2025", "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"):
         assert any(text in line for line in cover), text
+    assert not any("Logo" in line for line in cover)                       # no logo configured: no placeholder
     assert not any(re.fullmatch(r"[ivx]+", line) for line in cover)       # no page number on the cover
     draf_sah = " ".join(_lines(buku.draf_text[1]))
     for jabatan in cetak.PEJABAT:
         assert jabatan in draf_sah
-    for label in ("Nama:", "NIP:", "Tanggal:", "Tanda tangan:"):
+    for label in ("Nama:", "NIP:", "Tanggal:"):
         assert draf_sah.count(label) == 5, label
+    assert "Tanda tangan:" not in draf_sah and "Paraf/Tanda tangan" in draf_sah    # the header names the column
     final_sah = " ".join(_lines(buku.emas_final_text[1]))
     assert "Contoh Kepala Dinas, S.H., M.Si." in final_sah and "197001011995031001" in final_sah
     assert "14 Juli 2025" in final_sah and "Disahkan" in final_sah
@@ -499,3 +501,136 @@ def test_the_colophon_date_is_a_date_in_words():
 
     assert tanggal_kolofon(dt.datetime(2025, 6, 30, tzinfo=WITA)) == "30 Juni 2025"
     assert tanggal_kolofon(dt.datetime(2025, 7, 10, 1, 15, tzinfo=dt.UTC)) == "10 Juli 2025 09.15 WITA"
+
+
+# ---- cover, Kata Pengantar, lembar pengesahan (issue 12, point 4) -------------------------------------------
+
+def _png(width: int = 60, height: int = 40) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (0, 105, 92)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _kop(kode: str = "63.05"):
+    from agregat.buku.kop import Kop
+    from agregat.core.config import Logo
+
+    return Kop(kode, "Rantau", Logo("logo.png", "image/png", _png()))
+
+
+def _bagian_depan(emas, tmp_path, **options) -> list[str]:
+    """The text of the cover, lembar pengesahan and Kata Pengantar pages of the golden edition's print
+    document (only those sections laid out: no full book)."""
+    html = cetak.dokumen_cetak(emas, TEMPLATES, tmp_path / "grafik", **options)
+    head = html[:html.index("<body")]
+    parts = [re.search(rf'<section class="{cls}"[^>]*>.*?</section>', html, re.DOTALL).group(0)
+             for cls in ("sampul", "depan pengesahan", "depan")]
+    pdf = cetak.render_pdf(f"{head}<body>{''.join(parts)}</body></html>", emas, tmp_path / "grafik").write_pdf()
+    reader = pypdf.PdfReader(__import__("io").BytesIO(pdf))
+    return reader, [" ".join(_lines(page.extract_text() or "")) for page in reader.pages]
+
+
+def test_the_cover_prints_the_configured_logo_and_no_placeholder_without_one(emas, tmp_path):
+    reader, pages = _bagian_depan(emas, tmp_path, kop=_kop())
+    images = list(reader.pages[0].images)
+    assert len(images) == 1 and images[0].image.size == (60, 40)      # the logo's own pixels, embedded
+    assert "Logo" not in pages[0] and "BUKU DATA AGREGAT KEPENDUDUKAN" in pages[0]
+    for kop in (cetak.Kop(), _kop("63.06")):                       # none set, or the logo of another region
+        reader, pages = _bagian_depan(emas, tmp_path, kop=kop)
+        assert not list(reader.pages[0].images) and "Logo" not in pages[0]
+        assert "BUKU DATA AGREGAT KEPENDUDUKAN" in pages[0]
+
+
+def test_the_foreword_closes_with_place_date_and_the_kepala_dinas(emas, tmp_path):
+    _, pages = _bagian_depan(emas, tmp_path, kop=_kop(), final=True, pengesahan=PENGESAHAN)
+    pengantar = pages[-1]
+    assert pengantar.startswith("Kata Pengantar")
+    assert ("terbuka. Rantau, 30 Juni 2025 Kepala Dinas Kependudukan dan Pencatatan Sipil Kabupaten Tapin "
+            "Contoh Kepala Dinas, S.H., M.Si. NIP 197001011995031001 Buku Data") in pengantar
+    _, pages = _bagian_depan(emas, tmp_path, kop=cetak.Kop())           # draft, no ibu kota: blank lines
+    pengantar = pages[-1]
+    assert "terbuka. , 30 Juni 2025 Kepala Dinas Kependudukan dan Pencatatan Sipil Kabupaten Tapin NIP Buku" in pengantar
+    assert "Contoh Kepala Dinas" not in pengantar and "Rantau" not in pengantar
+    html = cetak.dokumen_cetak(emas, TEMPLATES, tmp_path / "grafik")
+    closing = re.search(r'<div class="penutup-pengantar">.*?</p>\s*</div>', html, re.DOTALL).group(0)
+    assert closing.count('class="isian"') == 3 and 'class="ruang-ttd"' in closing   # place, name, NIP; room to sign
+
+
+def test_the_lembar_pengesahan_cells_say_what_their_headers_say(edisi):
+    def headers(html):
+        return re.findall(r'<th scope="col">(.*?)</th>', html)
+
+    blank = cetak._pengesahan(edisi, None)
+    assert headers(blank) == ["No.", "Jabatan", "Nama dan NIP", "Tanggal", "Paraf/Tanda tangan"]
+    assert "Tanda tangan:" not in blank and "Keputusan" not in blank
+    filled = cetak._pengesahan(edisi, PENGESAHAN)
+    assert headers(filled) == ["No.", "Jabatan", "Nama dan NIP", "Keputusan dan Tanggal", "Paraf/Tanda tangan"]
+    for row in re.findall(r"<tr><td class=\"no\">.*?</tr>", filled):
+        cells = re.findall(r"<td(?: class=\"(\w+)\")?>(.*?)</td>", row)
+        labels = [re.findall(r"<p>(\w+):", body) for _, body in cells]
+        assert labels == [[], ["Nama", "NIP"], ["Keputusan", "Tanggal"], []]
+
+
+# ---- polish (issue 12, point 9) ------------------------------------------------------------------------
+
+def test_bab_vii_sub_sections_are_numbered_in_the_heading_and_the_daftar_isi(edisi, tmp_path):
+    """The Kasi writes analisa.md without numbers ("## Persebaran Penduduk"); in print they are 7.1, 7.2 …
+    like every other chapter's, while a numbered heading keeps its own number."""
+    import shutil
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for name in ("bab-3-jumlah-dan-struktur-penduduk.md", "bab-7-analisa.md"):
+        shutil.copy(TEMPLATES / name, templates / name)
+    parts = cetak._bagian(edisi, templates, tmp_path / "grafik")
+    daftar = cetak._daftar_isi(parts)
+    assert '>3.1 Jumlah Penduduk</a>' in daftar and '>3.1 3.1' not in daftar
+    assert '<a href="#bab-7-jumlah-dan-pertumbuhan-penduduk">7.1 Jumlah dan Pertumbuhan Penduduk</a>' in daftar
+    assert '>7.2 Persebaran Penduduk</a>' in daftar
+    assert '<h2 id="bab-7-persebaran-penduduk">7.2 Persebaran Penduduk</h2>' in parts[-1].html
+
+
+def _cetak_kecil(body: str, tmp_path, edisi) -> list[str]:
+    """The text of each page of a small print document: `body` with the print stylesheet, A4, final."""
+    html = (f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><style>{cetak.CSS.read_text()}\n'
+            f'{cetak._css_halaman("A4", True)}</style></head><body class="final">{body}</body></html>')
+    pdf = cetak.render_pdf(html, edisi, tmp_path / "grafik").write_pdf()
+    return [page.extract_text() or "" for page in pypdf.PdfReader(__import__("io").BytesIO(pdf)).pages]
+
+
+def test_no_page_holds_only_two_lines_of_a_paragraph(edisi, tmp_path):
+    """Wherever a page ends in a paragraph, at least three of its lines stay together on each side."""
+    kalimat = " ".join(f"kata{i:03d}" for i in range(90))       # about eight lines
+    line_mm = 10 * 1.4 * 25.4 / 72
+    for sisa in range(1, 6):                                   # room for 1 … 5 lines at the first page's foot
+        filler = 297 - 20 - 18 - sisa * line_mm - 0.5
+        pages = _cetak_kecil(f'<section class="bab"><div style="height: {filler:.2f}mm"></div><p>{kalimat}</p>'
+                             "</section>", tmp_path, edisi)
+        counts = [sum(1 for line in page.splitlines() if "kata" in line) for page in pages]
+        assert sum(counts) >= 6 and all(n == 0 or n >= 3 for n in counts), (sisa, counts)
+
+
+def test_compact_table_headers_wrap_between_words_never_hyphenated(edisi, tmp_path):
+    """Issue 12, point 9: no "MENGU-RUS" or "MEMIL-IKI": a header breaks at a space or after "/", at a size
+    at which its longest word fits the column; a table too wide for that is split into more parts."""
+    from agregat.buku.makro import Buku
+
+    buku = Buku(edisi, bab="L8")
+    body = "".join(cetak._olah_tabel(buku.tabel_wilayah(nama, induk="63.05.01"))[0]
+                   for nama in ("pekerjaan", "pendidikan", "hubungan_keluarga", "disabilitas"))
+    pekerjaan = cetak._olah_tabel(buku.tabel_wilayah("pekerjaan", induk="63.05.01"))[0]
+    assert pekerjaan.count("<table") > 5 and "kepala-45" in body       # not the 5 parts of ≤ 20 alone
+    text = "\n".join(_cetak_kecil(f'<section class="lampiran lanskap">{body}</section>', tmp_path, edisi))
+    assert "\u2010" not in text and "-\n" not in text
+    tokens = {t for line in text.splitlines() for t in re.split(r"(?<=/)|\s+", line) if t}
+    labels = [lab for nama in ("pekerjaan", "pendidikan", "hubungan_keluarga", "disabilitas")
+              for lab in cetak._label_kepala(buku.tabel_wilayah(nama, induk="63.05.01"))]
+    words = {w for lab in labels for w in re.split(r"(?<=/)|\s+", lab) if w}
+    assert words - tokens == set()                           # every word of every header printed whole
+    assert cetak.ukuran_kepala(["PERDAGANGAN"], 10, True) == 6.0
+    assert cetak.ukuran_kepala(["PERDAGANGAN"], 19, True) is None      # five parts of pekerjaan: too narrow
+    assert cetak.ukuran_kepala(["BELUM/TIDAK BEKERJA"], 10, True) == 6.0

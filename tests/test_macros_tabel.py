@@ -159,7 +159,7 @@ def test_wilayah_single_category_columns_rows_and_total():
         cek_bulat(cell, value)
     (total,) = t["tfoot"]
     assert total[0]["tag"] == "th" and total[0]["attrs"]["data-sort"] == KAB
-    assert total[1]["text"] == "Jumlah TAPIN"
+    assert total[1]["text"] == "Jumlah Kabupaten Tapin"        # issue 12: not "Jumlah TAPIN"
     for cell, value in zip(total[2:], (1520, 1410, 2930)):    # the kabupaten's own values
         cek_bulat(cell, value)
 
@@ -179,8 +179,8 @@ def test_wilayah_several_categories_sums_each_row():
 def test_wilayah_desa_of_one_kecamatan():
     t = baca(tabel.tabel_wilayah(doc_kecil(), induk="63.05.01"))
     assert kode_baris(t) == ["63.05.01.1002", "63.05.01.2001"]
-    assert t["caption"] == "Jumlah Penduduk Menurut Agama per Desa/Kelurahan di Kecamatan BINUANG"
-    assert t["tfoot"][0][1]["text"] == "Jumlah BINUANG"
+    assert t["caption"] == "Jumlah Penduduk Menurut Agama per Desa/Kelurahan di Kecamatan Binuang"
+    assert t["tfoot"][0][1]["text"] == "Jumlah Kecamatan Binuang"
     for cell, value in zip(t["tfoot"][0][2:], (2334, 19, 2353)):
         cek_bulat(cell, value)
     assert baca(tabel.tabel_wilayah(doc_kecil(), induk="63.05.02"))["attrs"]["id"] != t["attrs"]["id"]
@@ -271,7 +271,7 @@ def test_wilayah_real_data_matches_yaml_for_all_kecamatan(nama):
         kode = row[0]["attrs"]["data-sort"]
         assert row[0]["text"] == kode
         w = doc["wilayah"][kode]
-        assert row[1]["text"] == (w["nama"] if kode != KAB else f"Jumlah {w['nama']}")
+        assert row[1]["text"] == (w["nama"] if kode != KAB else f"Jumlah Kabupaten {w['nama'].title()}")
         if len(labels) == 1:
             expected = [w["data"][labels[0]][f] for f in ("lk", "pr", "jml")]
         else:
@@ -297,8 +297,8 @@ def test_wilayah_real_data_desa_of_one_kecamatan(agama, penduduk, kecamatan):
             jml = [v["jml"] for v in w["data"].values()]
             cek_bulat(row[-1], sum(jml))
         total = doc["wilayah"][kecamatan]
-        assert t["tfoot"][0][1]["text"] == f"Jumlah {total['nama']}"
-        assert f"di Kecamatan {total['nama']}" in t["caption"]
+        assert t["tfoot"][0][1]["text"] == f"Jumlah Kecamatan {total['nama'].title()}"
+        assert f"di Kecamatan {total['nama'].title()}" in t["caption"]
 
 
 def test_penduduk_total_row_is_kabupaten(penduduk):
@@ -317,7 +317,7 @@ def test_kategori_real_data(agama, kode):
     w = agama["wilayah"][kode]
     t = baca(tabel.tabel_kategori(agama, kode, nomor="4.2"))
     assert t["kolom"] == ["Kode", "Kategori", "LK", "PR", "Jumlah", "%"]
-    assert t["caption"] == f"Tabel 4.2 Jumlah Penduduk Menurut Agama di {w['tingkat'].capitalize()} {w['nama']}"
+    assert t["caption"] == f"Tabel 4.2 Jumlah Penduduk Menurut Agama di {w['tingkat'].capitalize()} {w['nama'].title()}"
     assert [r[0]["text"] for r in t["tbody"]] == [k["kode"] for k in agama["kategori"]]
     assert [r[1]["text"] for r in t["tbody"]] == [k["label"] for k in agama["kategori"]]
     total = sum(v["jml"] for v in w["data"].values())
@@ -442,7 +442,7 @@ def test_laju_pertumbuhan_is_the_semester_growth_annualised():
     t = baca(tabel.tabel_laju(doc, induk="63.05.01", nomor="3.4"))
     assert t["kolom"] == ["Kode", "Wilayah", "Semester lalu", "Semester ini", "Pertumbuhan semester (%)",
                           "Laju per tahun (%)"]
-    assert t["caption"] == "Tabel 3.4 Laju Pertumbuhan Penduduk per Desa/Kelurahan di Kecamatan BINUANG"
+    assert t["caption"] == "Tabel 3.4 Laju Pertumbuhan Penduduk per Desa/Kelurahan di Kecamatan Binuang"
     assert [c["text"] for c in t["tbody"][0][2:]] == ["1.000", "980", "-2,00", "-3,96"]     # 0.98² = 0.9604
     assert [c["text"] for c in t["tbody"][1][2:]] == ["\u2013", "120", "\u2013", "\u2013"]   # a new desa
     assert [c["text"] for c in t["tfoot"][0][2:]] == ["1.000", "1.100", "+10,00", "+21,00"]  # 1.1² = 1.21
@@ -463,7 +463,7 @@ def test_the_book_shows_laju_only_with_a_previous_edition():
 
     data = DATA.parent
     buku = Buku(muat_edisi(data, "2025-S1"), bab=3)
-    assert buku.laju() == "+1,15"
+    assert buku.laju() == "+1,15%"
     assert "Tabel 3.1 Laju Pertumbuhan Penduduk per Kecamatan" in buku.tabel_laju()
     first = Buku(muat_edisi(data, "2024-S2"), bab=3)
     assert first.laju() == "\u2013" and "belum dapat disajikan" in first.tabel_laju()

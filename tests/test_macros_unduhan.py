@@ -181,7 +181,9 @@ def test_xlsx_equals_csv(edisi, unduhan):
         workbook.close()
         rows = _csv(out / f"{name}.csv")
         assert len(cells) == len(rows)
-        assert [str(v) for v in cells[0]] == rows[0]       # header in row 1, no title row
+        titles = {r["name"]: [f["title"] for f in r["schema"]["fields"]] for r in package["resources"]}[name]
+        assert list(cells[0]) == titles                    # header in row 1, in words; no title row
+        assert "kode_wilayah" not in cells[0] and "Kode wilayah" in cells[0]
         for xrow, crow in zip(cells[1:], rows[1:], strict=True):
             assert list(xrow[:3]) == crow[:3]             # kode, nama, tingkat as text
             assert isinstance(xrow[0], str)
@@ -339,3 +341,21 @@ def test_errors(tmp_path):
     with pytest.raises(ValueError, match="2024-S2"):
         tulis_unduhan(other, manifest, tmp_path, "Tapin", SUMBER)
     assert not list(tmp_path.iterdir())
+
+
+def test_the_data_package_names_the_kabupaten_in_title_case(edisi, tmp_path):
+    """Issue 12, point 9: "Kabupaten Tapin", never the data's "TAPIN" (the site passes the edition's name)."""
+    docs, manifest = edisi
+    for given in ("TAPIN", "Kabupaten Tapin"):
+        tulis_unduhan(docs, manifest, tmp_path, given, SUMBER)
+        package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+        assert package["title"] == "Buku Data Agregat Kependudukan Kabupaten Tapin Semester I Tahun 2025"
+        assert package["name"] == "buku-data-agregat-tapin-2025-s1"
+        assert "TAPIN" not in json.dumps({k: v for k, v in package.items() if k != "resources"}, ensure_ascii=False)
+
+
+@pytest.mark.slow
+def test_the_site_data_package_is_of_kabupaten_tapin(demo_site):
+    package = json.loads((demo_site / "2025-S1" / "unduhan" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["title"] == "Buku Data Agregat Kependudukan Kabupaten Tapin Semester I Tahun 2025"
+    assert package["contributors"][0]["title"] == "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Tapin"

@@ -332,6 +332,7 @@ def _render(root: Path, data_dir: Path, periode: str, final: bool, ukuran: str, 
     every part laid out now."""
     from agregat.buku.makro import CACHE_GRAFIK
     from agregat.buku.pdf import buat_pdf
+    from agregat.buku.kop import kop_proyek
     from agregat.edisi.muat import muat_edisi
 
     path = _cache_path(key)
@@ -340,7 +341,7 @@ def _render(root: Path, data_dir: Path, periode: str, final: bool, ukuran: str, 
         made = Path(tmp) / "buku.pdf"
         buat_pdf(muat_edisi(data_dir, periode), Path(root) / "docs" / "templates" / "buku", made, Path(tmp) / "grafik",
                  final=final, ukuran=ukuran, pengesahan=pengesahan, grafik_cache=None if fresh else CACHE_GRAFIK,
-                 cache_dir=None if fresh else CACHE_DIR / "pdf-bagian")
+                 cache_dir=None if fresh else CACHE_DIR / "pdf-bagian", kop=kop_proyek(root))
         sha = file_sha256(made)
         os.replace(made, path)
     write_atomic(path.with_suffix(".json"), json.dumps({"kunci": key, "sha256": sha}))

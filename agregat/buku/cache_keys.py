@@ -13,7 +13,9 @@ A PDF's key covers everything that can change one byte of it:
   `buku` with `cetak.css` (`PDF_SOURCES`);
 - the DejaVu fonts installed on the system (the print has no web fonts), the project version and the versions
   of the libraries that lay out the PDF and draw its charts (`PDF_LIBRARIES`);
-- the options: final or draft, paper size, the rows of the lembar pengesahan, and SOURCE_DATE_EPOCH.
+- the options: final or draft, paper size, the rows of the lembar pengesahan, and SOURCE_DATE_EPOCH;
+- what the book takes from the project's configuration (agregat.buku.kop.Kop.kunci: the logo's bytes, the
+  ibu kota), not the rest of kabupaten.yml.
 
 A part of a PDF (agregat.buku.pdf: one chapter or appendix laid out alone) has its own key (`bagian_key`):
 its HTML text (styles and page options included), the sha256 of every file it fetches, the code that
@@ -21,7 +23,7 @@ lays it out (`BAGIAN_SOURCES`: agregat.buku.cetak and agregat.buku.pdf), the fon
 (`BAGIAN_LIBRARIES`) and SOURCE_DATE_EPOCH — not the templates or the data, which reach it only through its HTML.
 
 The build key covers the site's sources (`SITE_SOURCES`), every entry of every edition, the site's libraries,
-the options, and the key of every PDF the build publishes.
+the Kop, the options, and the key of every PDF the build publishes.
 
 Invariant: equal keys mean equal inputs; any change of an input gives another key. A key says nothing about
 the file stored under it: whoever reads a cache entry checks it (agregat.buku.build).
@@ -36,6 +38,8 @@ import os
 import subprocess
 from importlib import metadata
 from pathlib import Path
+
+from agregat.buku.kop import kop_proyek
 
 #: Bumped when the meaning of a key changes, so older cache entries are never taken for newer ones.
 FORMAT = "agregat-kunci-2"
@@ -74,6 +78,7 @@ def pdf_key(root: Path, edition_dir: Path, final: bool, ukuran: str, pengesahan:
         "sumber": sources(root, PDF_SOURCES),
         "fonta": fonts(),
         "pustaka": versions(PDF_LIBRARIES),
+        "kop": kop_proyek(root).kunci(),
         "opsi": {"periode": edition_dir.name, "final": bool(final), "ukuran": ukuran, "pengesahan": pengesahan,
                  "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")},
     }])
@@ -93,11 +98,15 @@ def bagian_key(html: str, fetched: dict[str, str]) -> str:
 
 
 def build_key(root: Path, data_dir: Path, editions: list[str], pdf_keys: dict[str, str], options) -> str:
-    """The key of a whole build: site sources, every edition, the published PDFs' keys, the options."""
+    """The key of a whole build: site sources, every edition, the Kop and the site's address, the published
+    PDFs' keys, the options."""
+    kop = kop_proyek(root)
     return input_key(["build", {
         "sumber": sources(root, SITE_SOURCES),
         "edisi": {periode: entries(Path(data_dir) / periode) for periode in editions},
         "pustaka": versions(SITE_LIBRARIES),
+        "kop": {**kop.kunci(), "alamat_situs": kop.alamat_situs},
+        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"),   # the Kata Pengantar's date, on the site too
         "pdf": pdf_keys,
         "opsi": options,
     }])

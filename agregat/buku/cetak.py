@@ -27,7 +27,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
-import os
+import html as html_lib
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -38,12 +38,11 @@ import jinja2
 import markdown
 from markdown.extensions.toc import slugify as _slugify
 
-from agregat.core.errors import UsageError
 from agregat.core.peran import ROLES
-from agregat.core.periode import WITA
 
 from agregat.buku.mkdocs_macros import MACROS
 from agregat.core.aman import jinja_aman, teks as _e
+from agregat.buku.kop import Kop, kepala_dinas, tanggal_dokumen, tanggal_kolofon
 from agregat.buku.makro import CACHE_GRAFIK, LABEL_TABEL, Buku
 from agregat.edisi.muat import Edisi, tanggal_panjang
 from agregat.buku.halaman import templates
@@ -62,6 +61,12 @@ PEJABAT = tuple(role.jabatan for role in ROLES.values())
 KOLOM_LANSKAP = 14   # a table with more columns than this goes on a landscape page
 KOLOM_RAPAT = 8      # a table with more columns than this is set in a smaller font
 MARKDOWN_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "toc", "tables")
+#: Header font sizes (pt) of a compact (`rapat`) table, largest first; each has its class `kepala-<10 × pt>` in
+#: cetak.css. A header wraps between words only (never hyphenated): its longest word must fit its column.
+KEPALA_PT = (6.0, 5.5, 5.0, 4.5)
+LEBAR_TEKS_MM = {False: 177.0, True: 269.0}   # text width of an A4 page, portrait / landscape (F4 is wider)
+LEBAR_KODE_WILAYAH_MM = 45.0                  # the Kode and Wilayah columns of a compact table (cetak.css)
+PADDING_SEL_MM = 2.0                          # a compact cell's padding (1.2 mm, cetak.css) and a visible gap
 
 
 # ---- the book's parts ----------------------------------------------------------------------------
@@ -100,9 +105,10 @@ def _render(env: jinja2.Environment, body: str, buku: Buku, meta: dict) -> str:
 
 
 def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path,
-            grafik_cache: Path | None = CACHE_GRAFIK) -> list[_Bagian]:
+            grafik_cache: Path | None = CACHE_GRAFIK, kop: Kop = Kop(),
+            penanda_tangan: dict | None = None) -> list[_Bagian]:
     """Render every template that belongs in print, in the templates' order (charts from `grafik_cache`,
-    or all drawn again when it is None)."""
+    or all drawn again when it is None; `kop` and `penanda_tangan` for the Kata Pengantar's closing)."""
     env = _jinja()
     parts: list[_Bagian] = []
     for name, meta, body in templates(templates_dir):
@@ -123,12 +129,32 @@ def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path,
         bab = meta.get("bab")
         judul = meta.get("judul", stem)
         meta_b = {**meta, "periode": edisi.periode, "title": judul}
-        buku = Buku(edisi, ke_akar="", bab=bab, grafik_dir=grafik_dir, cache_dir=grafik_cache)
+        buku = Buku(edisi, ke_akar="", bab=bab, grafik_dir=grafik_dir, cache_dir=grafik_cache, kop=kop,
+                    penanda_tangan=penanda_tangan)
         kunci = f"bab-{bab}" if bab else stem
         html, toc = _markdown(_render(env, body, buku, meta_b), kunci)
         html, _ = _olah_tabel(html)
+        if bab:
+            html = _nomori_subbab(bab, html, toc)
         parts.append(_Bagian(kunci, "bab" if bab else "depan", judul, html, toc, buku))
     return parts
+
+
+_BERNOMOR = re.compile(r"\d+(\.\d+)*\s", re.ASCII)
+
+
+def _nomori_subbab(bab: int | str, html: str, toc: list) -> str:
+    """A chapter's sub-sections numbered "7.1", "7.2" … by their place, in the heading and in `toc` (changed in
+    place, read by the daftar isi), when their text has no number of its own: Bab VII's come from the Kasi's
+    analisa.md, written without numbers; the templates number theirs ("3.1 Jumlah Penduduk")."""
+    for h1 in toc:
+        for nomor, h2 in enumerate(h1["children"], start=1):
+            if _BERNOMOR.match(h2["name"]):
+                continue
+            old = f'<h2 id="{h2["id"]}">{h2["name"]}</h2>'
+            h2["name"] = f"{bab}.{nomor} {h2['name']}"
+            html = html.replace(old, f'<h2 id="{h2["id"]}">{h2["name"]}</h2>', 1)
+    return html
 
 
 def _turunkan_judul(teks: str) -> str:
@@ -152,12 +178,15 @@ def _olah_tabel(html: str) -> tuple[str, bool]:
 
     def ganti(match: re.Match) -> str:
         nonlocal lebar
-        tables = [_DATA_SORT.sub("", t) for t in _pecah(match.group(1))]
+        table = match.group(1)
+        muat = functools.partial(_kepala_muat, _label_kepala(table))
+        tables = [_DATA_SORT.sub("", t) for t in _pecah(table, muat)]
         kolom = max(_jumlah_kolom(t) for t in tables)
         tables = [_lanjutan(_id_ke_caption(t)) for t in tables]
         kelas = ["tabel-bungkus"]
         if kolom > KOLOM_RAPAT:
             kelas.append("rapat")
+            tables = [_kelas_kepala(t, kolom > KOLOM_LANSKAP) for t in tables]
         if kolom > KOLOM_LANSKAP:
             kelas.append("lanskap")
             lebar = True
@@ -182,6 +211,57 @@ def _lanjutan(table: str) -> str:
     return table + '\n<div class="akhir-tabel"></div>'
 
 
+_KEPALA = re.compile(r'<th scope="col"[^>]*>(.*?)</th>', re.DOTALL)
+
+
+def _label_kepala(table: str) -> list[str]:
+    """The texts of a region table's category headers (all but Kode and Wilayah), unescaped."""
+    return [html_lib.unescape(label) for label in _KEPALA.findall(table.split("</thead>", 1)[0])[2:]]
+
+
+@functools.cache
+def _lebar_kata_mm(kata: str, pt: float) -> float:
+    """Width of `kata` in bold DejaVu Sans Condensed (a compact table's header) at `pt`, in mm; estimated
+    (a wide 0.8 em a letter) when Pillow cannot find the font."""
+    try:
+        em = _fonta_kepala().getlength(kata) / 1000
+    except (ImportError, OSError):
+        em = 0.8 * len(kata)
+    return em * pt * 25.4 / 72
+
+
+@functools.cache
+def _fonta_kepala():
+    from PIL import ImageFont
+
+    return ImageFont.truetype("DejaVuSansCondensed-Bold.ttf", 1000)
+
+
+def ukuran_kepala(labels: list[str], kolom_data: int, lanskap: bool) -> float | None:
+    """The largest of KEPALA_PT at which the longest word of `labels` fits a column of a compact table with
+    `kolom_data` columns beside Kode and Wilayah (equal widths, table-layout: fixed), None when none does.
+    Words end at spaces; a "/" ends one too (a line may break after it)."""
+    lebar = (LEBAR_TEKS_MM[lanskap] - LEBAR_KODE_WILAYAH_MM) / max(kolom_data, 1) - PADDING_SEL_MM
+    kata = [k for label in labels for k in re.split(r"(?<=/)|\s+", label) if k]
+    for pt in KEPALA_PT:
+        if all(_lebar_kata_mm(k, pt) <= lebar for k in kata):
+            return pt
+    return None
+
+
+def _kepala_muat(labels: list[str], kolom_data: int) -> bool:
+    """Whether the header words `labels` fit a landscape compact table of `kolom_data` columns beside Kode and
+    Wilayah at some header size (`tabel.pecah` makes more parts, so wider columns, until they do)."""
+    return ukuran_kepala(labels, kolom_data, True) is not None
+
+
+def _kelas_kepala(table: str, lanskap: bool) -> str:
+    """The table with the class of its header size (`kepala-60` … `kepala-45`, the smallest when even that
+    does not fit)."""
+    pt = ukuran_kepala(_label_kepala(table), _jumlah_kolom(table) - 2, lanskap) or KEPALA_PT[-1]
+    return table.replace('<table class="tabel-data"', f'<table class="tabel-data kepala-{round(pt * 10)}"', 1)
+
+
 def _id_ke_caption(table: str) -> str:
     """Move the table's id (the target of the Daftar Tabel's links) to its caption, the same place on paper.
     WeasyPrint keeps the box of every element with an id (a link target) for the whole layout: for a caption
@@ -191,12 +271,15 @@ def _id_ke_caption(table: str) -> str:
 
 # ---- front and back matter -----------------------------------------------------------------------
 
-def _sampul(edisi: Edisi) -> str:
+def _sampul(edisi: Edisi, kop: Kop = Kop()) -> str:
+    """The cover; the configured logo on top (agregat.buku.kop), nothing in its place when none is set."""
     tahun = edisi.periode[:4]
     semester = edisi.semester.split(" Tahun ")[0]
+    uri = kop.untuk(edisi).logo_uri()
+    logo = f'<img class="logo" src="{uri}" alt="Logo Pemerintah {_e(edisi.nama_akar)}">' if uri else ""
     return f"""
 <section class="sampul" id="sampul">
-<div class="logo">Logo Pemerintah {_e(edisi.tingkat_akar.capitalize())}</div>
+{logo}
 <p class="sampul-judul">BUKU DATA AGREGAT KEPENDUDUKAN</p>
 <p class="sampul-kabupaten">{_e(edisi.nama_akar.upper())}</p>
 <p class="sampul-semester">{_e(semester.upper())} TAHUN {_e(tahun)}</p>
@@ -211,7 +294,8 @@ def _sampul(edisi: Edisi) -> str:
 
 def _pengesahan(edisi: Edisi, pengesahan: list[dict] | None) -> str:
     """The SOP officials, with blank lines to sign by hand, or filled from the approvals (`pengesahan`:
-    dicts with jabatan, nama, nip, keputusan, tanggal; matched to the SOP officials by jabatan, others after)."""
+    dicts with jabatan, nama, nip, keputusan, tanggal; matched to the SOP officials by jabatan, others after).
+    Each cell holds what its column header names: Nama/NIP, the (Keputusan and) Tanggal, room to sign."""
     given = {str(p.get("jabatan", "")).strip().lower(): p for p in (pengesahan or [])}
     known = {j.lower() for j in PEJABAT}
     order = list(PEJABAT) + [str(p.get("jabatan", "")) for p in (pengesahan or [])
@@ -232,7 +316,8 @@ def _pengesahan(edisi: Edisi, pengesahan: list[dict] | None) -> str:
         rows.append(f'<tr><td class="no">{nomor}.</td><th scope="row">{_e(jabatan)}</th>'
                     f'<td><p>Nama: {isi("nama")}</p><p>NIP: {isi("nip")}</p></td>'
                     f'<td>{keputusan}<p>Tanggal: {isi("tanggal")}</p></td>'
-                    f'<td class="ttd"><p>Tanda tangan:</p><span class="isian"></span></td></tr>')
+                    f'<td class="ttd"><span class="isian"></span></td></tr>')
+    kolom_tanggal = "Keputusan dan Tanggal" if pengesahan is not None else "Tanggal"
     return f"""
 <section class="depan pengesahan" id="pengesahan">
 <h1 id="lembar-pengesahan">Lembar Pengesahan</h1>
@@ -240,7 +325,7 @@ def _pengesahan(edisi: Edisi, pengesahan: list[dict] | None) -> str:
 {_e(edisi.tanggal)}, telah disusun, diperiksa, dan disahkan sesuai Standar Operasional Prosedur Penyusunan
 Buku Data Agregat oleh:</p>
 <table class="pengesahan"><thead><tr><th scope="col">No.</th><th scope="col">Jabatan</th>
-<th scope="col">Nama dan NIP</th><th scope="col">Tanggal</th><th scope="col">Paraf/Tanda tangan</th></tr></thead>
+<th scope="col">Nama dan NIP</th><th scope="col">{kolom_tanggal}</th><th scope="col">Paraf/Tanda tangan</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
@@ -343,26 +428,6 @@ yang sama ditandatangani pada lembar pengesahan.</span></td></tr>
 
 # ---- dates, styles, the document ----------------------------------------------------------------
 
-def tanggal_dokumen(edisi: Edisi) -> dt.datetime:
-    """The PDF's creation/modification date: SOURCE_DATE_EPOCH when set, else the edition's data date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch not in (None, ""):
-        if not (epoch.strip().isascii() and epoch.strip().isdigit()):
-            raise UsageError("Variabel lingkungan SOURCE_DATE_EPOCH harus bilangan detik sejak 1970 (angka 0-9 "
-                             "saja, mis. 1751241600). Perbaiki atau hapus variabel itu, lalu ulangi.")
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    date = dt.date.fromisoformat(edisi.dokumen["manifest"]["tanggal_data"])
-    return dt.datetime(date.year, date.month, date.day, tzinfo=WITA)
-
-
-def tanggal_kolofon(when: dt.datetime) -> str:
-    """The document date as the colophon prints it, in WITA: "30 Juni 2025", with the time ("10 Juli 2025
-    09.15 WITA") only when it is not midnight."""
-    local = when.astimezone(WITA)
-    day = tanggal_panjang(local.date())
-    return day if (local.hour, local.minute) == (0, 0) else f"{day} {local:%H.%M} WITA"
-
-
 def _watermark() -> str:
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="170mm" height="170mm" viewBox="0 0 400 400">'
            '<text x="200" y="236" transform="rotate(-45 200 200)" text-anchor="middle" font-family="DejaVu Sans" '
@@ -408,19 +473,20 @@ class Naskah:
 
 
 def naskah_cetak(edisi: Edisi, templates_dir: Path, grafik_dir: Path, final: bool = False, ukuran: str = "A4",
-                 pengesahan: list[dict] | None = None, grafik_cache: Path | None = CACHE_GRAFIK) -> Naskah:
+                 pengesahan: list[dict] | None = None, grafik_cache: Path | None = CACHE_GRAFIK,
+                 kop: Kop = Kop()) -> Naskah:
     """The whole book in its pieces (charts are referenced below `BASE_URL`; taken from the chart cache
-    `grafik_cache`, or all drawn again when it is None)."""
+    `grafik_cache`, or all drawn again when it is None; the logo and ibu kota of `kop`)."""
     grafik_dir = Path(grafik_dir)
     css_halaman = _css_halaman(ukuran, final)
-    parts = _bagian(edisi, Path(templates_dir), grafik_dir, grafik_cache)
+    parts = _bagian(edisi, Path(templates_dir), grafik_dir, grafik_cache, kop.untuk(edisi), kepala_dinas(pengesahan))
     ids = set(re.findall(r'\bid="([^"]+)"', "".join(p.html for p in parts)))
     tabel, gambar = _entri(parts, ids)
     penulis = f"Dinas Kependudukan dan Pencatatan Sipil {edisi.nama_akar}"
     judul = f"Buku Data Agregat Kependudukan {edisi.nama_akar} {edisi.semester}"
     tanggal = tanggal_dokumen(edisi)
 
-    depan = [_sampul(edisi), _pengesahan(edisi, pengesahan)]
+    depan = [_sampul(edisi, kop), _pengesahan(edisi, pengesahan)]
     depan += [f'<section class="depan" id="{p.kunci}-bagian">\n{p.html}\n</section>' for p in parts if p.jenis == "depan"]
     isi = []
     pertama = True
@@ -453,11 +519,12 @@ def naskah_cetak(edisi: Edisi, templates_dir: Path, grafik_dir: Path, final: boo
 
 
 def dokumen_cetak(edisi: Edisi, templates_dir: Path, grafik_dir: Path, final: bool = False, ukuran: str = "A4",
-                  pengesahan: list[dict] | None = None, grafik_cache: Path | None = CACHE_GRAFIK) -> str:
+                  pengesahan: list[dict] | None = None, grafik_cache: Path | None = CACHE_GRAFIK,
+                  kop: Kop = Kop()) -> str:
     """The whole book as one print HTML document (charts are referenced below `BASE_URL`; taken from the chart
     cache `grafik_cache`, or all drawn again when it is None). The daftar isi takes its page numbers from
     the targets (CSS target-counter): this is the document a single WeasyPrint process renders."""
-    naskah = naskah_cetak(edisi, templates_dir, grafik_dir, final, ukuran, pengesahan, grafik_cache)
+    naskah = naskah_cetak(edisi, templates_dir, grafik_dir, final, ukuran, pengesahan, grafik_cache, kop)
     return naskah.html(naskah.depan + naskah.daftar() + [html for _, html in naskah.isi])
 
 

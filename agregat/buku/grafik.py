@@ -22,9 +22,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from agregat.core.periode import Periode
+from agregat.edisi.muat import judul_wilayah
 
 from agregat.core.aman import teks as _teks
-from agregat.core.angka import bertanda, bilangan
+from agregat.core.angka import bertanda, bilangan, persentase
 
 BIRU, JINGGA, ABU = "#1f77b4", "#d95f02", "#767676"  # aman buta warna; kontras >= 3:1 terhadap putih
 UKURAN_CM = (16.0, 9.0)    # the printed page and a wide screen: shown at its own size, 8.5 pt text ≥ 11 px
@@ -99,8 +100,7 @@ def _periode(periode: str) -> str:
     return Periode.parse(periode).judul
 
 
-def _nama(wilayah: dict) -> str:
-    return f"{wilayah['tingkat'].capitalize()} {wilayah['nama'].title()}"
+_nama = judul_wilayah   # "Kabupaten Tapin": the one rule, agregat.edisi.muat
 
 
 def _urut_kode(kode: str) -> tuple[int, ...]:  # urutan Kemendagri: 63.05.2 < 63.05.10
@@ -242,7 +242,7 @@ def batang(doc: dict, kode: str | None = "63.05", id: str | None = None, maks_ka
         warna = [BIRU] * (maks_kategori - 1) + [ABU]
     nama, periode = _nama(wil), _periode(doc["periode"])
     judul = f"{doc['judul']}, {nama}, {periode}"
-    rinci = "; ".join(f"{t} {angka(v)} ({angka(100 * v / total, 1)}%)" for t, v in baris)
+    rinci = "; ".join(f"{t} {angka(v)} ({persentase(100 * v / total, 1)})" for t, v in baris)
     alt = (f"{doc['judul']}, {nama} {periode}: jumlah {angka(total)} jiwa dalam {len(isi)} kategori, "
            f"dari yang terbanyak: {rinci}." if isi else f"{doc['judul']}, {nama} {periode}: semua kategori nol.")
     if isi and nol:
@@ -299,7 +299,7 @@ def perbandingan(perbandingan_doc: dict, indikator: str = "penduduk", id: str | 
     def ubah(d):
         if d["sebelumnya"] is None:
             return f"{angka(d['sekarang'])} (tidak ada data semester lalu)"
-        persen = "" if d["persen"] is None else f", {angka(d['persen'], 2, tanda=True)}%"
+        persen = "" if d["persen"] is None else f", {persentase(d['persen'], tanda=True)}"
         selisih = d["sekarang"] - d["sebelumnya"] if d["selisih"] is None else d["selisih"]
         return f"{angka(d['sebelumnya'])} menjadi {angka(d['sekarang'])} ({angka(selisih, tanda=True)}{persen})"
 

@@ -23,6 +23,10 @@ from agregat.core.config import CACHE_DIR
 from agregat.core import angka
 from agregat.buku import grafik
 from agregat.buku import tabel
+from agregat.buku.kop import Kop, tanggal_dokumen
+from agregat.core.periode import WITA
+from agregat.edisi.muat import judul_wilayah, tanggal_panjang
+from agregat.edisi.output import perubahan
 from agregat.core.aman import markdown_aman, teks
 from agregat.edisi.muat import Edisi
 
@@ -65,6 +69,9 @@ class Buku:
     grafik_dir: Path | None = None    # where chart SVG files are written (site/<periode>/grafik)
     cache_dir: Path | None = None     # where drawn charts are kept between builds (.cache/grafik)
     sempit: bool = False              # website: each chart drawn a second time for phones (<picture>)
+    kop: Kop = field(default_factory=Kop)   # the configured logo and ibu kota (agregat.buku.kop)
+    penanda_tangan: dict | None = None      # the Kepala Dinas's lembar pengesahan row (nama, nip), once signed
+    sebelumnya: Edisi | None = None         # the previous edition (the site's headline table), when known
     daftar_tabel: list[tuple[str, str]] = field(default_factory=list)    # (nomor, judul) in order
     daftar_gambar: list[tuple[str, str]] = field(default_factory=list)
     _n_tabel: int = 0
@@ -139,7 +146,10 @@ class Buku:
         return angka.bilangan(data[label][kolom])
 
     def indikator(self, kunci: str, kode: str | None = None, desimal: int = 2) -> str:
+        """An indicator of a region as text; a `persen_…` one with its "%" (agregat.core.angka.persentase)."""
         value = self._doc("indikator")["wilayah"][self._kode(kode)]["data"][kunci]
+        if kunci.startswith("persen_"):
+            return angka.persentase(value, desimal)
         return angka.bilangan(value, desimal if isinstance(value, float) else 0)
 
     def _nama(self, kode: str | None = None, judul: bool = False) -> str:
@@ -149,8 +159,7 @@ class Buku:
 
     def _judul_wilayah(self, kode: str | None = None) -> str:
         """Level and name of a region as text (not escaped): "Kecamatan Binuang"."""
-        tingkat = self._doc("penduduk")["wilayah"][self._kode(kode)]["tingkat"]
-        return f"{tingkat.capitalize()} {self._nama(kode, judul=True)}"
+        return judul_wilayah(self._doc("penduduk")["wilayah"][self._kode(kode)])
 
     def nama_wilayah(self, kode: str | None = None, judul: bool = False) -> Markup:
         """A region's name, escaped; `judul=True` in title case (BINUANG → Binuang)."""
@@ -233,11 +242,12 @@ class Buku:
         return self._tabel(html, judul, "perbandingan")
 
     def laju(self, kode: str | None = None) -> str:
-        """The region's laju pertumbuhan per tahun (%) as text, "–" without a previous edition."""
+        """The region's laju pertumbuhan per tahun as text with its sign and "%" ("+1,14%"), "–" without a
+        previous edition."""
         if "perbandingan" not in self.edisi.dokumen:
             return angka.KOSONG
         v = self._doc("perbandingan")["wilayah"][self._kode(kode)]["data"]["penduduk"]
-        return angka.bertanda(tabel.laju_per_tahun(v["sebelumnya"], v["sekarang"]), 2)
+        return angka.persentase(tabel.laju_per_tahun(v["sebelumnya"], v["sekarang"]), tanda=True)
 
     # ---- charts ---------------------------------------------------------------------------------
     def _grafik(self, fungsi, *args, **kwargs) -> grafik.Grafik:
@@ -322,14 +332,20 @@ class Buku:
     # ---- headline figures -----------------------------------------------------------------------
     def ringkasan(self) -> Markup:
         """Headline figures of the edition's root (kabupaten/kota or provinsi) with the change from the previous
-        semester."""
+        semester: from the edition's perbandingan.yml, and for L and P from the previous edition `sebelumnya`
+        (given by the site only when it is the edition that perbandingan.yml compared with); "–" without."""
         kode = self.edisi.kabupaten[0]
         ind = self._doc("indikator")["wilayah"][kode]["data"]
         banding = self.edisi.dokumen.get("perbandingan", {}).get("wilayah", {}).get(kode, {}).get("data", {})
         wajib = (self._doc("wajib_ktp")["wilayah"][kode]["data"]["WAJIB KTP-EL"]["jml"]
                  if self.tersedia("wajib_ktp") else None)
+        lalu = self.sebelumnya.dokumen["indikator"]["wilayah"].get(kode, {}).get("data", {}) if self.sebelumnya else {}
+
+        def ubah(kunci: str) -> dict | None:
+            return perubahan(lalu[kunci], ind[kunci]) if lalu.get(kunci) is not None else None
+
         rows = [("Jumlah penduduk", ind["penduduk"], banding.get("penduduk")),
-                ("Laki-laki", ind["lk"], None), ("Perempuan", ind["pr"], None),
+                ("Laki-laki", ind["lk"], ubah("lk")), ("Perempuan", ind["pr"], ubah("pr")),
                 ("Kepala keluarga (KK)", ind["kk"], banding.get("kartu_keluarga")),
                 ("Wajib KTP-el", wajib, banding.get("wajib_ktp")),
                 ("Kepadatan (jiwa/km²)", ind["kepadatan"], None),
@@ -338,7 +354,7 @@ class Buku:
         for label, value, change in rows:
             shown = "tidak tersedia" if value is None else angka.bilangan(value, 2 if isinstance(value, float) else 0)
             if change and change.get("sebelumnya") is not None:
-                delta = f"{angka.bertanda(change['selisih'])} ({angka.persen(change['persen'])} %)"
+                delta = f"{angka.bertanda(change['selisih'])} ({angka.persentase(change['persen'])})"
             else:
                 delta = angka.KOSONG
             body.append(f'<tr><th scope="row">{label}</th><td class="angka">{shown}</td>'
@@ -347,6 +363,23 @@ class Buku:
         return Markup(f'<table class="ringkasan"><caption>{caption}</caption><thead><tr><th scope="col">Indikator</th>'
                       f'<th scope="col">Semester ini</th><th scope="col">Perubahan dari semester lalu</th></tr>'
                       f"</thead><tbody data-search-exclude>{''.join(body)}</tbody></table>\n")
+
+    def penutup_pengantar(self) -> Markup:
+        """The Kata Pengantar's closing: "<ibu kota>, <the document's date in words>", the Kepala Dinas's title,
+        room to sign, then name and NIP from the Kepala Dinas's row of the lembar pengesahan (`penanda_tangan`);
+        a blank line for each of these (and for the place, when no `ibu_kota` is configured) until then."""
+        kosong = Markup('<span class="isian"></span>')
+        ttd = self.penanda_tangan or {}
+
+        def isi(value) -> Markup:
+            return teks(value) if value not in (None, "") else kosong
+
+        tempat = isi(self.kop.untuk(self.edisi).ibu_kota)
+        tanggal = tanggal_panjang(tanggal_dokumen(self.edisi).astimezone(WITA).date())
+        return Markup('<div class="penutup-pengantar">\n<p>{}, {}</p>\n<p>Kepala Dinas Kependudukan dan Pencatatan '
+                      'Sipil<br>{}</p>\n<div class="ruang-ttd"></div>\n<p class="nama">{}</p>\n<p>NIP {}</p>\n'
+                      '</div>').format(tempat, tanggal, self._judul_wilayah(None), isi(ttd.get("nama")),
+                                       isi(ttd.get("nip")))
 
     def analisa(self) -> Markup:
         """The Kasi's analysis text of the edition (data/<periode>/analisa.md): Markdown rendered to HTML with

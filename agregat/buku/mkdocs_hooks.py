@@ -23,6 +23,7 @@ from agregat.buku import penanda
 from agregat.buku.halaman import halaman_edisi
 from agregat.core.periode import Periode
 from agregat.buku.pratinjau import tanpa_tautan_pdf
+from agregat.buku.kop import kop_proyek
 from agregat.edisi.muat import daftar_edisi, muat_edisi
 
 #: The build under way: its editions, oldest first (`on_files`), and {periode: the navigation its pages are
@@ -33,6 +34,17 @@ _NAV_EDISI: dict[str, Navigation] = {}
 
 def _data_dir(config) -> Path:
     return Path(config.config_file_path).parent / config.extra.get("data_dir", "data")
+
+
+def on_config(config):
+    """The site's address from kabupaten.yml (`alamat_situs`, agregat.buku.kop) as MkDocs' site_url, unless
+    mkdocs.yml sets one: sitemap.xml then lists every page, and 404.html links its styles and scripts from
+    the site's root path, so it works under a sub-path too (https://…/buku/)."""
+    if not config.site_url:
+        alamat = kop_proyek(Path(config.config_file_path).parent).alamat_situs
+        if alamat:
+            config.site_url = alamat
+    return config
 
 
 def on_files(files, config):
@@ -51,7 +63,19 @@ def on_files(files, config):
         else:
             nav_older.append({f"{edisi.semester} (edisi lama)": _nav(pages)})
     config.nav = [{"Beranda": "index.md"}, *nav_latest, {"Arsip Edisi": "arsip.md"}, *nav_older]
+    if editions:
+        _logo(files, config, kop_proyek(Path(config.config_file_path).parent).untuk(muat_edisi(data_dir, editions[-1])))
     return files
+
+
+def _logo(files, config, kop) -> None:
+    """The configured logo (kabupaten.yml `logo:`, agregat.buku.kop) in the header of every page: written into
+    the site as aset/logo.svg or .png and named as the theme's logo; nothing when none is set."""
+    if kop.logo is None:
+        return
+    name = "aset/logo" + (".svg" if kop.logo.jenis == "image/svg+xml" else ".png")
+    files.append(File.generated(config, name, content=kop.logo.data))
+    config.theme["logo"] = name
 
 
 def _nav(pages) -> list:
@@ -114,17 +138,20 @@ def on_page_context(context, page, config, nav):
 def on_post_build(config):
     from agregat.buku.unduhan import tulis_unduhan
 
+    if not config.site_url:     # without an address the sitemap lists nothing: none rather than an empty one
+        for name in ("sitemap.xml", "sitemap.xml.gz"):
+            (Path(config.site_dir) / name).unlink(missing_ok=True)
+
     data_dir = _data_dir(config)
     for periode in daftar_edisi(data_dir):
         edisi = muat_edisi(data_dir, periode)
-        kode, nama = edisi.kabupaten
         tulis_unduhan(edisi.dokumen, edisi.dokumen["manifest"], Path(config.site_dir) / periode / "unduhan",
-                      kabupaten=nama, sumber=sumber_data(edisi))
+                      kabupaten=edisi.nama_akar, sumber=sumber_data(edisi))
 
 
 def sumber_data(edisi) -> str:
     return (f"Data Kependudukan Bersih (DKB) {edisi.semester}, Ditjen Dukcapil Kemendagri; diolah Dinas "
-            f"Kependudukan dan Pencatatan Sipil {edisi.tingkat_akar.capitalize()} {edisi.kabupaten[1].title()}")
+            f"Kependudukan dan Pencatatan Sipil {edisi.nama_akar}")
 
 
 def on_page_content(html, page, config, files):

@@ -11,27 +11,42 @@ from pathlib import Path
 
 MACROS = ("angka", "tersedia", "indikator", "nama_wilayah", "judul_wilayah", "daftar_wilayah", "jumlah_wilayah", "unduhan", "url", "url_edisi",
           "tabel_wilayah", "tabel_kategori", "tabel_indikator", "tabel_perbandingan", "tabel_laju", "laju", "grafik_piramida",
-          "grafik_batang", "grafik_per_kecamatan", "grafik_perbandingan", "ringkasan", "analisa")
+          "grafik_batang", "grafik_per_kecamatan", "grafik_perbandingan", "ringkasan", "analisa", "penutup_pengantar")
 
 
 def define_env(env) -> None:
     # imported here, not at the top: `agregat.core.angka` (the number formatter the CLI uses too) must not pull
     # matplotlib, Markdown and nh3 in with the package
+    from agregat.buku.kop import kop_proyek
+    from agregat.core.digest import edition_digest
     from agregat.buku.makro import CACHE_GRAFIK, Buku
     from agregat.edisi.muat import daftar_edisi, muat_edisi
 
     root = Path(env.project_dir)
+    kop = kop_proyek(root)
     data_dir = root / env.conf.extra.get("data_dir", "data")
     site_dir = Path(env.conf.site_dir)
     pages: dict[str, Buku] = {}
+    previous: dict[str, object] = {}
+
+    def sebelumnya(edisi):
+        """The edition this one's perbandingan.yml compared with, when data/ holds it unchanged (same digest)."""
+        if edisi.periode not in previous:
+            banding = edisi.dokumen.get("perbandingan") or {}
+            lalu = banding.get("periode_sebelumnya")
+            same = lalu in daftar_edisi(data_dir) and edition_digest(data_dir / lalu) == banding.get("digest_sebelumnya")
+            previous[edisi.periode] = muat_edisi(data_dir, lalu) if same else None
+        return previous[edisi.periode]
 
     def buku() -> Buku:
         page = env.page
         key = page.file.src_uri
         if key not in pages:
             periode = page.meta.get("periode") or daftar_edisi(data_dir)[-1]
-            pages[key] = Buku(muat_edisi(data_dir, periode), ke_akar="../" * page.file.dest_uri.count("/"), bab=page.meta.get("bab"),
-                              grafik_dir=site_dir / periode / "grafik", cache_dir=CACHE_GRAFIK, sempit=True)
+            edisi = muat_edisi(data_dir, periode)
+            pages[key] = Buku(edisi, ke_akar="../" * page.file.dest_uri.count("/"), bab=page.meta.get("bab"),
+                              grafik_dir=site_dir / periode / "grafik", cache_dir=CACHE_GRAFIK, sempit=True, kop=kop,
+                              sebelumnya=sebelumnya(edisi))
         return pages[key]
 
     for name in MACROS:

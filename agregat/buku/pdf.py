@@ -42,6 +42,7 @@ from types import SimpleNamespace
 
 from agregat.buku import cetak
 from agregat.buku.cache_keys import bagian_key
+from agregat.buku.kop import Kop
 from agregat.buku.makro import CACHE_GRAFIK
 from agregat.core.atomik import atomic_file, write_atomic, write_atomic_bytes
 from agregat.edisi.muat import Edisi
@@ -79,13 +80,13 @@ def pekerja() -> int:
 
 def buat_pdf(edisi: Edisi, templates_dir: Path, out_path: Path, grafik_dir: Path, final: bool = False,
              ukuran: str = "A4", pengesahan: list[dict] | None = None, grafik_cache: Path | None = CACHE_GRAFIK,
-             cache_dir: Path | None = None, jumlah_pekerja: int | None = None) -> Path:
+             cache_dir: Path | None = None, jumlah_pekerja: int | None = None, kop: Kop = Kop()) -> Path:
     """Render the book to `out_path` (written to a temporary file beside it, then renamed): the parts of
     the print document laid out by `jumlah_pekerja` processes (default `pekerja()`), parts taken from
-    `cache_dir` when given."""
+    `cache_dir` when given; the logo and ibu kota of `kop` (agregat.buku.kop)."""
     grafik_dir = Path(grafik_dir)
     naskah = cetak.naskah_cetak(edisi, templates_dir, grafik_dir, final=final, ukuran=ukuran,
-                                pengesahan=pengesahan, grafik_cache=grafik_cache)
+                                pengesahan=pengesahan, grafik_cache=grafik_cache, kop=kop)
     isi_html = _dokumen_isi(naskah)
     with _Pelaksana(edisi.periode, grafik_dir, cache_dir, jumlah_pekerja or pekerja()) as pelaksana:
         isi = pelaksana.semua(isi_html)

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from agregat.core import angka
 from agregat.core.aman import teks as _teks
+from agregat.edisi.muat import judul_wilayah
 
 __all__ = ["LABEL_INDIKATOR", "LABEL_PERBANDINGAN", "KOLOM_INDIKATOR", "TINGKAT_ANAK", "judul_tabel",
            "tabel_wilayah", "tabel_kategori", "tabel_cakupan", "tabel_indikator", "tabel_perbandingan",
@@ -125,12 +126,17 @@ def _anak(doc: dict, induk: str) -> list[str]:
     return sorted(k for k in doc["wilayah"] if k.startswith(induk + ".") and k.count(".") + 1 == tingkat + 1)
 
 
+def _awal_jumlah(doc: dict, induk: str) -> list[str]:
+    """The first two cells of a table's total row: the region's code, "Jumlah Kecamatan Binuang"."""
+    return [_kepala_baris(induk, induk), _nama(f"Jumlah {judul_wilayah(_wilayah(doc, induk))}")]
+
+
 def _label_anak(doc: dict, induk: str) -> str:
     label = TINGKAT_ANAK.get(induk.count(".") + 1)
     if label is None:
         raise ValueError(f"wilayah {induk} tidak mempunyai wilayah bawahan")
     w = _wilayah(doc, induk)
-    return label if w["tingkat"] in ("provinsi", "kabupaten") else f"{label} di {w['tingkat'].capitalize()} {w['nama']}"
+    return label if w["tingkat"] in ("provinsi", "kabupaten") else f"{label} di {judul_wilayah(w)}"
 
 
 def judul_tabel(doc: dict, tingkat_label: str) -> str:
@@ -169,7 +175,7 @@ def tabel_wilayah(doc: dict, induk: str = "63.05", nomor=None, judul: str | None
     kolom = ["Kode", "Wilayah", *(["LK", "PR"] if len(labels) == 1 else labels), "Jumlah"]
     isi = [_baris([_kepala_baris(k, k), _nama(_wilayah(doc, k)['nama']),
                    *_sel_wilayah(doc, k, labels)]) for k in _anak(doc, induk)]
-    total = [_baris([_kepala_baris(induk, induk), _nama(f"Jumlah {_wilayah(doc, induk)['nama']}"),
+    total = [_baris([*_awal_jumlah(doc, induk),
                      *_sel_wilayah(doc, induk, labels)])]
     judul = judul or judul_tabel(doc, _label_anak(doc, induk))
     return _tabel(_id(nomor, doc["indikator"], induk), _judul(nomor, judul), kolom, isi, total)
@@ -190,7 +196,7 @@ def tabel_kategori(doc: dict, kode: str = "63.05", nomor=None, judul: str | None
         p = _bagian(v["jml"], jumlah["jml"])
         return [_angka(v[f], angka.bilangan(v[f])) for f in ("lk", "pr", "jml")] + [_angka(p, angka.persen(p))]
 
-    judul = judul or f"{doc['judul']} di {w['tingkat'].capitalize()} {w['nama']}"
+    judul = judul or f"{doc['judul']} di {judul_wilayah(w)}"
     id_, judul = _id(nomor, doc["indikator"], "kategori", kode), _judul(nomor, judul)
     if all(str(kk) == label for kk, label, _ in data):    # age bands: the code is the label, shown once
         isi = [_baris([_kepala_baris(i, label, "nama"), *sel(v)]) for i, (_, label, v) in enumerate(data, start=1)]
@@ -220,7 +226,7 @@ def tabel_cakupan(doc: dict, induk: str = "63.05", nomor=None, judul: str | None
              *(f"{label} {f}" for label in lain for f in ("LK", "PR", "Jumlah", "%"))]
     isi = [_baris([_kepala_baris(k, k), _nama(_wilayah(doc, k)['nama']), *sel(k)])
            for k in _anak(doc, induk)]
-    total = [_baris([_kepala_baris(induk, induk), _nama(f"Jumlah {_wilayah(doc, induk)['nama']}"),
+    total = [_baris([*_awal_jumlah(doc, induk),
                      *sel(induk)])]
     judul = judul or judul_tabel(doc, _label_anak(doc, induk))
     return _tabel(_id(nomor, doc["indikator"], "cakupan", induk), _judul(nomor, judul), kolom, isi, total)
@@ -241,7 +247,7 @@ def tabel_indikator(indikator_doc: dict, induk: str = "63.05", kolom=KOLOM_INDIK
     doc = indikator_doc
     isi = [_baris([_kepala_baris(k, k), _nama(_wilayah(doc, k)['nama']),
                    *_sel_indikator(doc, k, kolom)]) for k in _anak(doc, induk)]
-    total = [_baris([_kepala_baris(induk, induk), _nama(f"Jumlah {_wilayah(doc, induk)['nama']}"),
+    total = [_baris([*_awal_jumlah(doc, induk),
                      *_sel_indikator(doc, induk, kolom)])]
     judul = judul or judul_tabel(doc, _label_anak(doc, induk))
     return _tabel(_id(nomor, "indikator", induk), _judul(nomor, judul),
@@ -271,7 +277,7 @@ def tabel_perbandingan(perbandingan_doc: dict, induk: str = "63.05", indikator: 
     doc = perbandingan_doc
     isi = [_baris([_kepala_baris(k, k), _nama(_wilayah(doc, k)['nama']),
                    *_sel_perbandingan(doc, k, indikator)]) for k in _anak(doc, induk)]
-    total = [_baris([_kepala_baris(induk, induk), _nama(f"Jumlah {_wilayah(doc, induk)['nama']}"),
+    total = [_baris([*_awal_jumlah(doc, induk),
                      *_sel_perbandingan(doc, induk, indikator)])]
     judul = judul or (f"Perbandingan {LABEL_PERBANDINGAN[indikator]} dengan Semester Sebelumnya "
                       f"per {_label_anak(doc, induk)}")
@@ -305,7 +311,7 @@ def tabel_laju(perbandingan_doc: dict, induk: str = "63.05", nomor=None, judul: 
     doc = perbandingan_doc
     isi = [_baris([_kepala_baris(k, k), _nama(_wilayah(doc, k)['nama']), *_sel_laju(doc, k)])
            for k in _anak(doc, induk)]
-    total = [_baris([_kepala_baris(induk, induk), _nama(f"Jumlah {_wilayah(doc, induk)['nama']}"),
+    total = [_baris([*_awal_jumlah(doc, induk),
                      *_sel_laju(doc, induk)])]
     judul = judul or f"Laju Pertumbuhan Penduduk per {_label_anak(doc, induk)}"
     return _tabel(_id(nomor, "laju", induk), _judul(nomor, judul),
@@ -328,11 +334,12 @@ def jumlah_kolom(table: str) -> int:
     return head.count('<th scope="col"')
 
 
-def pecah(table: str) -> list[str]:
+def pecah(table: str, muat=None) -> list[str]:
     """A Kode | Wilayah | k1 … kn | Jumlah table with n > MAKS_KATEGORI → several tables of ≤ MAKS_KATEGORI
     categories, each repeating Kode and Wilayah (and the total row); Jumlah stays with the last part.
     Any other table (fewer categories, colspans, no caption or id) is returned whole, as the only item.
-    The print (`agregat.buku.cetak`) and the website (`agregat.buku.makro`) split with this one rule."""
+    The print (`agregat.buku.cetak`) and the website (`agregat.buku.makro`) split with this one rule; the
+    print adds `muat(n)`: whether a part's n data columns leave its header words room (else more parts)."""
     n_kolom = jumlah_kolom(table)
     kategori = n_kolom - 3
     if kategori <= MAKS_KATEGORI:
@@ -347,6 +354,9 @@ def pecah(table: str) -> list[str]:
         return [table]
     n_bagian = math.ceil(kategori / MAKS_KATEGORI)
     ukuran = math.ceil(kategori / n_bagian)
+    while muat is not None and ukuran > 1 and not muat(ukuran + 1):     # more parts: wider columns
+        n_bagian += 1
+        ukuran = math.ceil(kategori / n_bagian)
     has_foot = "<tfoot" in rest
     n_body = len(_BARIS.findall(rest.split("</tbody>", 1)[0]))
     parts = []

@@ -8,8 +8,8 @@
   Teks yang diawali ``=``, ``+``, ``-``, ``@``, tab atau CR diberi awalan ``'`` (tidak dibaca sebagai rumus).
   ``indikator.csv``: satu kolom per indikator; ``perbandingan.csv``: penduduk, kartu_keluarga, wajib_ktp ×
   sebelumnya/sekarang/selisih/persen. Pecahan ditulis desimal biasa dengan titik (``2174.95``).
-- ``<tabel>.xlsx``: tabel yang sama di satu lembar bernama tabel itu; judul kolom di baris 1 (tanpa baris
-  judul tambahan), kode wilayah sebagai teks, angka sebagai angka, baris judul dibekukan.
+- ``<tabel>.xlsx``: tabel yang sama di satu lembar bernama tabel itu; judul kolom dalam kata-kata (``title``
+  kolom di ``datapackage.json``, mis. "ISLAM (laki-laki)") di baris 1 (tanpa baris judul tambahan), kode wilayah sebagai teks, angka sebagai angka, baris judul dibekukan.
 - ``datapackage.json``: Data Package v2 (https://datapackage.org/) dengan satu resource per CSV dan Table
   Schema v2 di dalamnya (tipe, judul kolom berbahasa Indonesia, batasan, ``primaryKey``), ``bytes`` dan
   ``hash`` sha256 tiap CSV sehingga ``frictionless validate`` juga memeriksa keutuhan berkas.
@@ -280,9 +280,9 @@ def _xlsx_bytes(tabel: _Tabel, properti: dict) -> bytes:
                    "number": workbook.add_format({"num_format": "#,##0.00"})}
     sheet = workbook.add_worksheet(_nama_lembar(tabel.nama))
     lebar = []
-    for c, kolom in enumerate(tabel.kolom):
-        sheet.write_string(0, c, kolom["name"], tebal)
-        lebar.append(len(kolom["name"]))
+    for c, kolom in enumerate(tabel.kolom):     # headers in words ("ISLAM (laki-laki)"), the CSV keeps the names
+        sheet.write_string(0, c, kolom["title"], tebal)
+        lebar.append(len(kolom["title"]))
     for r, row in enumerate(tabel.baris, start=1):
         for c, (kolom, value) in enumerate(zip(tabel.kolom, row, strict=True)):
             if value is None:
@@ -314,7 +314,9 @@ def _slug_nama(text: str) -> str:
 
 
 def _nama_kabupaten(kabupaten: str) -> str:
-    return re.sub(r"^\s*kabupaten\s+", "", str(kabupaten), flags=re.IGNORECASE).strip()
+    """"Tapin" from "Kabupaten Tapin", "Tapin" or the data's "TAPIN" (a name in capitals in title case)."""
+    nama = re.sub(r"^\s*kabupaten\s+", "", str(kabupaten), flags=re.IGNORECASE).strip()
+    return nama.title() if nama.isupper() else nama
 
 
 def _resource(tabel: _Tabel, isi: bytes) -> dict:

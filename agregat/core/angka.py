@@ -12,7 +12,7 @@ import decimal
 from decimal import ROUND_HALF_UP, Decimal
 from numbers import Integral, Real
 
-__all__ = ["KOSONG", "bertanda", "bilangan", "bulatkan", "persen"]
+__all__ = ["KOSONG", "bertanda", "bilangan", "bulatkan", "persen", "persentase"]
 
 KOSONG = "\u2013"  # en dash: nilai tidak tersedia
 
@@ -61,6 +61,14 @@ def bilangan(value, desimal: int = 0) -> str:
 def persen(value, desimal: int = 2) -> str:
     """Persentase tanpa tanda %: 12.345 → "12,35" (judul kolom yang memuat "%")."""
     return bilangan(value, desimal)
+
+
+def persentase(value, desimal: int = 2, tanda: bool = False) -> str:
+    """Persentase dalam kalimat dan sel yang tidak berjudul "%": 0.574 → "0,57%" (tanpa spasi sebelum %, seperti
+    teks analisa yang sudah disahkan); ``tanda=True`` → "+0,57%"; None → "–". Satu-satunya penulisan persen
+    bertanda % di buku (situs, PDF, grafik, draf analisa, ringkasan PR)."""
+    teks = (bertanda if tanda else bilangan)(value, desimal)
+    return teks if teks == KOSONG else f"{teks}%"
 
 
 def bertanda(value, desimal: int = 0) -> str:

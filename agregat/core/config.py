@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ FLAG_COLUMNS = ("AKTA_LHR", "AKTA_KWN", "AKTA_CRAI", "STAT_KIA")
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 ROOT_FINGERPRINT = re.compile(r"SHA256:[A-Za-z0-9+/]{43}")
+ALAMAT_SITUS = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?", re.ASCII)
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]          # agregat/
 REFERENSI_DIR = PACKAGE_DIR / "referensi"                  # the shipped reference data
@@ -64,7 +66,24 @@ class Config:
     kolom: dict[str, str] = field(default_factory=dict)
     sidik_jari_akar: str = ""   # "SHA256:…" of the root key that signs approvals/pejabat.yml; "" = not set up
     akar_tte: Path | None = None   # trust root certificate (PEM/DER) for the PAdES-signed final PDF (BSrE's root)
+    logo: Logo | None = None    # the Pemerintah Kabupaten's logo for the cover and the site's header; None = none
+    alamat_situs: str = ""      # the site's public address ("https://…/", MkDocs' site_url); "" = not published yet
     path: Path | None = None
+
+
+#: The logo's file types: suffix → (media type, how its bytes begin once leading blanks are stripped).
+LOGO_JENIS = {".svg": ("image/svg+xml", (b"<svg", b"<?xml", b"<!--")), ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",))}
+LOGO_MAKS = 2 << 20   # bytes: a logo, not a photograph
+
+
+@dataclass(frozen=True)
+class Logo:
+    """The logo named by `logo:` in the configuration, read once and checked (`read_logo`): a regular file
+    inside the project folder, SVG or PNG by name and by content."""
+
+    nama: str                   # the file name as written in the configuration, for messages
+    jenis: str                  # media type: image/svg+xml or image/png
+    data: bytes
 
 
 def normalize_header(name: object) -> str:
@@ -136,6 +155,22 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
                                 f"({', '.join(KNOWN_COLUMNS)})")
             kolom[normalize_header(source)] = target_name
 
+    logo = None
+    logo_name = raw.get("logo")
+    if logo_name is not None and not isinstance(logo_name, str):
+        problems.append("kunci 'logo' harus jalur berkas logo (teks), atau kosong")
+    elif logo_name and logo_name.strip():
+        logo, problem = read_logo(path.parent, logo_name.strip())
+        if problem:
+            problems.append(problem)
+
+    alamat_situs = text("alamat_situs", required=False)
+    if alamat_situs and not ALAMAT_SITUS.fullmatch(alamat_situs):
+        problems.append("kunci 'alamat_situs' harus alamat http:// atau https:// situs buku, mis. "
+                        "\"https://disdukcapil.tapinkab.go.id/buku/\", atau kosong")
+    elif alamat_situs and not alamat_situs.endswith("/"):
+        alamat_situs += "/"
+
     sidik_jari_akar, root_cert, found = read_pengesahan(raw.get("pengesahan"))
     problems += found
     akar_tte = path.parent / root_cert if root_cert else None
@@ -156,8 +191,48 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
         kolom=kolom,
         sidik_jari_akar=sidik_jari_akar,
         akar_tte=akar_tte,
+        logo=logo,
+        alamat_situs=alamat_situs,
         path=path,
     )
+
+
+def read_logo(folder: Path, name: str) -> tuple[Logo | None, str]:
+    """(the logo, "") of the file `name` (relative to the project `folder`), or (None, the problem in words).
+
+    Invariant: the bytes come from a regular file whose real path lies inside `folder` (no `..`, no absolute
+    path, no symlink leading out of the project), end in .svg or .png, begin as that type's files begin, and
+    are at most LOGO_MAKS bytes. Nothing else is ever read through `logo:`."""
+    where = f"kunci 'logo': berkas {name}"
+    suffix = Path(name).suffix.lower()
+    if suffix not in LOGO_JENIS:
+        return None, f"{where} harus SVG (.svg) atau PNG (.png)"
+    base = Path(folder).resolve()
+    target = (base / name).resolve()
+    if Path(name).is_absolute() or not target.is_relative_to(base):
+        return None, f"{where} harus di dalam folder proyek ({base}), dengan jalur relatif terhadap berkas konfigurasi"
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return None, f"{where} tidak ditemukan"
+    except OSError:
+        return None, f"{where} tidak dapat dibaca"
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None, f"{where} bukan berkas biasa"
+        data = b""
+        while len(data) <= LOGO_MAKS and (block := os.read(fd, LOGO_MAKS + 1 - len(data))):
+            data += block
+    except OSError:
+        return None, f"{where} tidak dapat dibaca"
+    finally:
+        os.close(fd)
+    jenis, awal = LOGO_JENIS[suffix]
+    if len(data) > LOGO_MAKS:
+        return None, f"{where} lebih dari {LOGO_MAKS >> 20} MB; perkecil logonya"
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(awal) or (suffix == ".svg" and b"<svg" not in data):
+        return None, f"{where} bukan berkas {suffix[1:].upper()} yang benar"
+    return Logo(name, jenis, data), ""
 
 
 

@@ -22,7 +22,7 @@ from agregat.core.peran import ROLES
 from agregat.core.periode import Periode
 
 from agregat.core.aman import teks as _aman
-from agregat.core.angka import bertanda, bilangan
+from agregat.core.angka import bertanda, bilangan, persentase
 from agregat.core.atomik import write_atomic
 from agregat.edisi.muat import daftar_edisi, muat_edisi, tanggal_panjang
 
@@ -61,7 +61,7 @@ def _jiwa(value) -> str:
 
 
 def _persen(value) -> str:
-    return f"{bilangan(value, 2)}%"
+    return persentase(value)
 
 
 def _desimal(value) -> str:
@@ -373,7 +373,7 @@ def _bagian_desa(perbandingan: dict, ambang: float) -> list[str]:
             kecamatan = nama_kec.get(kode.rsplit(".", 1)[0])
             letak = f" (Kecamatan {_label(kecamatan)})" if kecamatan else ""
             out.append(f"- {jenis} {_label(isi['nama'])}{letak}: {bilangan(sebelumnya)} → {_jiwa(sekarang)} "
-                       f"({bertanda(beda)} jiwa; {bertanda(persen, 2)}%)")
+                       f"({bertanda(beda)} jiwa; {persentase(persen, tanda=True)})")
         out.append("")
         out += [("Perubahan pada desa/kelurahan tersebut perlu diperiksa sebelum ditafsirkan sebagai perubahan "
                  "penduduk yang sebenarnya, karena dapat juga disebabkan oleh pembersihan data atau perbaikan "

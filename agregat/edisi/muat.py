@@ -66,7 +66,7 @@ class Edisi:
     @property
     def nama_akar(self) -> str:
         """`Kabupaten Tapin`, `Kota Banjarmasin`, `Provinsi Kalimantan Selatan`."""
-        return f"{self.tingkat_akar.capitalize()} {self.kabupaten[1].title()}"
+        return judul_wilayah({"tingkat": self.tingkat_akar, "nama": self.kabupaten[1]})
 
     def halaman_wilayah(self) -> list[tuple[str, str, str]]:
         """(kode, NAMA, tingkat) of every region that gets its own page: each level between the root and the
@@ -88,6 +88,12 @@ class Edisi:
         depth = induk.count(".") + 1
         regions = self.dokumen["penduduk"]["wilayah"]
         return [(k, r["nama"]) for k, r in regions.items() if k.startswith(induk + ".") and k.count(".") == depth]
+
+
+def judul_wilayah(wilayah: dict) -> str:
+    """A region (a dict with `tingkat` and `nama`, as in every edition document) as titles, total rows and
+    captions name it: "Kabupaten Tapin", "Kecamatan Binuang" (the data's TAPIN, BINUANG in title case)."""
+    return f"{wilayah['tingkat'].capitalize()} {wilayah['nama'].title()}"
 
 
 def tanggal_panjang(date: dt.date) -> str:

@@ -196,6 +196,13 @@ def read_previous(edition_dir: Path) -> PreviousEdition | None:
     return PreviousEdition(edition_dir.name, digest, documents)
 
 
+def perubahan(before: int | None, now: int) -> dict:
+    """One count's change from the previous semester: {sebelumnya, sekarang, selisih, persen (of `before`, 2
+    decimals)}; selisih and persen None when there is no `before` (a new region)."""
+    return {"sebelumnya": before, "sekarang": now, "selisih": None if before is None else now - before,
+            "persen": None if before is None else _ratio(now - before, before)}
+
+
 def perbandingan_document(aggregation: Aggregation, tables: dict[str, dict], previous: PreviousEdition) -> dict:
     """Change from the previous semester (absolute and %) of penduduk, KK and wajib KTP per region."""
     wilayah = {}
@@ -206,12 +213,7 @@ def perbandingan_document(aggregation: Aggregation, tables: dict[str, dict], pre
             if now is None or name not in previous.tables:
                 continue   # a table one of the two editions does not carry
             before_region = previous.tables[name].get("wilayah", {}).get(kode)
-            before = before_region["data"][label]["jml"] if before_region else None
-            data[name] = {
-                "sebelumnya": before, "sekarang": now,
-                "selisih": None if before is None else now - before,
-                "persen": None if before is None else _ratio(now - before, before),
-            }
+            data[name] = perubahan(before_region["data"][label]["jml"] if before_region else None, now)
         wilayah[kode] = {"nama": region["nama"], "tingkat": region["tingkat"], "data": data}
     document = _header("perbandingan", "Perbandingan dengan Semester Sebelumnya", aggregation)
     document["periode_sebelumnya"] = previous.periode

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from agregat.core.angka import KOSONG, bertanda, bilangan
+from agregat.core.angka import KOSONG, bertanda, bilangan, persentase
 
 from agregat.core.digest import digest_of_contents, edition_entries, read_entry
 from agregat.core.errors import InputError, UsageError
@@ -181,7 +181,7 @@ def _count(cell: Cell | None) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return KOSONG if value is None else f"{bertanda(value, 2)}%"
+    return persentase(value, tanda=True)
 
 
 def render_changes(changes: list[CellChange], limit: int) -> list[str]:

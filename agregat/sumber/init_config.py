@@ -98,8 +98,10 @@ def config_text(kode: str, root: dict[str, str], provinsi: str, wilayah_name: st
 kode: {_q(kode)}
 nama: {_q(root['nama'])}
 provinsi: {_q(provinsi)}
-ibu_kota: ""   # isi sendiri (dicetak di surat pengantar pengesahan)
+ibu_kota: ""   # isi sendiri (dicetak di surat pengantar pengesahan dan di akhir Kata Pengantar)
 dinas: {_q(dinas)}
+logo: ""       # logo pemerintah daerah untuk sampul dan kepala situs: berkas SVG/PNG di folder proyek; kosong = tanpa logo
+alamat_situs: ""   # alamat situs buku setelah diterbitkan (https://…/), untuk sitemap.xml dan halaman 404
 
 # Daftar wilayah (kode Kemendagri, nama, tingkat, induk, luas km²); jalur relatif terhadap berkas ini.
 wilayah: {_q(wilayah_name)}
