@@ -46,7 +46,7 @@ from agregat.buku.kop import Kop, kepala_dinas, tanggal_dokumen, tanggal_kolofon
 from agregat.buku.makro import CACHE_GRAFIK, LABEL_TABEL, Buku
 from agregat.edisi.muat import Edisi, tanggal_panjang
 from agregat.buku.halaman import templates
-from agregat.buku.tabel import MAKS_KATEGORI, jumlah_kolom as _jumlah_kolom, pecah as _pecah  # noqa: F401
+from agregat.buku.tabel import MAKS_KATEGORI, jumlah_kolom as _jumlah_kolom  # noqa: F401
 
 __all__ = ["BASE_URL", "PEJABAT", "UKURAN", "Naskah", "dokumen_cetak", "gc_jarang", "html_cetak", "isi_url", "naskah_cetak",
            "pengambil", "render_pdf", "tanggal_dokumen", "tanggal_kolofon"]
@@ -120,7 +120,8 @@ def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path,
             for number, tabel in enumerate(edisi.tabel, start=1):
                 title = f"Lampiran {number}. {LABEL_TABEL[tabel]} per Desa/Kelurahan"
                 meta_l = {**meta, "periode": edisi.periode, "nama": tabel, "title": title, "bab": f"L{number}"}
-                buku = Buku(edisi, ke_akar="", bab=meta_l["bab"], grafik_dir=grafik_dir, cache_dir=grafik_cache)
+                buku = Buku(edisi, ke_akar="", bab=meta_l["bab"], grafik_dir=grafik_dir, cache_dir=grafik_cache,
+                            muat=_muat_kepala)
                 text = _turunkan_judul(_render(env, body, buku, meta_l))
                 html, toc = _markdown(text, f"lampiran-{number}")
                 html, lebar = _olah_tabel(html)
@@ -130,7 +131,7 @@ def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path,
         judul = meta.get("judul", stem)
         meta_b = {**meta, "periode": edisi.periode, "title": judul}
         buku = Buku(edisi, ke_akar="", bab=bab, grafik_dir=grafik_dir, cache_dir=grafik_cache, kop=kop,
-                    penanda_tangan=penanda_tangan)
+                    penanda_tangan=penanda_tangan, muat=_muat_kepala)
         kunci = f"bab-{bab}" if bab else stem
         html, toc = _markdown(_render(env, body, buku, meta_b), kunci)
         html, _ = _olah_tabel(html)
@@ -178,9 +179,7 @@ def _olah_tabel(html: str) -> tuple[str, bool]:
 
     def ganti(match: re.Match) -> str:
         nonlocal lebar
-        table = match.group(1)
-        muat = functools.partial(_kepala_muat, _label_kepala(table))
-        tables = [_DATA_SORT.sub("", t) for t in _pecah(table, muat)]
+        tables = [_DATA_SORT.sub("", match.group(1))]     # split already, by the macros (`_muat_kepala`)
         kolom = max(_jumlah_kolom(t) for t in tables)
         tables = [_lanjutan(_id_ke_caption(t)) for t in tables]
         kelas = ["tabel-bungkus"]
@@ -249,10 +248,11 @@ def ukuran_kepala(labels: list[str], kolom_data: int, lanskap: bool) -> float | 
     return None
 
 
-def _kepala_muat(labels: list[str], kolom_data: int) -> bool:
-    """Whether the header words `labels` fit a landscape compact table of `kolom_data` columns beside Kode and
-    Wilayah at some header size (`tabel.pecah` makes more parts, so wider columns, until they do)."""
-    return ukuran_kepala(labels, kolom_data, True) is not None
+def _muat_kepala(table: str, kolom_data: int) -> bool:
+    """Whether the header words of `table` fit a landscape compact table of `kolom_data` columns beside Kode
+    and Wilayah at some header size: the print's `Buku.muat` (`tabel.pecah` makes more parts, so wider
+    columns, until they do)."""
+    return ukuran_kepala(_label_kepala(table), kolom_data, True) is not None
 
 
 def _kelas_kepala(table: str, lanskap: bool) -> str:

@@ -7,12 +7,14 @@ The same class serves the website (one instance per page, via `define_env`) and 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from markupsafe import Markup
 
@@ -72,6 +74,7 @@ class Buku:
     kop: Kop = field(default_factory=Kop)   # the configured logo and ibu kota (agregat.buku.kop)
     penanda_tangan: dict | None = None      # the Kepala Dinas's lembar pengesahan row (nama, nip), once signed
     sebelumnya: Edisi | None = None         # the previous edition (the site's headline table), when known
+    muat: Callable[[str, int], bool] | None = None   # print: whether a table's header words fit n columns (cetak)
     daftar_tabel: list[tuple[str, str]] = field(default_factory=list)    # (nomor, judul) in order
     daftar_gambar: list[tuple[str, str]] = field(default_factory=list)
     _n_tabel: int = 0
@@ -193,7 +196,8 @@ class Buku:
         """A table in its scrolling wrapper, and its download links; a table wider than `tabel.MAKS_KATEGORI`
         categories as several (`tabel.pecah`), each in a wrapper of its own, on the website as in print."""
         links = self.unduhan(nama) if nama else Markup("")
-        parts = "\n".join(f'<div class="tabel-bungkus">{part}</div>' for part in tabel.pecah(str(html)))
+        muat = functools.partial(self.muat, str(html)) if self.muat else None
+        parts = "\n".join(f'<div class="tabel-bungkus">{part}</div>' for part in tabel.pecah(str(html), muat))
         return Markup(f"{parts}\n{links}\n")
 
     def tabel_wilayah(self, nama: str, induk: str | None = None) -> Markup:
