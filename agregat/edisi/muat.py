@@ -10,17 +10,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from agregat.core import yamlcepat
 from agregat.core.atomik import retired_leftovers
 from agregat.core.digest import edition_entries, edition_periods, read_entry, shown_name
 from agregat.core.errors import EditionError
 from agregat.core.periode import Periode
 
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader
 
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
          "November", "Desember")
@@ -120,7 +115,7 @@ def muat_edisi(data_dir: Path, periode: str) -> Edisi:
 @cache
 def _muat(folder: Path, stamp: tuple) -> Edisi:
     names = [name for name, _, _ in stamp]
-    dokumen = {name[:-4]: yaml.load(read_entry(folder, name).decode("utf-8"), Loader=_Loader)
+    dokumen = {name[:-4]: yamlcepat.load(read_entry(folder, name).decode("utf-8"))
                for name in names if name.endswith(".yml")}
     analisa = read_entry(folder, "analisa.md").decode("utf-8") if "analisa.md" in names else None
     return Edisi(folder.name, dokumen, analisa, folder)
