@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,42 @@ def slug_id(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
 
 
+_ID = re.compile(r' id="([^"]*)"')
+
+
+class SimpananBlok:
+    """Large raw-HTML blocks (the data tables) kept out of Markdown: `simpan` returns a one-tag placeholder
+    for the Markdown text and `pulihkan` puts the blocks back into the converted HTML. Markdown passes a raw
+    block through unchanged but parses every tag of it (MkDocs for anchors, md_in_html for `markdown=`
+    attributes) — thousands per table; a placeholder costs one. It keeps the block's first `id`, so
+    the anchors MkDocs sees stay the same. The placeholder's attribute name is random per instance, so no
+    text of a page can pose as one. Invariant: `pulihkan(markdown(text with placeholders))` is the HTML
+    Markdown makes of the text with the blocks themselves, and every placeholder is restored once."""
+
+    def __init__(self) -> None:
+        self._blok: list[str] = []
+        self._nama = f"data-blok-{secrets.token_hex(8)}"
+        self._tanda = re.compile(rf'<div {self._nama}="(\d+)"[^>]*></div>')
+
+    def simpan(self, html: str) -> Markup:
+        found = _ID.search(html)
+        anchor = f' id="{found.group(1)}"' if found else ""
+        self._blok.append(html)
+        return Markup(f'<div {self._nama}="{len(self._blok) - 1}"{anchor}></div>')
+
+    def pulihkan(self, html: str) -> str:
+        restored: list[int] = []
+
+        def back(match: re.Match) -> str:
+            restored.append(int(match.group(1)))
+            return self._blok[restored[-1]] if restored[-1] < len(self._blok) else ""
+
+        out = self._tanda.sub(back, html)
+        if sorted(restored) != list(range(len(self._blok))):
+            raise RuntimeError("placeholder blok HTML hilang atau berganda sesudah Markdown")   # a macro misused inline
+        return out
+
+
 @dataclass
 class Buku:
     """Macros for one page (or print chapter) of one edition."""
@@ -64,6 +101,7 @@ class Buku:
     bab: int | str | None = None      # chapter number for table/figure numbers
     grafik_dir: Path | None = None    # where chart SVG files are written (site/<periode>/grafik)
     cache_dir: Path | None = None     # where drawn charts are kept between builds (.cache/grafik)
+    simpanan: SimpananBlok | None = None   # when set, tables reach Markdown as placeholders (see SimpananBlok)
     daftar_tabel: list[tuple[str, str]] = field(default_factory=list)    # (nomor, judul) in order
     daftar_gambar: list[tuple[str, str]] = field(default_factory=list)
     _n_tabel: int = 0
@@ -173,7 +211,10 @@ class Buku:
     # ---- tables ---------------------------------------------------------------------------------
     def _tabel(self, html: Markup, judul: str, nama: str | None) -> Markup:
         links = self.unduhan(nama) if nama else Markup("")
-        return Markup(f'<div class="tabel-bungkus">{html}</div>\n{links}\n')
+        blok = Markup(f'<div class="tabel-bungkus">{html}</div>')
+        if self.simpanan is not None:
+            blok = self.simpanan.simpan(blok)
+        return Markup(f'{blok}\n{links}\n')
 
     def tabel_wilayah(self, nama: str, induk: str | None = None) -> Markup:
         if not self.tersedia(nama):

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from mkdocs.structure.files import File
 
 from agregat.buku.halaman import halaman_edisi
+from agregat.buku.mkdocs_macros import pulihkan_blok
 from agregat.edisi.muat import daftar_edisi, muat_edisi
 
 
@@ -72,10 +73,11 @@ def sumber_data(edisi) -> str:
 
 def on_page_content(html, page, config, files):
     """A page title is HTML to MkDocs and the theme (generated pages store theirs escaped, `agregat.buku.halaman`):
-    mark it as such, so the theme's `| e` (footer and toc aria-labels) does not escape it a second time."""
+    mark it as such, so the theme's `| e` (footer and toc aria-labels) does not escape it a second time. The
+    page's tables come back in place of the placeholders they crossed Markdown as (`makro.SimpananBlok`)."""
     if page.title is not None:
         page.title = Markup(page.title)
-    return html
+    return pulihkan_blok(html, page)
 
 
 def on_post_page(output, page, config):

@@ -14,12 +14,22 @@ MACROS = ("angka", "tersedia", "indikator", "nama_wilayah", "judul_wilayah", "ju
           "grafik_batang", "grafik_per_kecamatan", "grafik_perbandingan", "ringkasan", "analisa")
 
 
+SIMPANAN: dict = {}   # page src_uri → its SimpananBlok (makro): tables skip Markdown, on_page_content puts them back
+
+
+def pulihkan_blok(html: str, page) -> str:
+    """The page's HTML with its tables back in place of their placeholders (`makro.SimpananBlok`)."""
+    simpanan = SIMPANAN.pop(page.file.src_uri, None)
+    return html if simpanan is None else simpanan.pulihkan(html)
+
+
 def define_env(env) -> None:
     # imported here, not at the top: `agregat.core.angka` (the number formatter the CLI uses too) must not pull
     # matplotlib, Markdown and nh3 in with the package
-    from agregat.buku.makro import CACHE_GRAFIK, Buku
+    from agregat.buku.makro import CACHE_GRAFIK, Buku, SimpananBlok
     from agregat.edisi.muat import daftar_edisi, muat_edisi
 
+    SIMPANAN.clear()   # a new build (serve rebuilds in the same process)
     root = Path(env.project_dir)
     data_dir = root / env.conf.extra.get("data_dir", "data")
     site_dir = Path(env.conf.site_dir)
@@ -31,7 +41,8 @@ def define_env(env) -> None:
         if key not in pages:
             periode = page.meta.get("periode") or daftar_edisi(data_dir)[-1]
             pages[key] = Buku(muat_edisi(data_dir, periode), ke_akar="../" * page.file.dest_uri.count("/"), bab=page.meta.get("bab"),
-                              grafik_dir=site_dir / periode / "grafik", cache_dir=CACHE_GRAFIK)
+                              grafik_dir=site_dir / periode / "grafik", cache_dir=CACHE_GRAFIK,
+                              simpanan=SIMPANAN.setdefault(key, SimpananBlok()))
         return pages[key]
 
     for name in MACROS:
