@@ -233,6 +233,8 @@ def _tabel_perbandingan(doc: dict) -> _Tabel:
 
 def _teks_angka(value) -> str:
     """Nilai sel CSV: kosong untuk None, bilangan bulat apa adanya, pecahan desimal biasa dengan titik."""
+    if type(value) is int:   # the common case, first (the ABC checks below cost more than the rest)
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -283,16 +285,19 @@ def _xlsx_bytes(tabel: _Tabel, properti: dict) -> bytes:
     for c, kolom in enumerate(tabel.kolom):
         sheet.write_string(0, c, kolom["name"], tebal)
         lebar.append(len(kolom["name"]))
+    formats = [None if kolom["type"] == "string" else format_tipe[kolom["type"]] for kolom in tabel.kolom]
+    write_string, write_number = sheet.write_string, sheet.write_number
     for r, row in enumerate(tabel.baris, start=1):
-        for c, (kolom, value) in enumerate(zip(tabel.kolom, row, strict=True)):
+        for c, (number_format, value) in enumerate(zip(formats, row, strict=True)):
             if value is None:
                 continue
-            if kolom["type"] == "string":
-                sheet.write_string(r, c, str(value))
-                lebar[c] = max(lebar[c], len(str(value)))
+            if number_format is None:
+                text = str(value)
+                write_string(r, c, text)
+                lebar[c] = max(lebar[c], len(text))
             else:
                 _teks_angka(value)  # same checks as the CSV
-                sheet.write_number(r, c, value, format_tipe[kolom["type"]])
+                write_number(r, c, value, number_format)
                 lebar[c] = max(lebar[c], len(f"{value:,}"))
     for c, panjang in enumerate(lebar):
         sheet.set_column(c, c, min(max(panjang, 6) + 2, 60))
