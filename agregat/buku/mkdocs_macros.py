@@ -34,13 +34,19 @@ def define_env(env) -> None:
     data_dir = root / env.conf.extra.get("data_dir", "data")
     site_dir = Path(env.conf.site_dir)
     pages: dict[str, Buku] = {}
+    editions: dict[str, object] = {}   # periode → Edisi, read once per build (not once per page)
+
+    def edisi_build(periode: str):
+        if periode not in editions:
+            editions[periode] = muat_edisi(data_dir, periode)
+        return editions[periode]
 
     def buku() -> Buku:
         page = env.page
         key = page.file.src_uri
         if key not in pages:
             periode = page.meta.get("periode") or daftar_edisi(data_dir)[-1]
-            pages[key] = Buku(muat_edisi(data_dir, periode), ke_akar="../" * page.file.dest_uri.count("/"), bab=page.meta.get("bab"),
+            pages[key] = Buku(edisi_build(periode), ke_akar="../" * page.file.dest_uri.count("/"), bab=page.meta.get("bab"),
                               grafik_dir=site_dir / periode / "grafik", cache_dir=CACHE_GRAFIK,
                               simpanan=SIMPANAN.setdefault(key, SimpananBlok()))
         return pages[key]
@@ -61,7 +67,7 @@ def define_env(env) -> None:
     @env.macro
     def semua_edisi():
         """Every edition in data/, newest first."""
-        return [muat_edisi(data_dir, p) for p in reversed(daftar_edisi(data_dir))]
+        return [edisi_build(p) for p in reversed(daftar_edisi(data_dir))]
 
 
 def on_pre_page_macros(env) -> None:

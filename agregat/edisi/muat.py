@@ -6,8 +6,9 @@ This is the disclosure boundary: the book reads aggregates only, never a registe
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from agregat.core import yamlcepat
@@ -103,19 +104,27 @@ def daftar_edisi(data_dir: Path) -> list[str]:
     return edition_periods(data_dir)
 
 
+_TERURAI: OrderedDict[tuple[Path, str], Edisi] = OrderedDict()   # (folder, sha256 of its entries) → parsed
+_TERURAI_MAKS = 8   # a long-lived process (serve, tests) keeps the few editions it reads, not every version
+
+
 def muat_edisi(data_dir: Path, periode: str) -> Edisi:
-    """Parse every YAML document of one edition (cached per folder and content). Only the regular files of
-    the folder are read, never through a symlink (agregat.core.digest.edition_entries, read_entry)."""
+    """Parse every YAML document of one edition. Only the regular files of the folder are read, never
+    through a symlink (agregat.core.digest.edition_entries, read_entry). Cached by the folder and every byte
+    of every entry (the names and contents, hashed): reading and hashing is milliseconds, parsing is not.
+    Callers share the cached Edisi: its documents are never changed."""
     folder = Path(data_dir) / periode
-    names = edition_entries(folder)
-    stamp = tuple((name, (st := (folder / name).lstat()).st_mtime_ns, st.st_size) for name in names)
-    return _muat(folder, stamp)
-
-
-@cache
-def _muat(folder: Path, stamp: tuple) -> Edisi:
-    names = [name for name, _, _ in stamp]
-    dokumen = {name[:-4]: yamlcepat.load(read_entry(folder, name).decode("utf-8"))
-               for name in names if name.endswith(".yml")}
-    analisa = read_entry(folder, "analisa.md").decode("utf-8") if "analisa.md" in names else None
-    return Edisi(folder.name, dokumen, analisa, folder)
+    isi = {name: read_entry(folder, name) for name in edition_entries(folder)}
+    digest = hashlib.sha256()
+    for name, data in isi.items():
+        digest.update(b"%d:%s%d:" % (len(name), name.encode(), len(data)) + data)
+    kunci = (folder, digest.hexdigest())
+    if kunci in _TERURAI:
+        _TERURAI.move_to_end(kunci)
+        return _TERURAI[kunci]
+    dokumen = {name[:-4]: yamlcepat.load(data.decode("utf-8")) for name, data in isi.items() if name.endswith(".yml")}
+    analisa = isi["analisa.md"].decode("utf-8") if "analisa.md" in isi else None
+    _TERURAI[kunci] = edisi = Edisi(folder.name, dokumen, analisa, folder)
+    while len(_TERURAI) > _TERURAI_MAKS:
+        _TERURAI.popitem(last=False)
+    return edisi
