@@ -20,7 +20,7 @@ from markupsafe import Markup
 from agregat.sumber.tables import COVERAGE_TABLES
 
 from agregat.core import aman
-from agregat.core.config import CACHE_DIR
+from agregat.core.config import CACHE_DIR, cache_dipakai
 from agregat.core import angka
 from agregat.buku import grafik
 from agregat.buku import tabel
@@ -279,7 +279,7 @@ class Buku:
         have made (`grafik.svg_wajar`: no script, foreignObject, handler or external link) is dropped and
         the chart drawn again.
         """
-        if self.cache_dir is None or os.environ.get("CI"):
+        if self.cache_dir is None or not cache_dipakai():
             return fungsi(*args, **kwargs)
         kunci = hashlib.sha256(json.dumps([fungsi.__name__, args, kwargs], sort_keys=True, default=str).encode()
                                + _GRAFIK_SOURCE).hexdigest()

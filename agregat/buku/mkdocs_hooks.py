@@ -15,8 +15,12 @@ from markupsafe import Markup
 from mkdocs.structure.files import File
 
 from agregat.buku.halaman import halaman_edisi
+from agregat.core.config import CACHE_DIR, cache_dipakai
 from agregat.buku.mkdocs_macros import pulihkan_blok
 from agregat.edisi.muat import daftar_edisi, muat_edisi
+
+
+CACHE_UNDUHAN = CACHE_DIR / "unduhan"   # each edition's downloads, by input (agregat.buku.cache_keys.unduhan_key)
 
 
 def _data_dir(config) -> Path:
@@ -54,14 +58,18 @@ def _nav(pages) -> list:
 
 
 def on_post_build(config):
+    """Each edition's downloads, from `.cache/unduhan/` when the same edition YAML and code made them before."""
+    from agregat.buku.cache_keys import unduhan_key
     from agregat.buku.unduhan import tulis_unduhan
 
     data_dir = _data_dir(config)
     for periode in daftar_edisi(data_dir):
         edisi = muat_edisi(data_dir, periode)
         kode, nama = edisi.kabupaten
+        sumber = sumber_data(edisi)
+        cache = CACHE_UNDUHAN / f"{unduhan_key(edisi.folder, nama, sumber)}.zip" if cache_dipakai() else None
         tulis_unduhan(edisi.dokumen, edisi.dokumen["manifest"], Path(config.site_dir) / periode / "unduhan",
-                      kabupaten=nama, sumber=sumber_data(edisi))
+                      kabupaten=nama, sumber=sumber, cache=cache)
 
 
 def sumber_data(edisi) -> str:

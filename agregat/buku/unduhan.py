@@ -34,12 +34,14 @@ import json
 import math
 import re
 import unicodedata
+import zipfile
 from decimal import Decimal
 from numbers import Integral, Real
 from pathlib import Path
 
 import xlsxwriter
 
+from agregat.core.atomik import write_atomic_bytes
 from agregat.core.errors import UsageError
 from agregat.core.periode import Periode
 
@@ -389,20 +391,59 @@ def _daftar_tabel(documents: dict, manifest: dict) -> list[str]:
 
 
 def tulis_unduhan(documents: dict[str, dict], manifest: dict, out_dir: Path, kabupaten: str,
-                  sumber: str) -> list[Path]:
+                  sumber: str, cache: Path | None = None) -> list[Path]:
     """Tulis ``<tabel>.csv``, ``<tabel>.xlsx`` untuk tiap tabel edisi dan ``datapackage.json`` ke ``out_dir``.
 
     ``documents``: dokumen YAML edisi per nama (tabel di ``manifest['tabel']``, ``indikator``, dan
     ``perbandingan`` bila ada; dokumen lain, mis. ``manifest``, diabaikan). ``kabupaten``: nama kabupaten
     tanpa kata "Kabupaten" (mis. ``Tapin``). ``sumber``: judul sumber data untuk ``sources`` paket.
-    Mengembalikan jalur berkas yang ditulis, terurut.
+    ``cache``: berkas zip tempat berkas-berkas dari masukan yang sama disimpan (namanya kunci masukan itu,
+    ``cache_keys.unduhan_key``): dipakai bila berisi tepat nama-nama berkas ini dan utuh (CRC zip), selain itu
+    dibuat lagi lalu disimpan di sana. Mengembalikan jalur berkas yang ditulis, terurut.
     """
     names = _daftar_tabel(documents, manifest)
-    tanggal = dt.date.fromisoformat(str(manifest["tanggal_data"]))
-    nama_kab = _nama_kabupaten(kabupaten)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    wanted = [f"{name}.{ext}" for name in names for ext in ("csv", "xlsx")] + ["datapackage.json"]
+    berkas = _dari_cache(cache, wanted) if cache is not None else None
+    if berkas is None:
+        berkas = _berkas_unduhan(documents, manifest, names, kabupaten, sumber)
+        if cache is not None:
+            _ke_cache(cache, berkas)
+    paths = []
+    for nama_berkas, isi in berkas.items():
+        path = out_dir / nama_berkas
+        path.write_bytes(isi)
+        paths.append(path)
+    return sorted(paths)
 
+
+def _dari_cache(cache: Path, wanted: list[str]) -> dict[str, bytes] | None:
+    """The files kept in the zip `cache`, in `wanted` order; None when it is absent, unreadable, damaged or
+    holds other names."""
+    try:
+        with zipfile.ZipFile(cache) as arsip:
+            if sorted(arsip.namelist()) != sorted(wanted):
+                return None
+            return {name: arsip.read(name) for name in wanted}
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, EOFError):
+        return None
+
+
+def _ke_cache(cache: Path, berkas: dict[str, bytes]) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as arsip:
+        for name, isi in berkas.items():
+            arsip.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), isi)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic_bytes(cache, buffer.getvalue())
+
+
+def _berkas_unduhan(documents: dict[str, dict], manifest: dict, names: list[str], kabupaten: str,
+                    sumber: str) -> dict[str, bytes]:
+    """{file name: bytes} of every download, in the order they are listed (tables, then datapackage.json)."""
+    tanggal = dt.date.fromisoformat(str(manifest["tanggal_data"]))
+    nama_kab = _nama_kabupaten(kabupaten)
     berkas: dict[str, bytes] = {}
     resources = []
     for name in names:
@@ -428,10 +469,4 @@ def tulis_unduhan(documents: dict[str, dict], manifest: dict, out_dir: Path, kab
         resources.append(_resource(tabel, isi_csv))
     paket = _paket(manifest, kabupaten, sumber, resources)
     berkas["datapackage.json"] = (json.dumps(paket, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
-
-    paths = []
-    for nama_berkas, isi in berkas.items():
-        path = out_dir / nama_berkas
-        path.write_bytes(isi)
-        paths.append(path)
-    return sorted(paths)
+    return berkas
