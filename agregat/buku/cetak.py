@@ -46,7 +46,7 @@ from agregat.core.periode import WITA
 
 from agregat.buku.mkdocs_macros import MACROS
 from agregat.core.aman import jinja_aman, teks as _e
-from agregat.buku.makro import CACHE_GRAFIK, LABEL_TABEL, Buku
+from agregat.buku.makro import CACHE_GRAFIK, LABEL_TABEL, Buku, SimpananBlok
 from agregat.edisi.muat import Edisi, tanggal_panjang
 from agregat.buku.halaman import templates
 
@@ -115,18 +115,21 @@ def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path,
             for number, tabel in enumerate(edisi.tabel, start=1):
                 title = f"Lampiran {number}. {LABEL_TABEL[tabel]} per Desa/Kelurahan"
                 meta_l = {**meta, "periode": edisi.periode, "nama": tabel, "title": title, "bab": f"L{number}"}
-                buku = Buku(edisi, ke_akar="", bab=meta_l["bab"], grafik_dir=grafik_dir, cache_dir=grafik_cache)
+                buku = Buku(edisi, ke_akar="", bab=meta_l["bab"], grafik_dir=grafik_dir, cache_dir=grafik_cache,
+                            simpanan=SimpananBlok())
                 text = _turunkan_judul(_render(env, body, buku, meta_l))
                 html, toc = _markdown(text, f"lampiran-{number}")
+                html = buku.simpanan.pulihkan(html)
                 html, lebar = _olah_tabel(html)
                 parts.append(_Bagian(f"lampiran-{number}", "lampiran", title, html, toc, buku, lebar))
             continue
         bab = meta.get("bab")
         judul = meta.get("judul", stem)
         meta_b = {**meta, "periode": edisi.periode, "title": judul}
-        buku = Buku(edisi, ke_akar="", bab=bab, grafik_dir=grafik_dir, cache_dir=grafik_cache)
+        buku = Buku(edisi, ke_akar="", bab=bab, grafik_dir=grafik_dir, cache_dir=grafik_cache, simpanan=SimpananBlok())
         kunci = f"bab-{bab}" if bab else stem
         html, toc = _markdown(_render(env, body, buku, meta_b), kunci)
+        html = buku.simpanan.pulihkan(html)
         html, _ = _olah_tabel(html)
         parts.append(_Bagian(kunci, "bab" if bab else "depan", judul, html, toc, buku))
     return parts
