@@ -228,3 +228,25 @@ def test_a_parsed_edition_is_reused_only_for_the_same_bytes(tmp_path):
     assert os.stat(path).st_size == before.st_size
     again = muat_edisi(tmp_path, PERIODE)
     assert again is not first and again.dokumen["penduduk"] != first.dokumen["penduduk"]
+
+
+def test_the_pdf_never_reads_parsed_yaml_from_the_cache(tmp_path, monkeypatch):
+    """Only the website takes parsed files from `.cache/yaml/` (trusted like the chart cache); the PDF, which
+    may be signed, is made from the edition's bytes: an entry planted for those bytes does not reach it, not
+    even through the Edisi the website already holds in the same process."""
+    import marshal
+
+    from agregat.core import yamlcepat
+    from agregat.edisi import muat
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(muat, "CACHE_YAML", tmp_path / "yaml")
+    shutil.copytree(GOLDEN / PERIODE, tmp_path / PERIODE)
+    data = (tmp_path / PERIODE / "penduduk.yml").read_bytes()
+    planted = {**yamlcepat.load(data.decode()), "judul": "DITANAM"}
+    payload = marshal.dumps(planted)
+    (tmp_path / "yaml").mkdir()
+    (tmp_path / "yaml" / f"{hashlib.sha256(yamlcepat._CODE + data).hexdigest()}.marshal").write_bytes(
+        hashlib.sha256(payload).digest() + payload)
+    assert muat.muat_edisi(tmp_path, PERIODE, tembolok=True).dokumen["penduduk"]["judul"] == "DITANAM"
+    assert muat.muat_edisi(tmp_path, PERIODE).dokumen["penduduk"]["judul"] != "DITANAM"

@@ -95,3 +95,26 @@ def test_plain_scalars_resolve_like_safe_load(words):
             yamlcepat.load(text)
         return
     assert same(yamlcepat.load(text), wanted)
+
+
+def test_a_parsed_file_is_kept_by_its_bytes_and_a_damaged_entry_parsed_again(tmp_path, monkeypatch):
+    data = (ROOT / "data" / "2025-S1" / "indikator.yml").read_bytes()
+    wanted = expected(data.decode("utf-8"))
+    assert same(yamlcepat.load_cached(data, tmp_path), wanted)
+    [entry] = tmp_path.iterdir()
+    calls = []
+    monkeypatch.setattr(yamlcepat, "load", lambda text: calls.append(text) or expected(text))
+    assert same(yamlcepat.load_cached(data, tmp_path), wanted) and calls == []      # from the cache
+    entry.write_bytes(entry.read_bytes()[:-10])                                      # cut short
+    assert same(yamlcepat.load_cached(data, tmp_path), wanted) and len(calls) == 1
+    assert same(yamlcepat.load_cached(data, tmp_path), wanted) and len(calls) == 1   # replaced whole
+    other = data.replace(b"penduduk: 20", b"penduduk: 21", 1)
+    assert other != data and same(yamlcepat.load_cached(other, tmp_path), expected(other.decode()))
+    assert len(calls) == 2 and len(list(tmp_path.iterdir())) == 2
+
+
+def test_a_document_marshal_cannot_hold_is_parsed_each_time(tmp_path):
+    import datetime as dt
+
+    assert yamlcepat.load_cached(b"a: 2024-01-01\n", tmp_path) == {"a": dt.date(2024, 1, 1)}
+    assert list(tmp_path.iterdir()) == []

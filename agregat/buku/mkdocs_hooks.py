@@ -33,7 +33,7 @@ def on_files(files, config):
     editions = daftar_edisi(data_dir)
     nav_latest = []
     for periode in editions:
-        pages = halaman_edisi(muat_edisi(data_dir, periode), templates)
+        pages = halaman_edisi(muat_edisi(data_dir, periode, tembolok=True), templates)
         for page in pages:
             files.append(File.generated(config, page.src_uri, content=page.content))
         if periode == editions[-1]:
@@ -64,7 +64,7 @@ def on_post_build(config):
 
     data_dir = _data_dir(config)
     for periode in daftar_edisi(data_dir):
-        edisi = muat_edisi(data_dir, periode)
+        edisi = muat_edisi(data_dir, periode, tembolok=True)
         kode, nama = edisi.kabupaten
         sumber = sumber_data(edisi)
         cache = CACHE_UNDUHAN / f"{unduhan_key(edisi.folder, nama, sumber)}.zip" if cache_dipakai() else None

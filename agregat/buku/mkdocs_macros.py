@@ -38,7 +38,7 @@ def define_env(env) -> None:
 
     def edisi_build(periode: str):
         if periode not in editions:
-            editions[periode] = muat_edisi(data_dir, periode)
+            editions[periode] = muat_edisi(data_dir, periode, tembolok=True)
         return editions[periode]
 
     def buku() -> Buku:

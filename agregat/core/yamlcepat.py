@@ -7,12 +7,21 @@ per document by PyYAML's own SafeLoader resolver and constructors (so `no`, `031
 exactly what `safe_load` makes of them) and reused (every value it makes is immutable).
 
 Invariant: `load(text)` equals `yaml.load(text, Loader=CSafeLoader)` (SafeLoader without libyaml) in value
-and type, or raises the error that call raises. Anything the fast path does not build itself — an anchor or alias, an explicit tag, a
+and type, or raises the error that call raises.
+
+`load_cached(data, cache_dir)` keeps what it parsed in `cache_dir` (marshal, behind a sha256 of its own
+bytes), under a key of every byte of `data`, this module's code, PyYAML's version and the Python version:
+the same file parses once across builds and processes (the site and the PDF worker). Anything the fast path does not build itself — an anchor or alias, an explicit tag, a
 merge key `<<`, a collection as a key, no document or more than one, a parse error — makes it hand the whole
 text to PyYAML's loader instead. Without libyaml the PyYAML loader is all there is.
 """
 
 from __future__ import annotations
+
+import hashlib
+import marshal
+import sys
+from pathlib import Path
 
 import yaml
 from yaml.events import (DocumentEndEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
@@ -25,7 +34,9 @@ except ImportError:  # pragma: no cover - the wheels ship libyaml on the platfor
     from yaml import SafeLoader as _Loader
     _CParser = None
 
-__all__ = ["load"]
+from agregat.core.atomik import write_atomic_bytes
+
+__all__ = ["load", "load_cached"]
 
 _MERGE = "tag:yaml.org,2002:merge"
 _DEEP = 64   # deeper nesting is left to PyYAML, whose recursion decides (an edition nests 5 levels)
@@ -46,6 +57,32 @@ def load(text: str | bytes):
         except Exception:   # noqa: BLE001 - anything unusual, an error too: PyYAML's loader decides
             pass
     return yaml.load(text, Loader=_Loader)
+
+
+_CODE = hashlib.sha256(Path(__file__).read_bytes() + f"|{yaml.__version__}|{_CParser is not None}|{sys.version}".encode()
+                       ).digest()
+
+
+def load_cached(data: bytes, cache_dir: Path | None):
+    """`load(data.decode("utf-8"))`, from `cache_dir` when these bytes were parsed before by this code (a
+    damaged entry is parsed again and replaced; a document marshal cannot hold is never kept)."""
+    if cache_dir is None:
+        return load(data.decode("utf-8"))
+    path = Path(cache_dir) / f"{hashlib.sha256(_CODE + data).hexdigest()}.marshal"
+    try:
+        entry = path.read_bytes()
+        if hashlib.sha256(entry[32:]).digest() == entry[:32]:
+            return marshal.loads(entry[32:])
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    document = load(data.decode("utf-8"))
+    try:
+        payload = marshal.dumps(document)
+    except ValueError:   # a date or another object marshal does not carry
+        return document
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic_bytes(path, hashlib.sha256(payload).digest() + payload)
+    return document
 
 
 def _plain(value: str, seen: dict):
