@@ -207,3 +207,46 @@ def test_a_symlinked_or_unfinished_edition_folder_in_data_is_refused(data, tmp_p
     (data / "2024-S1").mkdir()
     with pytest.raises(EditionError, match="'2024-S1' \\(tanpa manifest.yml\\)"):
         daftar_edisi(data)
+
+
+def test_a_parsed_edition_is_reused_only_for_the_same_bytes(tmp_path):
+    """The book parses an edition once per process, keyed by every byte of every entry: a file rewritten in
+    place with the same size and modification time (what a size-and-mtime stamp could not see) is read
+    again, and unchanged bytes give back the very same parsed edition."""
+    from agregat.edisi.muat import muat_edisi
+
+    shutil.copytree(GOLDEN / PERIODE, tmp_path / PERIODE)
+    path = tmp_path / PERIODE / "penduduk.yml"
+    first = muat_edisi(tmp_path, PERIODE)
+    assert muat_edisi(tmp_path, PERIODE) is first
+    before = os.stat(path)
+    text = path.read_text(encoding="utf-8")
+    old = re.search(r"jml: (\d+)", text).group(1)
+    new = str((int(old) + 1) % 10 ** len(old)).zfill(len(old))
+    path.write_text(text.replace(f"jml: {old}", f"jml: {new}", 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size
+    again = muat_edisi(tmp_path, PERIODE)
+    assert again is not first and again.dokumen["penduduk"] != first.dokumen["penduduk"]
+
+
+def test_the_pdf_never_reads_parsed_yaml_from_the_cache(tmp_path, monkeypatch):
+    """Only the website takes parsed files from `.cache/yaml/` (trusted like the chart cache); the PDF, which
+    may be signed, is made from the edition's bytes: an entry planted for those bytes does not reach it, not
+    even through the Edisi the website already holds in the same process."""
+    import marshal
+
+    from agregat.core import yamlcepat
+    from agregat.edisi import muat
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(muat, "CACHE_YAML", tmp_path / "yaml")
+    shutil.copytree(GOLDEN / PERIODE, tmp_path / PERIODE)
+    data = (tmp_path / PERIODE / "penduduk.yml").read_bytes()
+    planted = {**yamlcepat.load(data.decode()), "judul": "DITANAM"}
+    payload = marshal.dumps(planted)
+    (tmp_path / "yaml").mkdir()
+    (tmp_path / "yaml" / f"{hashlib.sha256(yamlcepat._CODE + data).hexdigest()}.marshal").write_bytes(
+        hashlib.sha256(payload).digest() + payload)
+    assert muat.muat_edisi(tmp_path, PERIODE, tembolok=True).dokumen["penduduk"]["judul"] == "DITANAM"
+    assert muat.muat_edisi(tmp_path, PERIODE).dokumen["penduduk"]["judul"] != "DITANAM"

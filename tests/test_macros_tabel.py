@@ -467,3 +467,44 @@ def test_the_book_shows_laju_only_with_a_previous_edition():
     assert "Tabel 3.1 Laju Pertumbuhan Penduduk per Kecamatan" in buku.tabel_laju()
     first = Buku(muat_edisi(data, "2024-S2"), bab=3)
     assert first.laju() == "\u2013" and "belum dapat disajikan" in first.tabel_laju()
+
+
+# --- tables cross the site's Markdown as placeholders (makro.SimpananBlok) -------------------------------
+
+def _site_markdown(text: str) -> str:
+    """Markdown with the extensions of mkdocs.yml, as MkDocs converts a page."""
+    import markdown
+
+    config = yaml.safe_load((DATA.parent.parent / "mkdocs.yml").read_text(encoding="utf-8"))
+    names = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
+    return markdown.Markdown(extensions=names).convert(text)
+
+
+def _halaman(buku) -> str:
+    return (f"# Bab\n\nTeks *pengantar*.\n\n{buku.tabel_wilayah('agama')}\n## Sub\n\n"
+            f"{buku.tabel_kategori('agama')}\n- butir\n\n{buku.tabel_indikator(['penduduk', 'kk'])}\nAkhir.\n")
+
+
+def test_tables_cross_markdown_as_placeholders_and_come_back_byte_for_byte():
+    from agregat.buku.makro import Buku, SimpananBlok
+    from agregat.edisi.muat import muat_edisi
+
+    edisi = muat_edisi(DATA.parent, DATA.name)
+    simpanan = SimpananBlok()
+    plain, stashed = _halaman(Buku(edisi, bab=4)), _halaman(Buku(edisi, bab=4, simpanan=simpanan))
+    assert len(stashed) * 5 < len(plain)                  # Markdown no longer sees the tables' tags
+    assert stashed.count('id="tabel-4-') == 3            # but still their anchors
+    assert simpanan.pulihkan(_site_markdown(stashed)) == _site_markdown(plain)
+
+
+def test_a_lost_placeholder_fails_and_page_text_cannot_pose_as_one():
+    from agregat.buku.makro import SimpananBlok
+
+    simpanan = SimpananBlok()
+    tanda = str(simpanan.simpan('<div class="tabel-bungkus"><table id="t"></table></div>'))
+    assert tanda.endswith(' id="t"></div>')
+    for broken in ("<p>tanpa tabel</p>", tanda * 2, tanda.replace('="0"', '="1"')):
+        with pytest.raises(RuntimeError):
+            simpanan.pulihkan(broken)
+    lookalike = '<div data-blok="0"></div>' + tanda.replace("data-blok-", "data-blok-0")
+    assert simpanan.pulihkan(lookalike + tanda) == lookalike + '<div class="tabel-bungkus"><table id="t"></table></div>'

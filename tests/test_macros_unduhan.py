@@ -359,3 +359,57 @@ def test_the_site_data_package_is_of_kabupaten_tapin(demo_site):
     package = json.loads((demo_site / "2025-S1" / "unduhan" / "datapackage.json").read_text(encoding="utf-8"))
     assert package["title"] == "Buku Data Agregat Kependudukan Kabupaten Tapin Semester I Tahun 2025"
     assert package["contributors"][0]["title"] == "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Tapin"
+
+
+# --------------------------------------------------------------------------- the downloads cache
+
+
+def test_the_cache_gives_the_same_files_and_a_damaged_entry_is_made_again(edisi, unduhan, tmp_path):
+    import zipfile
+
+    docs, manifest = edisi
+    _, paths = unduhan
+    cache = tmp_path / "cache" / "kunci.zip"
+    made = tulis_unduhan(docs, manifest, tmp_path / "a", "Tapin", SUMBER, cache=cache)
+    assert sorted(zipfile.ZipFile(cache).namelist()) == sorted(p.name for p in paths)
+    for damage in (lambda: cache.write_bytes(cache.read_bytes()[:-5000]),            # cut short
+                   lambda: cache.write_bytes(cache.read_bytes().replace(b"BINUANG", b"BINUANX", 1)),  # CRC
+                   lambda: zipfile.ZipFile(cache, "a").writestr("lain.csv", "x")):   # another name
+        damage()
+        again = tulis_unduhan(docs, manifest, tmp_path / "b", "Tapin", SUMBER, cache=cache)
+        for first, second, third in zip(paths, made, again, strict=True):
+            assert first.read_bytes() == second.read_bytes() == third.read_bytes(), first.name
+    kept = {name: zipfile.ZipFile(cache).read(name) for name in zipfile.ZipFile(cache).namelist()}
+    assert kept == {p.name: p.read_bytes() for p in paths}                          # the entry is whole again
+
+
+def test_an_entry_for_the_key_is_what_gets_published(edisi, unduhan, tmp_path):
+    """The cache is trusted like the build machine's code (as the charts' cache): what the entry for the
+    key holds is written, not made again; so the key must change with every input (next test)."""
+    import zipfile
+
+    docs, manifest = edisi
+    _, paths = unduhan
+    cache = tmp_path / "kunci.zip"
+    with zipfile.ZipFile(cache, "w") as arsip:
+        for path in paths:
+            arsip.writestr(path.name, b"dari cache")
+    out = tulis_unduhan(docs, manifest, tmp_path / "c", "Tapin", SUMBER, cache=cache)
+    assert {p.read_bytes() for p in out} == {b"dari cache"}
+
+
+def test_the_downloads_key_follows_the_edition_yaml_and_the_texts_not_the_analysis(tmp_path):
+    import shutil
+
+    from agregat.buku.cache_keys import unduhan_key
+
+    folder = tmp_path / "2025-S1"
+    shutil.copytree(EDISI, folder)
+    key = unduhan_key(folder, "Tapin", SUMBER)
+    assert unduhan_key(folder, "Tapin", SUMBER) == key
+    (folder / "analisa.md").write_text("Analisa lain.\n", encoding="utf-8")
+    assert unduhan_key(folder, "Tapin", SUMBER) == key
+    assert unduhan_key(folder, "Tapin Lain", SUMBER) != key != unduhan_key(folder, "Tapin", SUMBER + ".")
+    agama = folder / "agama.yml"
+    agama.write_bytes(agama.read_bytes().replace(b"jml: 1", b"jml: 2", 1))
+    assert unduhan_key(folder, "Tapin", SUMBER) != key

@@ -11,13 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agregat.core.config import load_config
-from agregat.edisi.output import SafeLoader, edition_files
+from agregat.core import yamlcepat
+from agregat.edisi.output import edition_files
 from agregat.core.periode import Periode
 from agregat.sumber.pipeline import aggregate_register
 from conftest import FIXTURES, person, write_register
 from test_schema import check_sums
-
-import yaml
 
 CONFIG = load_config(FIXTURES / "golden" / "kabupaten.yml")
 DESA = ["63.05.01.1001", "63.05.01.2003", "63.05.08.2001"]
@@ -60,7 +59,7 @@ settings.load_profile("agregat")
 def test_categories_and_levels_sum_up(specs):
     aggregation, files = run(rows_of(specs))
     assert aggregation.report.kept == len(specs)
-    check_sums({name[:-4]: yaml.load(text, Loader=SafeLoader) for name, text in files.items()})
+    check_sums({name[:-4]: yamlcepat.load(text) for name, text in files.items()})
 
 
 @given(people, st.randoms(use_true_random=False))

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from agregat.edisi import jobs
-from agregat.edisi.output import SafeLoader
+from agregat.core import yamlcepat
 from conftest import FIXTURES, ROOT
 
 SCHEMAS = {name: json.loads((ROOT / "agregat" / "schema" / f"{name}.schema.json").read_text())
@@ -25,7 +25,7 @@ def check_edition(edition_dir: Path, min_whole: int = 10) -> dict[str, dict]:
     """Validate every YAML file of an edition; check the sums; return the documents."""
     documents = {}
     for path in sorted(edition_dir.glob("*.yml")):
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+        document = yamlcepat.load(path.read_text(encoding="utf-8"))
         jsonschema.validate(document, schema_for(path))
         documents[path.stem] = document
     check_sums(documents, min_whole)

@@ -27,7 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from agregat.core.config import CACHE_DIR, PROJECT_ROOT
+from agregat.core.config import CACHE_DIR, PROJECT_ROOT, cache_dipakai
 from agregat.edisi.analisa import ensure_analisa
 from agregat.core.digest import digest_of_contents, edition_entries, file_sha256, read_entry
 from agregat.core.errors import EXIT_BOOK, AgregatError, DataChangedError, PdfMismatch
@@ -341,7 +341,8 @@ def _render(root: Path, data_dir: Path, periode: str, final: bool, ukuran: str, 
         made = Path(tmp) / "buku.pdf"
         buat_pdf(muat_edisi(data_dir, periode), Path(root) / "docs" / "templates" / "buku", made, Path(tmp) / "grafik",
                  final=final, ukuran=ukuran, pengesahan=pengesahan, grafik_cache=None if fresh else CACHE_GRAFIK,
-                 cache_dir=None if fresh else CACHE_DIR / "pdf-bagian", kop=kop_proyek(root))
+                 cache_dir=None if fresh or not cache_dipakai() else CACHE_DIR / "pdf-bagian",
+                 kop=kop_proyek(root))
         sha = file_sha256(made)
         os.replace(made, path)
     write_atomic(path.with_suffix(".json"), json.dumps({"kunci": key, "sha256": sha}))

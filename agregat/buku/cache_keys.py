@@ -1,6 +1,7 @@
 """The keys that say a book output was made from exactly these inputs: the PDF of one edition (`pdf_key`,
-the name of its entry in `.cache/pdf/`) and the whole build (`build_key`, in `site/.kunci-build`). Both are
-taken by one hasher (`input_key`); nothing else in the project keys a book output.
+the name of its entry in `.cache/pdf/`), an edition's downloads (`unduhan_key`, `.cache/unduhan/`) and the
+whole build (`build_key`, in `site/.kunci-build`). All are taken by one hasher (`input_key`); nothing else in
+the project keys a book output.
 
 A PDF's key covers everything that can change one byte of it:
 
@@ -21,6 +22,10 @@ A part of a PDF (agregat.buku.pdf: one chapter or appendix laid out alone) has i
 its HTML text (styles and page options included), the sha256 of every file it fetches, the code that
 lays it out (`BAGIAN_SOURCES`: agregat.buku.cetak and agregat.buku.pdf), the fonts, the layout libraries
 (`BAGIAN_LIBRARIES`) and SOURCE_DATE_EPOCH — not the templates or the data, which reach it only through its HTML.
+
+The downloads' key covers the edition's YAML entries (every entry but `analisa.md`, which no download
+shows), the code of the layers they are made by (`UNDUHAN_SOURCES`: no templates), the libraries that parse
+and write them, and the texts the hook passes (kabupaten, sumber).
 
 The build key covers the site's sources (`SITE_SOURCES`), every entry of every edition, the site's libraries,
 the Kop, the options, and the key of every PDF the build publishes.
@@ -59,6 +64,10 @@ BAGIAN_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5"
                     "pillow", "pyphen", "pypdf")
 SITE_LIBRARIES = ("mkdocs", "mkdocs-macros-plugin", "mkdocs-material", "pymdown-extensions", "pygments", "markdown",
                   "nh3", "jinja2", "markupsafe", "matplotlib", "pyyaml", "openpyxl", "xlsxwriter")
+#: What an edition's downloads (CSV, XLSX, datapackage.json) are made of besides the edition.
+UNDUHAN_SOURCES = ("agregat/__init__.py", "agregat/core", "agregat/sumber", "agregat/edisi", "agregat/buku")
+UNDUHAN_LIBRARIES = ("xlsxwriter", "pyyaml")
+_NOT_IN_DOWNLOADS = ("analisa.md",)
 _SKIPPED = ("__pycache__",)
 _BLOCK = 1 << 20
 
@@ -86,14 +95,28 @@ def pdf_key(root: Path, edition_dir: Path, final: bool, ukuran: str, pengesahan:
 
 def bagian_key(html: str, fetched: dict[str, str]) -> str:
     """The key of one part of a PDF laid out from `html`, fetching `fetched` ({url: sha256})."""
-    package = Path(__file__).resolve().parent.parent
+    from agregat.core.config import PACKAGE_DIR
+
     return input_key(["bagian", {
         "html": hashlib.sha256(html.encode("utf-8")).hexdigest(),
         "ambil": fetched,
-        "sumber": sources(package, BAGIAN_SOURCES),
+        "sumber": sources(PACKAGE_DIR, BAGIAN_SOURCES),
         "fonta": fonts(),
         "pustaka": versions(BAGIAN_LIBRARIES),
         "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"),
+    }])
+
+
+def unduhan_key(edition_dir: Path, kabupaten: str, sumber: str) -> str:
+    """The key of the downloads of the edition in `edition_dir`, made by the code that is running (the
+    `agregat` package where it is imported from, a checkout or an installed wheel)."""
+    from agregat.core.config import PACKAGE_DIR
+
+    return input_key(["unduhan", {
+        "edisi": [row for row in entries(Path(edition_dir)) if row[0] not in _NOT_IN_DOWNLOADS],
+        "sumber": sources(PACKAGE_DIR.parent, UNDUHAN_SOURCES),
+        "pustaka": versions(UNDUHAN_LIBRARIES),
+        "opsi": {"periode": Path(edition_dir).name, "kabupaten": kabupaten, "sumber": sumber},
     }])
 
 

@@ -43,7 +43,7 @@ from agregat.core.peran import ROLES
 from agregat.buku.mkdocs_macros import MACROS
 from agregat.core.aman import jinja_aman, teks as _e
 from agregat.buku.kop import Kop, kepala_dinas, tanggal_dokumen, tanggal_kolofon
-from agregat.buku.makro import CACHE_GRAFIK, LABEL_TABEL, Buku
+from agregat.buku.makro import CACHE_GRAFIK, LABEL_TABEL, Buku, SimpananBlok
 from agregat.edisi.muat import Edisi, tanggal_panjang
 from agregat.buku.halaman import templates
 from agregat.buku.tabel import MAKS_KATEGORI, jumlah_kolom as _jumlah_kolom  # noqa: F401
@@ -121,9 +121,10 @@ def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path,
                 title = f"Lampiran {number}. {LABEL_TABEL[tabel]} per Desa/Kelurahan"
                 meta_l = {**meta, "periode": edisi.periode, "nama": tabel, "title": title, "bab": f"L{number}"}
                 buku = Buku(edisi, ke_akar="", bab=meta_l["bab"], grafik_dir=grafik_dir, cache_dir=grafik_cache,
-                            muat=_muat_kepala)
+                            muat=_muat_kepala, simpanan=SimpananBlok())
                 text = _turunkan_judul(_render(env, body, buku, meta_l))
                 html, toc = _markdown(text, f"lampiran-{number}")
+                html = buku.simpanan.pulihkan(html)
                 html, lebar = _olah_tabel(html)
                 parts.append(_Bagian(f"lampiran-{number}", "lampiran", title, html, toc, buku, lebar))
             continue
@@ -131,9 +132,11 @@ def _bagian(edisi: Edisi, templates_dir: Path, grafik_dir: Path,
         judul = meta.get("judul", stem)
         meta_b = {**meta, "periode": edisi.periode, "title": judul}
         buku = Buku(edisi, ke_akar="", bab=bab, grafik_dir=grafik_dir, cache_dir=grafik_cache, kop=kop,
-                    penanda_tangan=penanda_tangan, muat=_muat_kepala)
+                    penanda_tangan=penanda_tangan, muat=_muat_kepala,
+                    simpanan=SimpananBlok())
         kunci = f"bab-{bab}" if bab else stem
         html, toc = _markdown(_render(env, body, buku, meta_b), kunci)
+        html = buku.simpanan.pulihkan(html)
         html, _ = _olah_tabel(html)
         if bab:
             html = _nomori_subbab(bab, html, toc)

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -21,7 +22,7 @@ from markupsafe import Markup
 from agregat.sumber.tables import COVERAGE_TABLES
 
 from agregat.core import aman
-from agregat.core.config import CACHE_DIR
+from agregat.core.config import CACHE_DIR, cache_dipakai
 from agregat.core import angka
 from agregat.buku import grafik
 from agregat.buku import tabel
@@ -61,6 +62,42 @@ def slug_id(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
 
 
+_ID = re.compile(r' id="([^"]*)"')
+
+
+class SimpananBlok:
+    """Large raw-HTML blocks (the data tables) kept out of Markdown: `simpan` returns a one-tag placeholder
+    for the Markdown text and `pulihkan` puts the blocks back into the converted HTML. Markdown passes a raw
+    block through unchanged but parses every tag of it (MkDocs for anchors, md_in_html for `markdown=`
+    attributes) — thousands per table; a placeholder costs one. It keeps the block's first `id`, so
+    the anchors MkDocs sees stay the same. The placeholder's attribute name is random per instance, so no
+    text of a page can pose as one. Invariant: `pulihkan(markdown(text with placeholders))` is the HTML
+    Markdown makes of the text with the blocks themselves, and every placeholder is restored once."""
+
+    def __init__(self) -> None:
+        self._blok: list[str] = []
+        self._nama = f"data-blok-{secrets.token_hex(8)}"
+        self._tanda = re.compile(rf'<div {self._nama}="(\d+)"[^>]*></div>')
+
+    def simpan(self, html: str) -> Markup:
+        found = _ID.search(html)
+        anchor = f' id="{found.group(1)}"' if found else ""
+        self._blok.append(html)
+        return Markup(f'<div {self._nama}="{len(self._blok) - 1}"{anchor}></div>')
+
+    def pulihkan(self, html: str) -> str:
+        restored: list[int] = []
+
+        def back(match: re.Match) -> str:
+            restored.append(int(match.group(1)))
+            return self._blok[restored[-1]] if restored[-1] < len(self._blok) else ""
+
+        out = self._tanda.sub(back, html)
+        if sorted(restored) != list(range(len(self._blok))):
+            raise RuntimeError("placeholder blok HTML hilang atau berganda sesudah Markdown")   # a macro misused inline
+        return out
+
+
 @dataclass
 class Buku:
     """Macros for one page (or print chapter) of one edition."""
@@ -75,6 +112,7 @@ class Buku:
     penanda_tangan: dict | None = None      # the Kepala Dinas's lembar pengesahan row (nama, nip), once signed
     sebelumnya: Edisi | None = None         # the previous edition (the site's headline table), when known
     muat: Callable[[str, int], bool] | None = None   # print: whether a table's header words fit n columns (cetak)
+    simpanan: SimpananBlok | None = None   # when set, tables reach Markdown as placeholders (see SimpananBlok)
     daftar_tabel: list[tuple[str, str]] = field(default_factory=list)    # (nomor, judul) in order
     daftar_gambar: list[tuple[str, str]] = field(default_factory=list)
     _n_tabel: int = 0
@@ -197,8 +235,11 @@ class Buku:
         categories as several (`tabel.pecah`), each in a wrapper of its own, on the website as in print."""
         links = self.unduhan(nama) if nama else Markup("")
         muat = functools.partial(self.muat, str(html)) if self.muat else None
-        parts = "\n".join(f'<div class="tabel-bungkus">{part}</div>' for part in tabel.pecah(str(html), muat))
-        return Markup(f"{parts}\n{links}\n")
+        parts = []
+        for part in tabel.pecah(str(html), muat):
+            blok = Markup(f'<div class="tabel-bungkus">{part}</div>')
+            parts.append(self.simpanan.simpan(blok) if self.simpanan is not None else blok)
+        return Markup("\n".join(parts) + f"\n{links}\n")
 
     def tabel_wilayah(self, nama: str, induk: str | None = None) -> Markup:
         if not self.tersedia(nama):
@@ -264,7 +305,7 @@ class Buku:
         have made (`grafik.svg_wajar`: no script, foreignObject, handler or external link) is dropped and
         the chart drawn again.
         """
-        if self.cache_dir is None or os.environ.get("CI"):
+        if self.cache_dir is None or not cache_dipakai():
             return fungsi(*args, **kwargs)
         kunci = hashlib.sha256(json.dumps([fungsi.__name__, args, kwargs], sort_keys=True, default=str).encode()
                                + _GRAFIK_SOURCE).hexdigest()

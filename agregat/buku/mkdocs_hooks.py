@@ -24,12 +24,17 @@ from agregat.buku.halaman import halaman_edisi
 from agregat.core.periode import Periode
 from agregat.buku.pratinjau import tanpa_tautan_pdf
 from agregat.buku.kop import kop_proyek
+from agregat.core.config import CACHE_DIR, cache_dipakai
+from agregat.buku.mkdocs_macros import pulihkan_blok
 from agregat.edisi.muat import daftar_edisi, muat_edisi
 
 #: The build under way: its editions, oldest first (`on_files`), and {periode: the navigation its pages are
 #: shown} (`on_nav`).
 _EDISI: list[str] = []
 _NAV_EDISI: dict[str, Navigation] = {}
+
+
+CACHE_UNDUHAN = CACHE_DIR / "unduhan"   # each edition's downloads, by input (agregat.buku.cache_keys.unduhan_key)
 
 
 def _data_dir(config) -> Path:
@@ -54,7 +59,7 @@ def on_files(files, config):
     _EDISI[:] = editions
     nav_latest, nav_older = [], []
     for periode in reversed(editions):
-        edisi = muat_edisi(data_dir, periode)
+        edisi = muat_edisi(data_dir, periode, tembolok=True)
         pages = halaman_edisi(edisi, templates, terbaru=periode == editions[-1])
         for page in pages:
             files.append(File.generated(config, page.src_uri, content=page.content))
@@ -136,6 +141,8 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_build(config):
+    """Each edition's downloads, from `.cache/unduhan/` when the same edition YAML and code made them before."""
+    from agregat.buku.cache_keys import unduhan_key
     from agregat.buku.unduhan import tulis_unduhan
 
     if not config.site_url:     # without an address the sitemap lists nothing: none rather than an empty one
@@ -144,9 +151,12 @@ def on_post_build(config):
 
     data_dir = _data_dir(config)
     for periode in daftar_edisi(data_dir):
-        edisi = muat_edisi(data_dir, periode)
+        edisi = muat_edisi(data_dir, periode, tembolok=True)
+        nama = edisi.nama_akar
+        sumber = sumber_data(edisi)
+        cache = CACHE_UNDUHAN / f"{unduhan_key(edisi.folder, nama, sumber)}.zip" if cache_dipakai() else None
         tulis_unduhan(edisi.dokumen, edisi.dokumen["manifest"], Path(config.site_dir) / periode / "unduhan",
-                      kabupaten=edisi.nama_akar, sumber=sumber_data(edisi))
+                      kabupaten=nama, sumber=sumber, cache=cache)
 
 
 def sumber_data(edisi) -> str:
@@ -161,11 +171,13 @@ def on_page_content(html, page, config, files):
     A page of an edition (front matter `periode`; the home page: the newest edition, whose figures it shows)
     gets its heading area: the semester in its h1, the edition's approval state as handed down by the build
     (`extra.status_edisi`, `agregat.buku.penanda`), and on an older edition the notice linking to the same
-    page of the newest edition, or to its landing page when the newest has no such page."""
+    page of the newest edition, or to its landing page when the newest has no such page. The page's tables
+    come back in place of the placeholders they crossed Markdown as (`makro.SimpananBlok`)."""
     if page.title is not None:
         page.title = Markup(page.title)
     editions = _EDISI
     periode = page.meta.get("periode") or (editions[-1] if page.is_homepage and editions else None)
+    html = pulihkan_blok(html, page)
     if periode is None:
         return html
     semester = Periode.parse(periode).judul

@@ -14,19 +14,35 @@ MACROS = ("angka", "tersedia", "indikator", "nama_wilayah", "judul_wilayah", "da
           "grafik_batang", "grafik_per_kecamatan", "grafik_perbandingan", "ringkasan", "analisa", "penutup_pengantar")
 
 
+SIMPANAN: dict = {}   # page src_uri → its SimpananBlok (makro): tables skip Markdown, on_page_content puts them back
+
+
+def pulihkan_blok(html: str, page) -> str:
+    """The page's HTML with its tables back in place of their placeholders (`makro.SimpananBlok`)."""
+    simpanan = SIMPANAN.pop(page.file.src_uri, None)
+    return html if simpanan is None else simpanan.pulihkan(html)
+
+
 def define_env(env) -> None:
     # imported here, not at the top: `agregat.core.angka` (the number formatter the CLI uses too) must not pull
     # matplotlib, Markdown and nh3 in with the package
     from agregat.buku.kop import kop_proyek
     from agregat.core.digest import edition_digest
-    from agregat.buku.makro import CACHE_GRAFIK, Buku
+    from agregat.buku.makro import CACHE_GRAFIK, Buku, SimpananBlok
     from agregat.edisi.muat import daftar_edisi, muat_edisi
 
+    SIMPANAN.clear()   # a new build (serve rebuilds in the same process)
     root = Path(env.project_dir)
     kop = kop_proyek(root)
     data_dir = root / env.conf.extra.get("data_dir", "data")
     site_dir = Path(env.conf.site_dir)
     pages: dict[str, Buku] = {}
+    editions: dict[str, object] = {}   # periode → Edisi, read once per build (not once per page)
+
+    def edisi_build(periode: str):
+        if periode not in editions:
+            editions[periode] = muat_edisi(data_dir, periode, tembolok=True)
+        return editions[periode]
     previous: dict[str, object] = {}
 
     def sebelumnya(edisi):
@@ -35,7 +51,7 @@ def define_env(env) -> None:
             banding = edisi.dokumen.get("perbandingan") or {}
             lalu = banding.get("periode_sebelumnya")
             same = lalu in daftar_edisi(data_dir) and edition_digest(data_dir / lalu) == banding.get("digest_sebelumnya")
-            previous[edisi.periode] = muat_edisi(data_dir, lalu) if same else None
+            previous[edisi.periode] = edisi_build(lalu) if same else None
         return previous[edisi.periode]
 
     def buku() -> Buku:
@@ -43,10 +59,10 @@ def define_env(env) -> None:
         key = page.file.src_uri
         if key not in pages:
             periode = page.meta.get("periode") or daftar_edisi(data_dir)[-1]
-            edisi = muat_edisi(data_dir, periode)
+            edisi = edisi_build(periode)
             pages[key] = Buku(edisi, ke_akar="../" * page.file.dest_uri.count("/"), bab=page.meta.get("bab"),
                               grafik_dir=site_dir / periode / "grafik", cache_dir=CACHE_GRAFIK, sempit=True, kop=kop,
-                              sebelumnya=sebelumnya(edisi))
+                              sebelumnya=sebelumnya(edisi), simpanan=SIMPANAN.setdefault(key, SimpananBlok()))
         return pages[key]
 
     for name in MACROS:
@@ -73,7 +89,7 @@ def define_env(env) -> None:
     @env.macro
     def semua_edisi():
         """Every edition in data/, newest first."""
-        return [muat_edisi(data_dir, p) for p in reversed(daftar_edisi(data_dir))]
+        return [edisi_build(p) for p in reversed(daftar_edisi(data_dir))]
 
 
 def on_pre_page_macros(env) -> None:

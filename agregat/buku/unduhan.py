@@ -34,12 +34,14 @@ import json
 import math
 import re
 import unicodedata
+import zipfile
 from decimal import Decimal
 from numbers import Integral, Real
 from pathlib import Path
 
 import xlsxwriter
 
+from agregat.core.atomik import write_atomic_bytes
 from agregat.core.errors import UsageError
 from agregat.core.periode import Periode
 
@@ -233,6 +235,8 @@ def _tabel_perbandingan(doc: dict) -> _Tabel:
 
 def _teks_angka(value) -> str:
     """Nilai sel CSV: kosong untuk None, bilangan bulat apa adanya, pecahan desimal biasa dengan titik."""
+    if type(value) is int:   # the common case, first (the ABC checks below cost more than the rest)
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -283,16 +287,19 @@ def _xlsx_bytes(tabel: _Tabel, properti: dict) -> bytes:
     for c, kolom in enumerate(tabel.kolom):     # headers in words ("ISLAM (laki-laki)"), the CSV keeps the names
         sheet.write_string(0, c, kolom["title"], tebal)
         lebar.append(len(kolom["title"]))
+    formats = [None if kolom["type"] == "string" else format_tipe[kolom["type"]] for kolom in tabel.kolom]
+    write_string, write_number = sheet.write_string, sheet.write_number
     for r, row in enumerate(tabel.baris, start=1):
-        for c, (kolom, value) in enumerate(zip(tabel.kolom, row, strict=True)):
+        for c, (number_format, value) in enumerate(zip(formats, row, strict=True)):
             if value is None:
                 continue
-            if kolom["type"] == "string":
-                sheet.write_string(r, c, str(value))
-                lebar[c] = max(lebar[c], len(str(value)))
+            if number_format is None:
+                text = str(value)
+                write_string(r, c, text)
+                lebar[c] = max(lebar[c], len(text))
             else:
                 _teks_angka(value)  # same checks as the CSV
-                sheet.write_number(r, c, value, format_tipe[kolom["type"]])
+                write_number(r, c, value, number_format)
                 lebar[c] = max(lebar[c], len(f"{value:,}"))
     for c, panjang in enumerate(lebar):
         sheet.set_column(c, c, min(max(panjang, 6) + 2, 60))
@@ -386,20 +393,59 @@ def _daftar_tabel(documents: dict, manifest: dict) -> list[str]:
 
 
 def tulis_unduhan(documents: dict[str, dict], manifest: dict, out_dir: Path, kabupaten: str,
-                  sumber: str) -> list[Path]:
+                  sumber: str, cache: Path | None = None) -> list[Path]:
     """Tulis ``<tabel>.csv``, ``<tabel>.xlsx`` untuk tiap tabel edisi dan ``datapackage.json`` ke ``out_dir``.
 
     ``documents``: dokumen YAML edisi per nama (tabel di ``manifest['tabel']``, ``indikator``, dan
     ``perbandingan`` bila ada; dokumen lain, mis. ``manifest``, diabaikan). ``kabupaten``: nama kabupaten
     tanpa kata "Kabupaten" (mis. ``Tapin``). ``sumber``: judul sumber data untuk ``sources`` paket.
-    Mengembalikan jalur berkas yang ditulis, terurut.
+    ``cache``: berkas zip tempat berkas-berkas dari masukan yang sama disimpan (namanya kunci masukan itu,
+    ``cache_keys.unduhan_key``): dipakai bila berisi tepat nama-nama berkas ini dan utuh (CRC zip), selain itu
+    dibuat lagi lalu disimpan di sana. Mengembalikan jalur berkas yang ditulis, terurut.
     """
     names = _daftar_tabel(documents, manifest)
-    tanggal = dt.date.fromisoformat(str(manifest["tanggal_data"]))
-    nama_kab = _nama_kabupaten(kabupaten)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    wanted = [f"{name}.{ext}" for name in names for ext in ("csv", "xlsx")] + ["datapackage.json"]
+    berkas = _dari_cache(cache, wanted) if cache is not None else None
+    if berkas is None:
+        berkas = _berkas_unduhan(documents, manifest, names, kabupaten, sumber)
+        if cache is not None:
+            _ke_cache(cache, berkas)
+    paths = []
+    for nama_berkas, isi in berkas.items():
+        path = out_dir / nama_berkas
+        path.write_bytes(isi)
+        paths.append(path)
+    return sorted(paths)
 
+
+def _dari_cache(cache: Path, wanted: list[str]) -> dict[str, bytes] | None:
+    """The files kept in the zip `cache`, in `wanted` order; None when it is absent, unreadable, damaged or
+    holds other names."""
+    try:
+        with zipfile.ZipFile(cache) as arsip:
+            if sorted(arsip.namelist()) != sorted(wanted):
+                return None
+            return {name: arsip.read(name) for name in wanted}
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, EOFError):
+        return None
+
+
+def _ke_cache(cache: Path, berkas: dict[str, bytes]) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as arsip:
+        for name, isi in berkas.items():
+            arsip.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), isi)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic_bytes(cache, buffer.getvalue())
+
+
+def _berkas_unduhan(documents: dict[str, dict], manifest: dict, names: list[str], kabupaten: str,
+                    sumber: str) -> dict[str, bytes]:
+    """{file name: bytes} of every download, in the order they are listed (tables, then datapackage.json)."""
+    tanggal = dt.date.fromisoformat(str(manifest["tanggal_data"]))
+    nama_kab = _nama_kabupaten(kabupaten)
     berkas: dict[str, bytes] = {}
     resources = []
     for name in names:
@@ -425,10 +471,4 @@ def tulis_unduhan(documents: dict[str, dict], manifest: dict, out_dir: Path, kab
         resources.append(_resource(tabel, isi_csv))
     paket = _paket(manifest, kabupaten, sumber, resources)
     berkas["datapackage.json"] = (json.dumps(paket, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
-
-    paths = []
-    for nama_berkas, isi in berkas.items():
-        path = out_dir / nama_berkas
-        path.write_bytes(isi)
-        paths.append(path)
-    return sorted(paths)
+    return berkas

@@ -44,9 +44,16 @@ def project_root(package_dir: Path = PACKAGE_DIR) -> Path:
 
 PROJECT_ROOT = project_root()
 DEFAULT_CONFIG = PROJECT_ROOT / "kabupaten.yml"
-#: The build caches (`pdf/` of agregat.buku.build, `grafik/` of agregat.buku.makro); the environment variable AGREGAT_CACHE
+#: The build caches (`pdf/` of agregat.buku.build, `grafik/` of agregat.buku.makro, `unduhan/` of
+#: agregat.buku.mkdocs_hooks, `yaml/` of agregat.edisi.muat); the environment variable AGREGAT_CACHE
 #: moves them (the tests keep theirs in a temporary folder, never in the repository).
 CACHE_DIR = Path(os.environ.get("AGREGAT_CACHE") or PROJECT_ROOT / ".cache")
+
+
+def cache_dipakai() -> bool:
+    """Whether the charts, downloads, parsed-YAML and PDF-part caches are used: never under CI (env `CI`), where what
+    is published is made in that run."""
+    return not os.environ.get("CI")
 
 
 @dataclass(frozen=True)

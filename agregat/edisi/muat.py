@@ -6,21 +6,18 @@ This is the disclosure boundary: the book reads aggregates only, never a registe
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-import yaml
-
+from agregat.core import yamlcepat
 from agregat.core.atomik import retired_leftovers
+from agregat.core.config import CACHE_DIR, cache_dipakai
 from agregat.core.digest import edition_entries, edition_periods, read_entry, shown_name
 from agregat.core.errors import EditionError
 from agregat.core.periode import Periode
 
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader
 
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
          "November", "Desember")
@@ -114,19 +111,33 @@ def daftar_edisi(data_dir: Path) -> list[str]:
     return edition_periods(data_dir)
 
 
-def muat_edisi(data_dir: Path, periode: str) -> Edisi:
-    """Parse every YAML document of one edition (cached per folder and content). Only the regular files of
-    the folder are read, never through a symlink (agregat.core.digest.edition_entries, read_entry)."""
+CACHE_YAML = CACHE_DIR / "yaml"   # parsed edition files, by their bytes (agregat.core.yamlcepat.load_cached)
+_TERURAI: OrderedDict[tuple[Path, str, bool], Edisi] = OrderedDict()   # (folder, sha256 of entries, cache?) → parsed
+_TERURAI_MAKS = 8   # a long-lived process (serve, tests) keeps the few editions it reads, not every version
+
+
+def muat_edisi(data_dir: Path, periode: str, tembolok: bool = False) -> Edisi:
+    """Parse every YAML document of one edition. Only the regular files of the folder are read, never
+    through a symlink (agregat.core.digest.edition_entries, read_entry). Kept in this process by the folder
+    and every byte of every entry (the names and contents, hashed): reading and hashing is milliseconds,
+    parsing is not. Callers share the kept Edisi: its documents are never changed.
+
+    `tembolok`: the parsed files may come from (and go to) `.cache/yaml/` (the website, which trusts
+    `.cache/` as it does for charts). The PDF never asks for it: it is made from the inputs alone and may
+    be signed, so an Edisi parsed with the cache is never handed to a caller without it."""
     folder = Path(data_dir) / periode
-    names = edition_entries(folder)
-    stamp = tuple((name, (st := (folder / name).lstat()).st_mtime_ns, st.st_size) for name in names)
-    return _muat(folder, stamp)
-
-
-@cache
-def _muat(folder: Path, stamp: tuple) -> Edisi:
-    names = [name for name, _, _ in stamp]
-    dokumen = {name[:-4]: yaml.load(read_entry(folder, name).decode("utf-8"), Loader=_Loader)
-               for name in names if name.endswith(".yml")}
-    analisa = read_entry(folder, "analisa.md").decode("utf-8") if "analisa.md" in names else None
-    return Edisi(folder.name, dokumen, analisa, folder)
+    isi = {name: read_entry(folder, name) for name in edition_entries(folder)}
+    digest = hashlib.sha256()
+    for name, data in isi.items():
+        digest.update(b"%d:%s%d:" % (len(name), name.encode(), len(data)) + data)
+    cache = CACHE_YAML if tembolok and cache_dipakai() else None
+    kunci = (folder, digest.hexdigest(), cache is not None)
+    if kunci in _TERURAI:
+        _TERURAI.move_to_end(kunci)
+        return _TERURAI[kunci]
+    dokumen = {name[:-4]: yamlcepat.load_cached(data, cache) for name, data in isi.items() if name.endswith(".yml")}
+    analisa = isi["analisa.md"].decode("utf-8") if "analisa.md" in isi else None
+    _TERURAI[kunci] = edisi = Edisi(folder.name, dokumen, analisa, folder)
+    while len(_TERURAI) > _TERURAI_MAKS:
+        _TERURAI.popitem(last=False)
+    return edisi

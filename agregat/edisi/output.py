@@ -17,6 +17,7 @@ import numpy as np
 import yaml
 
 from agregat import __version__
+from agregat.core import yamlcepat
 from agregat.core.atomik import STAGING, recover_interrupted, swap_folder
 from agregat.core.digest import edition_digest, edition_entries, read_entry
 from agregat.sumber.pipeline import Aggregation
@@ -25,10 +26,8 @@ from agregat.core.wilayah import code_depth
 
 try:   # libyaml is much faster; both emit the same text for these documents
     from yaml import CSafeDumper as _BaseDumper
-    from yaml import CSafeLoader as SafeLoader
 except ImportError:  # pragma: no cover - wheels ship libyaml on the platforms we support
     from yaml import SafeDumper as _BaseDumper
-    from yaml import SafeLoader
 
 POSSIBLE_TABLES = (
     "penduduk", "kartu_keluarga", "kelompok_umur", "umur_tunggal", "struktur_umur", "agama", "pendidikan",
@@ -191,7 +190,7 @@ def read_previous(edition_dir: Path) -> PreviousEdition | None:
     if "penduduk" not in present:
         return None
     digest = edition_digest(edition_dir)
-    documents = {name: yaml.load(read_entry(edition_dir, f"{name}.yml").decode("utf-8"), Loader=SafeLoader)
+    documents = {name: yamlcepat.load(read_entry(edition_dir, f"{name}.yml").decode("utf-8"))
                  for name in present}
     return PreviousEdition(edition_dir.name, digest, documents)
 

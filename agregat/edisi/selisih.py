@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from agregat.core import yamlcepat
 from agregat.core.angka import KOSONG, bertanda, bilangan, persentase
 
 from agregat.core.digest import digest_of_contents, edition_entries, read_entry
@@ -22,10 +23,6 @@ from agregat.core.errors import InputError, UsageError
 from agregat.core.gitobjek import edition_tree_files, open_repo, path_in_repo, resolve
 from agregat.core.periode import Periode
 
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - wheels ship libyaml on the platforms we support
-    from yaml import SafeLoader as _Loader
 
 DEFAULT_LIMIT = 50
 ANALISA = "analisa.md"
@@ -91,7 +88,7 @@ def file_changes(before: dict[str, bytes], after: dict[str, bytes]) -> FileChang
 
 def parse_yaml(data: bytes, name: str) -> dict:
     try:
-        document = yaml.load(data.decode("utf-8"), Loader=_Loader)
+        document = yamlcepat.load(data.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"Berkas edisi {name} tidak dapat dibaca sebagai YAML ({type(exc).__name__}). "
                          "Buat ulang edisi dengan 'python build.py aggregate'.") from None

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import yaml
 
+from agregat.core import yamlcepat
 from agregat.core.atomik import write_atomic_bytes
 from agregat.sumber.dkb_lembar import coded
 from agregat.core.wilayah import Wilayah
@@ -78,7 +78,7 @@ def edition_counts(edition_dir: Path, wilayah: Wilayah) -> dict[str, Tabel]:
     out: dict[str, Tabel] = {}
     codes = [d.kode for d in wilayah.desa]
     for path in sorted(Path(edition_dir).glob("*.yml")):
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        document = yamlcepat.load(path.read_text(encoding="utf-8"))
         if not isinstance(document, dict) or "kategori" not in document or "wilayah" not in document:
             continue
         kategori = [(str(k["kode"]), k["label"]) for k in document["kategori"]]
