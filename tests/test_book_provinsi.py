@@ -130,6 +130,6 @@ def test_the_print_edition_names_the_province_not_a_kabupaten(province_site, tmp
     html = dokumen_cetak(muat_edisi(root / "data", "2025-S1"), root / "docs" / "templates" / "buku",
                          tmp_path / "grafik")
     text = re.sub(r"<[^>]+>", " ", html)
-    assert "PROVINSI UJI SELATAN" in text and "Logo Pemerintah Provinsi" in text
+    assert "PROVINSI UJI SELATAN" in text and "Logo Pemerintah" not in text     # no logo configured: no box
     assert "Dinas Kependudukan dan Pencatatan Sipil Provinsi Uji Selatan" in text
     assert "Kabupaten Uji" not in text and "KABUPATEN UJI" not in text

@@ -77,7 +77,7 @@ class SimpananBlok:
     def __init__(self) -> None:
         self._blok: list[str] = []
         self._nama = f"data-blok-{secrets.token_hex(8)}"
-        self._tanda = re.compile(rf'<div {self._nama}="(\d+)"[^>]*></div>')
+        self._tanda = re.compile(rf'<div {self._nama}="(\d+)"[^>]*></div>', re.ASCII)
 
     def simpan(self, html: str) -> Markup:
         found = _ID.search(html)

@@ -1,0 +1,77 @@
+"""Lighthouse (Chromium, mobile) of the built site served by a plain static server: performance and accessibility
+of the home page and a kecamatan page (issue 12, point 6). A measurement, not a test: performance is timed.
+
+    python bench/bench_lighthouse.py [--site site] [--page 2025-S1/kecamatan/binuang.html]
+
+Lighthouse is an npm package (±180 MB), installed on first use into bench/out/lighthouse/ (`npm install`, from
+the npm registry); Chromium is the system's (`chromium`, as for the browser tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOL = ROOT / "bench" / "out" / "lighthouse"
+VERSION = "13.5.0"
+CATEGORIES = ("performance", "accessibility")
+
+
+def lighthouse() -> Path:
+    cli = TOOL / "node_modules" / "lighthouse" / "cli" / "index.js"
+    if not cli.is_file():
+        TOOL.mkdir(parents=True, exist_ok=True)
+        (TOOL / "package.json").write_text('{"name": "agregat-lighthouse", "private": true}\n', encoding="utf-8")
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", f"lighthouse@{VERSION}"], cwd=TOOL, check=True)
+    return cli
+
+
+def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
+
+
+def audit(cli: Path, url: str) -> dict[str, int]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
+        out = Path(tmp) / "hasil.json"
+        subprocess.run(["node", str(cli), url, f"--only-categories={','.join(CATEGORIES)}", "--form-factor=mobile",
+                        "--output=json", f"--output-path={out}", "--quiet",
+                        "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
+                       check=True, env={"CHROME_PATH": chromium or "", "PATH": "/usr/bin:/bin",
+                                        "HOME": tmp})
+        report = json.loads(out.read_text(encoding="utf-8"))
+    return {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=ROOT / "site")
+    parser.add_argument("--page", default="2025-S1/kecamatan/binuang.html")
+    args = parser.parse_args()
+    if not (args.site / "index.html").is_file():
+        sys.exit(f"Situs belum dibangun di {args.site}: jalankan `python build.py build` dulu.")
+    cli = lighthouse()
+    server, port = serve(args.site)
+    try:
+        for page in ("index.html", args.page):
+            scores = audit(cli, f"http://127.0.0.1:{port}/{page}")
+            print(f"{page}: " + ", ".join(f"{name} {score}" for name, score in scores.items()))
+    finally:
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
