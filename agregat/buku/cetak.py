@@ -176,23 +176,24 @@ _ID_TABEL = re.compile(r'<table class="tabel-data" id="([^"]*)">(\s*)<caption>')
 
 
 def _olah_tabel(html: str) -> tuple[str, bool]:
-    """Drop the download links and sort keys, split and mark wide tables. Returns (html, any table on landscape pages)."""
+    """Drop the download links and sort keys, mark wide tables (each wrapper holds one table: the macros split
+    wide ones, `Buku.muat`). Returns (html, any table on landscape pages)."""
     html = _UNDUHAN.sub("", html)
     lebar = False
 
     def ganti(match: re.Match) -> str:
         nonlocal lebar
-        tables = [_DATA_SORT.sub("", match.group(1))]     # split already, by the macros (`_muat_kepala`)
-        kolom = max(_jumlah_kolom(t) for t in tables)
-        tables = [_lanjutan(_id_ke_caption(t)) for t in tables]
+        table = _DATA_SORT.sub("", match.group(1))
+        kolom = _jumlah_kolom(table)
+        table = _lanjutan(_id_ke_caption(table))
         kelas = ["tabel-bungkus"]
         if kolom > KOLOM_RAPAT:
             kelas.append("rapat")
-            tables = [_kelas_kepala(t, kolom > KOLOM_LANSKAP) for t in tables]
+            table = _kelas_kepala(table, kolom > KOLOM_LANSKAP)
         if kolom > KOLOM_LANSKAP:
             kelas.append("lanskap")
             lebar = True
-        return f'<div class="{" ".join(kelas)}">' + "\n".join(tables) + "</div>"
+        return f'<div class="{" ".join(kelas)}">{table}</div>'
 
     return _TABEL.sub(ganti, html), lebar
 

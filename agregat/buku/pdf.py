@@ -87,11 +87,11 @@ def buat_pdf(edisi: Edisi, templates_dir: Path, out_path: Path, grafik_dir: Path
     grafik_dir = Path(grafik_dir)
     naskah = cetak.naskah_cetak(edisi, templates_dir, grafik_dir, final=final, ukuran=ukuran,
                                 pengesahan=pengesahan, grafik_cache=grafik_cache, kop=kop)
-    isi_html = _dokumen_isi(naskah)
+    known = _ids(naskah)
     with _Pelaksana(edisi.periode, grafik_dir, cache_dir, jumlah_pekerja or pekerja()) as pelaksana:
-        isi = pelaksana.semua(isi_html)
-        halaman, ukuran_isi = _nomor_halaman(isi_html, isi)
-        depan_html = _tautan_luar(naskah.html(naskah.depan + naskah.daftar(halaman)), _ids(naskah))
+        isi = pelaksana.semua(_dokumen_isi(naskah, known))
+        halaman, ukuran_isi = _nomor_halaman(isi)
+        depan_html = _tautan_luar(naskah.html(naskah.depan + naskah.daftar(halaman)), known)
         nomor_html = naskah.html([_halaman_kosong(lanskap) for lanskap in ukuran_isi], _HANYA_NOMOR)
         depan, nomor = pelaksana.semua([depan_html, nomor_html])
     pdf = _rakit(depan, isi, nomor)
@@ -102,9 +102,9 @@ def buat_pdf(edisi: Edisi, templates_dir: Path, out_path: Path, grafik_dir: Path
 
 # ---- the parts -----------------------------------------------------------------------------------
 
-def _dokumen_isi(naskah: cetak.Naskah) -> list[str]:
-    """The HTML document of every body part, in book order (links to targets in other parts: `_tautan_luar`)."""
-    known = _ids(naskah)
+def _dokumen_isi(naskah: cetak.Naskah, known: set[str]) -> list[str]:
+    """The HTML document of every body part, in book order (links to `known` targets in other parts:
+    `_tautan_luar`)."""
     return [naskah.html([_tautan_luar(html, known) for html in group], _TANPA_NOMOR) for group in _kelompok(naskah.isi)]
 
 
@@ -141,7 +141,7 @@ def _tautan_luar(html: str, known: set[str]) -> str:
     return _HREF.sub(tautan, html)
 
 
-def _nomor_halaman(isi_html: list[str], isi: list[Bagian]) -> tuple[dict[str, str], list[bool]]:
+def _nomor_halaman(isi: list[Bagian]) -> tuple[dict[str, str], list[bool]]:
     """({anchor: printed page number} of every body target, [landscape?] per body page) — body pages are
     numbered 1, 2, … in book order, as the single document's `counter(page)` after `isi-awal` resets it."""
     halaman: dict[str, str] = {}
