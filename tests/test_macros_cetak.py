@@ -106,7 +106,7 @@ def buku(tmp_path_factory, demo_draft_pdf, emas):
         logger.removeHandler(handler)
         out, err = proc.communicate(timeout=1200)
     assert proc.returncode == 0, err[-3000:]
-    result = SimpleNamespace(dir=tmp, draf=demo_draft_pdf.pdf, draf_text=_pages_text(demo_draft_pdf.pdf),
+    result = SimpleNamespace(dir=tmp, draf=demo_draft_pdf.pdf, draf_text=demo_draft_pdf.teks,
                              emas_draf=tmp / "draf.pdf", emas_final=tmp / "final.pdf", emas_final_2=tmp / "final-2.pdf",
                              emas_draf_text=_pages_text(tmp / "draf.pdf"), emas_final_text=_pages_text(tmp / "final.pdf"),
                              log=[f"{r.levelname}: {r.getMessage()}" for r in records], log_emas_anak=err,

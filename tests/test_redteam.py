@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 import test_pengesahan as chain
-from conftest import snapshot
+from conftest import golden_final_copy, snapshot
 from test_akar import _revoke_kabid, _two_steps, verify_refused
 from test_pengesahan import PERIODE, forge, git, golden_workspace, plant, run
 
@@ -66,18 +66,16 @@ def test_redteam_wiping_the_pin_and_approvals_makes_verify_pass_an_approved_edit
 
 # ---- hole 3: after the final step, `build` still publishes what the cache or the working tree holds --------
 
-def _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch):
-    """A copy of the golden chain with the final step signed and committed; returns (repo, site, final sha)."""
-    work = golden_workspace(golden_through_arahan, tmp_path, monkeypatch)
-    assert run(work, "build", "--period", PERIODE, "--final", "--data-dir", str(work / "data"),
-               paths=Paths.of_project(tmp_path)) == 0
-    assert chain.approve(work, keys, "final", "admin", ["--copies", "5"], "2025-07-20T10:00:00+08:00") == 0
+def _final_signed(golden_final, tmp_path, monkeypatch):
+    """A copy of the golden chain with the final step signed and committed (conftest `golden_final`); returns
+    (repo, site, final sha)."""
+    work = golden_final_copy(golden_final, tmp_path, monkeypatch)
     final = pernyataan.parse((work / "approvals" / PERIODE / "r1" / "07-final.yml").read_bytes(), "07-final.yml")
     return work, tmp_path / "site", final.rincian["pdf_sha256"]
 
 
 @pytest.mark.slow
-def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_through_arahan, keys, tmp_path,
+def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_final, tmp_path,
                                                                         monkeypatch, capsys):
     """README: "Setelah langkah final, setiap build edisi itu menerbitkan PDF final yang sama (byte demi byte)".
     A forged PDF planted in .cache/pdf/<key>.pdf with a record naming the key (every input of the key is public)
@@ -86,7 +84,7 @@ def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_t
     is rendered again and the published bytes are the signed ones."""
     from agregat.buku import build as book
 
-    work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
+    work, site, signed = _final_signed(golden_final, tmp_path, monkeypatch)
     [entry] = (tmp_path / "cache" / "pdf").glob("*.pdf")
     plant(entry)
     book._RENDERED.clear()
@@ -99,11 +97,11 @@ def test_redteam_build_publishes_a_planted_cache_entry_as_the_final_pdf(golden_t
 
 
 @pytest.mark.slow
-def test_redteam_a_final_pdf_tampered_in_site_at_the_same_size_is_published_again(golden_through_arahan, keys,
+def test_redteam_a_final_pdf_tampered_in_site_at_the_same_size_is_published_again(golden_final,
                                                                                    tmp_path, monkeypatch, capsys):
     """The build's up-to-date record holds file sizes: a same-size forgery of the published final PDF in site/
     must not survive the next `build` as "sudah mutakhir"; the signed bytes are published again."""
-    work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
+    work, site, signed = _final_signed(golden_final, tmp_path, monkeypatch)
     published = site / PERIODE / f"buku-data-agregat-{PERIODE}.pdf"
     assert run(work, "build", "--period", PERIODE, "--data-dir", str(work / "data"),
                paths=Paths.of_project(tmp_path)) == 0
@@ -118,7 +116,7 @@ def test_redteam_a_final_pdf_tampered_in_site_at_the_same_size_is_published_agai
 
 
 @pytest.mark.slow
-def test_redteam_build_refuses_a_final_pdf_whose_render_is_not_the_signed_one(golden_through_arahan, keys,
+def test_redteam_build_refuses_a_final_pdf_whose_render_is_not_the_signed_one(golden_final,
                                                                                tmp_path, monkeypatch, capsys):
     """The print on this machine no longer gives the signed bytes (here: the renderer appends one byte, as a
     changed library or font would change some): with the cache entry planted too, `build` refuses with
@@ -127,7 +125,7 @@ def test_redteam_build_refuses_a_final_pdf_whose_render_is_not_the_signed_one(go
     from agregat.core.errors import EXIT_PDF_MISMATCH
     from agregat.buku import pdf
 
-    work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
+    work, site, signed = _final_signed(golden_final, tmp_path, monkeypatch)
     [entry] = (tmp_path / "cache" / "pdf").glob("*.pdf")
     plant(entry)
     book._RENDERED.clear()
@@ -147,14 +145,14 @@ def test_redteam_build_refuses_a_final_pdf_whose_render_is_not_the_signed_one(go
 
 
 @pytest.mark.slow
-def test_redteam_build_publishes_a_final_pdf_of_uncommitted_numbers(golden_through_arahan, keys, tmp_path,
+def test_redteam_build_publishes_a_final_pdf_of_uncommitted_numbers(golden_final, tmp_path,
                                                                    monkeypatch, capsys):
     """After the final step, the working-tree numbers are edited (not committed). `pengesahan.final_editions` checked
     the chain at HEAD only (committed objects), so `build` rendered and published a "PDF final" of numbers
     nobody approved. Now the build stops (DataChangedError, 20) and the site stays byte for byte."""
     from agregat.core.errors import EXIT_DATA_CHANGED
 
-    work, site, signed = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)
+    work, site, signed = _final_signed(golden_final, tmp_path, monkeypatch)
     table = work / "data" / PERIODE / "indikator.yml"
     table.write_text(table.read_text().replace("penduduk: 14", "penduduk: 1000014", 1))
     before = snapshot(site)
@@ -251,14 +249,14 @@ def _main(repo, config: str, command: str, *rest: str) -> int:
 
 @pytest.mark.slow
 def test_redteam_build_trusts_a_kabupaten_yml_pin_when_the_repository_uses_another_config(
-        golden_through_arahan, keys, tmp_path, monkeypatch, capsys):
+        golden_final, tmp_path, monkeypatch, capsys):
     """The repository uses madiun.yml (from `init`), whose approvals are not set up yet (no pin). An attacker
     commits a kabupaten.yml pinning their own root, with their registry and a chain through `final` signed by
     their keys. `build --config madiun.yml` must not take that chain as the edition's approval: the trust root
     is anchored in the history of the configuration given, never of another file in the repository."""
     from agregat.buku import build as book
 
-    work, site, _ = _final_signed(golden_through_arahan, keys, tmp_path, monkeypatch)   # the attacker's chain
+    work, site, _ = _final_signed(golden_final, tmp_path, monkeypatch)   # the attacker's chain
     config = (work / "kabupaten.yml").read_text()
     (work / "madiun.yml").write_text(re.sub(r'sidik_jari_akar: "[^"]*"', 'sidik_jari_akar: ""', config))
     git(work, "add", "madiun.yml")
