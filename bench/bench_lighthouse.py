@@ -1,7 +1,10 @@
 """Lighthouse (Chromium, mobile) of the built site served by a plain static server: performance and accessibility
 of the home page and a kecamatan page (issue 12, point 6). A measurement, not a test: performance is timed.
 
-    python bench/bench_lighthouse.py [--site site] [--page 2025-S1/kecamatan/binuang.html]
+    python bench/bench_lighthouse.py [--site site] [--page 2025-S1/kecamatan/binuang.html] [--runs 5]
+
+Each page is audited `--runs` times and the median run is reported (by performance score), with the range:
+Lighthouse's own advice for a score that varies from run to run with the machine's load.
 
 Lighthouse is an npm package (±180 MB), installed on first use into bench/out/lighthouse/ (`npm install`, from
 the npm registry); Chromium is the system's (`chromium`, as for the browser tests).
@@ -66,6 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT / "site")
     parser.add_argument("--page", default="2025-S1/kecamatan/binuang.html")
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     if not (args.site / "index.html").is_file():
         sys.exit(f"Situs belum dibangun di {args.site}: jalankan `python build.py build` dulu.")
@@ -73,8 +77,12 @@ def main() -> None:
     server, port = serve(args.site)
     try:
         for page in ("index.html", args.page):
-            scores = audit(cli, f"http://127.0.0.1:{port}/{page}")
-            print(f"{page}: " + ", ".join(f"{name} {score}" for name, score in scores.items()))
+            runs = sorted((audit(cli, f"http://127.0.0.1:{port}/{page}") for _ in range(args.runs)),
+                          key=lambda scores: scores["performance"])
+            median = runs[len(runs) // 2]
+            print(f"{page}: median of {len(runs)} runs: " + ", ".join(f"{n} {v}" for n, v in median.items()))
+            print(f"  performance {runs[0]['performance']}–{runs[-1]['performance']}, accessibility "
+                  f"{min(r['accessibility'] for r in runs)}–{max(r['accessibility'] for r in runs)}")
     finally:
         server.shutdown()
 

@@ -454,3 +454,14 @@ def repo(tmp_path, through_arahan) -> Path:
     copy = tmp_path / "repo"
     shutil.copytree(through_arahan, copy)
     return copy
+
+
+def ketik_pencarian(page, text: str):
+    """Type `text` into the site's search box (on a narrow screen behind the magnifier button, which opens
+    it); the locator of the result links."""
+    query = page.locator("input.md-search__input")
+    if not query.is_visible():
+        page.locator("label.md-header__button[for='__search']").first.click()
+    query.focus()
+    query.press_sequentially(text, delay=20)
+    return page.locator(".md-search-result__list a.md-search-result__link")

@@ -22,7 +22,7 @@ import yaml
 
 from agregat.edisi import jobs
 from agregat.buku.build import build_book
-from conftest import FIXTURES
+from conftest import FIXTURES, ketik_pencarian
 from test_book import project_copy
 from test_browser import browser, served  # noqa: F401 - the same headless Chromium fixture
 
@@ -341,12 +341,7 @@ def test_chromium_runs_nothing_from_the_hostile_names(hostile, hostile_url, brow
                 frames: document.querySelectorAll('iframe, object, embed').length })""")
             assert flags == {"xss": False, "handlers": [], "frames": 0}, (path, flags)
         page.goto(hostile_url + "index.html", wait_until="load")
-        query = page.locator("input.md-search__input")
-        if not query.is_visible():
-            page.locator("label.md-header__button[for='__search']").first.click()
-        query.click()
-        query.press_sequentially("Binuang", delay=20)
-        page.locator(".md-search-result__list a.md-search-result__link").first.wait_for(state="attached")
+        ketik_pencarian(page, "Binuang").first.wait_for(state="attached")
         results = page.locator(".md-search-result__list").inner_html()
         assert "Binuang" in results and not live(results), results[:500]
         assert page.evaluate("typeof window.__xss") == "undefined"

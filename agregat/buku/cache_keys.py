@@ -63,7 +63,7 @@ BAGIAN_SOURCES = ("buku/cetak.py", "buku/pdf.py")
 BAGIAN_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools", "brotli", "zopfli",
                     "pillow", "pyphen", "pypdf")
 SITE_LIBRARIES = ("mkdocs", "mkdocs-macros-plugin", "mkdocs-material", "pymdown-extensions", "pygments", "markdown",
-                  "nh3", "jinja2", "markupsafe", "matplotlib", "pyyaml", "openpyxl", "xlsxwriter")
+                  "tinycss2", "nh3", "jinja2", "markupsafe", "matplotlib", "pyyaml", "openpyxl", "xlsxwriter")
 #: What an edition's downloads (CSV, XLSX, datapackage.json) are made of besides the edition.
 UNDUHAN_SOURCES = ("agregat/__init__.py", "agregat/core", "agregat/sumber", "agregat/edisi", "agregat/buku")
 UNDUHAN_LIBRARIES = ("xlsxwriter", "pyyaml")

@@ -13,13 +13,14 @@ After the build each edition gets its downloads (CSV, XLSX, datapackage.json).
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from agregat.buku import penanda
+from agregat.buku import aset_situs, penanda
 from agregat.buku.halaman import halaman_edisi
 from agregat.core.periode import Periode
 from agregat.buku.pratinjau import tanpa_tautan_pdf
@@ -141,10 +142,14 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_build(config):
-    """Each edition's downloads, from `.cache/unduhan/` when the same edition YAML and code made them before."""
+    """The pages' stylesheets joined and trimmed to what the site uses, the polyfills after the content
+    (`agregat.buku.aset_situs`); each edition's downloads, from `.cache/unduhan/` when the same edition YAML
+    and code made them before."""
     from agregat.buku.cache_keys import unduhan_key
     from agregat.buku.unduhan import tulis_unduhan
 
+    polyfills = [str(script) for script in config.extra.get("polyfills") or []]
+    aset_situs.rapikan(Path(config.site_dir), polyfills, urlsplit(config.site_url or "/").path or "/")
     if not config.site_url:     # without an address the sitemap lists nothing: none rather than an empty one
         for name in ("sitemap.xml", "sitemap.xml.gz"):
             (Path(config.site_dir) / name).unlink(missing_ok=True)

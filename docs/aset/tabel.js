@@ -16,8 +16,10 @@ function aturTabel() {
 }
 // Wide tables: a wrapper whose table is wider than the screen gets the class bisa-geser, a hint above it
 // ("Geser tabel ke samping"), keyboard focus and a name (the caption); di-ujung once scrolled to its end.
+// Every width is read before any class is set: one layout for the page, not one per table.
 function tandaiGeser() {
-  document.querySelectorAll(".tabel-bungkus").forEach(function (bungkus) {
+  var semua = Array.prototype.slice.call(document.querySelectorAll(".tabel-bungkus"));
+  semua.forEach(function (bungkus) {
     var petunjuk = bungkus.previousElementSibling;
     if (!petunjuk || !petunjuk.classList.contains("geser-petunjuk")) {
       petunjuk = document.createElement("p");
@@ -27,9 +29,14 @@ function tandaiGeser() {
       bungkus.parentNode.insertBefore(petunjuk, bungkus);
       bungkus.addEventListener("scroll", function () { ujung(bungkus); }, {passive: true});
     }
-    var geser = bungkus.scrollWidth > bungkus.clientWidth + 1;
+  });
+  var lebar = semua.map(function (bungkus) {
+    return {isi: bungkus.scrollWidth, tampak: bungkus.clientWidth, geser: bungkus.scrollLeft};
+  });
+  semua.forEach(function (bungkus, i) {
+    var geser = lebar[i].isi > lebar[i].tampak + 1;
     bungkus.classList.toggle("bisa-geser", geser);
-    petunjuk.hidden = !geser;
+    bungkus.previousElementSibling.hidden = !geser;
     var caption = bungkus.querySelector("caption");
     if (geser) {
       bungkus.tabIndex = 0;
@@ -40,11 +47,14 @@ function tandaiGeser() {
       bungkus.removeAttribute("role");
       bungkus.removeAttribute("aria-label");
     }
-    ujung(bungkus);
+    tandaiUjung(bungkus, lebar[i]);
   });
 }
+function tandaiUjung(bungkus, lebar) {
+  bungkus.classList.toggle("di-ujung", lebar.geser + lebar.tampak >= lebar.isi - 1);
+}
 function ujung(bungkus) {
-  bungkus.classList.toggle("di-ujung", bungkus.scrollLeft + bungkus.clientWidth >= bungkus.scrollWidth - 1);
+  tandaiUjung(bungkus, {isi: bungkus.scrollWidth, tampak: bungkus.clientWidth, geser: bungkus.scrollLeft});
 }
 function aturHalaman() { aturTabel(); tandaiGeser(); }
 window.addEventListener("resize", tandaiGeser);
