@@ -18,7 +18,6 @@ PAGE = """<!doctype html><html><head>
 <link rel="stylesheet" href="{p}assets/stylesheets/main.0123abcd.min.css">
 <link rel="stylesheet" href="{p}assets/stylesheets/palette.4567ef01.min.css">
 <script src="{p}aset/shim.js"></script>
-<link rel="stylesheet" href="https://cdn.example/luar.css">
 <link rel="stylesheet" href="{p}aset/buku.css">
 </head><body data-md-color-primary="teal"><div class="md-grid kotak">isi</div>
 <script src="{p}assets/javascripts/bundle.89abcdef.min.js"></script><script src="{p}aset/tabel.js"></script>
@@ -50,6 +49,17 @@ def test_an_attribute_value_nobody_sets_goes_and_a_present_one_stays():
     css = ("[data-md-color-primary=indigo]{a:1}[data-md-color-primary=teal]{b:2}[dir=rtl] p{c:3}"
            "[href^=http]{d:4}")
     assert pangkas(css, names(html)) == "[data-md-color-primary=teal]{b:2}[href^=http]{d:4}"
+
+
+def test_an_attribute_value_counts_whole_quoted_either_way_unquoted_or_with_entities():
+    html = """<p aria-label="Geser tabel" data-x="" class='satu' title=dua lang="a&amp;b">"""
+    css = '[aria-label="Geser tabel"]{a:1}[data-x=""]{b:2}.satu{c:3}.dua{d:4}[lang="a&b"]{e:5}.tiga{f:6}'
+    assert pangkas(css, names(html)) == css.replace(".tiga{f:6}", "")
+
+
+def test_a_case_insensitive_attribute_selector_and_a_name_a_script_concatenates_stay():
+    css = "[type=Submit i]{a:1}.md-status--new{b:2}.md-lain{c:3}"
+    assert pangkas(css, names(script='e.className = "md-status--" + s;')) == "[type=Submit i]{a:1}.md-status--new{b:2}"
 
 
 def test_media_blocks_are_trimmed_within_and_dropped_when_empty_other_at_rules_stay():
@@ -87,8 +97,7 @@ def test_every_page_links_one_joined_sheet_named_by_its_bytes_and_the_shim_moves
     for page, prefix in (("index.html", ""), ("2025-S1/kecamatan/binuang.html", "../../"), ("404.html", "/buku/")):
         html = (site / page).read_text(encoding="utf-8")
         head, body = html.split("</head>")
-        assert re.findall(r'<link rel="stylesheet" href="([^"]*)">', head) == [
-            prefix + target, "https://cdn.example/luar.css"], page
+        assert re.findall(r'<link rel="stylesheet" href="([^"]*)">', head) == [prefix + target], page
         assert "shim.js" not in head
         assert f'<script src="{prefix}aset/shim.js"></script><script src="{prefix}assets/javascripts/bundle.' in body
 
@@ -98,6 +107,34 @@ def test_the_same_site_gives_the_same_bytes(tmp_path):
     assert rapikan(first, ["aset/shim.js"], "/buku/") == rapikan(second, ["aset/shim.js"], "/buku/")
     for path in sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file()):
         assert (first / path).read_bytes() == (second / path).read_bytes(), path
+
+
+@pytest.mark.parametrize("change", ["external sheet", "relative url", "import"])
+def test_a_site_whose_sheets_would_change_meaning_once_joined_is_left_as_it_is(tmp_path, change):
+    """An external sheet among them (the cascade order would change), an address relative to its folder or an
+    @import (the joined file lives elsewhere, @import only counts at its head)."""
+    site = _site(tmp_path)
+    if change == "external sheet":
+        for page in site.rglob("*.html"):
+            page.write_text(page.read_text(encoding="utf-8").replace(
+                '<script src="', '<link rel="stylesheet" href="https://cdn.example/luar.css"><script src="', 1),
+                encoding="utf-8")
+    else:
+        (site / "aset" / "buku.css").write_text(".x{background:url(latar.png)}" if change == "relative url"
+                                                 else '@import "lain.css";.x{a:1}', encoding="utf-8")
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert rapikan(site, ["aset/shim.js"], "/buku/") is None
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
+def test_a_page_linking_other_sheets_than_the_first_is_left_as_it_is(tmp_path):
+    site = _site(tmp_path)
+    other = site / "lain.html"
+    other.write_text(PAGE.format(p="").replace('<link rel="stylesheet" href="aset/buku.css">', ""), encoding="utf-8")
+    before = other.read_bytes()
+    target = rapikan(site, ["aset/shim.js"], "/buku/")
+    assert other.read_bytes() == before
+    assert target in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_site_without_the_themes_sheet_is_left_as_it_is(tmp_path):

@@ -3,7 +3,7 @@ paints the page before it downloads what the page never uses).
 
 Material links, in every page's head, its main stylesheet (±138 KB, of which a page of the book uses about a
 quarter), its palette stylesheet (every colour of the theme, ±12 KB) and the book's own `extra_css`, and the
-`extra.polyfills` (the file:// Web Worker shim) as a blocking script. `rapikan(site_dir, config)`:
+`extra.polyfills` (the file:// Web Worker shim) as a blocking script. `rapikan(site_dir, polyfills, root)`:
 
 - joins those stylesheets, in the cascade order of the head, into one file named by its own bytes,
   `assets/stylesheets/situs.<sha256:12>.min.css`, keeping only the rules that can match: a rule is left out
@@ -12,16 +12,21 @@ quarter), its palette stylesheet (every colour of the theme, ±12 KB) and the bo
 - links that one file in place of the others, and moves each polyfill to just before Material's bundle, the
   first script that needs it.
 
-The trimming keeps a rule whenever in doubt: a class a script adds at run time is named in the script
-(search results, tooltips, tabel.js's hints), and a script that makes class names from a template
-(`md-tag--${…}`) keeps every class with that prefix; selectors inside `:not()`, `:is()`, `:where()`, `:has()`
-are not looked at. The same site gives the same bytes.
+Only what joins without changing meaning is joined: a site whose first page links an external stylesheet,
+or whose sheets hold an address relative to their folder (`url(…)` other than `data:`) or an `@import`, is left
+as it is, and so is a page linking other stylesheets than the first page. The trimming keeps a rule whenever
+in doubt: a class a script adds at run time is named in the script (search results, tooltips, tabel.js's
+hints); a script that makes class names from a template (`md-tag--${…}`) or from a string ending in `-` or
+`_` keeps every class with that prefix; a case-insensitive attribute selector (`[type=a i]`) is kept;
+selectors inside `:not()`, `:is()`, `:where()`, `:has()` are not looked at. The same site gives the same
+bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from html import unescape
 from pathlib import Path, PurePosixPath
 
 import tinycss2
@@ -33,9 +38,11 @@ _STYLESHEET = re.compile(r'\s*<link rel="stylesheet" href="([^"]*)">')
 _SCRIPT_SRC = re.compile(r'<script src="([^"]*)"')
 _SCRIPT_TAG = re.compile(r'\s*<script src="([^"]*)"></script>')
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
-_ATTRIBUTE_VALUE = re.compile(r'="([^"]*)"')
+_ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 _WORD = re.compile(r"[\w-]+")
 _TEMPLATE_PREFIX = re.compile(r"([\w-]+)\$\{")
+#: What a sheet may hold to be joined: an address relative to its own folder, or an @import, would change meaning.
+_MOVES_BADLY = re.compile(r"""url\(\s*(?!['"]?data:)|@import""", re.I)
 #: At-rules holding rules, trimmed as the sheet itself.
 _NESTED_AT_RULES = ("media", "supports", "layer", "container")
 
@@ -56,11 +63,15 @@ def semesta(pages: dict[str, str], scripts: list[str]) -> Semesta:
     words: set[str] = set()
     prefixes: set[str] = set()
     for html in pages.values():
-        for value in _ATTRIBUTE_VALUE.findall(html):
+        for found in _ATTRIBUTE_VALUE.findall(html):
+            value = unescape("".join(found))
+            words.add(value)
             words.update(value.split())
     for script in scripts:
-        words.update(_WORD.findall(script))
+        found = _WORD.findall(script)
+        words.update(found)
         prefixes.update(_TEMPLATE_PREFIX.findall(script))
+        prefixes.update(word for word in found if word.endswith(("-", "_")))     # "md-status--" + x
     return Semesta(words, prefixes)
 
 
@@ -76,12 +87,15 @@ def _selectors(prelude: list) -> list[list]:
 
 
 def _attribute_value(block) -> str | None:
-    """The value an attribute selector `[name=value]` or `[name~=value]` requires; None for any other."""
+    """The value an attribute selector `[name=value]` or `[name~=value]` requires; None for any other (and for
+    a case-insensitive one, `[name=value i]`)."""
     tokens = [t for t in block.content if t.type != "whitespace"]
     for i, token in enumerate(tokens[:-1]):
         if token.type == "literal" and token.value in ("=", "~="):
             value = tokens[i + 1]
-            return value.value if value.type in ("ident", "string") else None
+            if len(tokens) > i + 2 or value.type not in ("ident", "string"):
+                return None
+            return value.value
     return None
 
 
@@ -123,13 +137,10 @@ def pangkas(css: str, names: Semesta) -> str:
     return "".join(rule.serialize() for rule in _trim(rules, names))
 
 
-def _stylesheets(head_html: str) -> list[str]:
-    return [href for href in _STYLESHEET.findall(head_html) if "://" not in href and not href.startswith("//")]
-
-
 def _site_path(page: str, href: str, root: str) -> str:
     """The site path of `href` as linked from `page`: relative to the page, or absolute under `root`
-    (the path of site_url, for 404.html)."""
+    (the path of site_url, for 404.html); without its query or fragment."""
+    href = href.split("#")[0].split("?")[0]
     if href.startswith("/"):
         return href[len(root):] if href.startswith(root) else href.lstrip("/")
     parts: list[str] = []
@@ -146,20 +157,27 @@ def _head(html: str) -> str:
     return html[:html.find("</head>")]
 
 
+def _page_sheets(page: str, html: str, root: str) -> list[str]:
+    """The stylesheets the page links in its head, in order: site paths, an external address as it is."""
+    return [href if "://" in href or href.startswith("//") else _site_path(page, href, root)
+            for href in _STYLESHEET.findall(_head(html))]
+
+
 def _joined_sources(pages: dict[str, str], root: str) -> list[str]:
-    """The site paths of the stylesheets to join: those of the first page linking Material's main stylesheet,
-    in its order; the theme's and the site's own (never an external address)."""
+    """The site paths of the stylesheets to join: all those of the first page linking Material's main
+    stylesheet, in its order; none when one of them is an external address (the cascade order would change)."""
     for page, html in pages.items():
-        hrefs = _stylesheets(_head(html))
-        paths = [_site_path(page, href, root) for href in hrefs]
+        paths = _page_sheets(page, html, root)
         if any(_MATERIAL_CSS.fullmatch(path) for path in paths):
-            return paths
+            return [] if any("://" in path or path.startswith("//") for path in paths) else paths
     return []
 
 
 def _relink(page: str, html: str, sources: list[str], target: str, polyfills: list[str], root: str) -> str:
     """The page with `target` linked in place of the joined `sources` and each polyfill moved from the head
-    to just before Material's bundle."""
+    to just before Material's bundle; a page linking other stylesheets than `sources` is left as it is."""
+    if _page_sheets(page, html, root) != sources:
+        return html
     head = _head(html)
     body = html[len(head):]
     first = True
@@ -167,12 +185,11 @@ def _relink(page: str, html: str, sources: list[str], target: str, polyfills: li
     def link(match: re.Match) -> str:
         nonlocal first
         href = match.group(1)
-        if "://" in href or _site_path(page, href, root) not in sources:
-            return match.group(0)
         if not first:
             return ""
         first = False
-        prefix = href[:len(href) - len(_site_path(page, href, root))]
+        path = _site_path(page, href, root)
+        prefix = href[:len(href) - len(path)] if href.endswith(path) else href[:href.rfind(path)]
         return match.group(0).replace(href, prefix + target)
 
     head = _STYLESHEET.sub(link, head)
@@ -198,7 +215,8 @@ def rapikan(site_dir: Path, polyfills: list[str], root: str = "/") -> str | None
     files = sorted(site_dir.rglob("*.html"))
     pages = {path.relative_to(site_dir).as_posix(): path.read_text(encoding="utf-8") for path in files}
     sources = _joined_sources(pages, root)
-    if not sources:
+    texts = [(site_dir / path).read_text(encoding="utf-8") for path in sources]
+    if not sources or any(_MOVES_BADLY.search(text) for text in texts):
         return None
     scripts = []
     for page, html in pages.items():
@@ -207,8 +225,7 @@ def rapikan(site_dir: Path, polyfills: list[str], root: str = "/") -> str | None
                      if "://" not in src})
     scripts.extend((site_dir / path).read_text(encoding="utf-8") for path in loaded if (site_dir / path).is_file())
     names = semesta(pages, scripts)
-    css = '@charset "UTF-8";' + "".join(pangkas((site_dir / path).read_text(encoding="utf-8"), names)
-                                        for path in sources)
+    css = '@charset "UTF-8";' + "".join(pangkas(text, names) for text in texts)
     data = css.encode("utf-8")
     target = f"assets/stylesheets/situs.{hashlib.sha256(data).hexdigest()[:12]}.min.css"
     (site_dir / target).write_bytes(data)
