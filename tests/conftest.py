@@ -421,15 +421,13 @@ def golden_final(tmp_path_factory, golden_through_arahan, keys) -> Path:
     (`build --final`) and the `final` step signed and committed, `site` that build wrote and `cache` the
     publishing cache it filled (the default folders of `Paths.of_project(folder)`). Read only: a test takes
     its own copy (`golden_final_copy`)."""
-    from agregat.buku import build as book
     from agregat.core.paths import Paths
 
     def make(folder: Path) -> None:
         repo = folder / "repo"
         shutil.copytree(golden_through_arahan, repo, symlinks=True)
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(book, "CACHE_DIR", folder / "cache")
-            mp.setattr(book, "_RENDERED", {})
+            own_publishing_cache(mp, folder / "cache")
             assert run(repo, "build", "--period", PERIODE, "--final", "--data-dir", str(repo / "data"),
                        paths=Paths.of_project(folder)) == 0
             assert approve(repo, keys, "final", "admin", ["--copies", "5"], "2025-07-20T10:00:00+08:00") == 0
@@ -437,14 +435,19 @@ def golden_final(tmp_path_factory, golden_through_arahan, keys) -> Path:
     return shared_folder(tmp_path_factory, "rantai-final", make)
 
 
-def golden_final_copy(golden_final: Path, tmp_path: Path, monkeypatch) -> Path:
-    """`golden_final` copied into tmp_path (repo/, site/, cache/), the publishing cache pointed at the copy and
-    no render recorded in this process (as in a new one); returns the repository."""
+def own_publishing_cache(monkeypatch, cache: Path) -> None:
+    """The book's publishing cache in `cache` and no render recorded in this process (as in a new one)."""
     from agregat.buku import build as book
 
-    shutil.copytree(golden_final, tmp_path, symlinks=True, dirs_exist_ok=True)
-    monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(book, "CACHE_DIR", cache)
     monkeypatch.setattr(book, "_RENDERED", {})
+
+
+def golden_final_copy(golden_final: Path, tmp_path: Path, monkeypatch) -> Path:
+    """`golden_final` copied into tmp_path (repo/, site/, cache/), with its publishing cache the copy's
+    (`own_publishing_cache`); returns the repository."""
+    shutil.copytree(golden_final, tmp_path, symlinks=True, dirs_exist_ok=True)
+    own_publishing_cache(monkeypatch, tmp_path / "cache")
     return tmp_path / "repo"
 
 

@@ -19,7 +19,7 @@ from agregat.edisi import jobs
 from agregat.edisi.analisa import ensure_analisa
 from agregat.buku import cache_keys as kunci
 from agregat.buku.build import KEY_FILE, BookError, build_book
-from conftest import FIXTURES, ROOT, person, write_register
+from conftest import FIXTURES, ROOT, own_publishing_cache, person, write_register
 
 GOLDEN = FIXTURES / "golden"
 
@@ -339,8 +339,7 @@ def test_a_cache_entry_is_used_only_with_its_record_for_the_key_and_the_sha256(t
 def test_a_reaggregated_edition_gets_a_new_pdf_with_its_new_numbers(tmp_path, monkeypatch):
     """After the edition is aggregated again (three more residents of Tungkap), `build` publishes a PDF with
     the new numbers, the same as the site, never the cached PDF of the earlier edition."""
-    monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
-    monkeypatch.setattr(book, "_RENDERED", {})
+    own_publishing_cache(monkeypatch, tmp_path / "cache")
     root = project_copy(tmp_path)
     jobs.aggregate(GOLDEN / "register.csv", "2025-S1", GOLDEN / "kabupaten.yml", root / "data")
     result = build_book(root=root, site_dir=root / "site")

@@ -15,6 +15,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -501,10 +502,8 @@ def test_navigation_never_covers_the_footer_of_a_short_page(browser, site_dir, i
 def _theme_sheets(html: str, site_dir: Path) -> str:
     """The page as MkDocs and Material wrote it, before `aset_situs`: the theme's main and palette sheets
     and buku.css in the head in place of the joined sheet, the polyfill back in the head."""
-    import re
-
-    prefix, _ = re.search(r'<link rel="stylesheet" href="([^"]*)(assets/stylesheets/situs\.[0-9a-f]+\.min\.css)">',
-                          html).groups()
+    prefix = re.search(r'<link rel="stylesheet" href="([^"]*)assets/stylesheets/situs\.[0-9a-f]+\.min\.css">',
+                       html).group(1)
     sheets = [p.relative_to(site_dir).as_posix() for p in (
         *sorted((site_dir / "assets" / "stylesheets").glob("main.*.min.css")),
         *sorted((site_dir / "assets" / "stylesheets").glob("palette.*.min.css")), site_dir / "aset" / "buku.css")]

@@ -27,8 +27,8 @@ from agregat.core.errors import (
 )
 
 from conftest import (  # noqa: F401 - the chain's helpers, used through `test_pengesahan` by other modules
-    GIT_ENV, OFFICIALS, PERIODE, ROOT, STEPS, approve, chain_args, git, keygen, make_registered, run,
-    sign_through_arahan)
+    GIT_ENV, OFFICIALS, PERIODE, ROOT, STEPS, approve, chain_args, git, keygen, make_registered,
+    own_publishing_cache, run, sign_through_arahan)
 
 # The chain's fixtures (keys, registered, through_arahan, golden_through_arahan, repo, git_identity) are
 # session fixtures in conftest.py: made once per test run.
@@ -404,12 +404,9 @@ def golden_workspace(golden_through_arahan, tmp_path, monkeypatch) -> Path:
     """A private copy of the golden chain through `arahan`, with the PDF cache and the record of this
     process's renders in tmp_path (never the repository's own); returns the copy. Its builds are given
     `paths=Paths.of_project(tmp_path)`: the site in tmp_path/site."""
-    from agregat.buku import build as book
-
     repo = tmp_path / "repo"
     shutil.copytree(golden_through_arahan, repo)
-    monkeypatch.setattr(book, "CACHE_DIR", tmp_path / "cache")
-    monkeypatch.setattr(book, "_RENDERED", {})
+    own_publishing_cache(monkeypatch, tmp_path / "cache")
     return repo
 
 

@@ -41,7 +41,8 @@ _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 _ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 _WORD = re.compile(r"[\w-]+")
 _TEMPLATE_PREFIX = re.compile(r"([\w-]+)\$\{")
-#: What a sheet may hold to be joined: an address relative to its own folder, or an @import, would change meaning.
+#: What keeps the sheets from being joined: an address relative to a sheet's folder, or an @import (their
+#: meaning would change in the joined file).
 _MOVES_BADLY = re.compile(r"""url\(\s*(?!['"]?data:)|@import""", re.I)
 #: At-rules holding rules, trimmed as the sheet itself.
 _NESTED_AT_RULES = ("media", "supports", "layer", "container")
