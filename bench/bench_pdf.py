@@ -7,6 +7,9 @@ In one run, each figure the best of `--repeat` (the machine is shared: the ratio
    pages/s, peak memory of that process and its workers together (bench.memori);
 2. **PDF, one plain process**: the same print document (`agregat.buku.cetak.dokumen_cetak`) rendered by plain
    `weasyprint.HTML(...).write_pdf()` in a fresh process — time, pages/s; the speed-up of 1 over 2;
+   **bare cells**: the text of every table cell of that document in bare tables with a minimal stylesheet
+   (`dokumen_polos`), laid out by plain WeasyPrint in one worker process per core — WeasyPrint's own cost of
+   those cells without anything the book adds (styles, charts, chapters, assembly), beside the book's time;
 3. **build, cold**: `build.py build --period P` in a copy of the project with empty caches (site of every
    edition + the PDF of P);
 4. **build after one change**: `data/<P>/analisa.md` changed, then one chapter template changed;
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +32,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from agregat.buku.pdf import pekerja  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
 COPIED = ("agregat", "macros", "docs", "data", "bench", "mkdocs.yml", "kabupaten.yml", "build.py", "pyproject.toml")
 
@@ -42,11 +49,24 @@ from agregat.edisi.muat import muat_edisi
 from agregat.buku import cetak
 edisi = muat_edisi(Path(root) / "data", periode)
 templates, grafik = Path(root) / "docs/templates/buku", Path(out).with_suffix(".grafik")
+if mode == "lantai":
+    from bench.bench_pdf import dokumen_polos, tata_letak_polos
+    polos = dokumen_polos(cetak.dokumen_cetak(edisi, templates, grafik, grafik_cache=None))
 with PuncakMemori() as puncak:
     started, cpu = time.perf_counter(), time.process_time()
     if mode == "bagian":
         from agregat.buku.pdf import buat_pdf
         buat_pdf(edisi, templates, Path(out), grafik, grafik_cache=None, cache_dir=Path(cache))
+    elif mode == "lantai":     # in parts of ±8.000 cells, one worker process per core, as agregat.buku.pdf works
+        import concurrent.futures, io, multiprocessing
+        from pypdf import PdfWriter
+        from agregat.buku.pdf import pekerja
+        with concurrent.futures.ProcessPoolExecutor(pekerja(), mp_context=multiprocessing.get_context("fork")) as pool:
+            made = list(pool.map(tata_letak_polos, polos))
+        merged = PdfWriter()
+        for data in made:
+            merged.append(io.BytesIO(data))
+        merged.write(out)
     else:
         import weasyprint
         html = cetak.dokumen_cetak(edisi, templates, grafik, grafik_cache=None)
@@ -54,8 +74,33 @@ with PuncakMemori() as puncak:
                         url_fetcher=cetak.pengambil(periode, grafik)).write_pdf(out)
     took = time.perf_counter() - started
 from pypdf import PdfReader
-print(json.dumps({"detik": took, "halaman": len(PdfReader(out).pages), "mb": puncak.mb}))
+sel = sum(bagian.count("<td>") for bagian in polos) if mode == "lantai" else None
+print(json.dumps({"detik": took, "halaman": len(PdfReader(out).pages), "mb": puncak.mb, "sel": sel}))
 """
+
+#: The bare cells' page and style: the appendix's font and size, one line a cell, no padding, rules or shading.
+_POLOS_GAYA = ("@page { size: A4 landscape; margin: 10mm } body { margin: 0; font: 6.5pt 'DejaVu Sans Condensed' } "
+               "table { width: 100%; table-layout: fixed; border-collapse: collapse } "
+               "td { padding: 0; white-space: nowrap }")
+_SEL = re.compile(r"<t([dh])\b[^>]*>(.*?)</t\1>", re.S)
+
+
+def tata_letak_polos(html: str) -> bytes:
+    """One floor document's PDF, by plain WeasyPrint (in a worker process)."""
+    import weasyprint
+
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def dokumen_polos(html: str, kolom: int = 20, baris: int = 40, per_dokumen: int = 10) -> list[str]:
+    """The floor of a print document's tables: every table cell's text (tags dropped), in its order, in bare
+    tables of `baris` rows of `kolom` cells with a minimal stylesheet, `per_dokumen` tables a document — what
+    WeasyPrint must do for the cells alone, whatever the book's styling, charts and chapters add."""
+    teks = [re.sub(r"<[^>]+>", "", isi).strip() for _, isi in _SEL.findall(html)]   # still HTML text
+    rows = ["<tr>" + "".join(f"<td>{t}</td>" for t in teks[i:i + kolom]) + "</tr>" for i in range(0, len(teks), kolom)]
+    tables = ["<table>" + "".join(rows[i:i + baris]) + "</table>" for i in range(0, len(rows), baris)]
+    return [f"<!DOCTYPE html><html><head><style>{_POLOS_GAYA}</style></head><body>{''.join(tables[i:i + per_dokumen])}"
+            "</body></html>" for i in range(0, len(tables), per_dokumen)]
 
 
 def pdf_run(root: Path, periode: str, mode: str) -> dict:
@@ -112,6 +157,11 @@ def main() -> None:
           f"{base['halaman'] / base['detik']:.1f} halaman/s, memori puncak {max(r['mb'] for r in plain):.0f} MB")
     rounds = ", ".join(f"{b['detik'] / a['detik']:.2f}x" for a, b in zip(parts, plain))
     print(f"percepatan: {base['detik'] / best['detik']:.2f}x (tiap putaran: {rounds})")
+    floor = min((pdf_run(ROOT, p, "lantai") for _ in range(args.repeat)), key=lambda r: r["detik"])
+    inti = pekerja()
+    print(f"sel polos: {floor['sel']} sel tabel edisi ini dalam tabel polos (tanpa gaya, grafik, bab, dan perakitan "
+          f"buku), WeasyPrint biasa, {inti} proses pekerja: {floor['detik']:.1f} s = {pages / floor['detik']:.1f} "
+          f"halaman buku/s (buku per bagian di atas: {best['detik']:.1f} s)")
 
     cold, analisa, bab, same = [], [], [], []
     for _ in range(args.repeat):

@@ -325,6 +325,7 @@ def test_rows_are_numbered_on_across_partitions(tmp_path):
     assert register.size == (folder / "a.csv").stat().st_size + (folder / "b.csv").stat().st_size
 
 
+@pytest.mark.slow
 def test_the_dask_engine_on_a_new_local_cluster(tmp_path):
     """Without --scheduler the engine starts (and stops) its own LocalCluster of --workers processes."""
     stream = jobs.validate(FIXTURES / "golden" / "register.csv", PERIOD, GOLDEN_CONFIG)
@@ -466,6 +467,7 @@ def foreign_scheduler(tmp_path):
         yield started
 
 
+@pytest.mark.slow
 def test_a_cluster_without_workers_or_without_the_package_is_refused(foreign_scheduler, tmp_path, capsys,
                                                                      monkeypatch):
     address, start_worker = foreign_scheduler
@@ -585,6 +587,7 @@ def test_csv_and_parquet_partitions_of_the_same_rows_give_the_same_edition(stres
     assert csv_manifest == parquet_manifest
 
 
+@pytest.mark.slow
 def test_a_relative_input_reaches_workers_that_run_in_another_folder(tmp_path, capsys, monkeypatch):
     """Workers started elsewhere (another working folder) get absolute paths, and a register file a
     worker cannot see is a cluster problem in one Indonesian line, not a lost connection."""
@@ -620,6 +623,7 @@ def test_a_parquet_partition_with_damaged_pages_is_refused(engine, cluster, tmp_
                    "Berkas p1.parquet tidak dapat dibaca sebagai Parquet (rusak).", tmp_path)
 
 
+@pytest.mark.slow
 def test_a_local_cluster_prints_no_worker_traceback(tmp_path):
     """The workers of the engine's own LocalCluster write to this console: a partition refused on a worker
     gives the one Indonesian line, not the worker's 'Compute Failed' log with its traceback."""

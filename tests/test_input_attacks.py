@@ -64,7 +64,7 @@ SPOILED = {
 
 
 @pytest.mark.parametrize("case", sorted(SPOILED))
-@pytest.mark.parametrize("engine", ["memori", "stream", "dask"])
+@pytest.mark.parametrize("engine", ["memori", "stream", pytest.param("dask", marks=pytest.mark.slow)])
 def test_a_partition_that_is_not_a_regular_file_stops_the_run(case, engine, world, capsys):
     """Before the fix the folder gave an edition from the readable partitions only, and exit 0."""
     folder = _partitions(world)

@@ -62,6 +62,7 @@ def test_the_same_error_as_safe_load(text):
         yamlcepat.load(text)
 
 
+@pytest.mark.slow
 def test_every_demo_edition_file_reads_the_same():
     """Every file of the newest demo edition (the older one holds the same files with other numbers)."""
     newest = sorted((ROOT / "data").glob("20[0-9][0-9]-S[12]"))[-1]
