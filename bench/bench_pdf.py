@@ -38,7 +38,7 @@ from agregat.buku.pdf import pekerja  # noqa: E402
 OUT = ROOT / "bench" / "out"
 COPIED = ("agregat", "macros", "docs", "data", "bench", "mkdocs.yml", "kabupaten.yml", "build.py", "pyproject.toml")
 
-# Runs in a fresh process: argv = root, period, out.pdf, mode (bagian | tunggal), cache dir
+# Runs in a fresh process: argv = root, period, out.pdf, mode (bagian | tunggal | polos), cache dir
 _PDF = r"""
 import json, sys, time
 from pathlib import Path
@@ -49,7 +49,7 @@ from agregat.edisi.muat import muat_edisi
 from agregat.buku import cetak
 edisi = muat_edisi(Path(root) / "data", periode)
 templates, grafik = Path(root) / "docs/templates/buku", Path(out).with_suffix(".grafik")
-if mode == "lantai":
+if mode == "polos":
     from bench.bench_pdf import dokumen_polos, tata_letak_polos
     polos = dokumen_polos(cetak.dokumen_cetak(edisi, templates, grafik, grafik_cache=None))
 with PuncakMemori() as puncak:
@@ -57,7 +57,7 @@ with PuncakMemori() as puncak:
     if mode == "bagian":
         from agregat.buku.pdf import buat_pdf
         buat_pdf(edisi, templates, Path(out), grafik, grafik_cache=None, cache_dir=Path(cache))
-    elif mode == "lantai":     # in parts of ±8.000 cells, one worker process per core, as agregat.buku.pdf works
+    elif mode == "polos":     # in parts of ±8.000 cells, one worker process per core, as agregat.buku.pdf works
         import concurrent.futures, io, multiprocessing
         from pypdf import PdfWriter
         from agregat.buku.pdf import pekerja
@@ -74,7 +74,7 @@ with PuncakMemori() as puncak:
                         url_fetcher=cetak.pengambil(periode, grafik)).write_pdf(out)
     took = time.perf_counter() - started
 from pypdf import PdfReader
-sel = sum(bagian.count("<td>") for bagian in polos) if mode == "lantai" else None
+sel = sum(bagian.count("<td>") for bagian in polos) if mode == "polos" else None
 print(json.dumps({"detik": took, "halaman": len(PdfReader(out).pages), "mb": puncak.mb, "sel": sel}))
 """
 
@@ -86,14 +86,14 @@ _SEL = re.compile(r"<t([dh])\b[^>]*>(.*?)</t\1>", re.S)
 
 
 def tata_letak_polos(html: str) -> bytes:
-    """One floor document's PDF, by plain WeasyPrint (in a worker process)."""
+    """One bare-cells document's PDF, by plain WeasyPrint (in a worker process)."""
     import weasyprint
 
     return weasyprint.HTML(string=html).write_pdf()
 
 
 def dokumen_polos(html: str, kolom: int = 20, baris: int = 40, per_dokumen: int = 10) -> list[str]:
-    """The floor of a print document's tables: every table cell's text (tags dropped), in its order, in bare
+    """The bare cells of a print document: every table cell's text (tags dropped), in its order, in bare
     tables of `baris` rows of `kolom` cells with a minimal stylesheet, `per_dokumen` tables a document — what
     WeasyPrint must do for the cells alone, whatever the book's styling, charts and chapters add."""
     teks = [re.sub(r"<[^>]+>", "", isi).strip() for _, isi in _SEL.findall(html)]   # still HTML text
@@ -157,10 +157,10 @@ def main() -> None:
           f"{base['halaman'] / base['detik']:.1f} halaman/s, memori puncak {max(r['mb'] for r in plain):.0f} MB")
     rounds = ", ".join(f"{b['detik'] / a['detik']:.2f}x" for a, b in zip(parts, plain))
     print(f"percepatan: {base['detik'] / best['detik']:.2f}x (tiap putaran: {rounds})")
-    floor = min((pdf_run(ROOT, p, "lantai") for _ in range(args.repeat)), key=lambda r: r["detik"])
+    polos = min((pdf_run(ROOT, p, "polos") for _ in range(args.repeat)), key=lambda r: r["detik"])
     inti = pekerja()
-    print(f"sel polos: {floor['sel']} sel tabel edisi ini dalam tabel polos (tanpa gaya, grafik, bab, dan perakitan "
-          f"buku), WeasyPrint biasa, {inti} proses pekerja: {floor['detik']:.1f} s = {pages / floor['detik']:.1f} "
+    print(f"sel polos: {polos['sel']} sel tabel edisi ini dalam tabel polos (tanpa gaya, grafik, bab, dan perakitan "
+          f"buku), WeasyPrint biasa, {inti} proses pekerja: {polos['detik']:.1f} s = {pages / polos['detik']:.1f} "
           f"halaman buku/s (buku per bagian di atas: {best['detik']:.1f} s)")
 
     cold, analisa, bab, same = [], [], [], []

@@ -7,7 +7,7 @@ import re
 from bench.bench_pdf import dokumen_polos
 
 
-def test_the_bare_document_keeps_every_cell_text_in_order_and_escaped():
+def test_the_bare_document_keeps_every_cell_text_in_order_as_html_text():
     html = ('<table><thead><tr><th class="x">Kode</th><th>Nama <br>desa</th></tr></thead>'
             '<tbody><tr><th>63.05</th><td class="angka">1.234</td></tr>'
             '<tr><td>A &amp; B</td><td>&lt;x&gt;</td></tr></tbody></table><p>bukan sel</p>'

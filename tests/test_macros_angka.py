@@ -51,6 +51,15 @@ def test_bilangan_large_numbers():
     assert angka.bilangan(123456789012345678901234567890.5, 0).startswith("123.456.789.012.345")
 
 
+def test_a_whole_number_is_written_as_the_decimal_path_writes_it():
+    """bilangan's short way for int (most cells of the book) gives the text of the Decimal rounding path."""
+    for n in [0, 1, -1, 9, 999, 1000, -1000, 12345, 202061, -999999, 10**6, 10**18 + 7, -(10**25) - 3]:
+        assert angka.bilangan(n) == angka._tulis(angka.bulatkan(n, 0)), n
+    assert angka.bilangan(1234, 1) == "1.234,0"          # with decimals: the rounding path
+    with pytest.raises(TypeError):
+        angka.bilangan(True)
+
+
 def test_bilangan_negative_uses_ascii_hyphen():
     assert angka.bilangan(-1234) == "-1.234"
     assert angka.bilangan(-1234567.5, 1) == "-1.234.567,5"

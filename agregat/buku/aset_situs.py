@@ -63,11 +63,13 @@ def semesta(pages: dict[str, str], scripts: list[str]) -> Semesta:
     """The names of `pages` ({site path: HTML}) and of `scripts` (JavaScript texts, inline ones included)."""
     words: set[str] = set()
     prefixes: set[str] = set()
+    values = set()                    # each distinct attribute value once (class="angka" is on most cells)
     for html in pages.values():
-        for found in _ATTRIBUTE_VALUE.findall(html):
-            value = unescape("".join(found))
-            words.add(value)
-            words.update(value.split())
+        values.update(_ATTRIBUTE_VALUE.findall(html))
+    for found in values:
+        value = unescape("".join(found))
+        words.add(value)
+        words.update(value.split())
     for script in scripts:
         found = _WORD.findall(script)
         words.update(found)

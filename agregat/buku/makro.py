@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
@@ -34,7 +35,8 @@ from agregat.core.aman import markdown_aman, teks
 from agregat.edisi.muat import Edisi
 
 CACHE_GRAFIK = CACHE_DIR / "grafik"   # drawn charts, by input
-_GRAFIK_SOURCE = b"".join(Path(m.__file__).read_bytes() for m in (grafik, angka, aman))   # chart code
+_GRAFIK_SOURCE = (b"".join(Path(m.__file__).read_bytes() for m in (grafik, angka, aman))   # chart code, and the
+                  + f"|matplotlib {metadata.version('matplotlib')}".encode())                # library that draws
 LABEL_TABEL = {
     "penduduk": "Jumlah Penduduk", "kartu_keluarga": "Jumlah Kepala Keluarga",
     "kelompok_umur": "Kelompok Umur", "umur_tunggal": "Umur Tunggal", "struktur_umur": "Struktur Umur",

@@ -70,7 +70,8 @@ def on_files(files, config):
             nav_older.append({f"{edisi.semester} (edisi lama)": _nav(pages)})
     config.nav = [{"Beranda": "index.md"}, *nav_latest, {"Arsip Edisi": "arsip.md"}, *nav_older]
     if editions:
-        _logo(files, config, kop_proyek(Path(config.config_file_path).parent).untuk(muat_edisi(data_dir, editions[-1])))
+        _logo(files, config, kop_proyek(Path(config.config_file_path).parent).untuk(
+            muat_edisi(data_dir, editions[-1], tembolok=True)))
     return files
 
 

@@ -54,6 +54,8 @@ def _tulis(angka: Decimal) -> str:
 
 def bilangan(value, desimal: int = 0) -> str:
     """1234567 → "1.234.567"; 12.345 (desimal=2) → "12,35"; -1234 → "-1.234"; None → "–"."""
+    if type(value) is int and desimal == 0:     # most cells of the book: the same text, without Decimal
+        return f"{value:,}".replace(",", ".")
     angka = bulatkan(value, desimal)
     return KOSONG if angka is None else _tulis(angka)
 
