@@ -137,7 +137,7 @@ def _id(id: str | None, bawaan: str) -> str:
 @functools.cache
 def _mpl():
     """(matplotlib, matplotlib.figure, matplotlib.ticker) with the Agg backend (no GUI), imported when the first
-    chart is drawn: a site build that takes every chart from the cache never loads it (±0,5 s)."""
+    chart is drawn: a site build that takes every chart from the cache never loads it (about 0.5 s)."""
     import matplotlib
 
     matplotlib.use("Agg")   # before the modules below
