@@ -433,6 +433,39 @@ def test_age_table_shows_the_band_once(tab):
     assert [h.strip() for h in heads] == ["Kategori", "LK", "PR", "Jumlah", "%"]
 
 
+_KEPALA_JS = """() => [...document.querySelectorAll('table.tabel-data')].map(t =>
+  [...t.querySelectorAll('thead tr:last-child th')].map(th => {
+    const range = document.createRange(); range.selectNodeContents(th);
+    const rects = [...range.getClientRects()].filter(r => r.width > 0);
+    const box = th.getBoundingClientRect(), s = getComputedStyle(th);
+    const left = box.left + parseFloat(s.paddingLeft), right = box.right - parseFloat(s.paddingRight);
+    const textLeft = Math.min(...rects.map(r => r.left)), textRight = Math.max(...rects.map(r => r.right));
+    return {text: th.textContent.trim(), bottom: Math.max(...rects.map(r => r.bottom)),
+            off: (textLeft + textRight) / 2 - (left + right) / 2, fits: textRight - textLeft <= right - left};
+  }))"""
+
+
+@pytest.mark.parametrize("viewport", [PONSEL, DESKTOP], ids=["390x844", "1366x900"])
+@pytest.mark.parametrize("path", [KECAMATAN, LAMPIRAN])
+def test_the_headers_of_a_table_end_on_one_line_centred_in_their_columns(tab, viewport, path):
+    """The headers of a table all end on its header row's bottom line (vertical-align: bottom) and stand in the
+    middle of their columns. Before the fix, Material's sort icon (inline, 1.2em) wrapped below a short header
+    in a narrow phone column and lifted it: "PR" stood above "LK", and "LK" left of its column's middle."""
+    page = tab.page
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    tab.open(path)
+    page.wait_for_load_state("networkidle")
+    problems = []
+    for index, heads in enumerate(page.evaluate(_KEPALA_JS), start=1):
+        bottoms = [h["bottom"] for h in heads]
+        if max(bottoms) - min(bottoms) > 1:
+            problems.append(f"table {index}: header bottoms {[(h['text'], round(h['bottom'])) for h in heads]}")
+        off = [(h["text"], round(h["off"], 1)) for h in heads if h["fits"] and abs(h["off"]) > 1.5]
+        if off:
+            problems.append(f"table {index}: headers off their column's middle (px): {off}")
+    assert not problems, f"/{path} at {viewport[0]} px:\n" + "\n".join(problems[:10])
+
+
 # --- (8) opened from disk (file://): search works, the navigation stays above the footer -------------------
 
 @pytest.fixture
