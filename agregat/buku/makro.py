@@ -14,7 +14,6 @@ import os
 import re
 import secrets
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
@@ -27,6 +26,7 @@ from agregat.core.config import CACHE_DIR, cache_dipakai
 from agregat.core import angka
 from agregat.buku import grafik
 from agregat.buku import tabel
+from agregat.buku.cache_keys import versions
 from agregat.buku.kop import Kop, tanggal_dokumen
 from agregat.core.periode import WITA
 from agregat.edisi.muat import judul_wilayah, tanggal_panjang
@@ -36,7 +36,7 @@ from agregat.edisi.muat import Edisi
 
 CACHE_GRAFIK = CACHE_DIR / "grafik"   # drawn charts, by input
 _GRAFIK_SOURCE = (b"".join(Path(m.__file__).read_bytes() for m in (grafik, angka, aman))   # chart code, and the
-                  + f"|matplotlib {metadata.version('matplotlib')}".encode())                # library that draws
+                  + json.dumps(versions(("matplotlib",)), sort_keys=True).encode())          # library that draws
 LABEL_TABEL = {
     "penduduk": "Jumlah Penduduk", "kartu_keluarga": "Jumlah Kepala Keluarga",
     "kelompok_umur": "Kelompok Umur", "umur_tunggal": "Umur Tunggal", "struktur_umur": "Struktur Umur",

@@ -65,13 +65,12 @@ def on_files(files, config):
         for page in pages:
             files.append(File.generated(config, page.src_uri, content=page.content))
         if periode == editions[-1]:
-            nav_latest = _nav(pages)
+            nav_latest, terbaru = _nav(pages), edisi
         else:
             nav_older.append({f"{edisi.semester} (edisi lama)": _nav(pages)})
     config.nav = [{"Beranda": "index.md"}, *nav_latest, {"Arsip Edisi": "arsip.md"}, *nav_older]
     if editions:
-        _logo(files, config, kop_proyek(Path(config.config_file_path).parent).untuk(
-            muat_edisi(data_dir, editions[-1], tembolok=True)))
+        _logo(files, config, kop_proyek(Path(config.config_file_path).parent).untuk(terbaru))
     return files
 
 

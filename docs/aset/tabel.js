@@ -30,9 +30,7 @@ function tandaiGeser() {
       bungkus.addEventListener("scroll", function () { ujung(bungkus); }, {passive: true});
     }
   });
-  var lebar = semua.map(function (bungkus) {
-    return {isi: bungkus.scrollWidth, tampak: bungkus.clientWidth, geser: bungkus.scrollLeft};
-  });
+  var lebar = semua.map(ukur);
   semua.forEach(function (bungkus, i) {
     var geser = lebar[i].isi > lebar[i].tampak + 1;
     bungkus.classList.toggle("bisa-geser", geser);
@@ -50,11 +48,14 @@ function tandaiGeser() {
     tandaiUjung(bungkus, lebar[i]);
   });
 }
+function ukur(bungkus) {
+  return {isi: bungkus.scrollWidth, tampak: bungkus.clientWidth, geser: bungkus.scrollLeft};
+}
 function tandaiUjung(bungkus, lebar) {
   bungkus.classList.toggle("di-ujung", lebar.geser + lebar.tampak >= lebar.isi - 1);
 }
 function ujung(bungkus) {
-  tandaiUjung(bungkus, {isi: bungkus.scrollWidth, tampak: bungkus.clientWidth, geser: bungkus.scrollLeft});
+  tandaiUjung(bungkus, ukur(bungkus));
 }
 function aturHalaman() { aturTabel(); tandaiGeser(); }
 window.addEventListener("resize", tandaiGeser);
